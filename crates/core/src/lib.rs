@@ -1,0 +1,1 @@
+//! CenterMind shared backend.
