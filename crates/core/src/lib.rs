@@ -1,1 +1,16 @@
-//! CenterMind shared backend.
+//! CenterMind shared backend: domain rules, storage and configuration.
+//!
+//! Everything the desktop app, the sidecar and the tests share lives here.
+//! `domain` is pure logic (no I/O, the current time is passed in);
+//! `store` is the only place that talks to the database.
+
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod messages;
+pub mod password;
+pub mod secret;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use secret::Secret;

@@ -1,0 +1,70 @@
+//! User-facing texts produced by the backend (bot replies, API error
+//! messages), in Spanish (es-AR). Code refers to them by function so that
+//! every string lives in this one catalogue.
+
+use crate::domain::customer_number::{CustomerNumberError, MAX_DIGITS};
+use crate::domain::exhibition::{EvaluationError, ExhibitionStatus};
+
+pub fn customer_number_error(err: CustomerNumberError) -> String {
+    let why = match err {
+        CustomerNumberError::Empty => "No recibí ningún número.".to_string(),
+        CustomerNumberError::NotDigits => {
+            "El número de cliente solo puede tener dígitos.".to_string()
+        }
+        CustomerNumberError::TooLong => {
+            format!("El número de cliente puede tener hasta {MAX_DIGITS} dígitos.")
+        }
+    };
+    format!("{why} Escribilo de nuevo, por ejemplo: 10452")
+}
+
+pub fn status_label(status: ExhibitionStatus) -> &'static str {
+    match status {
+        ExhibitionStatus::Pending => "Pendiente de evaluación",
+        ExhibitionStatus::Approved => "Aprobada",
+        ExhibitionStatus::Rejected => "Rechazada",
+        ExhibitionStatus::Highlighted => "Destacada",
+    }
+}
+
+pub fn evaluation_error(err: &EvaluationError) -> String {
+    match err {
+        EvaluationError::NotAllowed(_) => "Tu rol no permite evaluar exhibiciones.".into(),
+        EvaluationError::Conflict { current, .. } => format!(
+            "Otra persona evaluó esta exhibición mientras la mirabas. Estado actual: {}.",
+            status_label(*current)
+        ),
+        EvaluationError::Unchanged(s) => {
+            format!("La exhibición ya está {}.", status_label(*s).to_lowercase())
+        }
+        EvaluationError::ReasonRequired => "Para rechazar hace falta indicar un motivo.".into(),
+        EvaluationError::TextTooLong => "El comentario es demasiado largo.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customer_number_errors_explain_and_give_an_example() {
+        for e in [
+            CustomerNumberError::Empty,
+            CustomerNumberError::NotDigits,
+            CustomerNumberError::TooLong,
+        ] {
+            let m = customer_number_error(e);
+            assert!(m.contains("por ejemplo"), "{m}");
+        }
+        assert!(customer_number_error(CustomerNumberError::TooLong).contains("12"));
+    }
+
+    #[test]
+    fn conflict_message_names_the_current_state() {
+        let m = evaluation_error(&EvaluationError::Conflict {
+            expected: ExhibitionStatus::Pending,
+            current: ExhibitionStatus::Rejected,
+        });
+        assert!(m.contains("Rechazada"), "{m}");
+    }
+}

@@ -1,0 +1,812 @@
+//! Exhibitions: recording what the bot received, the review queue, verdicts
+//! with their append-only history, and the monthly tallies behind the ranking.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Db, now};
+use crate::domain::customer_number::CustomerNumber;
+use crate::domain::exhibition::{ExhibitionStatus, SyncState, Verdict, evaluate};
+use crate::domain::ranking::{RankingEntry, VendorTally, rank};
+use crate::domain::roles::{AccessError, Action, Actor};
+use crate::domain::time_zone::Month;
+use crate::domain::{ChatId, DistributorId, GroupId, MemberId, PdvTypeId, PortalUserId};
+use crate::{Error, Result};
+
+/// One photo of a new exhibition, as far as it is known when it is recorded.
+#[derive(Debug, Clone, Default)]
+pub struct NewPhoto {
+    pub telegram_file_id: Option<String>,
+    pub telegram_file_unique_id: Option<String>,
+    pub storage_key: Option<String>,
+    pub storage_link: Option<String>,
+    pub sha256: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewExhibition {
+    pub distributor_id: DistributorId,
+    pub group_id: GroupId,
+    pub vendor_id: MemberId,
+    pub customer_number: CustomerNumber,
+    pub pdv_type_id: PdvTypeId,
+    pub submitted_at: DateTime<Utc>,
+    /// `"<chat id>:<first photo message id>"`: the same Telegram message never records twice.
+    pub idempotency_key: String,
+    pub photos: Vec<NewPhoto>,
+}
+
+impl NewExhibition {
+    pub fn idempotency_key(chat_id: ChatId, first_message_id: i64) -> String {
+        format!("{chat_id}:{first_message_id}")
+    }
+}
+
+/// The outcome of recording: the exhibition id and whether this call created it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: Uuid,
+    pub created: bool,
+    pub possible_duplicate: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ExhibitionSummary {
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
+    pub distributor_id: DistributorId,
+    pub group_id: GroupId,
+    pub group_title: String,
+    pub vendor_id: MemberId,
+    pub vendor_name: String,
+    pub customer_number: String,
+    pub pdv_type_id: PdvTypeId,
+    pub pdv_type_name: String,
+    pub status: ExhibitionStatus,
+    pub evaluator_id: Option<PortalUserId>,
+    pub evaluator_name: Option<String>,
+    pub comment: Option<String>,
+    pub rejection_reason: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub evaluated_at: Option<DateTime<Utc>>,
+    pub confirmation_chat_id: Option<ChatId>,
+    pub confirmation_message_id: Option<i64>,
+    pub sync_state: SyncState,
+    pub possible_duplicate: bool,
+    pub photo_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Photo {
+    pub id: i64,
+    pub position: i64,
+    pub telegram_file_id: Option<String>,
+    pub telegram_file_unique_id: Option<String>,
+    pub storage_key: Option<String>,
+    pub storage_link: Option<String>,
+    pub sha256: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub upload_state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct EvaluationEvent {
+    pub id: i64,
+    pub actor_id: Option<PortalUserId>,
+    pub actor_name: Option<String>,
+    pub from_status: ExhibitionStatus,
+    pub to_status: ExhibitionStatus,
+    pub comment: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exhibition {
+    #[serde(flatten)]
+    pub summary: ExhibitionSummary,
+    pub photos: Vec<Photo>,
+    pub history: Vec<EvaluationEvent>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvaluationRequest {
+    pub exhibition_id: Uuid,
+    pub verdict: Verdict,
+    /// The status the caller saw (optimistic concurrency).
+    pub expected_status: ExhibitionStatus,
+    pub comment: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Position in the pending queue: continue after this exhibition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCursor {
+    pub submitted_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+const SUMMARY: &str = "SELECT e.id, e.distributor_id, e.group_id, g.title AS group_title, e.vendor_id, \
+       trim(m.first_name || ' ' || coalesce(m.last_name, '')) AS vendor_name, e.customer_number, e.pdv_type_id, \
+       p.name AS pdv_type_name, e.status, e.evaluator_id, u.display_name AS evaluator_name, e.comment, \
+       e.rejection_reason, e.submitted_at, e.evaluated_at, e.confirmation_chat_id, e.confirmation_message_id, \
+       e.sync_state, e.possible_duplicate, \
+       (SELECT count(*) FROM exhibition_photos ph WHERE ph.exhibition_id = e.id) AS photo_count \
+     FROM exhibitions e \
+     JOIN telegram_groups g ON g.id = e.group_id \
+     JOIN members m ON m.id = e.vendor_id \
+     JOIN pdv_types p ON p.id = e.pdv_type_id \
+     LEFT JOIN portal_users u ON u.id = e.evaluator_id";
+
+impl Db {
+    /// Record a new exhibition with its photos in one transaction. Running it
+    /// again with the same idempotency key returns the existing exhibition.
+    pub async fn record_exhibition(&self, new: NewExhibition) -> Result<Recorded> {
+        let mut tx = self.begin_write().await?;
+        let existing: Option<(String, bool)> = sqlx::query_as(
+            "SELECT id, possible_duplicate FROM exhibitions WHERE distributor_id = ? AND idempotency_key = ?",
+        )
+        .bind(new.distributor_id)
+        .bind(&new.idempotency_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((id, dup)) = existing {
+            let id =
+                Uuid::parse_str(&id).map_err(|e| Error::invalid("exhibition id", e.to_string()))?;
+            return Ok(Recorded {
+                id,
+                created: false,
+                possible_duplicate: dup,
+            });
+        }
+        // Foreign keys prove the rows exist; these checks prove they belong to this tenant.
+        let owned: i64 = sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM telegram_groups WHERE id = ?1 AND distributor_id = ?4) \
+                  + (SELECT count(*) FROM members WHERE id = ?2 AND distributor_id = ?4) \
+                  + (SELECT count(*) FROM pdv_types WHERE id = ?3 AND distributor_id = ?4)",
+        )
+        .bind(new.group_id)
+        .bind(new.vendor_id)
+        .bind(new.pdv_type_id)
+        .bind(new.distributor_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if owned != 3 {
+            return Err(Error::invalid(
+                "exhibition",
+                "group, vendor and PDV type must belong to the distributor",
+            ));
+        }
+        if new.photos.is_empty() {
+            return Err(Error::invalid(
+                "photos",
+                "an exhibition needs at least one photo",
+            ));
+        }
+        let mut duplicate = false;
+        for p in &new.photos {
+            let seen: i64 = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM exhibition_photos WHERE distributor_id = ?1 AND \
+                   ((?2 IS NOT NULL AND telegram_file_unique_id = ?2) OR (?3 IS NOT NULL AND sha256 = ?3)))",
+            )
+            .bind(new.distributor_id)
+            .bind(&p.telegram_file_unique_id)
+            .bind(&p.sha256)
+            .fetch_one(&mut *tx)
+            .await?;
+            duplicate |= seen == 1;
+        }
+        let id = Uuid::now_v7();
+        let at = now();
+        sqlx::query(
+            "INSERT INTO exhibitions (id, distributor_id, group_id, vendor_id, customer_number, pdv_type_id, \
+               submitted_at, possible_duplicate, idempotency_key, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.hyphenated())
+        .bind(new.distributor_id)
+        .bind(new.group_id)
+        .bind(new.vendor_id)
+        .bind(new.customer_number.as_str())
+        .bind(new.pdv_type_id)
+        .bind(new.submitted_at)
+        .bind(duplicate)
+        .bind(&new.idempotency_key)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        for (position, p) in new.photos.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO exhibition_photos (exhibition_id, distributor_id, position, telegram_file_id, \
+                   telegram_file_unique_id, storage_key, storage_link, sha256, size_bytes, width, height, upload_state, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id.hyphenated())
+            .bind(new.distributor_id)
+            .bind(position as i64)
+            .bind(&p.telegram_file_id)
+            .bind(&p.telegram_file_unique_id)
+            .bind(&p.storage_key)
+            .bind(&p.storage_link)
+            .bind(&p.sha256)
+            .bind(p.size_bytes)
+            .bind(p.width)
+            .bind(p.height)
+            .bind(if p.storage_key.is_some() { "stored" } else { "pending" })
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Recorded {
+            id,
+            created: true,
+            possible_duplicate: duplicate,
+        })
+    }
+
+    /// Remember the bot's confirmation message, which later verdicts edit.
+    pub async fn set_confirmation_message(
+        &self,
+        distributor_id: DistributorId,
+        id: Uuid,
+        chat_id: ChatId,
+        message_id: i64,
+    ) -> Result<()> {
+        let n = sqlx::query(
+            "UPDATE exhibitions SET confirmation_chat_id = ?, confirmation_message_id = ?, updated_at = ? \
+             WHERE distributor_id = ? AND id = ?",
+        )
+        .bind(chat_id)
+        .bind(message_id)
+        .bind(now())
+        .bind(distributor_id)
+        .bind(id.hyphenated())
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            Err(Error::NotFound {
+                entity: "exhibition",
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Apply a verdict for `actor`. Tenant and role are checked here, on the
+    /// server side; another tenant's exhibition is reported as not found.
+    pub async fn evaluate_exhibition(
+        &self,
+        actor: &Actor,
+        req: EvaluationRequest,
+    ) -> Result<Exhibition> {
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, ExhibitionStatus, Option<i64>)> = sqlx::query_as(
+            "SELECT distributor_id, status, confirmation_message_id FROM exhibitions WHERE id = ?",
+        )
+        .bind(req.exhibition_id.hyphenated())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (distributor_id, current, confirmation) = row.ok_or(Error::NotFound {
+            entity: "exhibition",
+        })?;
+        match actor.authorize(Action::Evaluate, distributor_id) {
+            Err(AccessError::OtherTenant) => {
+                return Err(Error::NotFound {
+                    entity: "exhibition",
+                });
+            }
+            other => other?,
+        }
+        let t = evaluate(
+            current,
+            req.expected_status,
+            req.verdict,
+            actor.role,
+            req.comment.as_deref(),
+            req.reason.as_deref(),
+        )?;
+        let at = now();
+        let sync = if confirmation.is_some() {
+            SyncState::Pending
+        } else {
+            SyncState::Idle
+        };
+        sqlx::query(
+            "UPDATE exhibitions SET status = ?, evaluator_id = ?, comment = ?, rejection_reason = ?, evaluated_at = ?, \
+               sync_state = ?, updated_at = ? WHERE id = ? AND status = ?",
+        )
+        .bind(t.to)
+        .bind(actor.user_id)
+        .bind(&t.comment)
+        .bind(&t.reason)
+        .bind(at)
+        .bind(sync)
+        .bind(at)
+        .bind(req.exhibition_id.hyphenated())
+        .bind(t.from)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO evaluation_events (exhibition_id, distributor_id, actor_id, from_status, to_status, comment, reason, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(req.exhibition_id.hyphenated())
+        .bind(distributor_id)
+        .bind(actor.user_id)
+        .bind(t.from)
+        .bind(t.to)
+        .bind(&t.comment)
+        .bind(&t.reason)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.exhibition(distributor_id, req.exhibition_id).await
+    }
+
+    /// One exhibition of a distributor, with photos and verdict history.
+    pub async fn exhibition(&self, distributor_id: DistributorId, id: Uuid) -> Result<Exhibition> {
+        let summary: ExhibitionSummary = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SUMMARY} WHERE e.distributor_id = ? AND e.id = ?"
+        )))
+        .bind(distributor_id)
+        .bind(id.hyphenated())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "exhibition",
+        })?;
+        let photos = sqlx::query_as(
+            "SELECT id, position, telegram_file_id, telegram_file_unique_id, storage_key, storage_link, sha256, \
+               size_bytes, width, height, upload_state FROM exhibition_photos WHERE exhibition_id = ? ORDER BY position",
+        )
+        .bind(id.hyphenated())
+        .fetch_all(self.pool())
+        .await?;
+        let history = sqlx::query_as(
+            "SELECT ev.id, ev.actor_id, u.display_name AS actor_name, ev.from_status, ev.to_status, ev.comment, ev.reason, \
+               ev.created_at FROM evaluation_events ev LEFT JOIN portal_users u ON u.id = ev.actor_id \
+             WHERE ev.exhibition_id = ? ORDER BY ev.id",
+        )
+        .bind(id.hyphenated())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Exhibition {
+            summary,
+            photos,
+            history,
+        })
+    }
+
+    /// The next page of a distributor's review queue, oldest first.
+    pub async fn pending_page(
+        &self,
+        distributor_id: DistributorId,
+        after: Option<&PendingCursor>,
+        limit: u32,
+    ) -> Result<Vec<ExhibitionSummary>> {
+        let (after_at, after_id) = match after {
+            Some(c) => (Some(c.submitted_at), Some(c.id.hyphenated().to_string())),
+            None => (None, None),
+        };
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SUMMARY} WHERE e.distributor_id = ?1 AND e.status = 'pending' \
+               AND (?2 IS NULL OR (e.submitted_at, e.id) > (?2, ?3)) \
+             ORDER BY e.submitted_at, e.id LIMIT ?4"
+        )))
+        .bind(distributor_id)
+        .bind(after_at)
+        .bind(after_id)
+        .bind(limit.clamp(1, 200))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Exhibitions per status for a distributor (all time).
+    pub async fn status_counts(
+        &self,
+        distributor_id: DistributorId,
+    ) -> Result<Vec<(ExhibitionStatus, i64)>> {
+        Ok(sqlx::query_as("SELECT status, count(*) FROM exhibitions WHERE distributor_id = ? GROUP BY status ORDER BY status")
+            .bind(distributor_id)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Per-vendor counts of a calendar month in the distributor's time zone.
+    pub async fn month_tallies(
+        &self,
+        distributor_id: DistributorId,
+        month: Month,
+    ) -> Result<Vec<VendorTally>> {
+        let d = self.distributor(distributor_id).await?;
+        let (start, end) = month.bounds(d.time_zone);
+        let rows: Vec<(MemberId, String, ExhibitionStatus, i64)> = sqlx::query_as(
+            "SELECT e.vendor_id, trim(m.first_name || ' ' || coalesce(m.last_name, '')), e.status, count(*) \
+             FROM exhibitions e JOIN members m ON m.id = e.vendor_id \
+             WHERE e.distributor_id = ? AND e.submitted_at >= ? AND e.submitted_at < ? \
+             GROUP BY e.vendor_id, e.status",
+        )
+        .bind(distributor_id)
+        .bind(start)
+        .bind(end)
+        .fetch_all(self.pool())
+        .await?;
+        let mut tallies: Vec<VendorTally> = Vec::new();
+        for (vendor_id, name, status, n) in rows {
+            let idx = match tallies.iter().position(|t| t.vendor_id == vendor_id) {
+                Some(i) => i,
+                None => {
+                    tallies.push(VendorTally::new(vendor_id, name));
+                    tallies.len() - 1
+                }
+            };
+            tallies[idx].add(status, n);
+        }
+        Ok(tallies)
+    }
+
+    /// The month's ranking with the distributor's scoring.
+    pub async fn ranking(
+        &self,
+        distributor_id: DistributorId,
+        month: Month,
+    ) -> Result<Vec<RankingEntry>> {
+        let scoring = self.distributor(distributor_id).await?.scoring;
+        Ok(rank(
+            self.month_tallies(distributor_id, month).await?,
+            scoring,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Secret;
+    use crate::domain::exhibition::EvaluationError;
+    use crate::domain::roles::PortalRole;
+    use crate::store::test_support::temp_db;
+    use crate::store::{NewDistributor, NewGroup, NewMember, NewPortalUser};
+
+    struct Tenant {
+        distributor: DistributorId,
+        group: GroupId,
+        vendor: MemberId,
+        pdv: PdvTypeId,
+        supervisor: Actor,
+    }
+
+    async fn tenant(db: &Db, name: &str) -> Tenant {
+        let d = db
+            .create_distributor(NewDistributor {
+                name: name.into(),
+                time_zone: None,
+                bot_token: None,
+                admin_telegram_id: None,
+            })
+            .await
+            .unwrap();
+        let g = db
+            .create_group(NewGroup {
+                distributor_id: d.id,
+                chat_id: -100,
+                title: "Ventas".into(),
+            })
+            .await
+            .unwrap();
+        let m = db
+            .upsert_member(NewMember {
+                distributor_id: d.id,
+                telegram_user_id: 10,
+                first_name: "Ana".into(),
+                last_name: Some("Paz".into()),
+                username: None,
+            })
+            .await
+            .unwrap();
+        let pdv = db.list_pdv_types(d.id, true).await.unwrap()[0].id;
+        let u = db
+            .create_portal_user(NewPortalUser {
+                username: format!("sup-{name}"),
+                display_name: Some("Sofía".into()),
+                password: Secret::new("clave-segura".into()),
+                role: PortalRole::Supervisor,
+                distributor_id: Some(d.id),
+            })
+            .await
+            .unwrap();
+        Tenant {
+            distributor: d.id,
+            group: g.id,
+            vendor: m.id,
+            pdv,
+            supervisor: Actor {
+                user_id: u.id,
+                role: u.role,
+                distributor_id: u.distributor_id,
+            },
+        }
+    }
+
+    fn new_exhibition(t: &Tenant, key: &str, at: &str, unique: &str) -> NewExhibition {
+        NewExhibition {
+            distributor_id: t.distributor,
+            group_id: t.group,
+            vendor_id: t.vendor,
+            customer_number: CustomerNumber::parse("10452").unwrap(),
+            pdv_type_id: t.pdv,
+            submitted_at: at.parse().unwrap(),
+            idempotency_key: key.into(),
+            photos: vec![NewPhoto {
+                telegram_file_unique_id: Some(unique.into()),
+                ..Default::default()
+            }],
+        }
+    }
+
+    #[tokio::test]
+    async fn the_same_telegram_message_records_one_exhibition() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let a = db
+            .record_exhibition(new_exhibition(&t, "-100:7", "2026-05-01T12:00:00Z", "u1"))
+            .await
+            .unwrap();
+        let b = db
+            .record_exhibition(new_exhibition(&t, "-100:7", "2026-05-01T12:00:00Z", "u1"))
+            .await
+            .unwrap();
+        assert!(a.created && !b.created);
+        assert_eq!(a.id, b.id);
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM exhibitions")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[tokio::test]
+    async fn a_photo_seen_before_flags_a_possible_duplicate_within_the_tenant_only() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let other = tenant(&db, "B").await;
+        assert!(
+            !db.record_exhibition(new_exhibition(&t, "k1", "2026-05-01T12:00:00Z", "same"))
+                .await
+                .unwrap()
+                .possible_duplicate
+        );
+        assert!(
+            db.record_exhibition(new_exhibition(&t, "k2", "2026-05-02T12:00:00Z", "same"))
+                .await
+                .unwrap()
+                .possible_duplicate
+        );
+        assert!(
+            !db.record_exhibition(new_exhibition(&other, "k1", "2026-05-02T12:00:00Z", "same"))
+                .await
+                .unwrap()
+                .possible_duplicate
+        );
+    }
+
+    #[tokio::test]
+    async fn rows_of_another_tenant_cannot_be_used() {
+        let (db, _d) = temp_db().await;
+        let a = tenant(&db, "A").await;
+        let b = tenant(&db, "B").await;
+        let mut mixed = new_exhibition(&a, "k", "2026-05-01T12:00:00Z", "u");
+        mixed.vendor_id = b.vendor;
+        assert!(matches!(
+            db.record_exhibition(mixed).await,
+            Err(Error::Invalid { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn verdicts_append_history_and_conflicts_report_the_current_state() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let r = db
+            .record_exhibition(new_exhibition(&t, "k", "2026-05-01T12:00:00Z", "u"))
+            .await
+            .unwrap();
+        db.set_confirmation_message(t.distributor, r.id, -100, 555)
+            .await
+            .unwrap();
+        let req = |verdict, expected| EvaluationRequest {
+            exhibition_id: r.id,
+            verdict,
+            expected_status: expected,
+            comment: Some("ok".into()),
+            reason: None,
+        };
+        let e = db
+            .evaluate_exhibition(
+                &t.supervisor,
+                req(Verdict::Approved, ExhibitionStatus::Pending),
+            )
+            .await
+            .unwrap();
+        assert_eq!(e.summary.status, ExhibitionStatus::Approved);
+        assert_eq!(e.summary.evaluator_name.as_deref(), Some("Sofía"));
+        assert_eq!(e.summary.sync_state, SyncState::Pending);
+        assert!(e.summary.evaluated_at.is_some());
+        // A second supervisor who still saw "pending" gets a conflict with the truth.
+        let err = db
+            .evaluate_exhibition(
+                &t.supervisor,
+                req(Verdict::Highlighted, ExhibitionStatus::Pending),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Evaluation(EvaluationError::Conflict {
+                current: ExhibitionStatus::Approved,
+                ..
+            })
+        ));
+        let e = db
+            .evaluate_exhibition(
+                &t.supervisor,
+                req(Verdict::Highlighted, ExhibitionStatus::Approved),
+            )
+            .await
+            .unwrap();
+        let steps: Vec<_> = e
+            .history
+            .iter()
+            .map(|h| (h.from_status, h.to_status))
+            .collect();
+        assert_eq!(
+            steps,
+            vec![
+                (ExhibitionStatus::Pending, ExhibitionStatus::Approved),
+                (ExhibitionStatus::Approved, ExhibitionStatus::Highlighted),
+            ]
+        );
+        // The history cannot be rewritten, even with raw SQL.
+        assert!(
+            sqlx::query("UPDATE evaluation_events SET comment = 'x'")
+                .execute(db.pool())
+                .await
+                .is_err()
+        );
+        assert!(
+            sqlx::query("DELETE FROM evaluation_events")
+                .execute(db.pool())
+                .await
+                .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn other_tenants_and_viewers_cannot_evaluate() {
+        let (db, _d) = temp_db().await;
+        let a = tenant(&db, "A").await;
+        let b = tenant(&db, "B").await;
+        let r = db
+            .record_exhibition(new_exhibition(&a, "k", "2026-05-01T12:00:00Z", "u"))
+            .await
+            .unwrap();
+        let req = EvaluationRequest {
+            exhibition_id: r.id,
+            verdict: Verdict::Approved,
+            expected_status: ExhibitionStatus::Pending,
+            comment: None,
+            reason: None,
+        };
+        assert!(matches!(
+            db.evaluate_exhibition(&b.supervisor, req.clone()).await,
+            Err(Error::NotFound { .. })
+        ));
+        let viewer = Actor {
+            role: PortalRole::Viewer,
+            ..a.supervisor.clone()
+        };
+        assert!(matches!(
+            db.evaluate_exhibition(&viewer, req.clone()).await,
+            Err(Error::Access(AccessError::RoleTooLow { .. }))
+        ));
+        assert!(matches!(
+            db.exhibition(b.distributor, r.id).await,
+            Err(Error::NotFound { .. })
+        ));
+        assert_eq!(
+            db.exhibition(a.distributor, r.id)
+                .await
+                .unwrap()
+                .summary
+                .status,
+            ExhibitionStatus::Pending
+        );
+    }
+
+    #[tokio::test]
+    async fn pending_queue_pages_oldest_first() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        for (i, at) in [
+            "2026-05-03T10:00:00Z",
+            "2026-05-01T10:00:00Z",
+            "2026-05-02T10:00:00Z",
+        ]
+        .iter()
+        .enumerate()
+        {
+            db.record_exhibition(new_exhibition(&t, &format!("k{i}"), at, &format!("u{i}")))
+                .await
+                .unwrap();
+        }
+        let first = db.pending_page(t.distributor, None, 2).await.unwrap();
+        assert_eq!(first.len(), 2);
+        assert!(first[0].submitted_at < first[1].submitted_at);
+        let cursor = PendingCursor {
+            submitted_at: first[1].submitted_at,
+            id: first[1].id,
+        };
+        let rest = db
+            .pending_page(t.distributor, Some(&cursor), 2)
+            .await
+            .unwrap();
+        assert_eq!(rest.len(), 1);
+        assert_eq!(
+            rest[0].submitted_at,
+            "2026-05-03T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(rest[0].photo_count, 1);
+        assert_eq!(rest[0].vendor_name, "Ana Paz");
+    }
+
+    #[tokio::test]
+    async fn ranking_counts_the_local_month_only() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        // Buenos Aires is UTC-3: 2026-06-01T02:00Z is still 31 May locally.
+        let inside = [
+            "2026-05-01T03:00:00Z",
+            "2026-05-15T12:00:00Z",
+            "2026-06-01T02:00:00Z",
+        ];
+        let outside = ["2026-05-01T02:59:59Z", "2026-06-01T03:00:00Z"];
+        for (i, at) in inside.iter().chain(outside.iter()).enumerate() {
+            db.record_exhibition(new_exhibition(&t, &format!("k{i}"), at, &format!("u{i}")))
+                .await
+                .unwrap();
+        }
+        let page = db.pending_page(t.distributor, None, 10).await.unwrap();
+        let first_inside = page
+            .iter()
+            .find(|e| e.submitted_at == inside[0].parse::<DateTime<Utc>>().unwrap())
+            .unwrap();
+        db.evaluate_exhibition(
+            &t.supervisor,
+            EvaluationRequest {
+                exhibition_id: first_inside.id,
+                verdict: Verdict::Highlighted,
+                expected_status: ExhibitionStatus::Pending,
+                comment: None,
+                reason: None,
+            },
+        )
+        .await
+        .unwrap();
+        let ranking = db
+            .ranking(t.distributor, Month::new(2026, 5).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(ranking.len(), 1);
+        assert_eq!(ranking[0].tally.sent, 3);
+        assert_eq!(ranking[0].tally.highlighted, 1);
+        assert_eq!(ranking[0].points, 2);
+    }
+}

@@ -1,0 +1,211 @@
+//! Storage on SQLite through sqlx. The only module that talks to the database.
+//!
+//! Lessons from the old system ("database is locked"): WAL so readers never
+//! block the writer, `synchronous = FULL` so an acknowledged row survives a
+//! power cut, a generous busy timeout, and every write transaction opened
+//! with `BEGIN IMMEDIATE`, which takes the write lock up front instead of
+//! failing with SQLITE_BUSY when a read upgrades to a write.
+
+mod distributors;
+mod exhibitions;
+mod groups;
+mod members;
+mod pdv_types;
+mod users;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
+pub use exhibitions::{
+    EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionSummary, NewExhibition, NewPhoto,
+    PendingCursor, Photo, Recorded,
+};
+pub use groups::{Group, NewGroup};
+pub use members::{Member, NewMember};
+pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
+pub use users::{NewPortalUser, PortalUser};
+
+use crate::Result;
+
+/// Embedded migrations from the workspace's `migrations/` folder.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A handle to the database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: SqlitePool,
+    path: Option<PathBuf>,
+}
+
+impl Db {
+    /// Open (creating if needed) the database at a `sqlite:` URL and bring its
+    /// schema up to date. Safe to call from several processes at once.
+    pub async fn open(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let path = Some(options.get_filename().to_path_buf())
+            .filter(|p| !p.as_os_str().is_empty() && p != Path::new(":memory:"));
+        if let Some(parent) = path
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options)
+            .await?;
+        let db = Self { pool, path };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Apply pending migrations. Two processes starting together (desktop and
+    /// sidecar) serialise on an OS file lock next to the database, so the second
+    /// one finds the schema already up to date instead of racing the first.
+    pub async fn migrate(&self) -> Result<()> {
+        let Some(path) = &self.path else {
+            MIGRATOR.run(&self.pool).await?;
+            return Ok(());
+        };
+        let lock_path = lock_file_path(path);
+        let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(lock_path)?;
+            file.lock()?;
+            Ok(file)
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))??;
+        let outcome = MIGRATOR.run(&self.pool).await;
+        drop(lock); // closing the file releases the lock
+        outcome?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// The database file, if it is one (not in-memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Start a write transaction that holds the write lock from its first statement.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Make a consistent copy of the live database (safe while others write).
+    pub async fn backup_to(&self, target: &Path) -> Result<()> {
+        sqlx::query("VACUUM INTO ?")
+            .bind(target.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn lock_file_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".migrate.lock");
+    db.with_file_name(name)
+}
+
+/// The current instant, rounded to milliseconds so that what we store and
+/// what we return compare equal.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// A fresh database in a temporary folder (dropped with the folder).
+    pub async fn temp_db() -> (Db, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        (Db::open(&url).await.unwrap(), dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::temp_db;
+
+    #[tokio::test]
+    async fn pragmas_are_set_on_every_connection() {
+        let (db, _dir) = temp_db().await;
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(sync, 2, "FULL");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(fk, 1);
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert!(busy >= 5000, "busy_timeout {busy}");
+    }
+
+    #[tokio::test]
+    async fn reopening_an_up_to_date_database_is_a_no_op() {
+        let (db, dir) = temp_db().await;
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        db.close().await;
+        let again = super::Db::open(&url).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+            .fetch_one(again.pool())
+            .await
+            .unwrap();
+        assert_eq!(n as usize, super::MIGRATOR.iter().count());
+    }
+
+    #[tokio::test]
+    async fn backup_makes_a_readable_copy() {
+        let (db, dir) = temp_db().await;
+        let target = dir.path().join("backup.db");
+        db.backup_to(&target).await.unwrap();
+        let copy = super::Db::open(&format!("sqlite://{}", target.display()))
+            .await
+            .unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM distributors")
+            .fetch_one(copy.pool())
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

@@ -1,0 +1,270 @@
+//! Portal (desktop/API) users. Passwords are stored as Argon2id hashes only.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{Db, now};
+use crate::domain::roles::PortalRole;
+use crate::domain::{DistributorId, PortalUserId};
+use crate::password::{hash_password, validate_new_password};
+use crate::{Error, Result, Secret};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PortalUser {
+    pub id: PortalUserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: PortalRole,
+    pub distributor_id: Option<DistributorId>,
+    pub active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPortalUser {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub password: Secret<String>,
+    pub role: PortalRole,
+    pub distributor_id: Option<DistributorId>,
+}
+
+const SELECT: &str = "SELECT id, username, display_name, role, distributor_id, active, last_login_at, created_at FROM portal_users";
+
+fn clean_username(u: &str) -> Result<String> {
+    let u = u.trim();
+    let ok = (3..=40).contains(&u.chars().count())
+        && u.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if ok {
+        Ok(u.to_string())
+    } else {
+        Err(Error::invalid(
+            "username",
+            "3 to 40 letters, digits or . _ - @",
+        ))
+    }
+}
+
+impl Db {
+    pub async fn create_portal_user(&self, new: NewPortalUser) -> Result<PortalUser> {
+        let username = clean_username(&new.username)?;
+        match (new.role, new.distributor_id) {
+            (PortalRole::Superadmin, Some(_)) => {
+                return Err(Error::invalid(
+                    "distributor",
+                    "a superadmin belongs to no distributor",
+                ));
+            }
+            (PortalRole::Superadmin, None) => {}
+            (_, None) => {
+                return Err(Error::invalid(
+                    "distributor",
+                    "this role needs a distributor",
+                ));
+            }
+            (_, Some(d)) => {
+                self.distributor(d).await?;
+            }
+        }
+        validate_new_password(new.password.expose())?;
+        // Hashing is deliberately slow: keep it off the async executor.
+        let password = new.password.clone();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| Error::PasswordHash(e.to_string()))??;
+        let display = new
+            .display_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&username)
+            .to_string();
+        let at = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO portal_users (username, display_name, password_hash, role, distributor_id, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&username)
+        .bind(display)
+        .bind(hash)
+        .bind(new.role)
+        .bind(new.distributor_id)
+        .bind(at)
+        .bind(at)
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| Error::unique_violation(e, "user", username.clone()))?;
+        self.portal_user(id).await
+    }
+
+    pub async fn portal_user(&self, id: PortalUserId) -> Result<PortalUser> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(Error::NotFound { entity: "user" })
+    }
+
+    pub async fn portal_user_by_username(&self, username: &str) -> Result<Option<PortalUser>> {
+        Ok(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE username = ?")))
+                .bind(username.trim())
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// The stored Argon2 hash, for the login check only.
+    pub async fn portal_user_password_hash(&self, id: PortalUserId) -> Result<String> {
+        sqlx::query_scalar("SELECT password_hash FROM portal_users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(Error::NotFound { entity: "user" })
+    }
+
+    pub async fn list_portal_users(
+        &self,
+        distributor_id: Option<DistributorId>,
+    ) -> Result<Vec<PortalUser>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE ?1 IS NULL OR distributor_id = ?1 ORDER BY username"
+        )))
+        .bind(distributor_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Set a new password and revoke every open session of the user.
+    pub async fn set_portal_user_password(
+        &self,
+        id: PortalUserId,
+        password: Secret<String>,
+    ) -> Result<()> {
+        validate_new_password(password.expose())?;
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| Error::PasswordHash(e.to_string()))??;
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        let n =
+            sqlx::query("UPDATE portal_users SET password_hash = ?, updated_at = ? WHERE id = ?")
+                .bind(hash)
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound { entity: "user" });
+        }
+        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::password::verify_password;
+    use crate::store::NewDistributor;
+    use crate::store::test_support::temp_db;
+
+    fn pw(s: &str) -> Secret<String> {
+        Secret::new(s.to_string())
+    }
+
+    #[tokio::test]
+    async fn users_are_tied_to_one_distributor_except_the_superadmin() {
+        let (db, _d) = temp_db().await;
+        let d = db
+            .create_distributor(NewDistributor {
+                name: "A".into(),
+                time_zone: None,
+                bot_token: None,
+                admin_telegram_id: None,
+            })
+            .await
+            .unwrap();
+        let mk = |u: &str, role, dist| NewPortalUser {
+            username: u.into(),
+            display_name: None,
+            password: pw("secreto123"),
+            role,
+            distributor_id: dist,
+        };
+        let root = db
+            .create_portal_user(mk("root", PortalRole::Superadmin, None))
+            .await
+            .unwrap();
+        assert_eq!(root.distributor_id, None);
+        assert!(
+            db.create_portal_user(mk("bad", PortalRole::Superadmin, Some(d.id)))
+                .await
+                .is_err()
+        );
+        assert!(
+            db.create_portal_user(mk("bad2", PortalRole::Supervisor, None))
+                .await
+                .is_err()
+        );
+        let sup = db
+            .create_portal_user(mk("sup", PortalRole::Supervisor, Some(d.id)))
+            .await
+            .unwrap();
+        assert!(matches!(
+            db.create_portal_user(mk("SUP", PortalRole::Viewer, Some(d.id)))
+                .await,
+            Err(Error::AlreadyExists { .. })
+        ));
+        assert_eq!(
+            db.list_portal_users(Some(d.id)).await.unwrap(),
+            vec![sup.clone()]
+        );
+        assert_eq!(db.list_portal_users(None).await.unwrap().len(), 2);
+        assert!(
+            db.create_portal_user(NewPortalUser {
+                password: pw("short"),
+                ..mk("v", PortalRole::Viewer, Some(d.id))
+            })
+            .await
+            .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn password_is_hashed_and_can_be_changed() {
+        let (db, _d) = temp_db().await;
+        let u = db
+            .create_portal_user(NewPortalUser {
+                username: "root".into(),
+                display_name: Some("Raíz".into()),
+                password: pw("primera-clave"),
+                role: PortalRole::Superadmin,
+                distributor_id: None,
+            })
+            .await
+            .unwrap();
+        let h = db.portal_user_password_hash(u.id).await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&pw("primera-clave"), &h));
+        db.set_portal_user_password(u.id, pw("segunda-clave"))
+            .await
+            .unwrap();
+        let h = db.portal_user_password_hash(u.id).await.unwrap();
+        assert!(verify_password(&pw("segunda-clave"), &h));
+        assert!(!verify_password(&pw("primera-clave"), &h));
+        assert!(
+            db.set_portal_user_password(999, pw("segunda-clave"))
+                .await
+                .is_err()
+        );
+    }
+}
