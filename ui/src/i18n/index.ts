@@ -1,0 +1,110 @@
+import { createSignal } from "solid-js";
+import { en } from "./en";
+import { esAR } from "./es-AR";
+import { dateTimeFormat, numberFormat } from "./format";
+import { createTranslator, type MissingHandler } from "./translator";
+import type { Messages } from "./types";
+
+export type { MessageKey, Messages } from "./types";
+export type { MissingHandler, MissingReport } from "./translator";
+
+export const LOCALES = ["es-AR", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "es-AR";
+
+export const catalogues: Readonly<Record<Locale, Messages>> = {
+  "es-AR": esAR,
+  en,
+};
+
+/** BCP 47 tag handed to Intl for each UI locale. */
+const INTL_TAGS: Readonly<Record<Locale, string>> = {
+  "es-AR": "es-AR",
+  en: "en",
+};
+
+/** localStorage key for the chosen UI language (the only thing stored). */
+export const LOCALE_STORAGE_KEY = "centermind.locale";
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+function readStoredLocale(): Locale {
+  try {
+    const stored = globalThis.localStorage?.getItem(LOCALE_STORAGE_KEY);
+    return isLocale(stored) ? stored : DEFAULT_LOCALE;
+  } catch {
+    return DEFAULT_LOCALE; // storage disabled: keep the default
+  }
+}
+
+const [locale, setLocaleSignal] = createSignal<Locale>(readStoredLocale());
+
+/** Current UI locale (reactive). */
+export { locale };
+
+/** Switches the UI language and remembers the choice. */
+export function setLocale(next: Locale): void {
+  setLocaleSignal(next);
+  try {
+    globalThis.localStorage?.setItem(LOCALE_STORAGE_KEY, next);
+  } catch {
+    // storage disabled: the choice lasts for this session only
+  }
+}
+
+const defaultMissingHandler: MissingHandler = (report) => {
+  if (import.meta.env.DEV) {
+    const what = report.kind === "key" ? "key" : `param {${report.param}} of`;
+    console.warn(`[i18n] missing ${what} "${report.key}" in ${report.locale}`);
+  }
+};
+
+let missingHandler: MissingHandler = defaultMissingHandler;
+
+/** Replaces the handler told about missing keys/params; returns the previous one. */
+export function setMissingHandler(handler: MissingHandler | null): MissingHandler {
+  const previous = missingHandler;
+  missingHandler = handler ?? defaultMissingHandler;
+  return previous;
+}
+
+/** Intl tag for a UI locale (defaults to the current one). */
+export const intlLocale = (loc: Locale = locale()): string => INTL_TAGS[loc];
+
+export function formatNumber(
+  value: number,
+  options?: Intl.NumberFormatOptions,
+  loc: Locale = locale(),
+): string {
+  return numberFormat(INTL_TAGS[loc], options).format(value);
+}
+
+export function formatDate(
+  value: Date | number,
+  options: Intl.DateTimeFormatOptions = { dateStyle: "long" },
+  loc: Locale = locale(),
+): string {
+  return dateTimeFormat(INTL_TAGS[loc], options).format(value);
+}
+
+export function formatDateTime(
+  value: Date | number,
+  options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
+  loc: Locale = locale(),
+): string {
+  return dateTimeFormat(INTL_TAGS[loc], options).format(value);
+}
+
+/**
+ * Translates a key in the current locale. Reactive: inside JSX or an effect it
+ * re-runs when the locale changes. Params are type-checked against es-AR.
+ */
+export const t = createTranslator<Locale>({
+  catalogues,
+  fallbackLocale: DEFAULT_LOCALE,
+  locale,
+  onMissing: (report) => missingHandler(report),
+  formatNumber: (value, loc) => formatNumber(value, undefined, loc),
+});
