@@ -57,8 +57,7 @@ pub fn default_data_dir() -> PathBuf {
 
 /// The config file read when none is given: `<config dir>/centermind.toml`.
 pub fn default_config_file() -> Option<PathBuf> {
-    directories::ProjectDirs::from("ar.com", "CenterMind", "CenterMind")
-        .map(|d| d.config_dir().join("centermind.toml"))
+    directories::ProjectDirs::from("ar.com", "CenterMind", "CenterMind").map(|d| d.config_dir().join("centermind.toml"))
 }
 
 impl Config {
@@ -72,10 +71,7 @@ impl Config {
         match file {
             Some(path) => {
                 if !path.is_file() {
-                    return Err(Error::Config(format!(
-                        "config file {} does not exist",
-                        path.display()
-                    )));
+                    return Err(Error::Config(format!("config file {} does not exist", path.display())));
                 }
                 figment = figment.merge(Toml::file_exact(path));
             }
@@ -104,23 +100,19 @@ impl Config {
         if let Some(db) = &self.database_url
             && !db.starts_with("sqlite:")
         {
-            return Err(Error::Config(format!(
-                "database_url must be a sqlite: URL, got '{db}'"
-            )));
+            return Err(Error::Config(format!("database_url must be a sqlite: URL, got '{db}'")));
         }
         Ok(())
     }
 
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", self.data_dir.join("centermind.db").display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("centermind.db").display()))
     }
 
     pub fn photo_dir(&self) -> PathBuf {
-        self.photo_dir
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("photos"))
+        self.photo_dir.clone().unwrap_or_else(|| self.data_dir.join("photos"))
     }
 }
 
@@ -139,6 +131,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail closure returns its own error type
     fn file_then_environment_override_defaults() {
         // Jail serialises tests that touch the environment and restores it afterwards.
         figment::Jail::expect_with(|jail| {

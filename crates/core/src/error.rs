@@ -13,10 +13,7 @@ pub enum Error {
     NotFound { entity: &'static str },
 
     #[error("{entity} already exists: {detail}")]
-    AlreadyExists {
-        entity: &'static str,
-        detail: String,
-    },
+    AlreadyExists { entity: &'static str, detail: String },
 
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
@@ -55,11 +52,7 @@ impl Error {
     }
 
     /// Map a UNIQUE constraint violation to `AlreadyExists`; keep other errors.
-    pub(crate) fn unique_violation(
-        err: sqlx::Error,
-        entity: &'static str,
-        detail: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn unique_violation(err: sqlx::Error, entity: &'static str, detail: impl Into<String>) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => Self::AlreadyExists {
                 entity,

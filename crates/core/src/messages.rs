@@ -8,9 +8,7 @@ use crate::domain::exhibition::{EvaluationError, ExhibitionStatus};
 pub fn customer_number_error(err: CustomerNumberError) -> String {
     let why = match err {
         CustomerNumberError::Empty => "No recibí ningún número.".to_string(),
-        CustomerNumberError::NotDigits => {
-            "El número de cliente solo puede tener dígitos.".to_string()
-        }
+        CustomerNumberError::NotDigits => "El número de cliente solo puede tener dígitos.".to_string(),
         CustomerNumberError::TooLong => {
             format!("El número de cliente puede tener hasta {MAX_DIGITS} dígitos.")
         }

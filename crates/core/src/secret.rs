@@ -45,9 +45,7 @@ impl<T> fmt::Display for Secret<T> {
 
 impl<T> Serialize for Secret<T> {
     fn serialize<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
-        Err(serde::ser::Error::custom(
-            "refusing to serialise a secret value",
-        ))
+        Err(serde::ser::Error::custom("refusing to serialise a secret value"))
     }
 }
 

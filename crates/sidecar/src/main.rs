@@ -1,1 +1,101 @@
-fn main() {}
+//! `centermind-sidecar`: the headless companion process. See `--help`.
+
+mod cli;
+mod commands;
+mod demo;
+mod prompt;
+mod serve;
+mod table;
+
+use std::process::ExitCode;
+
+use centermind_core::config::Config;
+use centermind_core::store::Db;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    // Logs go to stderr so that listings on stdout stay clean for scripts.
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
+    if let Command::Config = command {
+        println!("{}", toml_like(&config));
+        return Ok(());
+    }
+    let db = Db::open(&config.database_url()).await?;
+    match command {
+        Command::Migrate => {
+            println!("Database ready at {}", config.database_url());
+        }
+        Command::Run => serve::run(db.clone(), config.listen_addr).await?,
+        Command::Demo(args) => {
+            let started = std::time::Instant::now();
+            let photo_dir = config.photo_dir();
+            let s = demo::run(&db, &photo_dir, args.exhibitions, args.seed).await?;
+            println!(
+                "Demo ready in {:.1}s: {} distributors, {} vendors, {} exhibitions ({} pending, {} possible duplicates), {} photos in {}",
+                started.elapsed().as_secs_f64(),
+                s.distributors,
+                s.vendors,
+                s.exhibitions,
+                s.pending,
+                s.duplicates,
+                s.photos,
+                photo_dir.display()
+            );
+            println!(
+                "Portal users (password \"{}\"): superadmin, admin.sur, supervisor.sur, viewer.sur, admin.norte, supervisor.norte, viewer.norte",
+                demo::DEMO_PASSWORD
+            );
+        }
+        Command::Distributor(cmd) => commands::distributor(&db, cmd).await?,
+        Command::Group(cmd) => commands::group(&db, cmd).await?,
+        Command::Member(cmd) => commands::member(&db, cmd).await?,
+        Command::PdvType(cmd) => commands::pdv_type(&db, cmd).await?,
+        Command::User(cmd) => commands::user(&db, cmd).await?,
+        Command::Config => {}
+    }
+    db.close().await;
+    Ok(())
+}
+
+fn toml_like(c: &Config) -> String {
+    format!(
+        "data_dir = {:?}\ndatabase_url = {:?}\nphoto_dir = {:?}\ntelegram_api_url = {:?}\nlisten_addr = \"{}\"\nlog = {:?}",
+        c.data_dir.display().to_string(),
+        c.database_url(),
+        c.photo_dir().display().to_string(),
+        c.telegram_api_url,
+        c.listen_addr,
+        c.log
+    )
+}

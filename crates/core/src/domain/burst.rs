@@ -129,14 +129,8 @@ mod tests {
     fn other_vendor_or_chat_never_joins() {
         let rule = BurstRule::default();
         let (_, b) = rule.apply(None, -100, 7, t(0));
-        assert_eq!(
-            rule.classify(Some(&b), -100, 8, t(1)),
-            BurstDecision::StartNew
-        );
-        assert_eq!(
-            rule.classify(Some(&b), -200, 7, t(1)),
-            BurstDecision::StartNew
-        );
+        assert_eq!(rule.classify(Some(&b), -100, 8, t(1)), BurstDecision::StartNew);
+        assert_eq!(rule.classify(Some(&b), -200, 7, t(1)), BurstDecision::StartNew);
     }
 
     #[test]
@@ -148,10 +142,7 @@ mod tests {
         let (_, b) = rule.apply(None, 1, 1, t(0));
         let (d, b) = rule.apply(Some(b), 1, 1, t(3));
         assert_eq!(d, BurstDecision::Join);
-        assert_eq!(
-            rule.classify(Some(&b), 1, 1, t(3)),
-            BurstDecision::LimitReached
-        );
+        assert_eq!(rule.classify(Some(&b), 1, 1, t(3)), BurstDecision::LimitReached);
         assert_eq!(rule.classify(Some(&b), 1, 1, t(4)), BurstDecision::StartNew);
     }
 }

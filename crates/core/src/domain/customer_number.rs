@@ -77,41 +77,23 @@ mod tests {
 
     #[test]
     fn strips_spaces_dots_and_dashes() {
-        assert_eq!(
-            CustomerNumber::parse("  12.345-6 ").unwrap().as_str(),
-            "123456"
-        );
+        assert_eq!(CustomerNumber::parse("  12.345-6 ").unwrap().as_str(), "123456");
         assert_eq!(CustomerNumber::parse("1 2 3").unwrap().as_str(), "123");
     }
 
     #[test]
     fn rejects_letters_and_symbols() {
-        assert_eq!(
-            CustomerNumber::parse("12a45"),
-            Err(CustomerNumberError::NotDigits)
-        );
-        assert_eq!(
-            CustomerNumber::parse("cliente"),
-            Err(CustomerNumberError::NotDigits)
-        );
-        assert_eq!(
-            CustomerNumber::parse("+54"),
-            Err(CustomerNumberError::NotDigits)
-        );
+        assert_eq!(CustomerNumber::parse("12a45"), Err(CustomerNumberError::NotDigits));
+        assert_eq!(CustomerNumber::parse("cliente"), Err(CustomerNumberError::NotDigits));
+        assert_eq!(CustomerNumber::parse("+54"), Err(CustomerNumberError::NotDigits));
         // Non-ASCII digits (Arabic-Indic) are not customer numbers.
-        assert_eq!(
-            CustomerNumber::parse("١٢٣"),
-            Err(CustomerNumberError::NotDigits)
-        );
+        assert_eq!(CustomerNumber::parse("١٢٣"), Err(CustomerNumberError::NotDigits));
     }
 
     #[test]
     fn rejects_empty_and_separator_only_input() {
         assert_eq!(CustomerNumber::parse(""), Err(CustomerNumberError::Empty));
-        assert_eq!(
-            CustomerNumber::parse(" .- "),
-            Err(CustomerNumberError::Empty)
-        );
+        assert_eq!(CustomerNumber::parse(" .- "), Err(CustomerNumberError::Empty));
     }
 
     #[test]

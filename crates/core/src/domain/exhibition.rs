@@ -16,12 +16,7 @@ pub enum ExhibitionStatus {
 }
 
 impl ExhibitionStatus {
-    pub const ALL: [ExhibitionStatus; 4] = [
-        Self::Pending,
-        Self::Approved,
-        Self::Rejected,
-        Self::Highlighted,
-    ];
+    pub const ALL: [ExhibitionStatus; 4] = [Self::Pending, Self::Approved, Self::Rejected, Self::Highlighted];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -139,11 +134,7 @@ pub fn evaluate(
         return Err(EvaluationError::ReasonRequired);
     }
     // A reason only makes sense for a rejection; drop it otherwise.
-    let reason = if verdict == Verdict::Rejected {
-        reason
-    } else {
-        None
-    };
+    let reason = if verdict == Verdict::Rejected { reason } else { None };
     Ok(Transition {
         from: current,
         to,
@@ -190,14 +181,7 @@ mod tests {
     #[test]
     fn viewer_may_never_evaluate() {
         assert_eq!(
-            evaluate(
-                Pending,
-                Pending,
-                Verdict::Approved,
-                PortalRole::Viewer,
-                None,
-                None
-            ),
+            evaluate(Pending, Pending, Verdict::Approved, PortalRole::Viewer, None, None),
             Err(EvaluationError::NotAllowed(PortalRole::Viewer))
         );
     }
@@ -205,14 +189,7 @@ mod tests {
     #[test]
     fn stale_expected_status_is_a_conflict_with_the_current_state() {
         assert_eq!(
-            evaluate(
-                Approved,
-                Pending,
-                Verdict::Rejected,
-                PortalRole::Admin,
-                None,
-                Some("x")
-            ),
+            evaluate(Approved, Pending, Verdict::Rejected, PortalRole::Admin, None, Some("x")),
             Err(EvaluationError::Conflict {
                 expected: Pending,
                 current: Approved
@@ -232,15 +209,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!((t.from, t.to), (Approved, Highlighted));
-        let t = evaluate(
-            Rejected,
-            Rejected,
-            Verdict::Approved,
-            PortalRole::Admin,
-            None,
-            None,
-        )
-        .unwrap();
+        let t = evaluate(Rejected, Rejected, Verdict::Approved, PortalRole::Admin, None, None).unwrap();
         assert_eq!((t.from, t.to), (Rejected, Approved));
     }
 

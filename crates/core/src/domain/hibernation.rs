@@ -28,8 +28,7 @@ impl Default for HibernationWindow {
 
 /// Parse `HH:MM` (24 h).
 pub fn parse_hhmm(s: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M")
-        .map_err(|_| format!("expected HH:MM (24 h), got '{s}'"))
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| format!("expected HH:MM (24 h), got '{s}'"))
 }
 
 pub fn format_hhmm(t: NaiveTime) -> String {
@@ -110,8 +109,10 @@ mod tests {
     #[test]
     fn disabled_or_empty_window_never_hibernates() {
         let tz = parse_time_zone("UTC").unwrap();
-        let mut w = HibernationWindow::default();
-        w.enabled = false;
+        let w = HibernationWindow {
+            enabled: false,
+            ..Default::default()
+        };
         assert!(!w.contains(utc("2026-05-10T23:00:00Z"), tz));
         assert!(!window("10:00", "10:00").contains(utc("2026-05-10T10:00:00Z"), tz));
     }

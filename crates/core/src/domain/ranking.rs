@@ -68,23 +68,14 @@ pub struct RankingEntry {
 pub fn rank(tallies: Vec<VendorTally>, scoring: Scoring) -> Vec<RankingEntry> {
     let mut scored: Vec<(i64, VendorTally)> = tallies
         .into_iter()
-        .map(|t| {
-            (
-                t.approved * scoring.approved + t.highlighted * scoring.highlighted,
-                t,
-            )
-        })
+        .map(|t| (t.approved * scoring.approved + t.highlighted * scoring.highlighted, t))
         .collect();
     scored.sort_by(|(pa, a), (pb, b)| {
         pb.cmp(pa)
             .then(b.highlighted.cmp(&a.highlighted))
             .then(b.approved.cmp(&a.approved))
             .then(a.rejected.cmp(&b.rejected))
-            .then_with(|| {
-                a.vendor_name
-                    .to_lowercase()
-                    .cmp(&b.vendor_name.to_lowercase())
-            })
+            .then_with(|| a.vendor_name.to_lowercase().cmp(&b.vendor_name.to_lowercase()))
             .then(a.vendor_id.cmp(&b.vendor_id))
     });
     scored
@@ -151,11 +142,11 @@ mod tests {
     fn ties_are_broken_by_highlighted_then_approved_then_rejected_then_name() {
         let r = rank(
             vec![
-                tally(1, "Zoe", &[(Approved, 4)]),     // 4 pts, 0 highlighted
-                tally(2, "Yago", &[(Highlighted, 2)]), // 4 pts, 2 highlighted
+                tally(1, "Zoe", &[(Approved, 4)]),                    // 4 pts, 0 highlighted
+                tally(2, "Yago", &[(Highlighted, 2)]),                // 4 pts, 2 highlighted
                 tally(3, "Xime", &[(Approved, 2), (Highlighted, 1)]), // 4 pts, 1 highlighted
-                tally(4, "Ana", &[(Approved, 4), (Rejected, 1)]), // 4 pts, more rejected than Zoe
-                tally(5, "Bruno", &[(Approved, 4)]),   // same as Zoe: name decides
+                tally(4, "Ana", &[(Approved, 4), (Rejected, 1)]),     // 4 pts, more rejected than Zoe
+                tally(5, "Bruno", &[(Approved, 4)]),                  // same as Zoe: name decides
             ],
             Scoring::default(),
         );
@@ -166,17 +157,11 @@ mod tests {
     #[test]
     fn identical_tallies_and_names_fall_back_to_id_and_are_stable() {
         let a = rank(
-            vec![
-                tally(9, "Ana", &[(Approved, 1)]),
-                tally(3, "Ana", &[(Approved, 1)]),
-            ],
+            vec![tally(9, "Ana", &[(Approved, 1)]), tally(3, "Ana", &[(Approved, 1)])],
             Scoring::default(),
         );
         let b = rank(
-            vec![
-                tally(3, "Ana", &[(Approved, 1)]),
-                tally(9, "Ana", &[(Approved, 1)]),
-            ],
+            vec![tally(3, "Ana", &[(Approved, 1)]), tally(9, "Ana", &[(Approved, 1)])],
             Scoring::default(),
         );
         assert_eq!(a, b);

@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::DistributorId;
 
 /// Role of a portal (desktop/API) user, ordered by privilege.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "TEXT", rename_all = "lowercase")]
 pub enum PortalRole {
@@ -23,12 +21,7 @@ pub enum PortalRole {
 }
 
 impl PortalRole {
-    pub const ALL: [PortalRole; 4] = [
-        Self::Viewer,
-        Self::Supervisor,
-        Self::Admin,
-        Self::Superadmin,
-    ];
+    pub const ALL: [PortalRole; 4] = [Self::Viewer, Self::Supervisor, Self::Admin, Self::Superadmin];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,16 +39,12 @@ impl std::str::FromStr for PortalRole {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown role '{s}' (expected viewer, supervisor, admin or superadmin)")
-            })
+            .ok_or_else(|| format!("unknown role '{s}' (expected viewer, supervisor, admin or superadmin)"))
     }
 }
 
 /// Role of a Telegram member inside a distributor (gates bot commands).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "TEXT", rename_all = "lowercase")]
 pub enum MemberRole {
@@ -87,9 +76,7 @@ impl std::str::FromStr for MemberRole {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown member role '{s}' (expected vendor, supervisor or admin)")
-            })
+            .ok_or_else(|| format!("unknown member role '{s}' (expected vendor, supervisor or admin)"))
     }
 }
 
@@ -198,10 +185,7 @@ mod tests {
     fn supervisor_evaluates_only_own_distributor() {
         let s = actor(PortalRole::Supervisor, Some(1));
         assert!(s.authorize(Action::Evaluate, 1).is_ok());
-        assert_eq!(
-            s.authorize(Action::Evaluate, 2),
-            Err(AccessError::OtherTenant)
-        );
+        assert_eq!(s.authorize(Action::Evaluate, 2), Err(AccessError::OtherTenant));
         assert!(s.authorize(Action::ManageDistributor, 1).is_err());
     }
 
@@ -210,10 +194,7 @@ mod tests {
         let a = actor(PortalRole::Admin, Some(7));
         assert!(a.authorize(Action::ManageDistributor, 7).is_ok());
         assert!(a.authorize(Action::Evaluate, 7).is_ok());
-        assert_eq!(
-            a.authorize(Action::ManageDistributor, 8),
-            Err(AccessError::OtherTenant)
-        );
+        assert_eq!(a.authorize(Action::ManageDistributor, 8), Err(AccessError::OtherTenant));
         assert!(a.require(Action::ManageAllDistributors).is_err());
     }
 
@@ -229,10 +210,7 @@ mod tests {
     #[test]
     fn tenant_user_without_distributor_is_refused() {
         let broken = actor(PortalRole::Admin, None);
-        assert_eq!(
-            broken.authorize(Action::ReadReports, 1),
-            Err(AccessError::OtherTenant)
-        );
+        assert_eq!(broken.authorize(Action::ReadReports, 1), Err(AccessError::OtherTenant));
     }
 
     #[test]

@@ -138,9 +138,7 @@ fn check_token(token: &Secret<String>) -> Result<()> {
         !id.is_empty()
             && id.chars().all(|c| c.is_ascii_digit())
             && rest.len() >= 20
-            && rest
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     });
     if valid {
         Ok(())
@@ -182,56 +180,38 @@ impl Db {
     }
 
     pub async fn distributor(&self, id: DistributorId) -> Result<Distributor> {
-        let row: Option<DistributorRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
-        row.ok_or(Error::NotFound {
-            entity: "distributor",
-        })?
-        .try_into()
+        let row: Option<DistributorRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.ok_or(Error::NotFound { entity: "distributor" })?.try_into()
     }
 
     pub async fn distributor_by_name(&self, name: &str) -> Result<Distributor> {
-        let row: Option<DistributorRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE name = ?")))
-                .bind(name.trim())
-                .fetch_optional(self.pool())
-                .await?;
-        row.ok_or(Error::NotFound {
-            entity: "distributor",
-        })?
-        .try_into()
+        let row: Option<DistributorRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE name = ?")))
+            .bind(name.trim())
+            .fetch_optional(self.pool())
+            .await?;
+        row.ok_or(Error::NotFound { entity: "distributor" })?.try_into()
     }
 
     pub async fn list_distributors(&self) -> Result<Vec<Distributor>> {
-        let rows: Vec<DistributorRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY name, id")))
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<DistributorRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY name, id")))
+            .fetch_all(self.pool())
+            .await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
     /// The bot token, for the one caller that talks to Telegram.
     pub async fn distributor_bot_token(&self, id: DistributorId) -> Result<Option<Secret<String>>> {
-        let token: Option<Option<String>> =
-            sqlx::query_scalar("SELECT bot_token FROM distributors WHERE id = ?")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(token
-            .ok_or(Error::NotFound {
-                entity: "distributor",
-            })?
-            .map(Secret::new))
+        let token: Option<Option<String>> = sqlx::query_scalar("SELECT bot_token FROM distributors WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(token.ok_or(Error::NotFound { entity: "distributor" })?.map(Secret::new))
     }
 
-    pub async fn update_distributor(
-        &self,
-        id: DistributorId,
-        u: DistributorUpdate,
-    ) -> Result<Distributor> {
+    pub async fn update_distributor(&self, id: DistributorId, u: DistributorUpdate) -> Result<Distributor> {
         let name = u.name.as_deref().map(clean_name).transpose()?;
         if let Some(tz) = &u.time_zone {
             parse_time_zone(tz).map_err(|e| Error::invalid("time_zone", e))?;
@@ -248,18 +228,12 @@ impl Db {
             }
         }
         let mut tx = self.begin_write().await?;
-        let current: Option<DistributorRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let c = current.ok_or(Error::NotFound {
-            entity: "distributor",
-        })?;
-        let token_sql = match &u.bot_token {
-            None => None,
-            Some(t) => Some(t.as_ref().map(|s| s.expose().clone())),
-        };
+        let current: Option<DistributorRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let c = current.ok_or(Error::NotFound { entity: "distributor" })?;
+        let token_sql = u.bot_token.as_ref().map(|t| t.as_ref().map(|s| s.expose().clone()));
         sqlx::query(
             "UPDATE distributors SET name = ?, status = ?, time_zone = ?, \
              bot_token = CASE WHEN ? THEN ? ELSE bot_token END, admin_telegram_id = ?, \
@@ -350,11 +324,7 @@ mod tests {
         assert!(!json.contains("AAHdqTcv"), "{json}");
         assert!(!format!("{d:?}").contains("AAHdqTcv"));
         assert_eq!(
-            db.distributor_bot_token(d.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .expose(),
+            db.distributor_bot_token(d.id).await.unwrap().unwrap().expose(),
             token().expose()
         );
     }
@@ -374,12 +344,8 @@ mod tests {
             Err(Error::AlreadyExists { .. })
         ));
         assert!(matches!(
-            db.create_distributor(new("Dos", Some("Nowhere/Zone")))
-                .await,
-            Err(Error::Invalid {
-                field: "time_zone",
-                ..
-            })
+            db.create_distributor(new("Dos", Some("Nowhere/Zone"))).await,
+            Err(Error::Invalid { field: "time_zone", .. })
         ));
         assert!(matches!(
             db.create_distributor(new("  ", None)).await,
@@ -391,10 +357,7 @@ mod tests {
         };
         assert!(matches!(
             db.create_distributor(bad_token).await,
-            Err(Error::Invalid {
-                field: "bot_token",
-                ..
-            })
+            Err(Error::Invalid { field: "bot_token", .. })
         ));
     }
 
@@ -440,8 +403,7 @@ mod tests {
             .unwrap();
         assert!(!u.has_bot_token);
         assert!(matches!(
-            db.update_distributor(999, DistributorUpdate::default())
-                .await,
+            db.update_distributor(999, DistributorUpdate::default()).await,
             Err(Error::NotFound { .. })
         ));
         assert!(

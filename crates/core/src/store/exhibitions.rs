@@ -157,8 +157,7 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((id, dup)) = existing {
-            let id =
-                Uuid::parse_str(&id).map_err(|e| Error::invalid("exhibition id", e.to_string()))?;
+            let id = Uuid::parse_str(&id).map_err(|e| Error::invalid("exhibition id", e.to_string()))?;
             return Ok(Recorded {
                 id,
                 created: false,
@@ -184,10 +183,7 @@ impl Db {
             ));
         }
         if new.photos.is_empty() {
-            return Err(Error::invalid(
-                "photos",
-                "an exhibition needs at least one photo",
-            ));
+            return Err(Error::invalid("photos", "an exhibition needs at least one photo"));
         }
         let mut duplicate = false;
         for p in &new.photos {
@@ -271,36 +267,31 @@ impl Db {
         .await?
         .rows_affected();
         if n == 0 {
-            Err(Error::NotFound {
-                entity: "exhibition",
-            })
+            Err(Error::NotFound { entity: "exhibition" })
         } else {
             Ok(())
         }
     }
 
-    /// Apply a verdict for `actor`. Tenant and role are checked here, on the
-    /// server side; another tenant's exhibition is reported as not found.
+    /// Apply a verdict for `actor` at instant `at` (normally [`now`]). Tenant and
+    /// role are checked here, on the server side; another tenant's exhibition is
+    /// reported as not found.
     pub async fn evaluate_exhibition(
         &self,
         actor: &Actor,
         req: EvaluationRequest,
+        at: DateTime<Utc>,
     ) -> Result<Exhibition> {
         let mut tx = self.begin_write().await?;
-        let row: Option<(i64, ExhibitionStatus, Option<i64>)> = sqlx::query_as(
-            "SELECT distributor_id, status, confirmation_message_id FROM exhibitions WHERE id = ?",
-        )
-        .bind(req.exhibition_id.hyphenated())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (distributor_id, current, confirmation) = row.ok_or(Error::NotFound {
-            entity: "exhibition",
-        })?;
+        let row: Option<(i64, ExhibitionStatus, Option<i64>)> =
+            sqlx::query_as("SELECT distributor_id, status, confirmation_message_id FROM exhibitions WHERE id = ?")
+                .bind(req.exhibition_id.hyphenated())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (distributor_id, current, confirmation) = row.ok_or(Error::NotFound { entity: "exhibition" })?;
         match actor.authorize(Action::Evaluate, distributor_id) {
             Err(AccessError::OtherTenant) => {
-                return Err(Error::NotFound {
-                    entity: "exhibition",
-                });
+                return Err(Error::NotFound { entity: "exhibition" });
             }
             other => other?,
         }
@@ -312,7 +303,7 @@ impl Db {
             req.comment.as_deref(),
             req.reason.as_deref(),
         )?;
-        let at = now();
+
         let sync = if confirmation.is_some() {
             SyncState::Pending
         } else {
@@ -360,9 +351,7 @@ impl Db {
         .bind(id.hyphenated())
         .fetch_optional(self.pool())
         .await?
-        .ok_or(Error::NotFound {
-            entity: "exhibition",
-        })?;
+        .ok_or(Error::NotFound { entity: "exhibition" })?;
         let photos = sqlx::query_as(
             "SELECT id, position, telegram_file_id, telegram_file_unique_id, storage_key, storage_link, sha256, \
                size_bytes, width, height, upload_state FROM exhibition_photos WHERE exhibition_id = ? ORDER BY position",
@@ -410,22 +399,17 @@ impl Db {
     }
 
     /// Exhibitions per status for a distributor (all time).
-    pub async fn status_counts(
-        &self,
-        distributor_id: DistributorId,
-    ) -> Result<Vec<(ExhibitionStatus, i64)>> {
-        Ok(sqlx::query_as("SELECT status, count(*) FROM exhibitions WHERE distributor_id = ? GROUP BY status ORDER BY status")
-            .bind(distributor_id)
-            .fetch_all(self.pool())
-            .await?)
+    pub async fn status_counts(&self, distributor_id: DistributorId) -> Result<Vec<(ExhibitionStatus, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT status, count(*) FROM exhibitions WHERE distributor_id = ? GROUP BY status ORDER BY status",
+        )
+        .bind(distributor_id)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// Per-vendor counts of a calendar month in the distributor's time zone.
-    pub async fn month_tallies(
-        &self,
-        distributor_id: DistributorId,
-        month: Month,
-    ) -> Result<Vec<VendorTally>> {
+    pub async fn month_tallies(&self, distributor_id: DistributorId, month: Month) -> Result<Vec<VendorTally>> {
         let d = self.distributor(distributor_id).await?;
         let (start, end) = month.bounds(d.time_zone);
         let rows: Vec<(MemberId, String, ExhibitionStatus, i64)> = sqlx::query_as(
@@ -454,16 +438,9 @@ impl Db {
     }
 
     /// The month's ranking with the distributor's scoring.
-    pub async fn ranking(
-        &self,
-        distributor_id: DistributorId,
-        month: Month,
-    ) -> Result<Vec<RankingEntry>> {
+    pub async fn ranking(&self, distributor_id: DistributorId, month: Month) -> Result<Vec<RankingEntry>> {
         let scoring = self.distributor(distributor_id).await?.scoring;
-        Ok(rank(
-            self.month_tallies(distributor_id, month).await?,
-            scoring,
-        ))
+        Ok(rank(self.month_tallies(distributor_id, month).await?, scoring))
     }
 }
 
@@ -605,10 +582,7 @@ mod tests {
         let b = tenant(&db, "B").await;
         let mut mixed = new_exhibition(&a, "k", "2026-05-01T12:00:00Z", "u");
         mixed.vendor_id = b.vendor;
-        assert!(matches!(
-            db.record_exhibition(mixed).await,
-            Err(Error::Invalid { .. })
-        ));
+        assert!(matches!(db.record_exhibition(mixed).await, Err(Error::Invalid { .. })));
     }
 
     #[tokio::test]
@@ -630,10 +604,7 @@ mod tests {
             reason: None,
         };
         let e = db
-            .evaluate_exhibition(
-                &t.supervisor,
-                req(Verdict::Approved, ExhibitionStatus::Pending),
-            )
+            .evaluate_exhibition(&t.supervisor, req(Verdict::Approved, ExhibitionStatus::Pending), now())
             .await
             .unwrap();
         assert_eq!(e.summary.status, ExhibitionStatus::Approved);
@@ -645,6 +616,7 @@ mod tests {
             .evaluate_exhibition(
                 &t.supervisor,
                 req(Verdict::Highlighted, ExhibitionStatus::Pending),
+                now(),
             )
             .await
             .unwrap_err();
@@ -659,14 +631,11 @@ mod tests {
             .evaluate_exhibition(
                 &t.supervisor,
                 req(Verdict::Highlighted, ExhibitionStatus::Approved),
+                now(),
             )
             .await
             .unwrap();
-        let steps: Vec<_> = e
-            .history
-            .iter()
-            .map(|h| (h.from_status, h.to_status))
-            .collect();
+        let steps: Vec<_> = e.history.iter().map(|h| (h.from_status, h.to_status)).collect();
         assert_eq!(
             steps,
             vec![
@@ -706,7 +675,7 @@ mod tests {
             reason: None,
         };
         assert!(matches!(
-            db.evaluate_exhibition(&b.supervisor, req.clone()).await,
+            db.evaluate_exhibition(&b.supervisor, req.clone(), now()).await,
             Err(Error::NotFound { .. })
         ));
         let viewer = Actor {
@@ -714,7 +683,7 @@ mod tests {
             ..a.supervisor.clone()
         };
         assert!(matches!(
-            db.evaluate_exhibition(&viewer, req.clone()).await,
+            db.evaluate_exhibition(&viewer, req.clone(), now()).await,
             Err(Error::Access(AccessError::RoleTooLow { .. }))
         ));
         assert!(matches!(
@@ -722,11 +691,7 @@ mod tests {
             Err(Error::NotFound { .. })
         ));
         assert_eq!(
-            db.exhibition(a.distributor, r.id)
-                .await
-                .unwrap()
-                .summary
-                .status,
+            db.exhibition(a.distributor, r.id).await.unwrap().summary.status,
             ExhibitionStatus::Pending
         );
     }
@@ -735,13 +700,9 @@ mod tests {
     async fn pending_queue_pages_oldest_first() {
         let (db, _d) = temp_db().await;
         let t = tenant(&db, "A").await;
-        for (i, at) in [
-            "2026-05-03T10:00:00Z",
-            "2026-05-01T10:00:00Z",
-            "2026-05-02T10:00:00Z",
-        ]
-        .iter()
-        .enumerate()
+        for (i, at) in ["2026-05-03T10:00:00Z", "2026-05-01T10:00:00Z", "2026-05-02T10:00:00Z"]
+            .iter()
+            .enumerate()
         {
             db.record_exhibition(new_exhibition(&t, &format!("k{i}"), at, &format!("u{i}")))
                 .await
@@ -754,10 +715,7 @@ mod tests {
             submitted_at: first[1].submitted_at,
             id: first[1].id,
         };
-        let rest = db
-            .pending_page(t.distributor, Some(&cursor), 2)
-            .await
-            .unwrap();
+        let rest = db.pending_page(t.distributor, Some(&cursor), 2).await.unwrap();
         assert_eq!(rest.len(), 1);
         assert_eq!(
             rest[0].submitted_at,
@@ -772,11 +730,7 @@ mod tests {
         let (db, _d) = temp_db().await;
         let t = tenant(&db, "A").await;
         // Buenos Aires is UTC-3: 2026-06-01T02:00Z is still 31 May locally.
-        let inside = [
-            "2026-05-01T03:00:00Z",
-            "2026-05-15T12:00:00Z",
-            "2026-06-01T02:00:00Z",
-        ];
+        let inside = ["2026-05-01T03:00:00Z", "2026-05-15T12:00:00Z", "2026-06-01T02:00:00Z"];
         let outside = ["2026-05-01T02:59:59Z", "2026-06-01T03:00:00Z"];
         for (i, at) in inside.iter().chain(outside.iter()).enumerate() {
             db.record_exhibition(new_exhibition(&t, &format!("k{i}"), at, &format!("u{i}")))
@@ -797,13 +751,11 @@ mod tests {
                 comment: None,
                 reason: None,
             },
+            now(),
         )
         .await
         .unwrap();
-        let ranking = db
-            .ranking(t.distributor, Month::new(2026, 5).unwrap())
-            .await
-            .unwrap();
+        let ranking = db.ranking(t.distributor, Month::new(2026, 5).unwrap()).await.unwrap();
         assert_eq!(ranking.len(), 1);
         assert_eq!(ranking[0].tally.sent, 3);
         assert_eq!(ranking[0].tally.highlighted, 1);

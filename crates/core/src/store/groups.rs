@@ -24,8 +24,7 @@ pub struct NewGroup {
     pub title: String,
 }
 
-const SELECT: &str =
-    "SELECT id, distributor_id, chat_id, title, active, created_at FROM telegram_groups";
+const SELECT: &str = "SELECT id, distributor_id, chat_id, title, active, created_at FROM telegram_groups";
 
 impl Db {
     pub async fn create_group(&self, new: NewGroup) -> Result<Group> {
@@ -60,11 +59,7 @@ impl Db {
     }
 
     /// The active group with this chat id for a distributor (what the bot asks).
-    pub async fn group_by_chat(
-        &self,
-        distributor_id: DistributorId,
-        chat_id: ChatId,
-    ) -> Result<Option<Group>> {
+    pub async fn group_by_chat(&self, distributor_id: DistributorId, chat_id: ChatId) -> Result<Option<Group>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE distributor_id = ? AND chat_id = ? AND active = 1"
         )))
@@ -125,10 +120,7 @@ mod tests {
         })
         .await
         .unwrap();
-        assert_eq!(
-            db.group_by_chat(a.id, -1001).await.unwrap().unwrap().id,
-            g.id
-        );
+        assert_eq!(db.group_by_chat(a.id, -1001).await.unwrap().unwrap().id, g.id);
         assert!(
             matches!(db.group(b.id, g.id).await, Err(Error::NotFound { .. })),
             "other tenant's group is invisible"

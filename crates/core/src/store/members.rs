@@ -118,16 +118,14 @@ impl Db {
         id: MemberId,
         role: MemberRole,
     ) -> Result<Member> {
-        let n = sqlx::query(
-            "UPDATE members SET role = ?, updated_at = ? WHERE distributor_id = ? AND id = ?",
-        )
-        .bind(role)
-        .bind(now())
-        .bind(distributor_id)
-        .bind(id)
-        .execute(self.pool())
-        .await?
-        .rows_affected();
+        let n = sqlx::query("UPDATE members SET role = ?, updated_at = ? WHERE distributor_id = ? AND id = ?")
+            .bind(role)
+            .bind(now())
+            .bind(distributor_id)
+            .bind(id)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(Error::NotFound { entity: "member" });
         }
@@ -162,9 +160,7 @@ mod tests {
         };
         let m = db.upsert_member(new.clone()).await.unwrap();
         assert_eq!(m.role, MemberRole::Vendor);
-        db.set_member_role(d.id, m.id, MemberRole::Supervisor)
-            .await
-            .unwrap();
+        db.set_member_role(d.id, m.id, MemberRole::Supervisor).await.unwrap();
         let again = db
             .upsert_member(NewMember {
                 last_name: Some("Paz".into()),
@@ -176,11 +172,7 @@ mod tests {
         assert_eq!(again.role, MemberRole::Supervisor);
         assert_eq!(again.display_name(), "Ana Paz");
         assert_eq!(db.list_members(d.id).await.unwrap().len(), 1);
-        assert!(
-            db.set_member_role(d.id + 1, m.id, MemberRole::Admin)
-                .await
-                .is_err()
-        );
+        assert!(db.set_member_role(d.id + 1, m.id, MemberRole::Admin).await.is_err());
     }
 
     #[test]

@@ -23,8 +23,8 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
 pub use exhibitions::{
-    EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionSummary, NewExhibition, NewPhoto,
-    PendingCursor, Photo, Recorded,
+    EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionSummary, NewExhibition, NewPhoto, PendingCursor, Photo,
+    Recorded,
 };
 pub use groups::{Group, NewGroup};
 pub use members::{Member, NewMember};

@@ -8,14 +8,7 @@ use crate::domain::{DistributorId, PdvTypeId};
 use crate::{Error, Result};
 
 /// Seeded for every new distributor; admins can rename, reorder or deactivate them.
-pub const DEFAULT_PDV_TYPES: [&str; 6] = [
-    "Kiosco",
-    "Almacén",
-    "Autoservicio",
-    "Supermercado",
-    "Mayorista",
-    "Otro",
-];
+pub const DEFAULT_PDV_TYPES: [&str; 6] = ["Kiosco", "Almacén", "Autoservicio", "Supermercado", "Mayorista", "Otro"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct PdvType {
@@ -26,10 +19,7 @@ pub struct PdvType {
     pub active: bool,
 }
 
-pub(super) async fn seed_defaults(
-    conn: &mut SqliteConnection,
-    distributor_id: DistributorId,
-) -> Result<()> {
+pub(super) async fn seed_defaults(conn: &mut SqliteConnection, distributor_id: DistributorId) -> Result<()> {
     for (position, name) in DEFAULT_PDV_TYPES.iter().enumerate() {
         sqlx::query("INSERT INTO pdv_types (distributor_id, name, position) VALUES (?, ?, ?)")
             .bind(distributor_id)
@@ -43,11 +33,7 @@ pub(super) async fn seed_defaults(
 
 impl Db {
     /// Add a PDV type at the end of the distributor's list.
-    pub async fn create_pdv_type(
-        &self,
-        distributor_id: DistributorId,
-        name: &str,
-    ) -> Result<PdvType> {
+    pub async fn create_pdv_type(&self, distributor_id: DistributorId, name: &str) -> Result<PdvType> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 60 {
             return Err(Error::invalid("name", "must have 1 to 60 characters"));
@@ -66,20 +52,18 @@ impl Db {
     }
 
     pub async fn pdv_type(&self, distributor_id: DistributorId, id: PdvTypeId) -> Result<PdvType> {
-        sqlx::query_as("SELECT id, distributor_id, name, position, active FROM pdv_types WHERE distributor_id = ? AND id = ?")
-            .bind(distributor_id)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(Error::NotFound { entity: "pdv type" })
+        sqlx::query_as(
+            "SELECT id, distributor_id, name, position, active FROM pdv_types WHERE distributor_id = ? AND id = ?",
+        )
+        .bind(distributor_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(Error::NotFound { entity: "pdv type" })
     }
 
     /// The distributor's PDV types in display order.
-    pub async fn list_pdv_types(
-        &self,
-        distributor_id: DistributorId,
-        only_active: bool,
-    ) -> Result<Vec<PdvType>> {
+    pub async fn list_pdv_types(&self, distributor_id: DistributorId, only_active: bool) -> Result<Vec<PdvType>> {
         Ok(sqlx::query_as(
             "SELECT id, distributor_id, name, position, active FROM pdv_types \
              WHERE distributor_id = ? AND (active = 1 OR NOT ?) ORDER BY position, id",
@@ -118,17 +102,9 @@ mod tests {
             Err(Error::AlreadyExists { .. })
         ));
         assert!(db.create_pdv_type(b.id, "Farmacia").await.is_ok());
-        assert!(matches!(
-            db.pdv_type(b.id, t.id).await,
-            Err(Error::NotFound { .. })
-        ));
+        assert!(matches!(db.pdv_type(b.id, t.id).await, Err(Error::NotFound { .. })));
         assert_eq!(
-            db.list_pdv_types(a.id, true)
-                .await
-                .unwrap()
-                .last()
-                .unwrap()
-                .name,
+            db.list_pdv_types(a.id, true).await.unwrap().last().unwrap().name,
             "Farmacia"
         );
     }

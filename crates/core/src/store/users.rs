@@ -30,7 +30,8 @@ pub struct NewPortalUser {
     pub distributor_id: Option<DistributorId>,
 }
 
-const SELECT: &str = "SELECT id, username, display_name, role, distributor_id, active, last_login_at, created_at FROM portal_users";
+const SELECT: &str =
+    "SELECT id, username, display_name, role, distributor_id, active, last_login_at, created_at FROM portal_users";
 
 fn clean_username(u: &str) -> Result<String> {
     let u = u.trim();
@@ -40,10 +41,7 @@ fn clean_username(u: &str) -> Result<String> {
     if ok {
         Ok(u.to_string())
     } else {
-        Err(Error::invalid(
-            "username",
-            "3 to 40 letters, digits or . _ - @",
-        ))
+        Err(Error::invalid("username", "3 to 40 letters, digits or . _ - @"))
     }
 }
 
@@ -52,17 +50,11 @@ impl Db {
         let username = clean_username(&new.username)?;
         match (new.role, new.distributor_id) {
             (PortalRole::Superadmin, Some(_)) => {
-                return Err(Error::invalid(
-                    "distributor",
-                    "a superadmin belongs to no distributor",
-                ));
+                return Err(Error::invalid("distributor", "a superadmin belongs to no distributor"));
             }
             (PortalRole::Superadmin, None) => {}
             (_, None) => {
-                return Err(Error::invalid(
-                    "distributor",
-                    "this role needs a distributor",
-                ));
+                return Err(Error::invalid("distributor", "this role needs a distributor"));
             }
             (_, Some(d)) => {
                 self.distributor(d).await?;
@@ -125,10 +117,7 @@ impl Db {
             .ok_or(Error::NotFound { entity: "user" })
     }
 
-    pub async fn list_portal_users(
-        &self,
-        distributor_id: Option<DistributorId>,
-    ) -> Result<Vec<PortalUser>> {
+    pub async fn list_portal_users(&self, distributor_id: Option<DistributorId>) -> Result<Vec<PortalUser>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE ?1 IS NULL OR distributor_id = ?1 ORDER BY username"
         )))
@@ -138,25 +127,20 @@ impl Db {
     }
 
     /// Set a new password and revoke every open session of the user.
-    pub async fn set_portal_user_password(
-        &self,
-        id: PortalUserId,
-        password: Secret<String>,
-    ) -> Result<()> {
+    pub async fn set_portal_user_password(&self, id: PortalUserId, password: Secret<String>) -> Result<()> {
         validate_new_password(password.expose())?;
         let hash = tokio::task::spawn_blocking(move || hash_password(&password))
             .await
             .map_err(|e| Error::PasswordHash(e.to_string()))??;
         let at = now();
         let mut tx = self.begin_write().await?;
-        let n =
-            sqlx::query("UPDATE portal_users SET password_hash = ?, updated_at = ? WHERE id = ?")
-                .bind(hash)
-                .bind(at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+        let n = sqlx::query("UPDATE portal_users SET password_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(hash)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(Error::NotFound { entity: "user" });
         }
@@ -220,14 +204,10 @@ mod tests {
             .await
             .unwrap();
         assert!(matches!(
-            db.create_portal_user(mk("SUP", PortalRole::Viewer, Some(d.id)))
-                .await,
+            db.create_portal_user(mk("SUP", PortalRole::Viewer, Some(d.id))).await,
             Err(Error::AlreadyExists { .. })
         ));
-        assert_eq!(
-            db.list_portal_users(Some(d.id)).await.unwrap(),
-            vec![sup.clone()]
-        );
+        assert_eq!(db.list_portal_users(Some(d.id)).await.unwrap(), vec![sup.clone()]);
         assert_eq!(db.list_portal_users(None).await.unwrap().len(), 2);
         assert!(
             db.create_portal_user(NewPortalUser {
@@ -255,16 +235,10 @@ mod tests {
         let h = db.portal_user_password_hash(u.id).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password(&pw("primera-clave"), &h));
-        db.set_portal_user_password(u.id, pw("segunda-clave"))
-            .await
-            .unwrap();
+        db.set_portal_user_password(u.id, pw("segunda-clave")).await.unwrap();
         let h = db.portal_user_password_hash(u.id).await.unwrap();
         assert!(verify_password(&pw("segunda-clave"), &h));
         assert!(!verify_password(&pw("primera-clave"), &h));
-        assert!(
-            db.set_portal_user_password(999, pw("segunda-clave"))
-                .await
-                .is_err()
-        );
+        assert!(db.set_portal_user_password(999, pw("segunda-clave")).await.is_err());
     }
 }

@@ -1,0 +1,267 @@
+//! Command-line interface of `centermind-sidecar`.
+
+use std::path::PathBuf;
+
+use centermind_core::domain::roles::{MemberRole, PortalRole};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// CenterMind headless companion: Telegram bots, scheduled jobs and the
+/// network service for the desktop apps, plus administration commands.
+///
+/// Configuration comes from built-in defaults, then a TOML file (--config,
+/// CENTERMIND_CONFIG, or the per-user config folder), then CENTERMIND_*
+/// environment variables. See centermind.sample.toml.
+#[derive(Debug, Parser)]
+#[command(name = "centermind-sidecar", version, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file (TOML).
+    #[arg(long, global = true, env = "CENTERMIND_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service until SIGINT/SIGTERM (health endpoint now; bots and jobs as they land).
+    Run,
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Fill an empty database with a realistic demo (no Telegram token needed).
+    Demo(DemoArgs),
+    /// Manage distributors (tenants).
+    #[command(subcommand)]
+    Distributor(DistributorCommand),
+    /// Manage the Telegram groups of a distributor.
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Manage Telegram members (vendors, supervisors, admins).
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Manage the PDV (point of sale) types the bot offers.
+    #[command(name = "pdv-type", subcommand)]
+    PdvType(PdvTypeCommand),
+    /// Manage portal (desktop app) users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print the effective configuration (secrets never included).
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of exhibitions to generate.
+    #[arg(long, default_value_t = 2000)]
+    pub exhibitions: usize,
+    /// Seed of the random generator (same seed, same demo).
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+impl OnOff {
+    pub fn is_on(self) -> bool {
+        matches!(self, Self::On)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DistributorCommand {
+    /// Add a distributor. The bot token is read from CENTERMIND_BOT_TOKEN or,
+    /// with --token-stdin, from standard input (never echoed, never logged).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// IANA time zone (default America/Argentina/Buenos_Aires).
+        #[arg(long)]
+        time_zone: Option<String>,
+        /// Telegram user id of the distributor's admin (receives alerts).
+        #[arg(long)]
+        admin_telegram_id: Option<i64>,
+        /// Read the bot token from standard input.
+        #[arg(long)]
+        token_stdin: bool,
+    },
+    /// List distributors (tokens are never shown, only whether one is set).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change settings of a distributor.
+    Set(DistributorSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DistributorSetArgs {
+    /// Distributor id.
+    pub id: i64,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long, value_enum)]
+    pub active: Option<OnOff>,
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    #[arg(long)]
+    pub admin_telegram_id: Option<i64>,
+    /// Replace the bot token, read from standard input (or CENTERMIND_BOT_TOKEN).
+    #[arg(long, conflicts_with = "clear_token")]
+    pub token_stdin: bool,
+    /// Take the token from CENTERMIND_BOT_TOKEN.
+    #[arg(long, conflicts_with_all = ["clear_token", "token_stdin"])]
+    pub token_env: bool,
+    /// Remove the bot token (the bot stops).
+    #[arg(long)]
+    pub clear_token: bool,
+    #[arg(long, value_enum)]
+    pub hibernation: Option<OnOff>,
+    /// Start of hibernation, local HH:MM.
+    #[arg(long, value_name = "HH:MM")]
+    pub hibernation_start: Option<String>,
+    /// End of hibernation, local HH:MM.
+    #[arg(long, value_name = "HH:MM")]
+    pub hibernation_end: Option<String>,
+    #[arg(long)]
+    pub points_approved: Option<i64>,
+    #[arg(long)]
+    pub points_highlighted: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Register a Telegram group (chat id as Telegram reports it, e.g. -1001234567890).
+    Add {
+        #[arg(long)]
+        distributor: i64,
+        #[arg(long, allow_hyphen_values = true)]
+        chat_id: i64,
+        #[arg(long)]
+        title: String,
+    },
+    /// List groups, optionally of one distributor.
+    List {
+        #[arg(long)]
+        distributor: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// List the members of a distributor.
+    List {
+        #[arg(long)]
+        distributor: i64,
+    },
+    /// Change a member's role (gates bot commands).
+    SetRole {
+        #[arg(long)]
+        distributor: i64,
+        /// Member id (see `member list`).
+        #[arg(long)]
+        member: i64,
+        #[arg(long, value_parser = parse_member_role)]
+        role: MemberRole,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PdvTypeCommand {
+    /// Add a PDV type at the end of the list.
+    Add {
+        #[arg(long)]
+        distributor: i64,
+        #[arg(long)]
+        name: String,
+    },
+    /// List the PDV types of a distributor.
+    List {
+        #[arg(long)]
+        distributor: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a portal user. The password is read from standard input (never echoed).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = parse_portal_role)]
+        role: PortalRole,
+        /// Required for every role except superadmin.
+        #[arg(long)]
+        distributor: Option<i64>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// List portal users.
+    List {
+        #[arg(long)]
+        distributor: Option<i64>,
+    },
+    /// Set a new password (read from standard input) and end the user's sessions.
+    SetPassword { username: String },
+}
+
+fn parse_member_role(s: &str) -> Result<MemberRole, String> {
+    s.parse()
+}
+
+fn parse_portal_role(s: &str) -> Result<PortalRole, String> {
+    s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn negative_chat_ids_parse() {
+        let cli = Cli::try_parse_from([
+            "centermind-sidecar",
+            "group",
+            "add",
+            "--distributor",
+            "1",
+            "--chat-id",
+            "-100123",
+            "--title",
+            "Ventas",
+        ])
+        .unwrap();
+        match cli.command {
+            Command::Group(GroupCommand::Add { chat_id, .. }) => assert_eq!(chat_id, -100123),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn roles_are_validated_by_the_parser() {
+        assert!(Cli::try_parse_from(["x", "user", "add", "--username", "a", "--role", "god"]).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "x",
+                "user",
+                "add",
+                "--username",
+                "a",
+                "--role",
+                "viewer",
+                "--distributor",
+                "1"
+            ])
+            .is_ok()
+        );
+    }
+}

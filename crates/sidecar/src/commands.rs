@@ -1,0 +1,312 @@
+//! Administration commands: thin adapters from the CLI to `centermind-core`.
+
+use anyhow::{Context, bail};
+use centermind_core::domain::hibernation::{format_hhmm, parse_hhmm};
+use centermind_core::store::{Db, DistributorUpdate, NewDistributor, NewGroup, NewPortalUser};
+
+use crate::cli::{DistributorCommand, DistributorSetArgs, GroupCommand, MemberCommand, PdvTypeCommand, UserCommand};
+use crate::prompt::{read_secret, token_from_env};
+use crate::table::render;
+
+pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()> {
+    match cmd {
+        DistributorCommand::Add {
+            name,
+            time_zone,
+            admin_telegram_id,
+            token_stdin,
+        } => {
+            let bot_token = if token_stdin {
+                Some(read_secret("Token del bot: ")?)
+            } else {
+                token_from_env()
+            };
+            let d = db
+                .create_distributor(NewDistributor {
+                    name,
+                    time_zone,
+                    bot_token,
+                    admin_telegram_id,
+                })
+                .await?;
+            println!(
+                "Distributor {} created: {} ({}), bot token {}",
+                d.id,
+                d.name,
+                d.time_zone,
+                token_word(d.has_bot_token)
+            );
+        }
+        DistributorCommand::List { json } => {
+            let list = db.list_distributors().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+                return Ok(());
+            }
+            let mut rows = Vec::new();
+            for d in &list {
+                let counts = db.status_counts(d.id).await?;
+                let total: i64 = counts.iter().map(|(_, n)| n).sum();
+                let pending = counts
+                    .iter()
+                    .find(|(s, _)| s.as_str() == "pending")
+                    .map_or(0, |(_, n)| *n);
+                let groups = db.list_groups(Some(d.id)).await?.len();
+                let members = db.list_members(d.id).await?.len();
+                rows.push(vec![
+                    d.id.to_string(),
+                    d.name.clone(),
+                    if d.active { "active" } else { "inactive" }.into(),
+                    d.time_zone.to_string(),
+                    token_word(d.has_bot_token).into(),
+                    if d.hibernation.enabled {
+                        format!(
+                            "{}-{}",
+                            format_hhmm(d.hibernation.start),
+                            format_hhmm(d.hibernation.end)
+                        )
+                    } else {
+                        "off".into()
+                    },
+                    groups.to_string(),
+                    members.to_string(),
+                    total.to_string(),
+                    pending.to_string(),
+                ]);
+            }
+            println!(
+                "{}",
+                render(
+                    &[
+                        "ID",
+                        "NAME",
+                        "STATUS",
+                        "TIME ZONE",
+                        "BOT TOKEN",
+                        "HIBERNATION",
+                        "GROUPS",
+                        "MEMBERS",
+                        "EXHIBITIONS",
+                        "PENDING"
+                    ],
+                    &rows
+                )
+            );
+            if list.is_empty() {
+                println!(
+                    "(no distributors yet: `centermind-sidecar demo` creates a demo, `distributor add` a real one)"
+                );
+            }
+        }
+        DistributorCommand::Set(args) => {
+            let id = args.id;
+            let update = distributor_update(args)?;
+            let d = db.update_distributor(id, update).await?;
+            println!(
+                "Distributor {} updated: {} ({}), bot token {}",
+                d.id,
+                d.name,
+                if d.active { "active" } else { "inactive" },
+                token_word(d.has_bot_token)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn token_word(set: bool) -> &'static str {
+    if set { "set" } else { "not set" }
+}
+
+fn distributor_update(a: DistributorSetArgs) -> anyhow::Result<DistributorUpdate> {
+    let bot_token = if a.clear_token {
+        Some(None)
+    } else if a.token_stdin {
+        Some(Some(read_secret("Token del bot: ")?))
+    } else if a.token_env {
+        Some(Some(token_from_env().context("CENTERMIND_BOT_TOKEN is not set")?))
+    } else {
+        None
+    };
+    let time = |s: Option<String>| s.map(|s| parse_hhmm(&s)).transpose().map_err(anyhow::Error::msg);
+    Ok(DistributorUpdate {
+        name: a.name,
+        active: a.active.map(|v| v.is_on()),
+        time_zone: a.time_zone,
+        bot_token,
+        admin_telegram_id: a.admin_telegram_id.map(Some),
+        hibernation_enabled: a.hibernation.map(|v| v.is_on()),
+        hibernation_start: time(a.hibernation_start)?,
+        hibernation_end: time(a.hibernation_end)?,
+        points_approved: a.points_approved,
+        points_highlighted: a.points_highlighted,
+        ..Default::default()
+    })
+}
+
+pub async fn group(db: &Db, cmd: GroupCommand) -> anyhow::Result<()> {
+    match cmd {
+        GroupCommand::Add {
+            distributor,
+            chat_id,
+            title,
+        } => {
+            let g = db
+                .create_group(NewGroup {
+                    distributor_id: distributor,
+                    chat_id,
+                    title,
+                })
+                .await?;
+            println!(
+                "Group {} registered: {} (chat {}) for distributor {}",
+                g.id, g.title, g.chat_id, g.distributor_id
+            );
+        }
+        GroupCommand::List { distributor } => {
+            let rows: Vec<Vec<String>> = db
+                .list_groups(distributor)
+                .await?
+                .into_iter()
+                .map(|g| {
+                    vec![
+                        g.id.to_string(),
+                        g.distributor_id.to_string(),
+                        g.chat_id.to_string(),
+                        g.title,
+                        if g.active { "active" } else { "inactive" }.into(),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                render(&["ID", "DISTRIBUTOR", "CHAT ID", "TITLE", "STATUS"], &rows)
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn member(db: &Db, cmd: MemberCommand) -> anyhow::Result<()> {
+    match cmd {
+        MemberCommand::List { distributor } => {
+            db.distributor(distributor).await?;
+            let rows: Vec<Vec<String>> = db
+                .list_members(distributor)
+                .await?
+                .into_iter()
+                .map(|m| {
+                    vec![
+                        m.id.to_string(),
+                        m.telegram_user_id.to_string(),
+                        m.display_name(),
+                        m.username.map(|u| format!("@{u}")).unwrap_or_default(),
+                        m.role.as_str().into(),
+                        if m.active { "active" } else { "inactive" }.into(),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                render(&["ID", "TELEGRAM ID", "NAME", "USERNAME", "ROLE", "STATUS"], &rows)
+            );
+        }
+        MemberCommand::SetRole {
+            distributor,
+            member,
+            role,
+        } => {
+            let m = db.set_member_role(distributor, member, role).await?;
+            println!("Member {} ({}) is now {}", m.id, m.display_name(), m.role.as_str());
+        }
+    }
+    Ok(())
+}
+
+pub async fn pdv_type(db: &Db, cmd: PdvTypeCommand) -> anyhow::Result<()> {
+    match cmd {
+        PdvTypeCommand::Add { distributor, name } => {
+            let t = db.create_pdv_type(distributor, &name).await?;
+            println!("PDV type {} added: {} (position {})", t.id, t.name, t.position);
+        }
+        PdvTypeCommand::List { distributor } => {
+            db.distributor(distributor).await?;
+            let rows: Vec<Vec<String>> = db
+                .list_pdv_types(distributor, false)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    vec![
+                        t.id.to_string(),
+                        t.position.to_string(),
+                        t.name,
+                        if t.active { "active" } else { "inactive" }.into(),
+                    ]
+                })
+                .collect();
+            println!("{}", render(&["ID", "POSITION", "NAME", "STATUS"], &rows));
+        }
+    }
+    Ok(())
+}
+
+pub async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            distributor,
+            display_name,
+        } => {
+            let password = read_secret("Contraseña: ")?;
+            let u = db
+                .create_portal_user(NewPortalUser {
+                    username,
+                    display_name,
+                    password,
+                    role,
+                    distributor_id: distributor,
+                })
+                .await?;
+            println!("User {} created: {} ({})", u.id, u.username, u.role.as_str());
+        }
+        UserCommand::List { distributor } => {
+            let rows: Vec<Vec<String>> = db
+                .list_portal_users(distributor)
+                .await?
+                .into_iter()
+                .map(|u| {
+                    vec![
+                        u.id.to_string(),
+                        u.username,
+                        u.display_name,
+                        u.role.as_str().into(),
+                        u.distributor_id
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "(all)".into()),
+                        if u.active { "active" } else { "inactive" }.into(),
+                        u.last_login_at
+                            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                            .unwrap_or_else(|| "never".into()),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                render(
+                    &["ID", "USERNAME", "NAME", "ROLE", "DISTRIBUTOR", "STATUS", "LAST LOGIN"],
+                    &rows
+                )
+            );
+        }
+        UserCommand::SetPassword { username } => {
+            let Some(u) = db.portal_user_by_username(&username).await? else {
+                bail!("no portal user named '{username}'");
+            };
+            let password = read_secret("Nueva contraseña: ")?;
+            db.set_portal_user_password(u.id, password).await?;
+            println!("Password of {} changed; open sessions were closed.", u.username);
+        }
+    }
+    Ok(())
+}
