@@ -1,0 +1,277 @@
+//! The `centermind-sidecar` binary, driven as an administrator would.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
+const TOKEN: &str = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
+fn sidecar(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("CENTERMIND_DATA_DIR", data)
+        .env("HOME", data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn administration_round_trip_never_reveals_the_token_or_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&sidecar(d, &["migrate"], None));
+    assert!(d.join("centermind.db").is_file());
+
+    let out = sidecar(
+        d,
+        &[
+            "distributor",
+            "add",
+            "--name",
+            "Distribuidora Test",
+            "--admin-telegram-id",
+            "42",
+            "--token-stdin",
+        ],
+        Some(&format!("{TOKEN}\n")),
+    );
+    let stdout = ok(&out);
+    assert!(stdout.contains("bot token set"), "{stdout}");
+    let everything = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!everything.contains("AAHdqTcv"), "token echoed: {everything}");
+
+    let list = ok(&sidecar(d, &["distributor", "list"], None));
+    assert!(list.contains("Distribuidora Test") && list.contains("set"), "{list}");
+    assert!(!list.contains("AAHdqTcv"));
+    let json = ok(&sidecar(d, &["distributor", "list", "--json"], None));
+    assert!(
+        json.contains("\"has_bot_token\": true") && !json.contains("AAHdqTcv"),
+        "{json}"
+    );
+
+    ok(&sidecar(
+        d,
+        &[
+            "group",
+            "add",
+            "--distributor",
+            "1",
+            "--chat-id",
+            "-1001234567890",
+            "--title",
+            "Ventas",
+        ],
+        None,
+    ));
+    let groups = ok(&sidecar(d, &["group", "list", "--distributor", "1"], None));
+    assert!(
+        groups.contains("-1001234567890") && groups.contains("Ventas"),
+        "{groups}"
+    );
+
+    ok(&sidecar(
+        d,
+        &["pdv-type", "add", "--distributor", "1", "--name", "Farmacia"],
+        None,
+    ));
+    let types = ok(&sidecar(d, &["pdv-type", "list", "--distributor", "1"], None));
+    for name in [
+        "Kiosco",
+        "Almacén",
+        "Autoservicio",
+        "Supermercado",
+        "Mayorista",
+        "Otro",
+        "Farmacia",
+    ] {
+        assert!(types.contains(name), "{name} missing in {types}");
+    }
+
+    let out = sidecar(
+        d,
+        &[
+            "user",
+            "add",
+            "--username",
+            "sofia",
+            "--role",
+            "supervisor",
+            "--distributor",
+            "1",
+        ],
+        Some("clave-muy-secreta\n"),
+    );
+    let all = format!("{}{}", ok(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(!all.contains("clave-muy-secreta"));
+    let users = ok(&sidecar(d, &["user", "list"], None));
+    assert!(users.contains("sofia") && users.contains("supervisor"), "{users}");
+    ok(&sidecar(
+        d,
+        &["user", "set-password", "sofia"],
+        Some("otra-clave-secreta\n"),
+    ));
+
+    // Clear errors, non-zero exit, nothing half-written.
+    let bad = sidecar(
+        d,
+        &[
+            "user",
+            "add",
+            "--username",
+            "beto",
+            "--role",
+            "viewer",
+            "--distributor",
+            "1",
+        ],
+        Some("corta\n"),
+    );
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("password"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let dup = sidecar(d, &["distributor", "add", "--name", "distribuidora test"], None);
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+    assert!(!ok(&sidecar(d, &["user", "list"], None)).contains("beto"));
+
+    let updated = ok(&sidecar(
+        d,
+        &[
+            "distributor",
+            "set",
+            "1",
+            "--active",
+            "off",
+            "--clear-token",
+            "--hibernation-start",
+            "23:00",
+        ],
+        None,
+    ));
+    assert!(updated.contains("inactive") && updated.contains("not set"), "{updated}");
+    let list = ok(&sidecar(d, &["distributor", "list"], None));
+    assert!(list.contains("23:00-06:00") && list.contains("inactive"), "{list}");
+}
+
+#[test]
+fn demo_fills_an_empty_database_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = ok(&sidecar(d, &["demo", "--exhibitions", "120"], None));
+    assert!(out.contains("2 distributors, 30 vendors, 120 exhibitions"), "{out}");
+    let list = ok(&sidecar(d, &["distributor", "list"], None));
+    assert!(
+        list.contains("Distribuidora del Sur") && list.contains("Mayorista Norte"),
+        "{list}"
+    );
+    let photos = walk_count(&d.join("photos"));
+    assert!(photos >= 100, "only {photos} photo files written");
+    let members = ok(&sidecar(d, &["member", "list", "--distributor", "1"], None));
+    assert!(
+        members.contains("supervisor") && members.contains("vendor"),
+        "{members}"
+    );
+    let again = sidecar(d, &["demo"], None);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("empty database"));
+}
+
+fn walk_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| if e.path().is_dir() { walk_count(&e.path()) } else { 1 })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(unix)] // SIGTERM is how service managers stop it on Linux and macOS
+#[test]
+fn run_serves_health_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .arg("run")
+        .env_clear()
+        .env("CENTERMIND_DATA_DIR", dir.path())
+        .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("address line")
+        .to_string();
+
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET /api/v1/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains("\"status\":\"ok\"") && response.contains("\"database\":\"ok\""),
+        "{response}"
+    );
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "graceful stop must exit 0, got {exit}");
+}
+
+#[test]
+fn help_documents_every_command() {
+    let help = ok(&sidecar(Path::new("/nonexistent"), &["--help"], None));
+    for cmd in [
+        "run",
+        "migrate",
+        "demo",
+        "distributor",
+        "group",
+        "member",
+        "pdv-type",
+        "user",
+        "config",
+    ] {
+        assert!(help.contains(cmd), "{cmd} missing from --help:\n{help}");
+    }
+}
