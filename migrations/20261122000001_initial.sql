@@ -195,13 +195,13 @@ CREATE TABLE tasks (
     max_attempts     INTEGER NOT NULL DEFAULT 10,
     next_attempt_at  TEXT    NOT NULL,
     last_error       TEXT,
-    -- Optional: at most one live task per key (e.g. "edit:<exhibition id>").
+    -- Optional: at most one queued task per key (e.g. "edit:<exhibition id>").
     dedupe_key       TEXT,
     created_at       TEXT    NOT NULL,
     updated_at       TEXT    NOT NULL
 );
 CREATE INDEX tasks_due ON tasks (state, next_attempt_at);
-CREATE UNIQUE INDEX tasks_live_dedupe ON tasks (dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'running');
+CREATE UNIQUE INDEX tasks_queued_dedupe ON tasks (dedupe_key) WHERE dedupe_key IS NOT NULL AND state = 'queued';
 
 CREATE TABLE bot_status (
     distributor_id   INTEGER PRIMARY KEY REFERENCES distributors (id),

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::tasks::{NewTask, enqueue_in, kinds};
 use super::{Db, now};
 use crate::domain::customer_number::CustomerNumber;
 use crate::domain::exhibition::{ExhibitionStatus, SyncState, Verdict, evaluate};
@@ -338,8 +339,33 @@ impl Db {
         .bind(at)
         .execute(&mut *tx)
         .await?;
+        if sync == SyncState::Pending {
+            // Same transaction: the Telegram edit is queued if and only if the verdict is stored.
+            let task = NewTask {
+                kind: kinds::EDIT_CONFIRMATION.to_string(),
+                distributor_id: Some(distributor_id),
+                payload: serde_json::json!({ "exhibition_id": req.exhibition_id }),
+                dedupe_key: Some(format!("edit:{}", req.exhibition_id)),
+                max_attempts: 20,
+            };
+            enqueue_in(&mut tx, &task, at).await?;
+        }
         tx.commit().await?;
         self.exhibition(distributor_id, req.exhibition_id).await
+    }
+
+    /// Record where the Telegram copy of a verdict stands. Applies only if the
+    /// exhibition still has `status` (a newer verdict keeps its own sync state).
+    pub async fn set_sync_state(&self, id: Uuid, status: ExhibitionStatus, state: SyncState) -> Result<bool> {
+        let n = sqlx::query("UPDATE exhibitions SET sync_state = ?, updated_at = ? WHERE id = ? AND status = ?")
+            .bind(state)
+            .bind(now())
+            .bind(id.hyphenated())
+            .bind(status)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(n == 1)
     }
 
     /// One exhibition of a distributor, with photos and verdict history.
@@ -610,6 +636,12 @@ mod tests {
         assert_eq!(e.summary.status, ExhibitionStatus::Approved);
         assert_eq!(e.summary.evaluator_name.as_deref(), Some("Sofía"));
         assert_eq!(e.summary.sync_state, SyncState::Pending);
+        let queued: Vec<String> = sqlx::query_scalar("SELECT payload FROM tasks WHERE kind = 'edit_confirmation'")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(queued.len(), 1);
+        assert!(queued[0].contains(&r.id.to_string()));
         assert!(e.summary.evaluated_at.is_some());
         // A second supervisor who still saw "pending" gets a conflict with the truth.
         let err = db

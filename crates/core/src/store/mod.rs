@@ -11,6 +11,7 @@ mod exhibitions;
 mod groups;
 mod members;
 mod pdv_types;
+mod tasks;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub use exhibitions::{
 pub use groups::{Group, NewGroup};
 pub use members::{Member, NewMember};
 pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
+pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};
 pub use users::{NewPortalUser, PortalUser};
 
 use crate::Result;

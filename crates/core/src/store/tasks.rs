@@ -1,0 +1,337 @@
+//! The durable task queue: work that must survive a restart (Telegram edits,
+//! photo uploads, alerts). A task is claimed with a lease; if the process dies
+//! while working on it, the lease expires and another claim picks it up.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use super::Db;
+use crate::domain::DistributorId;
+use crate::{Error, Result};
+
+/// Task kinds known to the product.
+pub mod kinds {
+    /// Edit the bot's confirmation message of an exhibition to show its verdict.
+    /// Payload: `{"exhibition_id": "<uuid>"}`.
+    pub const EDIT_CONFIRMATION: &str = "edit_confirmation";
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub kind: String,
+    pub distributor_id: Option<DistributorId>,
+    pub payload: serde_json::Value,
+    /// At most one *queued* task per key: enqueuing again while one waits is a no-op.
+    pub dedupe_key: Option<String>,
+    pub max_attempts: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
+pub enum TaskState {
+    Queued,
+    Running,
+    Done,
+    Dead,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Task {
+    pub id: i64,
+    pub kind: String,
+    pub distributor_id: Option<DistributorId>,
+    #[sqlx(json)]
+    pub payload: serde_json::Value,
+    pub state: TaskState,
+    /// Attempts started so far, including the current one once claimed.
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub dedupe_key: Option<String>,
+}
+
+const SELECT: &str = "SELECT id, kind, distributor_id, payload, state, attempts, max_attempts, next_attempt_at, \
+                      last_error, dedupe_key FROM tasks";
+
+/// Enqueue inside the caller's transaction, so the task exists if and only if
+/// the change that needs it was committed. Returns the queued task's id.
+pub async fn enqueue_in(conn: &mut SqliteConnection, task: &NewTask, at: DateTime<Utc>) -> Result<i64> {
+    if let Some(key) = &task.dedupe_key {
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM tasks WHERE dedupe_key = ? AND state = 'queued'")
+                .bind(key)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO tasks (kind, distributor_id, payload, max_attempts, next_attempt_at, dedupe_key, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&task.kind)
+    .bind(task.distributor_id)
+    .bind(task.payload.to_string())
+    .bind(task.max_attempts.max(1))
+    .bind(at)
+    .bind(&task.dedupe_key)
+    .bind(at)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+impl Db {
+    pub async fn enqueue_task(&self, task: &NewTask, at: DateTime<Utc>) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let id = enqueue_in(&mut tx, task, at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Claim the oldest due task of one of `kinds`: queued and due, or running
+    /// with an expired lease (its worker died). The claim lasts `lease`.
+    pub async fn claim_task(&self, kinds: &[&str], at: DateTime<Utc>, lease: Duration) -> Result<Option<Task>> {
+        let kinds_json = serde_json::to_string(kinds).map_err(|e| Error::invalid("kinds", e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        let task: Option<Task> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE state IN ('queued', 'running') AND next_attempt_at <= ? \
+               AND kind IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at, id LIMIT 1"
+        )))
+        .bind(at)
+        .bind(&kinds_json)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(mut task) = task else { return Ok(None) };
+        task.attempts += 1;
+        task.state = TaskState::Running;
+        task.next_attempt_at = at + lease;
+        sqlx::query(
+            "UPDATE tasks SET state = 'running', attempts = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(task.attempts)
+        .bind(task.next_attempt_at)
+        .bind(at)
+        .bind(task.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(task))
+    }
+
+    pub async fn complete_task(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.set_task_state(id, TaskState::Done, None, None, at).await
+    }
+
+    /// Record a failure: retry at `retry_at`, or give up (dead) once the
+    /// attempts are used up. Returns the task's new state.
+    pub async fn fail_task(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<TaskState> {
+        let (attempts, max): (i64, i64) = sqlx::query_as("SELECT attempts, max_attempts FROM tasks WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(Error::NotFound { entity: "task" })?;
+        // A newer task with the same dedupe key already waits: it carries the
+        // latest data, so this one retires instead of queueing beside it.
+        let superseded: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM tasks o, tasks t WHERE t.id = ?1 AND o.id != t.id \
+               AND o.dedupe_key = t.dedupe_key AND o.state = 'queued')",
+        )
+        .bind(id)
+        .fetch_one(self.pool())
+        .await?;
+        let state = if superseded {
+            TaskState::Done
+        } else if attempts >= max {
+            TaskState::Dead
+        } else {
+            TaskState::Queued
+        };
+        self.set_task_state(id, state, Some(error), Some(retry_at), at).await?;
+        Ok(state)
+    }
+
+    /// Give up on a task at once (a permanent failure: no retry can help).
+    pub async fn bury_task(&self, id: i64, error: &str, at: DateTime<Utc>) -> Result<()> {
+        self.set_task_state(id, TaskState::Dead, Some(error), None, at).await
+    }
+
+    async fn set_task_state(
+        &self,
+        id: i64,
+        state: TaskState,
+        error: Option<&str>,
+        next: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let n = sqlx::query(
+            "UPDATE tasks SET state = ?, last_error = coalesce(?, last_error), \
+               next_attempt_at = coalesce(?, next_attempt_at), updated_at = ? WHERE id = ?",
+        )
+        .bind(state)
+        .bind(error)
+        .bind(next)
+        .bind(at)
+        .bind(id)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            Err(Error::NotFound { entity: "task" })
+        } else {
+            Ok(())
+        }
+    }
+
+    pub async fn task(&self, id: i64) -> Result<Task> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(Error::NotFound { entity: "task" })
+    }
+
+    /// When the next queued or leased task of `kinds` becomes due, if any (to sleep until then).
+    pub async fn next_task_due(&self, kinds: &[&str]) -> Result<Option<DateTime<Utc>>> {
+        let kinds_json = serde_json::to_string(kinds).map_err(|e| Error::invalid("kinds", e.to_string()))?;
+        Ok(sqlx::query_scalar(
+            "SELECT min(next_attempt_at) FROM tasks WHERE state IN ('queued', 'running') \
+               AND kind IN (SELECT value FROM json_each(?))",
+        )
+        .bind(kinds_json)
+        .fetch_one(self.pool())
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::now;
+    use crate::store::test_support::temp_db;
+
+    fn task(kind: &str, key: Option<&str>, max_attempts: i64) -> NewTask {
+        NewTask {
+            kind: kind.into(),
+            distributor_id: None,
+            payload: serde_json::json!({"n": 1}),
+            dedupe_key: key.map(Into::into),
+            max_attempts,
+        }
+    }
+
+    #[tokio::test]
+    async fn claim_complete_and_dedupe() {
+        let (db, _d) = temp_db().await;
+        let t0 = now();
+        let a = db.enqueue_task(&task("edit", Some("edit:1"), 5), t0).await.unwrap();
+        assert_eq!(
+            db.enqueue_task(&task("edit", Some("edit:1"), 5), t0).await.unwrap(),
+            a,
+            "deduped while queued"
+        );
+        db.enqueue_task(&task("upload", None, 5), t0).await.unwrap();
+        let claimed = db
+            .claim_task(&["edit"], t0, Duration::seconds(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (claimed.id, claimed.attempts, claimed.state),
+            (a, 1, TaskState::Running)
+        );
+        assert_eq!(claimed.payload["n"], 1);
+        // While it runs, a new change enqueues a fresh task (the running one may hold stale data).
+        let b = db.enqueue_task(&task("edit", Some("edit:1"), 5), t0).await.unwrap();
+        assert_ne!(a, b);
+        // If the running one fails now, it retires: the queued one has the newer data.
+        assert_eq!(db.fail_task(a, "timeout", t0, t0).await.unwrap(), TaskState::Done);
+        assert_eq!(
+            db.claim_task(&["edit"], t0, Duration::seconds(30))
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            b
+        );
+        assert!(
+            db.claim_task(&["edit"], t0, Duration::seconds(30))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn failures_retry_later_then_die() {
+        let (db, _d) = temp_db().await;
+        let t0 = now();
+        let id = db.enqueue_task(&task("edit", None, 2), t0).await.unwrap();
+        db.claim_task(&["edit"], t0, Duration::seconds(30))
+            .await
+            .unwrap()
+            .unwrap();
+        let later = t0 + Duration::seconds(10);
+        assert_eq!(db.fail_task(id, "timeout", later, t0).await.unwrap(), TaskState::Queued);
+        assert!(
+            db.claim_task(&["edit"], t0, Duration::seconds(30))
+                .await
+                .unwrap()
+                .is_none(),
+            "not due yet"
+        );
+        assert_eq!(db.next_task_due(&["edit"]).await.unwrap(), Some(later));
+        let again = db
+            .claim_task(&["edit"], later, Duration::seconds(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.attempts, 2);
+        assert_eq!(
+            db.fail_task(id, "timeout again", later, later).await.unwrap(),
+            TaskState::Dead
+        );
+        let dead = db.task(id).await.unwrap();
+        assert_eq!(dead.last_error.as_deref(), Some("timeout again"));
+        assert!(
+            db.claim_task(&["edit"], later + Duration::hours(1), Duration::seconds(30))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn an_expired_lease_is_claimed_again_after_a_crash() {
+        let (db, _d) = temp_db().await;
+        let t0 = now();
+        let id = db.enqueue_task(&task("edit", None, 5), t0).await.unwrap();
+        db.claim_task(&["edit"], t0, Duration::seconds(30))
+            .await
+            .unwrap()
+            .unwrap();
+        // The worker died without reporting: nothing until the lease ends, then it is back.
+        assert!(
+            db.claim_task(&["edit"], t0 + Duration::seconds(29), Duration::seconds(30))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let again = db
+            .claim_task(&["edit"], t0 + Duration::seconds(31), Duration::seconds(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((again.id, again.attempts), (id, 2));
+    }
+}
