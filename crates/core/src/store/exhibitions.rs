@@ -126,7 +126,21 @@ pub struct EvaluationRequest {
     pub reason: Option<String>,
 }
 
-/// Position in the pending queue: continue after this exhibition.
+/// Conditions of an exhibition listing (all optional; the distributor is not).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExhibitionFilter {
+    pub status: Option<ExhibitionStatus>,
+    pub group_id: Option<GroupId>,
+    pub vendor_id: Option<MemberId>,
+    pub pdv_type_id: Option<PdvTypeId>,
+    /// Submitted at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Submitted before.
+    pub to: Option<DateTime<Utc>>,
+    pub possible_duplicate: Option<bool>,
+}
+
+/// Position in a listing: continue after this exhibition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingCursor {
     pub submitted_at: DateTime<Utc>,
@@ -407,21 +421,65 @@ impl Db {
         after: Option<&PendingCursor>,
         limit: u32,
     ) -> Result<Vec<ExhibitionSummary>> {
-        let (after_at, after_id) = match after {
-            Some(c) => (Some(c.submitted_at), Some(c.id.hyphenated().to_string())),
-            None => (None, None),
+        let filter = ExhibitionFilter {
+            status: Some(ExhibitionStatus::Pending),
+            ..Default::default()
         };
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SUMMARY} WHERE e.distributor_id = ?1 AND e.status = 'pending' \
-               AND (?2 IS NULL OR (e.submitted_at, e.id) > (?2, ?3)) \
-             ORDER BY e.submitted_at, e.id LIMIT ?4"
-        )))
-        .bind(distributor_id)
-        .bind(after_at)
-        .bind(after_id)
-        .bind(limit.clamp(1, 200))
-        .fetch_all(self.pool())
-        .await?)
+        self.list_exhibitions(distributor_id, &filter, after, limit).await
+    }
+
+    /// A page of a distributor's exhibitions matching `filter`. Pending ones
+    /// come oldest first (the review queue); any other listing newest first.
+    /// Only the given conditions enter the SQL, so SQLite can use its indexes.
+    pub async fn list_exhibitions(
+        &self,
+        distributor_id: DistributorId,
+        filter: &ExhibitionFilter,
+        after: Option<&PendingCursor>,
+        limit: u32,
+    ) -> Result<Vec<ExhibitionSummary>> {
+        let ascending = filter.status == Some(ExhibitionStatus::Pending);
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SUMMARY);
+        q.push(" WHERE e.distributor_id = ").push_bind(distributor_id);
+        if let Some(status) = filter.status {
+            q.push(" AND e.status = ").push_bind(status);
+        }
+        if let Some(group) = filter.group_id {
+            q.push(" AND e.group_id = ").push_bind(group);
+        }
+        if let Some(vendor) = filter.vendor_id {
+            q.push(" AND e.vendor_id = ").push_bind(vendor);
+        }
+        if let Some(pdv) = filter.pdv_type_id {
+            q.push(" AND e.pdv_type_id = ").push_bind(pdv);
+        }
+        if let Some(from) = filter.from {
+            q.push(" AND e.submitted_at >= ").push_bind(from);
+        }
+        if let Some(to) = filter.to {
+            q.push(" AND e.submitted_at < ").push_bind(to);
+        }
+        if let Some(dup) = filter.possible_duplicate {
+            q.push(" AND e.possible_duplicate = ").push_bind(dup);
+        }
+        if let Some(c) = after {
+            q.push(if ascending {
+                " AND (e.submitted_at, e.id) > ("
+            } else {
+                " AND (e.submitted_at, e.id) < ("
+            })
+            .push_bind(c.submitted_at)
+            .push(", ")
+            .push_bind(c.id.hyphenated().to_string())
+            .push(")");
+        }
+        q.push(if ascending {
+            " ORDER BY e.submitted_at, e.id"
+        } else {
+            " ORDER BY e.submitted_at DESC, e.id DESC"
+        });
+        q.push(" LIMIT ").push_bind(i64::from(limit.clamp(1, 200)));
+        Ok(q.build_query_as().fetch_all(self.pool()).await?)
     }
 
     /// Exhibitions per status for a distributor (all time).
@@ -755,6 +813,96 @@ mod tests {
         );
         assert_eq!(rest[0].photo_count, 1);
         assert_eq!(rest[0].vendor_name, "Ana Paz");
+    }
+
+    #[tokio::test]
+    async fn listings_filter_and_page_newest_first_when_not_pending() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        for (i, at) in ["2026-05-01T10:00:00Z", "2026-05-02T10:00:00Z", "2026-05-03T10:00:00Z"]
+            .iter()
+            .enumerate()
+        {
+            let r = db
+                .record_exhibition(new_exhibition(&t, &format!("k{i}"), at, "same-photo"))
+                .await
+                .unwrap();
+            let verdict = if i == 1 {
+                Verdict::Highlighted
+            } else {
+                Verdict::Approved
+            };
+            let req = EvaluationRequest {
+                exhibition_id: r.id,
+                verdict,
+                expected_status: ExhibitionStatus::Pending,
+                comment: None,
+                reason: None,
+            };
+            db.evaluate_exhibition(&t.supervisor, req, now()).await.unwrap();
+        }
+        let all = ExhibitionFilter::default();
+        let page = db.list_exhibitions(t.distributor, &all, None, 2).await.unwrap();
+        assert_eq!(page.len(), 2);
+        assert!(page[0].submitted_at > page[1].submitted_at, "newest first");
+        let cursor = PendingCursor {
+            submitted_at: page[1].submitted_at,
+            id: page[1].id,
+        };
+        let rest = db
+            .list_exhibitions(t.distributor, &all, Some(&cursor), 2)
+            .await
+            .unwrap();
+        assert_eq!(rest.len(), 1);
+        assert_eq!(
+            rest[0].submitted_at,
+            "2026-05-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+
+        let highlighted = ExhibitionFilter {
+            status: Some(ExhibitionStatus::Highlighted),
+            ..Default::default()
+        };
+        assert_eq!(
+            db.list_exhibitions(t.distributor, &highlighted, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let dups = ExhibitionFilter {
+            possible_duplicate: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(
+            db.list_exhibitions(t.distributor, &dups, None, 10).await.unwrap().len(),
+            2
+        );
+        let window = ExhibitionFilter {
+            from: Some("2026-05-02T00:00:00Z".parse().unwrap()),
+            to: Some("2026-05-03T00:00:00Z".parse().unwrap()),
+            vendor_id: Some(t.vendor),
+            group_id: Some(t.group),
+            pdv_type_id: Some(t.pdv),
+            ..Default::default()
+        };
+        assert_eq!(
+            db.list_exhibitions(t.distributor, &window, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let other_vendor = ExhibitionFilter {
+            vendor_id: Some(t.vendor + 1000),
+            ..Default::default()
+        };
+        assert!(
+            db.list_exhibitions(t.distributor, &other_vendor, None, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[tokio::test]

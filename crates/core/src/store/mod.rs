@@ -11,6 +11,7 @@ mod exhibitions;
 mod groups;
 mod members;
 mod pdv_types;
+mod sessions;
 mod tasks;
 mod users;
 
@@ -24,12 +25,13 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
 pub use exhibitions::{
-    EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionSummary, NewExhibition, NewPhoto, PendingCursor, Photo,
-    Recorded,
+    EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, NewExhibition, NewPhoto,
+    PendingCursor, Photo, Recorded,
 };
 pub use groups::{Group, NewGroup};
 pub use members::{Member, NewMember};
 pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
+pub use sessions::SESSION_TTL;
 pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};
 pub use users::{NewPortalUser, PortalUser};
 
