@@ -2,6 +2,8 @@
 //! do on a one-machine install. No "database is locked" may reach a caller,
 //! migrations must run exactly once, and every acknowledged row must be there.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on purpose
+
 use std::process::{Command, Stdio};
 
 use centermind_core::store::{Db, MIGRATOR};

@@ -1,5 +1,7 @@
 //! The `centermind-sidecar` binary, driven as an administrator would.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on purpose
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;

@@ -1,0 +1,122 @@
+//! Login, logout and "who am I". Sessions are bearer tokens
+//! (`Authorization: Bearer <token>`), stored hashed by core.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use centermind_core::Secret;
+use centermind_core::domain::roles::Actor;
+use centermind_core::store::{PortalUser, now};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{ApiError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/me", get(me))
+}
+
+/// The caller, authenticated by a session token.
+pub struct Authenticated {
+    pub actor: Actor,
+    token: Secret<String>,
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| Secret::new(t.trim().to_string()))
+            .ok_or(ApiError::Unauthenticated)?;
+        let actor = state
+            .db
+            .session_actor(&token, now())
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(Self { actor, token })
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginRequest {
+    username: String,
+    password: Secret<String>,
+}
+
+#[derive(Serialize)]
+struct UserView {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: centermind_core::domain::roles::PortalRole,
+    distributor_id: Option<i64>,
+}
+
+impl From<PortalUser> for UserView {
+    fn from(u: PortalUser) -> Self {
+        Self {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            distributor_id: u.distributor_id,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LoginResponse {
+    /// Shown once; the server keeps only its digest.
+    token: String,
+    expires_at: DateTime<Utc>,
+    user: UserView,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(req): Json<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let user_key = format!("user:{}", req.username.trim().to_lowercase());
+    let keys = [user_key.clone(), format!("ip:{}", peer.ip())];
+    if let Some(wait) = state.login_limiter.blocked(&keys, Instant::now()) {
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let Some(user) = state.db.verify_login(&req.username, &req.password).await? else {
+        state.login_limiter.record_failure(&keys, Instant::now());
+        tracing::info!(username = %req.username.trim(), peer = %peer.ip(), "login failed");
+        return Err(ApiError::BadCredentials);
+    };
+    state.login_limiter.record_success(&user_key);
+    let (token, expires_at) = state.db.create_session(user.id, now()).await?;
+    tracing::info!(user_id = user.id, "login");
+    Ok(Json(LoginResponse {
+        token: token.into_inner(),
+        expires_at,
+        user: user.into(),
+    }))
+}
+
+async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<StatusCode, ApiError> {
+    state.db.revoke_session(&auth.token, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(state.db.portal_user(auth.actor.user_id).await?.into()))
+}

@@ -1,0 +1,256 @@
+//! Review: list and read exhibitions, serve their photos, record verdicts.
+
+use std::path::{Component, Path};
+
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use centermind_core::domain::DistributorId;
+use centermind_core::domain::exhibition::{ExhibitionStatus, Verdict};
+use centermind_core::domain::roles::Action;
+use centermind_core::store::{EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, PendingCursor, now};
+use centermind_core::{Error, messages};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::Authenticated;
+use crate::{ApiError, AppState, tenant};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/exhibitions", get(list))
+        .route("/api/v1/exhibitions/{id}", get(detail))
+        .route("/api/v1/exhibitions/{id}/evaluation", post(evaluate))
+        .route("/api/v1/exhibitions/{id}/photos/{position}", get(photo))
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    distributor: Option<DistributorId>,
+    status: Option<ExhibitionStatus>,
+    group: Option<i64>,
+    vendor: Option<i64>,
+    pdv_type: Option<i64>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    possible_duplicate: Option<bool>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// A list item with its times also written in the distributor's time zone.
+#[derive(Serialize)]
+struct Item {
+    #[serde(flatten)]
+    summary: ExhibitionSummary,
+    submitted_at_local: String,
+    evaluated_at_local: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Page {
+    items: Vec<Item>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+fn local(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn item(summary: ExhibitionSummary, tz: Tz) -> Item {
+    Item {
+        submitted_at_local: local(summary.submitted_at, tz),
+        evaluated_at_local: summary.evaluated_at.map(|t| local(t, tz)),
+        summary,
+    }
+}
+
+fn encode_cursor(c: &PendingCursor) -> String {
+    format!("{}_{}", c.submitted_at.timestamp_millis(), c.id.simple())
+}
+
+fn decode_cursor(s: &str) -> Result<PendingCursor, ApiError> {
+    let bad = || ApiError::Invalid("cursor".into());
+    let (ms, id) = s.split_once('_').ok_or_else(bad)?;
+    let submitted_at = DateTime::from_timestamp_millis(ms.parse().map_err(|_| bad())?).ok_or_else(bad)?;
+    Ok(PendingCursor {
+        submitted_at,
+        id: Uuid::parse_str(id).map_err(|_| bad())?,
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Page>, ApiError> {
+    let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadExhibitions)?;
+    let tz = state.db.distributor(distributor).await?.time_zone;
+    let filter = ExhibitionFilter {
+        status: q.status,
+        group_id: q.group,
+        vendor_id: q.vendor,
+        pdv_type_id: q.pdv_type,
+        from: q.from,
+        to: q.to,
+        possible_duplicate: q.possible_duplicate,
+    };
+    let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let rows = state
+        .db
+        .list_exhibitions(distributor, &filter, after.as_ref(), limit)
+        .await?;
+    let next_cursor = (rows.len() == limit as usize)
+        .then(|| {
+            rows.last().map(|r| {
+                encode_cursor(&PendingCursor {
+                    submitted_at: r.submitted_at,
+                    id: r.id,
+                })
+            })
+        })
+        .flatten();
+    Ok(Json(Page {
+        items: rows.into_iter().map(|r| item(r, tz)).collect(),
+        next_cursor,
+    }))
+}
+
+#[derive(Serialize)]
+struct Detail {
+    #[serde(flatten)]
+    exhibition: Exhibition,
+    time_zone: Tz,
+    submitted_at_local: String,
+    evaluated_at_local: Option<String>,
+}
+
+/// Load an exhibition for `auth`, refusing other tenants as "not found".
+async fn load(state: &AppState, auth: &Authenticated, id: Uuid) -> Result<(Exhibition, Tz), ApiError> {
+    // The tenant is read from the row, then checked: ids are global UUIDs.
+    let owner: Option<i64> = sqlx::query_scalar("SELECT distributor_id FROM exhibitions WHERE id = ?")
+        .bind(id.hyphenated())
+        .fetch_optional(state.db.pool())
+        .await
+        .map_err(Error::from)?;
+    let distributor = owner.ok_or(ApiError::NotFound)?;
+    auth.actor.authorize(Action::ReadExhibitions, distributor)?;
+    let tz = state.db.distributor(distributor).await?.time_zone;
+    Ok((state.db.exhibition(distributor, id).await?, tz))
+}
+
+fn detail_view(exhibition: Exhibition, tz: Tz) -> Detail {
+    Detail {
+        submitted_at_local: local(exhibition.summary.submitted_at, tz),
+        evaluated_at_local: exhibition.summary.evaluated_at.map(|t| local(t, tz)),
+        exhibition,
+        time_zone: tz,
+    }
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    UrlPath(id): UrlPath<Uuid>,
+) -> Result<Json<Detail>, ApiError> {
+    let (exhibition, tz) = load(&state, &auth, id).await?;
+    Ok(Json(detail_view(exhibition, tz)))
+}
+
+#[derive(Deserialize)]
+struct EvaluationBody {
+    verdict: Verdict,
+    /// The status the supervisor saw when deciding.
+    expected_status: ExhibitionStatus,
+    comment: Option<String>,
+    reason: Option<String>,
+}
+
+async fn evaluate(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    UrlPath(id): UrlPath<Uuid>,
+    Json(body): Json<EvaluationBody>,
+) -> Result<Json<Detail>, ApiError> {
+    let req = EvaluationRequest {
+        exhibition_id: id,
+        verdict: body.verdict,
+        expected_status: body.expected_status,
+        comment: body.comment,
+        reason: body.reason,
+    };
+    match state.db.evaluate_exhibition(&auth.actor, req, now()).await {
+        Ok(exhibition) => {
+            (state.on_verdict)(id);
+            let tz = state.db.distributor(exhibition.summary.distributor_id).await?.time_zone;
+            Ok(Json(detail_view(exhibition, tz)))
+        }
+        Err(Error::Evaluation(e @ centermind_core::domain::exhibition::EvaluationError::Conflict { .. })) => {
+            let (current, tz) = load(&state, &auth, id).await?;
+            let current =
+                serde_json::to_value(detail_view(current, tz)).map_err(|e| ApiError::Invalid(e.to_string()))?;
+            Err(ApiError::Conflict {
+                message: messages::evaluation_error(&e),
+                current,
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A stored photo. Photos never change once stored, so clients may cache
+/// them for good (private: they are tenant data).
+async fn photo(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    UrlPath((id, position)): UrlPath<(Uuid, i64)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (exhibition, _) = load(&state, &auth, id).await?;
+    let photo = exhibition
+        .photos
+        .into_iter()
+        .find(|p| p.position == position)
+        .ok_or(ApiError::NotFound)?;
+    let key = photo.storage_key.ok_or(ApiError::NotFound)?;
+    let relative = Path::new(&key);
+    if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        tracing::warn!(%id, "refusing a storage key that leaves the photo folder");
+        return Err(ApiError::NotFound);
+    }
+    let etag = photo.sha256.map(|h| format!("\"{h}\""));
+    if let (Some(tag), Some(sent)) = (&etag, headers.get(header::IF_NONE_MATCH))
+        && sent.as_bytes() == tag.as_bytes()
+    {
+        return Ok(StatusCode::NOT_MODIFIED.into_response());
+    }
+    let bytes = match tokio::fs::read(state.photo_dir.join(relative)).await {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ApiError::NotFound),
+        Err(e) => return Err(Error::Io(e).into()),
+    };
+    let content_type = if key.ends_with(".png") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    let mut response = Response::new(Body::from(bytes));
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    if let Some(v) = etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        h.insert(header::ETAG, v);
+    }
+    Ok(response)
+}

@@ -1,0 +1,37 @@
+//! `GET /api/v1/health`: what the desktop app probes before connecting.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use crate::AppState;
+
+#[derive(Debug, Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    database: &'static str,
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/health", get(health))
+}
+
+async fn health(State(state): State<AppState>) -> Json<Health> {
+    let database = match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(state.db.pool())
+        .await
+    {
+        Ok(_) => "ok",
+        Err(err) => {
+            tracing::warn!(%err, "health check: database unavailable");
+            "unavailable"
+        }
+    };
+    Json(Health {
+        status: if database == "ok" { "ok" } else { "degraded" },
+        version: env!("CARGO_PKG_VERSION"),
+        database,
+    })
+}

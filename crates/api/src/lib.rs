@@ -1,0 +1,63 @@
+//! CenterMind's HTTP API under `/api/v1`: JSON over HTTP for the desktop app
+//! and integrators. Handlers are thin: they authenticate, resolve the tenant,
+//! call `centermind-core`, and map its errors with [`error::ApiError`]. Every
+//! tenant and role check happens here on the server (and again in core),
+//! never only in the UI.
+
+mod auth;
+mod error;
+mod exhibitions;
+mod health;
+mod limiter;
+mod ranking;
+mod tenant;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use centermind_core::store::Db;
+use uuid::Uuid;
+
+pub use error::ApiError;
+pub use limiter::LoginLimiter;
+
+/// Called after a verdict is committed (the Telegram sync wakes up on it).
+pub type VerdictHook = Arc<dyn Fn(Uuid) + Send + Sync>;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Root of the local photo store (`storage_key`s are relative to it).
+    pub photo_dir: PathBuf,
+    pub login_limiter: Arc<LoginLimiter>,
+    pub on_verdict: VerdictHook,
+}
+
+impl AppState {
+    pub fn new(db: Db, photo_dir: PathBuf) -> Self {
+        Self {
+            db,
+            photo_dir,
+            login_limiter: Arc::new(LoginLimiter::default()),
+            on_verdict: Arc::new(|_| {}),
+        }
+    }
+
+    pub fn with_verdict_hook(mut self, hook: VerdictHook) -> Self {
+        self.on_verdict = hook;
+        self
+    }
+}
+
+/// The whole API. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`
+/// so login rate limiting sees client addresses.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::routes())
+        .merge(auth::routes())
+        .merge(exhibitions::routes())
+        .merge(ranking::routes())
+        .with_state(state)
+}

@@ -1,0 +1,53 @@
+//! `GET /api/v1/ranking`: a month's vendor ranking with the distributor's scoring.
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use centermind_core::domain::DistributorId;
+use centermind_core::domain::ranking::{RankingEntry, Scoring};
+use centermind_core::domain::roles::Action;
+use centermind_core::domain::time_zone::Month;
+use centermind_core::store::now;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Authenticated;
+use crate::{ApiError, AppState, tenant};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/ranking", get(ranking))
+}
+
+#[derive(Deserialize)]
+struct RankingQuery {
+    distributor: Option<DistributorId>,
+    /// `YYYY-MM`; default: the current month in the distributor's time zone.
+    month: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RankingView {
+    distributor_id: DistributorId,
+    month: String,
+    scoring: Scoring,
+    entries: Vec<RankingEntry>,
+}
+
+async fn ranking(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<RankingQuery>,
+) -> Result<Json<RankingView>, ApiError> {
+    let distributor_id = tenant::resolve(&auth.actor, q.distributor, Action::ReadReports)?;
+    let d = state.db.distributor(distributor_id).await?;
+    let month = match q.month {
+        Some(m) => m.parse::<Month>().map_err(ApiError::Invalid)?,
+        None => Month::containing(now(), d.time_zone),
+    };
+    let entries = state.db.ranking(distributor_id, month).await?;
+    Ok(Json(RankingView {
+        distributor_id,
+        month: month.to_string(),
+        scoring: d.scoring,
+        entries,
+    }))
+}

@@ -1,0 +1,521 @@
+//! The API through real HTTP against a server on 127.0.0.1:0, with a real
+//! SQLite database and two tenants holding users of every role.
+
+#![allow(clippy::unwrap_used)] // test fixtures panic on purpose
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use centermind_api::{AppState, router};
+use centermind_core::Secret;
+use centermind_core::domain::customer_number::CustomerNumber;
+use centermind_core::domain::roles::PortalRole;
+use centermind_core::store::{Db, NewDistributor, NewExhibition, NewGroup, NewMember, NewPhoto, NewPortalUser};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const PASSWORD: &str = "clave-de-prueba";
+
+struct Tenant {
+    id: i64,
+    exhibitions: Vec<Uuid>,
+    customer: String,
+}
+
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    tenants: Vec<Tenant>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&format!("sqlite://{}", dir.path().join("api.db").display()))
+            .await
+            .unwrap();
+        let photo_dir: PathBuf = dir.path().join("photos");
+        let mut tenants = Vec::new();
+        for (n, name) in ["sur", "norte"].iter().enumerate() {
+            tenants.push(seed_tenant(&db, &photo_dir, name, n as i64).await);
+        }
+        db.create_portal_user(NewPortalUser {
+            username: "root".into(),
+            display_name: None,
+            password: Secret::new(PASSWORD.into()),
+            role: PortalRole::Superadmin,
+            distributor_id: None,
+        })
+        .await
+        .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = router(AppState::new(db, photo_dir));
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .unwrap();
+        });
+        Self {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            tenants,
+            _dir: dir,
+        }
+    }
+
+    async fn login(&self, username: &str) -> String {
+        let r = self
+            .post(
+                None,
+                "/api/v1/auth/login",
+                json!({"username": username, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.0, StatusCode::OK, "{username}: {}", r.1);
+        r.1["token"].as_str().unwrap().to_string()
+    }
+
+    async fn get(&self, token: Option<&str>, path: &str) -> (StatusCode, Value) {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, token: Option<&str>, path: &str, body: Value) -> (StatusCode, Value) {
+        let mut req = self.client.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+}
+
+async fn seed_tenant(db: &Db, photo_dir: &std::path::Path, name: &str, n: i64) -> Tenant {
+    let d = db
+        .create_distributor(NewDistributor {
+            name: format!("Dist {name}"),
+            time_zone: None,
+            bot_token: None,
+            admin_telegram_id: None,
+        })
+        .await
+        .unwrap();
+    let g = db
+        .create_group(NewGroup {
+            distributor_id: d.id,
+            chat_id: -100 - n,
+            title: format!("Grupo {name}"),
+        })
+        .await
+        .unwrap();
+    let m = db
+        .upsert_member(NewMember {
+            distributor_id: d.id,
+            telegram_user_id: 10 + n,
+            first_name: format!("Vendedor-{name}"),
+            last_name: None,
+            username: None,
+        })
+        .await
+        .unwrap();
+    let pdv = db.list_pdv_types(d.id, true).await.unwrap()[0].id;
+    for role in [PortalRole::Admin, PortalRole::Supervisor, PortalRole::Viewer] {
+        db.create_portal_user(NewPortalUser {
+            username: format!("{}.{name}", role.as_str()),
+            display_name: Some(format!("{} {name}", role.as_str())),
+            password: Secret::new(PASSWORD.into()),
+            role,
+            distributor_id: Some(d.id),
+        })
+        .await
+        .unwrap();
+    }
+    let customer = format!("7{n}7{n}7");
+    let mut exhibitions = Vec::new();
+    for i in 0..3 {
+        let key = format!("{name}/{i}.jpg");
+        let bytes = format!("jpeg-bytes-{name}-{i}").into_bytes();
+        std::fs::create_dir_all(photo_dir.join(name)).unwrap();
+        std::fs::write(photo_dir.join(&key), &bytes).unwrap();
+        let r = db
+            .record_exhibition(NewExhibition {
+                distributor_id: d.id,
+                group_id: g.id,
+                vendor_id: m.id,
+                customer_number: CustomerNumber::parse(&customer).unwrap(),
+                pdv_type_id: pdv,
+                submitted_at: format!("2026-05-0{}T12:00:00Z", i + 1).parse().unwrap(),
+                idempotency_key: format!("k{i}"),
+                photos: vec![NewPhoto {
+                    storage_key: Some(key),
+                    sha256: Some(format!("sha-{name}-{i}")),
+                    ..Default::default()
+                }],
+            })
+            .await
+            .unwrap();
+        exhibitions.push(r.id);
+    }
+    Tenant {
+        id: d.id,
+        exhibitions,
+        customer,
+    }
+}
+
+#[tokio::test]
+async fn health_answers_without_login() {
+    let s = Server::start().await;
+    let (status, body) = s.get(None, "/api/v1/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "ok");
+}
+
+#[tokio::test]
+async fn login_me_and_logout() {
+    let s = Server::start().await;
+    let wrong = s
+        .post(
+            None,
+            "/api/v1/auth/login",
+            json!({"username": "supervisor.sur", "password": "nope-nope"}),
+        )
+        .await;
+    let unknown = s
+        .post(
+            None,
+            "/api/v1/auth/login",
+            json!({"username": "nobody", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(wrong.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong, unknown, "unknown user and wrong password look the same");
+
+    let token = s.login("supervisor.sur").await;
+    let (status, me) = s.get(Some(&token), "/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["username"], "supervisor.sur");
+    assert_eq!(me["role"], "supervisor");
+    assert_eq!(me["distributor_id"], s.tenants[0].id);
+    assert!(me.get("password_hash").is_none());
+
+    let (status, _) = s.post(Some(&token), "/api/v1/auth/logout", json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(s.get(Some(&token), "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        s.get(Some("forged-token"), "/api/v1/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn repeated_login_failures_are_rate_limited() {
+    let s = Server::start().await;
+    for _ in 0..5 {
+        let r = s
+            .post(
+                None,
+                "/api/v1/auth/login",
+                json!({"username": "viewer.sur", "password": "wrong-pass"}),
+            )
+            .await;
+        assert_eq!(r.0, StatusCode::UNAUTHORIZED);
+    }
+    let resp = s
+        .client
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .json(&json!({"username": "viewer.sur", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(resp.headers().get("retry-after").is_some());
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "too_many_attempts");
+}
+
+#[tokio::test]
+async fn supervisor_reviews_the_queue_oldest_first_with_paging() {
+    let s = Server::start().await;
+    let token = s.login("supervisor.sur").await;
+    let (status, page) = s.get(Some(&token), "/api/v1/exhibitions?status=pending&limit=2").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], s.tenants[0].exhibitions[0].to_string());
+    assert_eq!(
+        items[0]["submitted_at_local"], "2026-05-01 09:00",
+        "Buenos Aires is UTC-3"
+    );
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (_, rest) = s
+        .get(
+            Some(&token),
+            &format!("/api/v1/exhibitions?status=pending&limit=2&cursor={cursor}"),
+        )
+        .await;
+    let rest = rest["items"].as_array().unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0]["id"], s.tenants[0].exhibitions[2].to_string());
+    assert_eq!(
+        s.get(Some(&token), "/api/v1/exhibitions?cursor=garbage").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+#[tokio::test]
+async fn verdicts_conflicts_and_history() {
+    let s = Server::start().await;
+    let sup = s.login("supervisor.sur").await;
+    let admin = s.login("admin.sur").await;
+    let id = s.tenants[0].exhibitions[0];
+    let path = format!("/api/v1/exhibitions/{id}/evaluation");
+
+    let (status, body) = s
+        .post(
+            Some(&sup),
+            &path,
+            json!({"verdict": "rejected", "expected_status": "pending"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejection needs a reason: {body}"
+    );
+
+    let (status, body) = s
+        .post(
+            Some(&sup),
+            &path,
+            json!({"verdict": "approved", "expected_status": "pending", "comment": "Muy bien"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "approved");
+    assert_eq!(body["evaluator_name"], "supervisor sur");
+
+    // The admin still saw it pending: 409 with the current state.
+    let (status, body) = s
+        .post(
+            Some(&admin),
+            &path,
+            json!({"verdict": "highlighted", "expected_status": "pending"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "conflict");
+    assert_eq!(body["current"]["status"], "approved");
+    assert!(body["message"].as_str().unwrap().contains("Aprobada"));
+
+    // Re-evaluation with the right expectation is allowed and appended to the history.
+    let (status, body) = s
+        .post(
+            Some(&admin),
+            &path,
+            json!({"verdict": "highlighted", "expected_status": "approved"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, detail) = s.get(Some(&sup), &format!("/api/v1/exhibitions/{id}")).await;
+    let history = detail["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1]["from_status"], "approved");
+    assert_eq!(history[1]["to_status"], "highlighted");
+    assert_eq!(detail["time_zone"], "America/Argentina/Buenos_Aires");
+    assert_eq!(body["status"], "highlighted");
+}
+
+#[tokio::test]
+async fn photos_are_served_with_caching_headers() {
+    let s = Server::start().await;
+    let token = s.login("viewer.sur").await;
+    let id = s.tenants[0].exhibitions[1];
+    let url = format!("{}/api/v1/exhibitions/{id}/photos/0", s.base);
+    let resp = s.client.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "image/jpeg");
+    assert!(resp.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let etag = resp.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"jpeg-bytes-sur-1");
+    let again = s
+        .client
+        .get(&url)
+        .bearer_auth(&token)
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        s.client.get(&url).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let missing = format!("{}/api/v1/exhibitions/{id}/photos/9", s.base);
+    assert_eq!(
+        s.client
+            .get(&missing)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn ranking_for_viewers_by_month() {
+    let s = Server::start().await;
+    let sup = s.login("supervisor.sur").await;
+    let id = s.tenants[0].exhibitions[0];
+    s.post(
+        Some(&sup),
+        &format!("/api/v1/exhibitions/{id}/evaluation"),
+        json!({"verdict": "highlighted", "expected_status": "pending"}),
+    )
+    .await;
+    let viewer = s.login("viewer.sur").await;
+    let (status, r) = s.get(Some(&viewer), "/api/v1/ranking?month=2026-05").await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["month"], "2026-05");
+    let entries = r["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["points"], 2);
+    assert_eq!(entries[0]["sent"], 3);
+    assert_eq!(
+        s.get(Some(&viewer), "/api/v1/ranking?month=2026-13").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+/// Every endpoint, with every role of tenant "sur", aimed at tenant "norte":
+/// the answer is 403 or 404 and never contains norte's data.
+#[tokio::test]
+async fn tenant_isolation_across_every_endpoint_and_role() {
+    let s = Server::start().await;
+    let other = &s.tenants[1];
+    let foreign = other.exhibitions[0];
+    for username in ["admin.sur", "supervisor.sur", "viewer.sur"] {
+        let token = s.login(username).await;
+        let probes = [
+            format!("/api/v1/exhibitions/{foreign}"),
+            format!("/api/v1/exhibitions/{foreign}/photos/0"),
+            format!("/api/v1/exhibitions?distributor={}", other.id),
+            format!("/api/v1/exhibitions?distributor={}&status=pending", other.id),
+            format!("/api/v1/ranking?distributor={}", other.id),
+        ];
+        for path in &probes {
+            let resp = s
+                .client
+                .get(format!("{}{path}", s.base))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status();
+            let text = resp.text().await.unwrap();
+            assert!(
+                matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                "{username} GET {path}: {status} {text}"
+            );
+            assert!(
+                !text.contains(&other.customer) && !text.contains("Vendedor-norte"),
+                "{username} saw norte's data: {text}"
+            );
+        }
+        let (status, body) = s
+            .post(
+                Some(&token),
+                &format!("/api/v1/exhibitions/{foreign}/evaluation"),
+                json!({"verdict": "approved", "expected_status": "pending"}),
+            )
+            .await;
+        assert!(
+            matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{username}: {status} {body}"
+        );
+        // Their own listing never includes the other tenant's rows.
+        let (_, own) = s.get(Some(&token), "/api/v1/exhibitions").await;
+        assert!(!own.to_string().contains(&other.customer));
+    }
+    // The foreign exhibition is untouched.
+    let root = s.login("root").await;
+    let (status, detail) = s.get(Some(&root), &format!("/api/v1/exhibitions/{foreign}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["status"], "pending");
+}
+
+#[tokio::test]
+async fn roles_too_low_are_refused() {
+    let s = Server::start().await;
+    let viewer = s.login("viewer.sur").await;
+    let id = s.tenants[0].exhibitions[0];
+    let (status, body) = s
+        .post(
+            Some(&viewer),
+            &format!("/api/v1/exhibitions/{id}/evaluation"),
+            json!({"verdict": "approved", "expected_status": "pending"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["code"], "forbidden");
+    let (_, detail) = s.get(Some(&viewer), &format!("/api/v1/exhibitions/{id}")).await;
+    assert_eq!(detail["status"], "pending", "a viewer never writes");
+}
+
+#[tokio::test]
+async fn superadmin_names_the_distributor_and_reaches_both() {
+    let s = Server::start().await;
+    let root = s.login("root").await;
+    assert_eq!(
+        s.get(Some(&root), "/api/v1/exhibitions").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    for t in &s.tenants {
+        let (status, page) = s
+            .get(Some(&root), &format!("/api/v1/exhibitions?distributor={}", t.id))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(page["items"].as_array().unwrap().len(), 3);
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_requires_a_session() {
+    let s = Server::start().await;
+    let id = s.tenants[0].exhibitions[0];
+    for path in [
+        "/api/v1/me".to_string(),
+        "/api/v1/exhibitions".to_string(),
+        format!("/api/v1/exhibitions/{id}"),
+        format!("/api/v1/exhibitions/{id}/photos/0"),
+        "/api/v1/ranking".to_string(),
+    ] {
+        let (status, body) = s.get(None, &path).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(body["code"], "unauthenticated");
+    }
+    let (status, _) = s
+        .post(
+            None,
+            &format!("/api/v1/exhibitions/{id}/evaluation"),
+            json!({"verdict": "approved", "expected_status": "pending"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
