@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use centermind_core::domain::DistributorId;
 use centermind_core::domain::exhibition::{ExhibitionStatus, Verdict};
 use centermind_core::domain::roles::Action;
+use centermind_core::events::LiveEvent;
 use centermind_core::store::{EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, PendingCursor, now};
 use centermind_core::{Error, messages};
 use chrono::{DateTime, Utc};
@@ -190,6 +191,11 @@ async fn evaluate(
     match state.db.evaluate_exhibition(&auth.actor, req, now()).await {
         Ok(exhibition) => {
             (state.on_verdict)(id);
+            state.events.publish(LiveEvent::ExhibitionEvaluated {
+                distributor_id: exhibition.summary.distributor_id,
+                exhibition_id: id,
+                status: exhibition.summary.status,
+            });
             let tz = state.db.distributor(exhibition.summary.distributor_id).await?.time_zone;
             Ok(Json(detail_view(exhibition, tz)))
         }

@@ -6,6 +6,7 @@
 
 mod auth;
 mod error;
+mod events;
 mod exhibitions;
 mod health;
 mod limiter;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use centermind_core::events::EventBus;
 use centermind_core::store::Db;
 use uuid::Uuid;
 
@@ -33,6 +35,8 @@ pub struct AppState {
     pub photo_dir: PathBuf,
     pub login_limiter: Arc<LoginLimiter>,
     pub on_verdict: VerdictHook,
+    /// Live events of every tenant; the stream endpoint filters per caller.
+    pub events: EventBus,
 }
 
 impl AppState {
@@ -42,11 +46,18 @@ impl AppState {
             photo_dir,
             login_limiter: Arc::new(LoginLimiter::default()),
             on_verdict: Arc::new(|_| {}),
+            events: EventBus::default(),
         }
     }
 
     pub fn with_verdict_hook(mut self, hook: VerdictHook) -> Self {
         self.on_verdict = hook;
+        self
+    }
+
+    /// Share the process's event bus (the bots publish on it too).
+    pub fn with_events(mut self, events: EventBus) -> Self {
+        self.events = events;
         self
     }
 }
@@ -59,5 +70,6 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(exhibitions::routes())
         .merge(ranking::routes())
+        .merge(events::routes())
         .with_state(state)
 }

@@ -519,3 +519,68 @@ async fn every_endpoint_requires_a_session() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn event_stream_carries_only_the_callers_tenant() {
+    let s = Server::start().await;
+    let sur = s.login("viewer.sur").await;
+    let mut stream = s
+        .client
+        .get(format!("{}/api/v1/events", s.base))
+        .bearer_auth(&sur)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+
+    // A verdict in the other tenant first, then one in ours.
+    let norte = s.login("supervisor.norte").await;
+    let foreign = s.tenants[1].exhibitions[0];
+    let own = s.tenants[0].exhibitions[0];
+    let body = json!({"verdict": "approved", "expected_status": "pending"});
+    assert_eq!(
+        s.post(
+            Some(&norte),
+            &format!("/api/v1/exhibitions/{foreign}/evaluation"),
+            body.clone()
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let sup = s.login("supervisor.sur").await;
+    assert_eq!(
+        s.post(Some(&sup), &format!("/api/v1/exhibitions/{own}/evaluation"), body)
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !received.contains("exhibition_evaluated") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .expect("no event within 5 s")
+            .unwrap()
+            .unwrap();
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(received.contains(&own.to_string()), "{received}");
+    assert!(
+        !received.contains(&foreign.to_string()),
+        "other tenant's event leaked: {received}"
+    );
+    assert!(received.contains("\"status\":\"approved\""));
+
+    let other = s.tenants[1].id;
+    let resp = s
+        .client
+        .get(format!("{}/api/v1/events?distributor={other}", s.base))
+        .bearer_auth(&sur)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+}

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod messages;
 pub mod password;
 pub mod secret;
