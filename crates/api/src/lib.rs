@@ -11,6 +11,7 @@ mod exhibitions;
 mod health;
 mod limiter;
 mod ranking;
+mod reports;
 mod tenant;
 
 use std::path::PathBuf;
@@ -71,5 +72,6 @@ pub fn router(state: AppState) -> Router {
         .merge(exhibitions::routes())
         .merge(ranking::routes())
         .merge(events::routes())
+        .merge(reports::routes())
         .with_state(state)
 }

@@ -584,3 +584,90 @@ async fn event_stream_carries_only_the_callers_tenant() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn report_summary_and_exports_for_a_period() {
+    let s = Server::start().await;
+    let viewer = s.login("viewer.sur").await;
+    let period = "from=2026-05-01&to=2026-05-31";
+    let (status, summary) = s
+        .get(
+            Some(&viewer),
+            &format!("/api/v1/reports/summary?{period}&group_by=vendor"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{summary}");
+    let rows = summary["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["label"], "Vendedor-sur");
+    assert_eq!(rows[0]["sent"], 3);
+    assert_eq!(rows[0]["approval_rate"], Value::Null, "nothing evaluated yet");
+    let (status, _) = s
+        .get(Some(&viewer), "/api/v1/reports/summary?from=2026-05-31&to=2026-05-01")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let csv = s
+        .client
+        .get(format!("{}/api/v1/reports/exhibitions.csv?{period}", s.base))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("exhibiciones_2026-05-01_2026-05-31.csv")
+    );
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(
+        lines[0].starts_with("ID;Enviada;Evaluada;Grupo;Vendedor;Nº de cliente"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(";2026-05-01 09:00;") && lines[1].contains("Pendiente de evaluación"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        !text.contains(&s.tenants[1].customer),
+        "other tenant's rows in the export"
+    );
+
+    let xlsx = s
+        .client
+        .get(format!("{}/api/v1/reports/exhibitions.xlsx?{period}", s.base))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
+    assert_eq!(sheet.matches(&s.tenants[0].customer).count(), 3, "three data rows");
+    assert!(sheet.contains("Vendedor-sur"));
+
+    let foreign = format!(
+        "/api/v1/reports/exhibitions.csv?{period}&distributor={}",
+        s.tenants[1].id
+    );
+    assert_eq!(
+        s.client
+            .get(format!("{}{foreign}", s.base))
+            .bearer_auth(&viewer)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -25,6 +25,27 @@ pub fn status_label(status: ExhibitionStatus) -> &'static str {
     }
 }
 
+/// Column titles of the exhibition export (CSV and XLSX), in order.
+pub const REPORT_COLUMNS: [&str; 13] = [
+    "ID",
+    "Enviada",
+    "Evaluada",
+    "Grupo",
+    "Vendedor",
+    "Nº de cliente",
+    "Tipo de PDV",
+    "Estado",
+    "Evaluó",
+    "Comentario",
+    "Motivo de rechazo",
+    "Fotos",
+    "Posible duplicado",
+];
+
+pub fn yes_no(value: bool) -> &'static str {
+    if value { "Sí" } else { "No" }
+}
+
 pub fn evaluation_error(err: &EvaluationError) -> String {
     match err {
         EvaluationError::NotAllowed(_) => "Tu rol no permite evaluar exhibiciones.".into(),

@@ -6,6 +6,7 @@ pub mod burst;
 pub mod customer_number;
 pub mod exhibition;
 pub mod hibernation;
+pub mod period;
 pub mod ranking;
 pub mod roles;
 pub mod time_zone;

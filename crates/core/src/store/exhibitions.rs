@@ -529,6 +529,11 @@ impl Db {
 }
 
 #[cfg(test)]
+pub(crate) mod test_fixtures {
+    pub(crate) use super::tests::{new_exhibition, tenant};
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::Secret;
@@ -537,15 +542,15 @@ mod tests {
     use crate::store::test_support::temp_db;
     use crate::store::{NewDistributor, NewGroup, NewMember, NewPortalUser};
 
-    struct Tenant {
-        distributor: DistributorId,
+    pub(crate) struct Tenant {
+        pub(crate) distributor: DistributorId,
         group: GroupId,
         vendor: MemberId,
         pdv: PdvTypeId,
         supervisor: Actor,
     }
 
-    async fn tenant(db: &Db, name: &str) -> Tenant {
+    pub(crate) async fn tenant(db: &Db, name: &str) -> Tenant {
         let d = db
             .create_distributor(NewDistributor {
                 name: name.into(),
@@ -597,7 +602,7 @@ mod tests {
         }
     }
 
-    fn new_exhibition(t: &Tenant, key: &str, at: &str, unique: &str) -> NewExhibition {
+    pub(crate) fn new_exhibition(t: &Tenant, key: &str, at: &str, unique: &str) -> NewExhibition {
         NewExhibition {
             distributor_id: t.distributor,
             group_id: t.group,

@@ -7,10 +7,11 @@
 //! failing with SQLITE_BUSY when a read upgrades to a write.
 
 mod distributors;
-mod exhibitions;
+pub(crate) mod exhibitions;
 mod groups;
 mod members;
 mod pdv_types;
+mod reports;
 mod sessions;
 mod tasks;
 mod users;
@@ -31,6 +32,7 @@ pub use exhibitions::{
 pub use groups::{Group, NewGroup};
 pub use members::{Member, NewMember};
 pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
+pub use reports::{GroupBy, ReportRow, SummaryRow};
 pub use sessions::SESSION_TTL;
 pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};
 pub use users::{NewPortalUser, PortalUser};
