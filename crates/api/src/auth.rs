@@ -50,14 +50,15 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
-#[derive(Deserialize)]
-struct LoginRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct LoginRequest {
     username: String,
+    #[schema(value_type = String, format = Password)]
     password: Secret<String>,
 }
 
-#[derive(Serialize)]
-struct UserView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct UserView {
     id: i64,
     username: String,
     display_name: String,
@@ -77,15 +78,18 @@ impl From<PortalUser> for UserView {
     }
 }
 
-#[derive(Serialize)]
-struct LoginResponse {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct LoginResponse {
     /// Shown once; the server keeps only its digest.
     token: String,
     expires_at: DateTime<Utc>,
     user: UserView,
 }
 
-async fn login(
+/// Open a session. Failures are rate-limited per username and per address.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+pub(crate) async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<LoginRequest>,
@@ -112,11 +116,15 @@ async fn login(
     }))
 }
 
-async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<StatusCode, ApiError> {
+/// End the current session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+pub(crate) async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<StatusCode, ApiError> {
     state.db.revoke_session(&auth.token, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<UserView>, ApiError> {
+/// The logged-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = UserView), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<UserView>, ApiError> {
     Ok(Json(state.db.portal_user(auth.actor.user_id).await?.into()))
 }

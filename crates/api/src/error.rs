@@ -33,6 +33,16 @@ pub enum ApiError {
     Core(Error),
 }
 
+/// Every error answer: a stable machine `code` and a Spanish `message`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    code: String,
+    message: String,
+    /// On a 409 conflict: the exhibition as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<serde_json::Value>,
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     code: &'a str,

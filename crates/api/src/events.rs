@@ -21,12 +21,17 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/events", get(events))
 }
 
-#[derive(Deserialize)]
-struct EventsQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct EventsQuery {
     distributor: Option<DistributorId>,
 }
 
-async fn events(
+/// Server-Sent Events of one distributor: `exhibition_created`, `exhibition_evaluated`,
+/// `bot_status_changed` (JSON data), and `resync` when the client fell behind.
+#[utoipa::path(get, path = "/api/v1/events", tag = "review", params(EventsQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "text/event-stream", body = String)))]
+pub(crate) async fn events(
     State(state): State<AppState>,
     auth: Authenticated,
     Query(q): Query<EventsQuery>,

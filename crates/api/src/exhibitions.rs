@@ -30,8 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/exhibitions/{id}/photos/{position}", get(photo))
 }
 
-#[derive(Debug, Deserialize)]
-struct ListQuery {
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListQuery {
     distributor: Option<DistributorId>,
     status: Option<ExhibitionStatus>,
     group: Option<i64>,
@@ -46,16 +47,16 @@ struct ListQuery {
 }
 
 /// A list item with its times also written in the distributor's time zone.
-#[derive(Serialize)]
-struct Item {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Item {
     #[serde(flatten)]
     summary: ExhibitionSummary,
     submitted_at_local: String,
     evaluated_at_local: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Page {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Page {
     items: Vec<Item>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     next_cursor: Option<String>,
@@ -87,7 +88,10 @@ fn decode_cursor(s: &str) -> Result<PendingCursor, ApiError> {
     })
 }
 
-async fn list(
+/// A page of the distributor's exhibitions (pending: oldest first; otherwise newest first).
+#[utoipa::path(get, path = "/api/v1/exhibitions", tag = "review", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn list(
     State(state): State<AppState>,
     auth: Authenticated,
     Query(q): Query<ListQuery>,
@@ -125,10 +129,11 @@ async fn list(
     }))
 }
 
-#[derive(Serialize)]
-struct Detail {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Detail {
     #[serde(flatten)]
     exhibition: Exhibition,
+    #[schema(value_type = String, example = "America/Argentina/Buenos_Aires")]
     time_zone: Tz,
     submitted_at_local: String,
     evaluated_at_local: Option<String>,
@@ -157,7 +162,10 @@ fn detail_view(exhibition: Exhibition, tz: Tz) -> Detail {
     }
 }
 
-async fn detail(
+/// One exhibition with photos and verdict history.
+#[utoipa::path(get, path = "/api/v1/exhibitions/{id}", tag = "review", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Detail), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn detail(
     State(state): State<AppState>,
     auth: Authenticated,
     UrlPath(id): UrlPath<Uuid>,
@@ -166,8 +174,8 @@ async fn detail(
     Ok(Json(detail_view(exhibition, tz)))
 }
 
-#[derive(Deserialize)]
-struct EvaluationBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct EvaluationBody {
     verdict: Verdict,
     /// The status the supervisor saw when deciding.
     expected_status: ExhibitionStatus,
@@ -175,7 +183,13 @@ struct EvaluationBody {
     reason: Option<String>,
 }
 
-async fn evaluate(
+/// Approve, reject or highlight (or change a verdict). `expected_status` guards against
+/// two supervisors deciding at once: a mismatch answers 409 with the current state.
+#[utoipa::path(post, path = "/api/v1/exhibitions/{id}/evaluation", tag = "review", params(("id" = Uuid, Path)),
+    request_body = EvaluationBody, security(("bearer" = [])),
+    responses((status = 200, body = Detail), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn evaluate(
     State(state): State<AppState>,
     auth: Authenticated,
     UrlPath(id): UrlPath<Uuid>,
@@ -214,7 +228,10 @@ async fn evaluate(
 
 /// A stored photo. Photos never change once stored, so clients may cache
 /// them for good (private: they are tenant data).
-async fn photo(
+#[utoipa::path(get, path = "/api/v1/exhibitions/{id}/photos/{position}", tag = "review",
+    params(("id" = Uuid, Path), ("position" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 304), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn photo(
     State(state): State<AppState>,
     auth: Authenticated,
     UrlPath((id, position)): UrlPath<(Uuid, i64)>,

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-#[derive(Debug, Serialize)]
-struct Health {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Health {
     status: &'static str,
     version: &'static str,
     database: &'static str,
@@ -18,7 +18,9 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/health", get(health))
 }
 
-async fn health(State(state): State<AppState>) -> Json<Health> {
+/// Liveness and database check; no login needed.
+#[utoipa::path(get, path = "/api/v1/health", tag = "system", responses((status = 200, body = Health)))]
+pub(crate) async fn health(State(state): State<AppState>) -> Json<Health> {
     let database = match sqlx::query_scalar::<_, i64>("SELECT 1")
         .fetch_one(state.db.pool())
         .await

@@ -10,6 +10,7 @@ mod events;
 mod exhibitions;
 mod health;
 mod limiter;
+mod openapi;
 mod ranking;
 mod reports;
 mod tenant;
@@ -24,6 +25,7 @@ use uuid::Uuid;
 
 pub use error::ApiError;
 pub use limiter::LoginLimiter;
+pub use openapi::ApiDoc;
 
 /// Called after a verdict is committed (the Telegram sync wakes up on it).
 pub type VerdictHook = Arc<dyn Fn(Uuid) + Send + Sync>;
@@ -73,5 +75,6 @@ pub fn router(state: AppState) -> Router {
         .merge(ranking::routes())
         .merge(events::routes())
         .merge(reports::routes())
+        .merge(openapi::routes())
         .with_state(state)
 }

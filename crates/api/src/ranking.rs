@@ -17,22 +17,26 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/ranking", get(ranking))
 }
 
-#[derive(Deserialize)]
-struct RankingQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct RankingQuery {
     distributor: Option<DistributorId>,
     /// `YYYY-MM`; default: the current month in the distributor's time zone.
     month: Option<String>,
 }
 
-#[derive(Serialize)]
-struct RankingView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct RankingView {
     distributor_id: DistributorId,
     month: String,
     scoring: Scoring,
     entries: Vec<RankingEntry>,
 }
 
-async fn ranking(
+/// A month's vendor ranking with the distributor's scoring.
+#[utoipa::path(get, path = "/api/v1/ranking", tag = "ranking", params(RankingQuery), security(("bearer" = [])),
+    responses((status = 200, body = RankingView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn ranking(
     State(state): State<AppState>,
     auth: Authenticated,
     Query(q): Query<RankingQuery>,

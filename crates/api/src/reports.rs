@@ -29,8 +29,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reports/exhibitions.xlsx", get(xlsx_export))
 }
 
-#[derive(Deserialize)]
-struct PeriodQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PeriodQuery {
     distributor: Option<DistributorId>,
     /// A preset; ignored when `from` and `to` are given.
     period: Option<Preset>,
@@ -71,22 +72,25 @@ async fn resolve(state: &AppState, auth: &Authenticated, q: &PeriodQuery) -> Res
     })
 }
 
-#[derive(Serialize)]
-struct SummaryItem {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SummaryItem {
     #[serde(flatten)]
     row: SummaryRow,
     approval_rate: Option<f64>,
 }
 
-#[derive(Serialize)]
-struct SummaryView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SummaryView {
     distributor_id: DistributorId,
     period: Period,
     group_by: GroupBy,
     rows: Vec<SummaryItem>,
 }
 
-async fn summary(
+/// Figures for a period grouped by vendor, customer, PDV type, group or status.
+#[utoipa::path(get, path = "/api/v1/reports/summary", tag = "reports", params(PeriodQuery), security(("bearer" = [])),
+    responses((status = 200, body = SummaryView), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn summary(
     State(state): State<AppState>,
     auth: Authenticated,
     Query(q): Query<PeriodQuery>,
@@ -142,7 +146,9 @@ fn attachment(body: Body, content_type: &'static str, filename: &str) -> Respons
 /// CSV for spreadsheet users in Argentina: UTF-8 with BOM and `;` separators,
 /// which Excel in es-AR opens correctly. Rows stream from the database in
 /// chunks; memory stays flat whatever the period.
-async fn csv_export(
+#[utoipa::path(get, path = "/api/v1/reports/exhibitions.csv", tag = "reports", params(PeriodQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String)))]
+pub(crate) async fn csv_export(
     State(state): State<AppState>,
     auth: Authenticated,
     Query(q): Query<PeriodQuery>,
@@ -215,7 +221,10 @@ fn finish_chunk(writer: csv::Writer<Vec<u8>>, pending_bom: &mut bool) -> Result<
     }
 }
 
-async fn xlsx_export(
+/// Every exhibition of the period as an Excel workbook.
+#[utoipa::path(get, path = "/api/v1/reports/exhibitions.xlsx", tag = "reports", params(PeriodQuery), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+pub(crate) async fn xlsx_export(
     State(state): State<AppState>,
     auth: Authenticated,
     Query(q): Query<PeriodQuery>,

@@ -671,3 +671,64 @@ async fn report_summary_and_exports_for_a_period() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
+    let s = Server::start().await;
+    let (status, doc) = s.get(None, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let expected = [
+        ("get", "/api/v1/health"),
+        ("post", "/api/v1/auth/login"),
+        ("post", "/api/v1/auth/logout"),
+        ("get", "/api/v1/me"),
+        ("get", "/api/v1/exhibitions"),
+        ("get", "/api/v1/exhibitions/{id}"),
+        ("post", "/api/v1/exhibitions/{id}/evaluation"),
+        ("get", "/api/v1/exhibitions/{id}/photos/{position}"),
+        ("get", "/api/v1/ranking"),
+        ("get", "/api/v1/reports/summary"),
+        ("get", "/api/v1/reports/exhibitions.csv"),
+        ("get", "/api/v1/reports/exhibitions.xlsx"),
+        ("get", "/api/v1/events"),
+    ];
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in expected {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is not documented"
+        );
+    }
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        documented,
+        expected.len(),
+        "an endpoint is documented but not listed here"
+    );
+    // Every reference points at a schema that exists.
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(schemas.contains_key(name), "dangling schema reference {name}");
+    }
+    assert!(schemas.contains_key("ExhibitionSummary") && schemas.contains_key("ErrorBody"));
+    // Every documented endpoint answers (is routed) rather than 404/405 for a bad method.
+    for (method, path) in expected.iter().filter(|(m, _)| *m == "get") {
+        let concrete = path
+            .replace("{id}", &s.tenants[0].exhibitions[0].to_string())
+            .replace("{position}", "0");
+        let status = s
+            .client
+            .get(format!("{}{concrete}", s.base))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(
+            status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}: {status}"
+        );
+    }
+}

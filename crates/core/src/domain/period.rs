@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::time_zone::{Month, resolve_local};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Preset {
@@ -19,6 +20,7 @@ pub enum Preset {
 }
 
 /// `[start, end)` in UTC.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub start: DateTime<Utc>,

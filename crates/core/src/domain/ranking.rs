@@ -6,6 +6,7 @@ use super::MemberId;
 use super::exhibition::ExhibitionStatus;
 
 /// Points a distributor awards per verdict.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scoring {
     pub approved: i64,
@@ -22,6 +23,7 @@ impl Default for Scoring {
 }
 
 /// How many exhibitions a vendor has in each status within the period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VendorTally {
     pub vendor_id: MemberId,
@@ -54,6 +56,7 @@ impl VendorTally {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RankingEntry {
     /// 1-based, unique: ties are broken, never shared.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::DistributorId;
 
 /// Role of a portal (desktop/API) user, ordered by privilege.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "TEXT", rename_all = "lowercase")]

@@ -55,6 +55,7 @@ pub struct Recorded {
     pub possible_duplicate: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ExhibitionSummary {
     #[sqlx(try_from = "String")]
@@ -81,6 +82,7 @@ pub struct ExhibitionSummary {
     pub photo_count: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Photo {
     pub id: i64,
@@ -96,6 +98,7 @@ pub struct Photo {
     pub upload_state: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct EvaluationEvent {
     pub id: i64,
@@ -108,6 +111,7 @@ pub struct EvaluationEvent {
     pub created_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exhibition {
     #[serde(flatten)]

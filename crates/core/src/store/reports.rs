@@ -12,6 +12,7 @@ use crate::domain::DistributorId;
 use crate::domain::exhibition::ExhibitionStatus;
 use crate::domain::period::Period;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
@@ -22,6 +23,7 @@ pub enum GroupBy {
     Status,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct SummaryRow {
     pub key: String,

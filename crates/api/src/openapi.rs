@@ -1,0 +1,59 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document, generated from the
+//! handlers' annotations and the types they exchange.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "CenterMind API", description = "Review, ranking and reports of in-store display photos."),
+    paths(
+        crate::health::health,
+        crate::auth::login,
+        crate::auth::logout,
+        crate::auth::me,
+        crate::exhibitions::list,
+        crate::exhibitions::detail,
+        crate::exhibitions::evaluate,
+        crate::exhibitions::photo,
+        crate::ranking::ranking,
+        crate::reports::summary,
+        crate::reports::csv_export,
+        crate::reports::xlsx_export,
+        crate::events::events,
+    ),
+    // Types used only in query parameters are not collected automatically.
+    components(schemas(
+        centermind_core::domain::period::Preset,
+        centermind_core::store::GroupBy,
+        centermind_core::domain::exhibition::ExhibitionStatus,
+        centermind_core::domain::exhibition::Verdict,
+    )),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Session token from /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+}
