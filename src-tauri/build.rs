@@ -38,5 +38,14 @@ fn main() {
         println!("cargo:rerun-if-changed={dist}");
     }
 
-    tauri_build::build();
+    // One `allow-<command>` permission per app command: the capability grants them
+    // one by one, and a command not listed there cannot be invoked.
+    println!("cargo:rerun-if-changed=src/commands/names.rs");
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands::NAMES));
+    tauri_build::try_build(attributes).unwrap_or_else(|error| panic!("tauri-build failed: {error:#}"));
+}
+
+mod commands {
+    include!("src/commands/names.rs");
 }

@@ -1,7 +1,19 @@
 import { HashRouter, Route } from "@solidjs/router";
+import { onMount, type JSX } from "solid-js";
 import { Layout } from "./components/Layout";
+import { RequireSession } from "./components/RequireSession";
+import Connect from "./routes/Connect";
+import Home from "./routes/Home";
+import Login from "./routes/Login";
 import NotFound from "./routes/NotFound";
-import Start from "./routes/Start";
+import Visor from "./routes/Visor";
+import { startUp } from "./lib/session";
+
+const guarded = (Screen: () => JSX.Element) => () => (
+  <RequireSession>
+    <Screen />
+  </RequireSession>
+);
 
 /**
  * Hash routing: the bundle is built with `base: './'` and served by Tauri's
@@ -11,13 +23,17 @@ import Start from "./routes/Start";
 export function AppRoutes() {
   return (
     <>
-      <Route path="/" component={Start} />
+      <Route path="/" component={guarded(Home)} />
+      <Route path="/visor" component={guarded(Visor)} />
+      <Route path="/connect" component={Connect} />
+      <Route path="/login" component={Login} />
       <Route path="*404" component={NotFound} />
     </>
   );
 }
 
 export default function App() {
+  onMount(() => void startUp());
   return (
     <HashRouter root={Layout}>
       <AppRoutes />

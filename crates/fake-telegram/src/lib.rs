@@ -637,13 +637,11 @@ fn get_me(shared: &Shared, token: &str) -> Answer {
 /// The chat id parameter: an integer, or a string holding one.
 fn chat_id_param(params: &Value) -> Result<i64, Answer> {
     match params.get("chat_id") {
-        Some(Value::Number(n)) => n.as_i64().ok_or_else(|| Answer::bad_request(CHAT_NOT_FOUND_SHORT)),
-        Some(Value::String(s)) => s.parse().map_err(|_| Answer::bad_request(CHAT_NOT_FOUND_SHORT)),
+        Some(Value::Number(n)) => n.as_i64().ok_or_else(|| Answer::error(400, CHAT_NOT_FOUND)),
+        Some(Value::String(s)) => s.parse().map_err(|_| Answer::error(400, CHAT_NOT_FOUND)),
         _ => Err(Answer::bad_request("chat_id is empty")),
     }
 }
-
-const CHAT_NOT_FOUND_SHORT: &str = "chat not found";
 
 fn text_param(params: &Value) -> Result<String, Answer> {
     match params.get("text") {

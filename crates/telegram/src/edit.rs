@@ -102,7 +102,9 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> EditOutcome {
     let Ok(answer) = serde_json::from_slice::<Value>(body) else {
         // A proxy's HTML page, an empty body…: only the status says something.
         return match status {
-            401 | 404 => EditOutcome::Permanent(format!("HTTP {status} from the Telegram API (is the bot token valid?)")),
+            401 | 404 => {
+                EditOutcome::Permanent(format!("HTTP {status} from the Telegram API (is the bot token valid?)"))
+            }
             _ => EditOutcome::Transient(format!("HTTP {status} without a Bot API answer")),
         };
     };
@@ -124,10 +126,7 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> EditOutcome {
     if lower.contains("message is not modified") {
         return EditOutcome::NotModified;
     }
-    if let Some(seconds) = parameters
-        .and_then(|p| p.get("retry_after"))
-        .and_then(Value::as_u64)
-    {
+    if let Some(seconds) = parameters.and_then(|p| p.get("retry_after")).and_then(Value::as_u64) {
         return EditOutcome::FloodWait {
             seconds: u32::try_from(seconds).unwrap_or(u32::MAX),
         };

@@ -168,7 +168,10 @@ mod tests {
         e.vendor_name = "  ".into();
         let text = confirmation_text(&e);
         assert!(!text.contains("Comentario"), "{text}");
-        assert!(!text.contains("Motivo"), "a reason is shown only for rejections: {text}");
+        assert!(
+            !text.contains("Motivo"),
+            "a reason is shown only for rejections: {text}"
+        );
         assert!(text.contains("Vendedor: (sin nombre)"), "{text}");
         let e = evaluated(ExhibitionStatus::Approved, Some("<b>*hola*</b> _x_ [y](z)"), None);
         assert!(confirmation_text(&e).ends_with("Comentario: <b>*hola*</b> _x_ [y](z)"));

@@ -1,5 +1,7 @@
-import { A, type RouteSectionProps } from "@solidjs/router";
+import { A, useNavigate, type RouteSectionProps } from "@solidjs/router";
+import { Show } from "solid-js";
 import { t } from "../i18n";
+import { logout, session } from "../lib/session";
 import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
 import { LocaleSwitcher } from "./LocaleSwitcher";
@@ -8,6 +10,7 @@ import { LocaleSwitcher } from "./LocaleSwitcher";
 export function Layout(props: RouteSectionProps) {
   useDocumentLang();
   let main: HTMLElement | undefined;
+  const navigate = useNavigate();
 
   return (
     <div class="shell">
@@ -31,8 +34,29 @@ export function Layout(props: RouteSectionProps) {
                 {t("nav.home")}
               </A>
             </li>
+            <Show when={session()}>
+              <li>
+                <A href="/visor" activeClass="active">
+                  {t("nav.visor")}
+                </A>
+              </li>
+            </Show>
           </ul>
         </nav>
+        <Show when={session()}>
+          {(s) => (
+            <div class="user-menu">
+              <span class="user-name">{s().user.display_name}</span>
+              <button
+                type="button"
+                class="button"
+                onClick={() => void logout().finally(() => navigate("/login"))}
+              >
+                {t("nav.logout")}
+              </button>
+            </div>
+          )}
+        </Show>
         <LocaleSwitcher />
       </header>
       <main id="main" ref={main} tabindex="-1">

@@ -1,0 +1,410 @@
+//! HTTP client of the CenterMind API (`/api/v1`). One method per endpoint; every
+//! failure becomes a [`CommandError`] with a stable code.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::{CommandError, CommandResult};
+use crate::model::{EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, Ranking, ServerInfo, User};
+
+/// How long to wait for a TCP/TLS connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a whole request may take (photos included).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// The health probe must be quick: it runs while the person waits on the connect screen.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(6);
+
+/// A session token. Never printed, never serialised, never handed to the UI.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    #[must_use]
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+/// Parses what a person typed as a server address into a base URL ending in `/`.
+/// Without a scheme, `http://` is assumed (the sidecar serves plain HTTP on a LAN).
+///
+/// # Errors
+/// [`CommandError::InvalidUrl`] when it is empty, not a URL, not http(s), or has
+/// credentials, a query or a fragment.
+pub fn parse_server_url(input: &str) -> CommandResult<Url> {
+    let text = input.trim();
+    let invalid = |message: &str| CommandError::InvalidUrl {
+        message: message.to_string(),
+    };
+    if text.is_empty() {
+        return Err(invalid("La dirección está vacía."));
+    }
+    let with_scheme = if text.contains("://") {
+        text.to_string()
+    } else {
+        format!("http://{text}")
+    };
+    let mut url = Url::parse(&with_scheme).map_err(|e| CommandError::InvalidUrl {
+        message: format!("«{text}» no es una dirección válida ({e})."),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("Usá una dirección http:// o https://."));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("Falta el nombre o la IP del servidor."));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("La dirección no puede llevar usuario ni contraseña."));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("La dirección no puede llevar «?» ni «#»."));
+    }
+    // A base the API paths are joined onto, with or without a reverse-proxy prefix.
+    let path = url.path().trim_end_matches('/').to_string();
+    let path = path.strip_suffix("/api/v1").unwrap_or(&path).to_string();
+    url.set_path(&format!("{path}/"));
+    Ok(url)
+}
+
+/// Turns a transport failure into the error the person can act on.
+fn transport_error(err: &reqwest::Error) -> CommandError {
+    let chain = error_chain(err);
+    if err.is_timeout() {
+        return CommandError::Timeout { message: chain };
+    }
+    let lower = chain.to_lowercase();
+    if ["certificate", "tls", "handshake", "rustls", "unknownissuer"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return CommandError::Tls { message: chain };
+    }
+    if err.is_decode() {
+        return CommandError::NotCenterMind { message: chain };
+    }
+    if err.is_connect() || err.is_request() {
+        return CommandError::Unreachable { message: chain };
+    }
+    CommandError::Server { message: chain }
+}
+
+/// The error and its sources on one line ("a: b: c").
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// The API's error body.
+#[derive(Deserialize)]
+struct ApiErrorBody {
+    code: String,
+    message: String,
+    current: Option<Box<ExhibitionDetail>>,
+}
+
+/// Maps a non-success response to a [`CommandError`] by the API's `code`, falling
+/// back to the status when the body is not the API's.
+async fn api_error(response: Response) -> CommandError {
+    let status = response.status();
+    let body = response.bytes().await.unwrap_or_default();
+    match serde_json::from_slice::<ApiErrorBody>(&body) {
+        Ok(b) => from_api_code(status, b),
+        Err(_) => from_status(status),
+    }
+}
+
+fn from_api_code(status: StatusCode, body: ApiErrorBody) -> CommandError {
+    let message = body.message;
+    match body.code.as_str() {
+        "unauthenticated" => CommandError::Unauthenticated { message },
+        "bad_credentials" => CommandError::BadCredentials { message },
+        "too_many_attempts" => CommandError::TooManyAttempts { message },
+        "forbidden" => CommandError::Forbidden { message },
+        "not_found" => CommandError::NotFound { message },
+        "invalid" | "invalid_evaluation" | "already_exists" => CommandError::Invalid { message },
+        "conflict" => match body.current {
+            Some(current) => CommandError::Conflict { message, current },
+            None => CommandError::Invalid { message },
+        },
+        _ if status.is_server_error() => CommandError::Server { message },
+        _ => from_status(status),
+    }
+}
+
+fn from_status(status: StatusCode) -> CommandError {
+    let message = format!("HTTP {status}");
+    match status {
+        StatusCode::UNAUTHORIZED => CommandError::Unauthenticated { message },
+        StatusCode::FORBIDDEN => CommandError::Forbidden { message },
+        StatusCode::NOT_FOUND => CommandError::NotFound { message },
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => CommandError::Invalid { message },
+        StatusCode::TOO_MANY_REQUESTS => CommandError::TooManyAttempts { message },
+        _ => CommandError::Server { message },
+    }
+}
+
+#[derive(Deserialize)]
+struct Health {
+    status: String,
+    version: String,
+    database: String,
+}
+
+/// What `POST /api/v1/auth/login` answers.
+#[derive(Deserialize)]
+pub struct LoginReply {
+    pub token: String,
+    pub expires_at: String,
+    pub user: User,
+}
+
+/// A client bound to one server.
+#[derive(Clone)]
+pub struct Backend {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl Backend {
+    /// The shared HTTP client: rustls, timeouts, an identifying user agent.
+    ///
+    /// # Errors
+    /// When the TLS backend cannot be initialised.
+    pub fn http_client() -> CommandResult<reqwest::Client> {
+        reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("CenterMind-Desktop/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| CommandError::internal(error_chain(&e)))
+    }
+
+    #[must_use]
+    pub fn new(http: reqwest::Client, base: Url) -> Self {
+        Self { http, base }
+    }
+
+    #[must_use]
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path: &str, token: Option<&Token>) -> CommandResult<RequestBuilder> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| CommandError::InvalidUrl { message: e.to_string() })?;
+        let builder = self.http.request(method, url);
+        Ok(match token {
+            Some(t) => builder.bearer_auth(t.expose()),
+            None => builder,
+        })
+    }
+
+    async fn send(builder: RequestBuilder) -> CommandResult<Response> {
+        let response = builder.send().await.map_err(|e| transport_error(&e))?;
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            Err(api_error(response).await)
+        }
+    }
+
+    async fn json<T: DeserializeOwned>(builder: RequestBuilder) -> CommandResult<T> {
+        let response = Self::send(builder).await?;
+        response.json::<T>().await.map_err(|e| CommandError::Server {
+            message: format!("respuesta inesperada del servidor: {}", error_chain(&e)),
+        })
+    }
+
+    /// Probes `GET /api/v1/health`: answers only if this is a CenterMind server.
+    ///
+    /// # Errors
+    /// Transport errors by kind; [`CommandError::NotCenterMind`] for anything that
+    /// answers but not with CenterMind's health document.
+    pub async fn health(&self) -> CommandResult<ServerInfo> {
+        let request = self
+            .request(Method::GET, "api/v1/health", None)?
+            .timeout(HEALTH_TIMEOUT);
+        let response = request.send().await.map_err(|e| transport_error(&e))?;
+        let status = response.status();
+        let not_ours = |why: String| CommandError::NotCenterMind { message: why };
+        if !status.is_success() {
+            return Err(not_ours(format!("/api/v1/health respondió HTTP {status}")));
+        }
+        let body = response.bytes().await.map_err(|e| transport_error(&e))?;
+        let health: Health = serde_json::from_slice(&body)
+            .map_err(|_| not_ours("/api/v1/health no devolvió el documento de CenterMind".into()))?;
+        Ok(ServerInfo {
+            url: self.base.to_string(),
+            version: health.version,
+            status: health.status,
+            database: health.database,
+        })
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> CommandResult<LoginReply> {
+        let body = serde_json::json!({ "username": username, "password": password });
+        Self::json(self.request(Method::POST, "api/v1/auth/login", None)?.json(&body)).await
+    }
+
+    pub async fn logout(&self, token: &Token) -> CommandResult<()> {
+        Self::send(self.request(Method::POST, "api/v1/auth/logout", Some(token))?)
+            .await
+            .map(drop)
+    }
+
+    pub async fn me(&self, token: &Token) -> CommandResult<User> {
+        Self::json(self.request(Method::GET, "api/v1/me", Some(token))?).await
+    }
+
+    pub async fn exhibitions(&self, token: &Token, filter: &ExhibitionFilter) -> CommandResult<ExhibitionPage> {
+        let request = self
+            .request(Method::GET, "api/v1/exhibitions", Some(token))?
+            .query(&filter.query());
+        Self::json(request).await
+    }
+
+    pub async fn exhibition(&self, token: &Token, id: &str) -> CommandResult<ExhibitionDetail> {
+        let path = format!("api/v1/exhibitions/{}", path_segment(id)?);
+        Self::json(self.request(Method::GET, &path, Some(token))?).await
+    }
+
+    pub async fn evaluate(&self, token: &Token, id: &str, input: &EvaluationInput) -> CommandResult<ExhibitionDetail> {
+        let path = format!("api/v1/exhibitions/{}/evaluation", path_segment(id)?);
+        Self::json(self.request(Method::POST, &path, Some(token))?.json(input)).await
+    }
+
+    /// The bytes of one stored photo (JPEG or PNG).
+    pub async fn photo(&self, token: &Token, id: &str, position: u32) -> CommandResult<Vec<u8>> {
+        let path = format!("api/v1/exhibitions/{}/photos/{position}", path_segment(id)?);
+        let response = Self::send(self.request(Method::GET, &path, Some(token))?).await?;
+        let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
+        Ok(bytes.to_vec())
+    }
+
+    pub async fn ranking(&self, token: &Token, month: Option<&str>) -> CommandResult<Ranking> {
+        let mut request = self.request(Method::GET, "api/v1/ranking", Some(token))?;
+        if let Some(m) = month {
+            request = request.query(&[("month", m)]);
+        }
+        Self::json(request).await
+    }
+}
+
+/// Exhibition ids are UUIDs: refuse anything else before it reaches a URL path.
+fn path_segment(id: &str) -> CommandResult<&str> {
+    let ok = !id.is_empty() && id.len() <= 40 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if ok {
+        Ok(id)
+    } else {
+        Err(CommandError::Invalid {
+            message: format!("identificador inválido: {id:?}"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_are_normalised() {
+        let cases = [
+            ("192.168.0.10:8787", "http://192.168.0.10:8787/"),
+            ("  http://localhost:8787/ ", "http://localhost:8787/"),
+            ("https://cm.example.com", "https://cm.example.com/"),
+            (
+                "https://proxy.example.com/centermind/",
+                "https://proxy.example.com/centermind/",
+            ),
+            ("http://127.0.0.1:8787/api/v1", "http://127.0.0.1:8787/"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                parse_server_url(input).map(|u| u.to_string()),
+                Ok(want.to_string()),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_server_urls_are_refused_with_invalid_url() {
+        for input in [
+            "",
+            "   ",
+            "ftp://host",
+            "http://",
+            "http://user:pw@host",
+            "http://h/?a=1",
+            "http://h:99999",
+        ] {
+            let err = parse_server_url(input).expect_err(input);
+            assert_eq!(err.code(), "invalid_url", "{input}: {err}");
+        }
+    }
+
+    #[test]
+    fn token_debug_is_redacted() {
+        assert_eq!(format!("{:?}", Token::new("secret".into())), "Token(***)");
+    }
+
+    #[test]
+    fn api_error_codes_map_to_command_errors() {
+        let body = |code: &str| ApiErrorBody {
+            code: code.into(),
+            message: "m".into(),
+            current: None,
+        };
+        let cases = [
+            (StatusCode::UNAUTHORIZED, "unauthenticated", "unauthenticated"),
+            (StatusCode::UNAUTHORIZED, "bad_credentials", "bad_credentials"),
+            (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too_many_attempts"),
+            (StatusCode::FORBIDDEN, "forbidden", "forbidden"),
+            (StatusCode::NOT_FOUND, "not_found", "not_found"),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_evaluation", "invalid"),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal", "server"),
+            (StatusCode::CONFLICT, "conflict", "invalid"),
+            (StatusCode::IM_A_TEAPOT, "whatever", "server"),
+        ];
+        for (status, code, want) in cases {
+            assert_eq!(from_api_code(status, body(code)).code(), want, "{code}");
+        }
+        assert_eq!(from_status(StatusCode::UNAUTHORIZED).code(), "unauthenticated");
+        assert_eq!(from_status(StatusCode::BAD_GATEWAY).code(), "server");
+    }
+
+    #[test]
+    fn ids_are_checked_before_building_paths() {
+        assert!(path_segment("0195f0a0-0000-7000-8000-000000000001").is_ok());
+        for bad in ["", "../../etc", "a/b", "x?y"] {
+            assert_eq!(path_segment(bad).map_err(|e| e.code()), Err("invalid"), "{bad}");
+        }
+    }
+}

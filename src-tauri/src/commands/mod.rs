@@ -1,0 +1,10 @@
+//! Tauri commands: thin typed adapters over [`crate::client::Backend`], one file
+//! per group. Each is listed in [`NAMES`] (the permissions `build.rs` generates)
+//! and in [`crate::specta_builder`] (the invoke handler and TypeScript bindings).
+
+pub mod exhibitions;
+pub mod ranking;
+pub mod server;
+pub mod session;
+
+include!("names.rs");

@@ -1,0 +1,16 @@
+// Shared with build.rs (which `include!`s it): one `allow-<name>` permission is
+// generated per command, and the main window's capability grants each one.
+
+/// Every command the app registers, as invoked from the UI.
+pub const NAMES: &[&str] = &[
+    "server_address",
+    "connect_server",
+    "login",
+    "logout",
+    "current_session",
+    "list_exhibitions",
+    "get_exhibition",
+    "evaluate_exhibition",
+    "exhibition_photo",
+    "ranking",
+];

@@ -1,0 +1,287 @@
+//! What the commands exchange with the UI: the API's JSON shapes, typed for
+//! TypeScript by specta. Field names follow the HTTP API (snake_case).
+
+use serde::{Deserialize, Serialize};
+
+/// Role of a portal user, ordered by privilege.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Supervisor,
+    Admin,
+    Superadmin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub distributor_id: Option<i64>,
+}
+
+/// The signed-in session as the UI sees it (never the token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct SessionInfo {
+    pub user: User,
+    pub server_url: String,
+    /// RFC 3339, when the server ends the session; unknown after a restore.
+    pub expires_at: Option<String>,
+    /// The token is kept in the OS credential store for the next start.
+    pub remembered: bool,
+    /// "Recordarme" was asked for but the credential store refused it.
+    pub remember_failed: bool,
+}
+
+/// What `GET /api/v1/health` tells about a server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ServerInfo {
+    /// The normalised base address the app will use.
+    pub url: String,
+    pub version: String,
+    pub status: String,
+    pub database: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ExhibitionStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Highlighted,
+}
+
+impl ExhibitionStatus {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Highlighted => "highlighted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Approved,
+    Rejected,
+    Highlighted,
+}
+
+/// One exhibition in a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ExhibitionSummary {
+    /// UUID.
+    pub id: String,
+    pub distributor_id: i64,
+    pub group_id: i64,
+    pub group_title: String,
+    pub vendor_id: i64,
+    pub vendor_name: String,
+    pub customer_number: String,
+    pub pdv_type_id: i64,
+    pub pdv_type_name: String,
+    pub status: ExhibitionStatus,
+    pub evaluator_name: Option<String>,
+    pub comment: Option<String>,
+    pub rejection_reason: Option<String>,
+    /// RFC 3339 UTC.
+    pub submitted_at: String,
+    pub evaluated_at: Option<String>,
+    /// `YYYY-MM-DD HH:MM` in the distributor's time zone.
+    pub submitted_at_local: String,
+    pub evaluated_at_local: Option<String>,
+    pub possible_duplicate: bool,
+    pub photo_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Photo {
+    /// 1-based order within the burst.
+    pub position: i64,
+    /// Present once the photo file is stored (otherwise it cannot be shown yet).
+    pub storage_key: Option<String>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub size_bytes: Option<i64>,
+}
+
+/// One verdict in an exhibition's history (append-only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct EvaluationEvent {
+    pub id: i64,
+    pub actor_name: Option<String>,
+    pub from_status: ExhibitionStatus,
+    pub to_status: ExhibitionStatus,
+    pub comment: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: String,
+}
+
+/// An exhibition with its photos and history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ExhibitionDetail {
+    #[serde(flatten)]
+    pub summary: ExhibitionSummary,
+    pub photos: Vec<Photo>,
+    pub history: Vec<EvaluationEvent>,
+    /// IANA name, e.g. `America/Argentina/Buenos_Aires`.
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ExhibitionPage {
+    pub items: Vec<ExhibitionSummary>,
+    /// Pass back as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Listing conditions; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ExhibitionFilter {
+    pub status: Option<ExhibitionStatus>,
+    pub group: Option<i64>,
+    pub vendor: Option<i64>,
+    pub pdv_type: Option<i64>,
+    /// RFC 3339: submitted at or after.
+    pub from: Option<String>,
+    /// RFC 3339: submitted before.
+    pub to: Option<String>,
+    pub possible_duplicate: Option<bool>,
+    /// Superadmins only: which distributor.
+    pub distributor: Option<i64>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl ExhibitionFilter {
+    /// The query string pairs, in a fixed order, for the fields that are set.
+    #[must_use]
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        if let Some(s) = self.status {
+            q.push(("status", s.as_str().to_string()));
+        }
+        let numbers = [
+            ("group", self.group),
+            ("vendor", self.vendor),
+            ("pdv_type", self.pdv_type),
+            ("distributor", self.distributor),
+        ];
+        for (name, value) in numbers {
+            if let Some(v) = value {
+                q.push((name, v.to_string()));
+            }
+        }
+        for (name, value) in [("from", &self.from), ("to", &self.to), ("cursor", &self.cursor)] {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                q.push((name, v.to_string()));
+            }
+        }
+        if let Some(d) = self.possible_duplicate {
+            q.push(("possible_duplicate", d.to_string()));
+        }
+        if let Some(l) = self.limit {
+            q.push(("limit", l.to_string()));
+        }
+        q
+    }
+}
+
+/// A supervisor's decision on one exhibition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct EvaluationInput {
+    pub verdict: Verdict,
+    /// The status the supervisor saw (the server refuses with a conflict otherwise).
+    pub expected_status: ExhibitionStatus,
+    pub comment: Option<String>,
+    /// Required when rejecting.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Scoring {
+    pub approved: i64,
+    pub highlighted: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct RankingEntry {
+    pub position: u32,
+    pub points: i64,
+    pub vendor_id: i64,
+    pub vendor_name: String,
+    pub sent: i64,
+    pub pending: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub highlighted: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Ranking {
+    pub distributor_id: i64,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub scoring: Scoring,
+    pub entries: Vec<RankingEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_query_has_only_the_set_fields() {
+        let f = ExhibitionFilter {
+            status: Some(ExhibitionStatus::Pending),
+            vendor: Some(7),
+            from: Some(String::new()),
+            cursor: Some("123_abc".into()),
+            possible_duplicate: Some(true),
+            limit: Some(20),
+            ..ExhibitionFilter::default()
+        };
+        let q = f.query();
+        assert_eq!(
+            q,
+            vec![
+                ("status", "pending".to_string()),
+                ("vendor", "7".to_string()),
+                ("cursor", "123_abc".to_string()),
+                ("possible_duplicate", "true".to_string()),
+                ("limit", "20".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn detail_reads_the_api_shape() {
+        let json = serde_json::json!({
+            "id": "0195f0a0-0000-7000-8000-000000000001", "distributor_id": 1, "group_id": 2,
+            "group_title": "Ventas Sur", "vendor_id": 3, "vendor_name": "Ana", "customer_number": "123",
+            "pdv_type_id": 4, "pdv_type_name": "Kiosco", "status": "pending", "evaluator_id": null,
+            "evaluator_name": null, "comment": null, "rejection_reason": null,
+            "submitted_at": "2025-01-05T14:30:00Z", "evaluated_at": null,
+            "confirmation_chat_id": -100123, "confirmation_message_id": 9, "sync_state": "idle",
+            "possible_duplicate": true, "photo_count": 2,
+            "photos": [{"id": 1, "position": 1, "telegram_file_id": "x", "telegram_file_unique_id": "y",
+                        "storage_key": "1/a.jpg", "storage_link": null, "sha256": "ab", "size_bytes": 10,
+                        "width": 640, "height": 480, "upload_state": "stored"}],
+            "history": [],
+            "time_zone": "America/Argentina/Buenos_Aires",
+            "submitted_at_local": "2025-01-05 11:30", "evaluated_at_local": null
+        });
+        let detail: ExhibitionDetail = serde_json::from_value(json).expect("parses");
+        assert_eq!(detail.summary.vendor_name, "Ana");
+        assert!(detail.summary.possible_duplicate);
+        assert_eq!(detail.photos[0].width, Some(640));
+        assert_eq!(detail.time_zone, "America/Argentina/Buenos_Aires");
+    }
+}

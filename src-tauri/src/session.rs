@@ -1,0 +1,355 @@
+//! The shell's state: which server, who is signed in, and the remembered token.
+//!
+//! The session token lives here, in Rust, and nowhere in the web view. With
+//! "Recordarme" it is also kept in the OS credential store ([`TokenStore`]),
+//! keyed by server address; logging out or a 401 from the server deletes it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::client::{Backend, Token, parse_server_url};
+use crate::error::{CommandError, CommandResult};
+use crate::model::{SessionInfo, User};
+
+/// Service name under which tokens are stored in the OS credential store.
+pub const KEYRING_SERVICE: &str = "ar.com.centermind.desktop";
+
+/// Where remembered tokens are kept. Calls may block (D-Bus, Keychain): run them
+/// off the async runtime.
+pub trait TokenStore: Send + Sync {
+    fn load(&self, server: &str) -> Result<Option<Token>, String>;
+    fn save(&self, server: &str, token: &Token) -> Result<(), String>;
+    fn delete(&self, server: &str) -> Result<(), String>;
+}
+
+/// The OS credential store: Secret Service on Linux, Credential Manager on
+/// Windows, Keychain on macOS.
+pub struct KeyringStore;
+
+impl KeyringStore {
+    fn entry(server: &str) -> Result<keyring::Entry, String> {
+        keyring::Entry::new(KEYRING_SERVICE, server).map_err(|e| e.to_string())
+    }
+}
+
+impl TokenStore for KeyringStore {
+    fn load(&self, server: &str) -> Result<Option<Token>, String> {
+        match Self::entry(server)?.get_password() {
+            Ok(t) => Ok(Some(Token::new(t))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn save(&self, server: &str, token: &Token) -> Result<(), String> {
+        Self::entry(server)?
+            .set_password(token.expose())
+            .map_err(|e| e.to_string())
+    }
+
+    fn delete(&self, server: &str) -> Result<(), String> {
+        match Self::entry(server)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// An in-memory store, for tests and when no OS store is wanted.
+#[derive(Default)]
+pub struct MemoryStore(Mutex<HashMap<String, Token>>);
+
+impl MemoryStore {
+    fn map(&self) -> MutexGuard<'_, HashMap<String, Token>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl TokenStore for MemoryStore {
+    fn load(&self, server: &str) -> Result<Option<Token>, String> {
+        Ok(self.map().get(server).cloned())
+    }
+
+    fn save(&self, server: &str, token: &Token) -> Result<(), String> {
+        self.map().insert(server.to_string(), token.clone());
+        Ok(())
+    }
+
+    fn delete(&self, server: &str) -> Result<(), String> {
+        self.map().remove(server);
+        Ok(())
+    }
+}
+
+/// What is kept on disk between runs: not secret (the token is not here).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Settings {
+    server_url: Option<String>,
+}
+
+struct Session {
+    token: Token,
+    info: SessionInfo,
+}
+
+#[derive(Default)]
+struct Inner {
+    server: Option<Url>,
+    session: Option<Session>,
+}
+
+/// The desktop shell's managed state.
+pub struct Shell {
+    http: reqwest::Client,
+    settings_file: Option<PathBuf>,
+    tokens: Arc<dyn TokenStore>,
+    inner: Mutex<Inner>,
+}
+
+impl Shell {
+    /// Loads the saved server address from `settings_file` (if any).
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn new(settings_file: Option<PathBuf>, tokens: Arc<dyn TokenStore>) -> CommandResult<Self> {
+        let settings: Settings = settings_file
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        let server = settings.server_url.as_deref().and_then(|u| parse_server_url(u).ok());
+        Ok(Self {
+            http: Backend::http_client()?,
+            settings_file,
+            tokens,
+            inner: Mutex::new(Inner { server, session: None }),
+        })
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A client for `url` (not yet saved).
+    #[must_use]
+    pub fn backend_for(&self, url: Url) -> Backend {
+        Backend::new(self.http.clone(), url)
+    }
+
+    /// The configured server address, if any.
+    #[must_use]
+    pub fn server(&self) -> Option<Url> {
+        self.inner().server.clone()
+    }
+
+    /// A client for the configured server.
+    ///
+    /// # Errors
+    /// [`CommandError::NotConnected`] when no server is configured.
+    pub fn backend(&self) -> CommandResult<Backend> {
+        self.server()
+            .map(|u| self.backend_for(u))
+            .ok_or_else(CommandError::not_connected)
+    }
+
+    /// Saves `url` as the server. A different server ends the current session.
+    ///
+    /// # Errors
+    /// When the settings file cannot be written.
+    pub fn set_server(&self, url: Url) -> CommandResult<()> {
+        {
+            let mut inner = self.inner();
+            if inner.server.as_ref() != Some(&url) {
+                inner.session = None;
+            }
+            inner.server = Some(url.clone());
+        }
+        if let Some(path) = &self.settings_file {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(CommandError::internal)?;
+            }
+            let settings = Settings {
+                server_url: Some(url.to_string()),
+            };
+            let json = serde_json::to_vec_pretty(&settings).map_err(CommandError::internal)?;
+            std::fs::write(path, json).map_err(CommandError::internal)?;
+        }
+        Ok(())
+    }
+
+    /// The client and token of the signed-in session.
+    ///
+    /// # Errors
+    /// [`CommandError::NotConnected`] or [`CommandError::Unauthenticated`].
+    pub fn authed(&self) -> CommandResult<(Backend, Token)> {
+        let backend = self.backend()?;
+        let inner = self.inner();
+        let token = inner
+            .session
+            .as_ref()
+            .map(|s| s.token.clone())
+            .ok_or_else(CommandError::signed_out)?;
+        Ok((backend, token))
+    }
+
+    /// The signed-in session, if any (no network).
+    #[must_use]
+    pub fn session_info(&self) -> Option<SessionInfo> {
+        self.inner().session.as_ref().map(|s| s.info.clone())
+    }
+
+    /// Keeps a new session in memory.
+    pub fn start_session(&self, token: Token, info: SessionInfo) {
+        self.inner().session = Some(Session { token, info });
+    }
+
+    /// Forgets the session in memory; with `forget_stored`, also the remembered token.
+    pub async fn end_session(&self, forget_stored: bool) -> CommandResult<()> {
+        let server = {
+            let mut inner = self.inner();
+            inner.session = None;
+            inner.server.clone()
+        };
+        match (forget_stored, server) {
+            (true, Some(server)) => self.delete_token(server.as_str()).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Passes `result` through; a 401 from the server ends the session and forgets
+    /// the remembered token first.
+    pub async fn check<T>(&self, result: CommandResult<T>) -> CommandResult<T> {
+        if let Err(CommandError::Unauthenticated { .. }) = &result
+            && let Err(e) = self.end_session(true).await
+        {
+            tracing::warn!(error = %e, "could not forget the remembered token");
+        }
+        result
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(Arc<dyn TokenStore>) -> Result<T, String> + Send + 'static,
+    ) -> CommandResult<T> {
+        let tokens = Arc::clone(&self.tokens);
+        tauri::async_runtime::spawn_blocking(move || f(tokens))
+            .await
+            .map_err(CommandError::internal)?
+            .map_err(|message| CommandError::Keyring { message })
+    }
+
+    pub async fn load_token(&self, server: &str) -> CommandResult<Option<Token>> {
+        let server = server.to_string();
+        self.blocking(move |t| t.load(&server)).await
+    }
+
+    pub async fn save_token(&self, server: &str, token: &Token) -> CommandResult<()> {
+        let (server, token) = (server.to_string(), token.clone());
+        self.blocking(move |t| t.save(&server, &token)).await
+    }
+
+    pub async fn delete_token(&self, server: &str) -> CommandResult<()> {
+        let server = server.to_string();
+        self.blocking(move |t| t.delete(&server)).await
+    }
+}
+
+/// Builds the UI's view of a session.
+#[must_use]
+pub fn session_info(
+    user: User,
+    server: &Url,
+    expires_at: Option<String>,
+    remembered: bool,
+    remember_failed: bool,
+) -> SessionInfo {
+    SessionInfo {
+        user,
+        server_url: server.to_string(),
+        expires_at,
+        remembered,
+        remember_failed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Role;
+
+    fn user() -> User {
+        User {
+            id: 1,
+            username: "supervisor.sur".into(),
+            display_name: "Supervisor Sur".into(),
+            role: Role::Supervisor,
+            distributor_id: Some(1),
+        }
+    }
+
+    #[tokio::test]
+    async fn server_is_saved_and_a_new_server_ends_the_session() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("settings.json");
+        let shell = Shell::new(Some(file.clone()), Arc::new(MemoryStore::default())).expect("shell");
+        assert_eq!(shell.backend().map(|_| ()).map_err(|e| e.code()), Err("not_connected"));
+
+        let a = parse_server_url("127.0.0.1:8787").expect("url");
+        shell.set_server(a.clone()).expect("saved");
+        shell.start_session(Token::new("t".into()), session_info(user(), &a, None, false, false));
+        assert!(shell.authed().is_ok());
+
+        // Same server: the session stays.
+        shell.set_server(a.clone()).expect("saved");
+        assert!(shell.session_info().is_some());
+
+        // Reloaded from disk.
+        let again = Shell::new(Some(file), Arc::new(MemoryStore::default())).expect("shell");
+        assert_eq!(again.server(), Some(a));
+
+        let b = parse_server_url("https://other.example").expect("url");
+        shell.set_server(b).expect("saved");
+        assert!(shell.session_info().is_none());
+        assert_eq!(shell.authed().map(|_| ()).map_err(|e| e.code()), Err("unauthenticated"));
+    }
+
+    #[tokio::test]
+    async fn a_401_forgets_the_session_and_the_remembered_token() {
+        let store = Arc::new(MemoryStore::default());
+        let shell = Shell::new(None, store.clone()).expect("shell");
+        let url = parse_server_url("127.0.0.1:8787").expect("url");
+        shell.set_server(url.clone()).expect("set");
+        let token = Token::new("secret".into());
+        shell.save_token(url.as_str(), &token).await.expect("saved");
+        shell.start_session(token.clone(), session_info(user(), &url, None, true, false));
+
+        // Other errors leave everything alone.
+        let other: CommandResult<()> = Err(CommandError::Timeout { message: "t".into() });
+        assert!(shell.check(other).await.is_err());
+        assert!(shell.session_info().is_some());
+
+        let unauthenticated: CommandResult<()> = Err(CommandError::signed_out());
+        assert!(shell.check(unauthenticated).await.is_err());
+        assert!(shell.session_info().is_none());
+        assert_eq!(store.load(url.as_str()), Ok(None));
+    }
+
+    #[tokio::test]
+    async fn logout_forgets_the_stored_token() {
+        let store = Arc::new(MemoryStore::default());
+        let shell = Shell::new(None, store.clone()).expect("shell");
+        let url = parse_server_url("localhost:8787").expect("url");
+        shell.set_server(url.clone()).expect("set");
+        shell
+            .save_token(url.as_str(), &Token::new("x".into()))
+            .await
+            .expect("saved");
+        assert!(shell.load_token(url.as_str()).await.expect("loads").is_some());
+        shell.end_session(true).await.expect("ended");
+        assert!(shell.load_token(url.as_str()).await.expect("loads").is_none());
+    }
+}

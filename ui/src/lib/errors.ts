@@ -1,0 +1,38 @@
+import type { CommandError } from "../bindings";
+import { t, type MessageKey } from "../i18n";
+import { asApiError } from "./api";
+
+const KEYS = {
+  invalid_url: "errors.invalid_url",
+  unreachable: "errors.unreachable",
+  tls: "errors.tls",
+  timeout: "errors.timeout",
+  not_center_mind: "errors.not_center_mind",
+  not_connected: "errors.not_connected",
+  unauthenticated: "errors.unauthenticated",
+  bad_credentials: "errors.bad_credentials",
+  too_many_attempts: "errors.too_many_attempts",
+  forbidden: "errors.forbidden",
+  not_found: "errors.not_found",
+  invalid: "errors.invalid",
+  conflict: "errors.conflict",
+  server: "errors.server",
+  keyring: "errors.keyring",
+  internal: "errors.internal",
+} as const satisfies Record<CommandError["code"], MessageKey>;
+
+/** The i18n key for an error code (every code has one: checked by the type above). */
+export function errorKey(code: CommandError["code"]): (typeof KEYS)[CommandError["code"]] {
+  return KEYS[code];
+}
+
+/** A translated, one-line explanation of any thrown value. */
+export function describeError(error: unknown): string {
+  const e = asApiError(error);
+  return t(errorKey(e.code));
+}
+
+/** The technical detail (server message or local cause), for a second line. */
+export function errorDetail(error: unknown): string {
+  return asApiError(error).error.message;
+}

@@ -1,0 +1,78 @@
+/**
+ * Who is signed in, to which server, as reactive signals. The token is not
+ * here: it stays in the Rust shell. `boot()` decides the first screen.
+ */
+import { createSignal } from "solid-js";
+import type { Role, SessionInfo } from "../bindings";
+import { api, call } from "./api";
+
+export type BootState =
+  | { readonly kind: "loading" }
+  | { readonly kind: "connect" }
+  | { readonly kind: "login" }
+  | { readonly kind: "ready" }
+  | { readonly kind: "error"; readonly error: unknown };
+
+const [server, setServer] = createSignal<string | null>(null);
+const [session, setSessionSignal] = createSignal<SessionInfo | null>(null);
+const [boot, setBoot] = createSignal<BootState>({ kind: "loading" });
+
+export { boot, server, session };
+
+/** Reads the saved server and restores a remembered session. */
+export async function startUp(): Promise<BootState> {
+  setBoot({ kind: "loading" });
+  let state: BootState;
+  try {
+    const address = await api().serverAddress();
+    setServer(address);
+    if (address === null) {
+      state = { kind: "connect" };
+    } else {
+      const restored = await call(api().currentSession());
+      setSessionSignal(restored);
+      state = restored === null ? { kind: "login" } : { kind: "ready" };
+    }
+  } catch (error) {
+    state = { kind: "error", error };
+  }
+  setBoot(state);
+  return state;
+}
+
+export function connected(url: string): void {
+  setServer(url);
+  setSessionSignal(null);
+  setBoot({ kind: "login" });
+}
+
+export function signedIn(info: SessionInfo): void {
+  setSessionSignal(info);
+  setBoot({ kind: "ready" });
+}
+
+/** Forgets the session here (after logout or a 401). */
+export function signedOut(): void {
+  setSessionSignal(null);
+  setBoot({ kind: server() === null ? "connect" : "login" });
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await call(api().logout());
+  } finally {
+    signedOut();
+  }
+}
+
+/** Roles that may give verdicts. */
+export function canEvaluate(role: Role | undefined): boolean {
+  return role === "supervisor" || role === "admin" || role === "superadmin";
+}
+
+/** Test helper: back to the first state. */
+export function resetSessionForTests(): void {
+  setServer(null);
+  setSessionSignal(null);
+  setBoot({ kind: "loading" });
+}

@@ -1,0 +1,76 @@
+import { useNavigate } from "@solidjs/router";
+import { createSignal, Show } from "solid-js";
+import type { ServerInfo } from "../bindings";
+import { t } from "../i18n";
+import { api, call } from "../lib/api";
+import { useDocumentTitle } from "../lib/document";
+import { describeError, errorDetail } from "../lib/errors";
+import { connected, server } from "../lib/session";
+
+/** First run (or "change server"): type the server address, test it, save it. */
+export default function Connect() {
+  useDocumentTitle(() => t("connect.title"));
+  const navigate = useNavigate();
+  const [url, setUrl] = createSignal(server() ?? "");
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<unknown>(null);
+  const [info, setInfo] = createSignal<ServerInfo | null>(null);
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setInfo(null);
+    try {
+      const result = await call(api().connectServer(url()));
+      setInfo(result);
+      connected(result.url);
+      navigate("/login");
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="auth-card card" aria-labelledby="connect-title">
+      <h1 id="connect-title">{t("connect.title")}</h1>
+      <p>{t("connect.intro")}</p>
+      <form onSubmit={(e) => void submit(e)} novalidate>
+        <label for="server-url">{t("connect.urlLabel")}</label>
+        <input
+          id="server-url"
+          name="url"
+          type="text"
+          inputmode="url"
+          autocomplete="url"
+          spellcheck={false}
+          required
+          autofocus
+          aria-describedby="server-url-hint"
+          aria-invalid={error() !== null}
+          value={url()}
+          onInput={(e) => setUrl(e.currentTarget.value)}
+        />
+        <p id="server-url-hint" class="hint">
+          {t("connect.urlHint")}
+        </p>
+        <Show when={error() !== null}>
+          <div class="banner banner-error" role="alert">
+            <p>{describeError(error())}</p>
+            <p class="detail">{t("errors.detail", { detail: errorDetail(error()) })}</p>
+          </div>
+        </Show>
+        <Show when={info()}>
+          {(i) => (
+            <p role="status">{t("connect.connected", { url: i().url, version: i().version })}</p>
+          )}
+        </Show>
+        <button type="submit" class="button button-primary" disabled={busy() || url().trim() === ""}>
+          {busy() ? t("connect.testing") : t("connect.submit")}
+        </button>
+      </form>
+    </section>
+  );
+}

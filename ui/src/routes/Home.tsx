@@ -1,0 +1,49 @@
+import { A } from "@solidjs/router";
+import { Show } from "solid-js";
+import { t } from "../i18n";
+import { useDocumentTitle } from "../lib/document";
+import { canEvaluate, session } from "../lib/session";
+
+/** After sign-in: who you are, your role and distributor, and where to go. */
+export default function Home() {
+  useDocumentTitle();
+  return (
+    <Show when={session()}>
+      {(s) => (
+        <section class="card home" aria-labelledby="home-title">
+          <h1 id="home-title">{t("home.title", { name: s().user.display_name })}</h1>
+          <dl class="facts">
+            <dt>{t("home.username")}</dt>
+            <dd>{s().user.username}</dd>
+            <dt>{t("home.role")}</dt>
+            <dd>{t(`roles.${s().user.role}`)}</dd>
+            <dt>{t("home.distributor")}</dt>
+            <dd>
+              {s().user.distributor_id === null
+                ? t("home.noDistributor")
+                : t("home.distributorId", { id: String(s().user.distributor_id) })}
+            </dd>
+            <dt>{t("nav.server")}</dt>
+            <dd>{s().server_url}</dd>
+          </dl>
+          <Show when={s().remember_failed}>
+            <p class="banner banner-warning" role="status">
+              {t("login.rememberFailed")}
+            </p>
+          </Show>
+          <Show when={s().remembered}>
+            <p class="hint">{t("home.remembered")}</p>
+          </Show>
+          <p class="actions">
+            <A href="/visor" class="button button-primary">
+              {t("home.openVisor")}
+            </A>
+          </p>
+          <Show when={!canEvaluate(s().user.role)}>
+            <p class="hint">{t("visor.noPermission")}</p>
+          </Show>
+        </section>
+      )}
+    </Show>
+  );
+}

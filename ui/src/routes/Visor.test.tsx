@@ -1,0 +1,132 @@
+import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import App from "../App";
+import { DEFAULT_LOCALE, setLocale } from "../i18n";
+import { setApi, type Api } from "../lib/api";
+import { resetSessionForTests } from "../lib/session";
+import { resetOutboxForTests } from "../visor/store";
+import { detail, summary } from "../../tests/fixtures";
+import { fail, fakeApi, SUPERVISOR } from "../../tests/fakeApi";
+
+let previous: Api;
+
+function open(api: Api) {
+  previous = setApi(api);
+  window.location.hash = "#/visor";
+  render(() => <App />);
+}
+
+const key = (k: string) => fireEvent.keyDown(window, { key: k });
+
+describe("Visor", () => {
+  beforeEach(() => {
+    setLocale(DEFAULT_LOCALE);
+    resetSessionForTests();
+    resetOutboxForTests();
+    URL.createObjectURL = () => "blob:test";
+    URL.revokeObjectURL = () => {};
+  });
+
+  afterEach(() => {
+    setApi(previous);
+    window.location.hash = "";
+  });
+
+  it("shows the oldest pending exhibition with its facts and a duplicate warning", async () => {
+    open(fakeApi({ session: SUPERVISOR, pending: [summary(1, { possible_duplicate: true }), summary(2)] }));
+    expect(await screen.findByText("Vendedor 1")).toBeInTheDocument();
+    expect(screen.getByText("Ventas Zona Sur")).toBeInTheDocument();
+    expect(screen.getByText("C101")).toBeInTheDocument();
+    expect(screen.getByText("Kiosco")).toBeInTheDocument();
+    expect(screen.getByText("2025-01-02 09:00")).toBeInTheDocument();
+    expect(screen.getByRole("note")).toHaveTextContent("Posible duplicado");
+    expect(await screen.findByRole("button", { name: "Ver foto 2" })).toBeInTheDocument();
+  });
+
+  it("A approves and the next exhibition shows at once; arrows move", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2), summary(3)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    key("a");
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    await waitFor(() => expect(api.evaluations).toEqual([{ id: summary(1).id, verdict: "approved", reason: null }]));
+    key("ArrowRight");
+    expect(await screen.findByText("Vendedor 3")).toBeInTheDocument();
+    key("k");
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+  });
+
+  it("R asks for a reason; a number picks it; the Spanish reason is sent", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    key("r");
+    const dialog = await screen.findByRole("dialog", { name: "Motivo del rechazo" });
+    fireEvent.keyDown(dialog, { key: "1" });
+    expect(screen.getByRole("radio", { name: /Foto borrosa/ })).toBeChecked();
+    fireEvent.click(screen.getByRole("button", { name: "Rechazar" }));
+    await waitFor(() => expect(api.evaluations).toEqual([{ id: summary(1).id, verdict: "rejected", reason: "Foto borrosa" }]));
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+  });
+
+  it("Esc closes the reject dialog without a verdict; ? shows the shortcuts", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    key("r");
+    await screen.findByRole("dialog");
+    key("Escape");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    key("?");
+    const help = await screen.findByRole("dialog", { name: "Atajos de teclado del visor" });
+    expect(help).toHaveTextContent("Aprobar");
+    expect(help).toHaveTextContent("Siguiente exhibición");
+    key("Escape");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(api.evaluations).toEqual([]);
+  });
+
+  it("a 409 says who evaluated it and what they decided", async () => {
+    const item = summary(1);
+    const current = detail({ ...item, status: "highlighted", evaluator_name: "Sofía" });
+    open(
+      fakeApi(
+        { session: SUPERVISOR, pending: [item, summary(2)] },
+        { evaluateExhibition: () => fail({ code: "conflict", message: "ya evaluada", current }) },
+      ),
+    );
+    await screen.findByText("Vendedor 1");
+    key("a");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "La exhibición del cliente C101 ya fue evaluada por Sofía: Destacada. Tu veredicto no se guardó.",
+    );
+  });
+
+  it("a network error shows a banner and keeps the verdict for retrying", async () => {
+    resetOutboxForTests({ retryDelaysMs: [] });
+    let down = true;
+    const base = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] });
+    const api = fakeApi(
+      { session: SUPERVISOR, pending: [summary(1), summary(2)] },
+      {
+        evaluateExhibition: (id, input) =>
+          down ? fail({ code: "unreachable", message: "connection refused" }) : base.evaluateExhibition(id, input),
+      },
+    );
+    open(api);
+    await screen.findByText("Vendedor 1");
+    key("a");
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("No se pudo enviar el veredicto de la exhibición del cliente C101");
+    expect(alert).toHaveTextContent("No se pudo conectar con el servidor");
+    down = false;
+    fireEvent.click(screen.getByRole("button", { name: "Reintentar" }));
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+    expect(base.evaluations.map((e) => e.verdict)).toEqual(["approved"]);
+  });
+
+  it("says so when the queue is empty", async () => {
+    open(fakeApi({ session: SUPERVISOR, pending: [] }));
+    expect(await screen.findByText("No hay exhibiciones pendientes. ¡Todo al día!")).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,454 @@
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import type { ExhibitionSummary, Verdict } from "../bindings";
+import { HelpOverlay } from "../components/HelpOverlay";
+import { PhotoViewer } from "../components/PhotoViewer";
+import { t } from "../i18n";
+import { asApiError } from "../lib/api";
+import { useDocumentTitle } from "../lib/document";
+import { describeError } from "../lib/errors";
+import { photoUrl, releasePhotoUrl } from "../lib/photos";
+import { api, call } from "../lib/api";
+import { canEvaluate, session, signedOut } from "../lib/session";
+import { actionForKey, isTypingTarget, type VisorAction } from "../visor/keyboard";
+import { ReviewQueue } from "../visor/queue";
+import { buildEvaluation, EMPTY_DRAFT, REASONS, type Draft, type ReasonId } from "../visor/reasons";
+import { submissions, verdictOutbox } from "../visor/store";
+import { toggleZoom } from "../visor/zoom";
+
+type Dialog = "none" | "reject" | "help";
+
+/** The review screen: pending queue, big photo, verdicts by keyboard or mouse. */
+export default function Visor() {
+  useDocumentTitle(() => t("visor.title"));
+  const [version, setVersion] = createSignal(0);
+  const bump = () => setVersion((v) => v + 1);
+  const queue = new ReviewQueue({
+    list: (filter) => call(api().listExhibitions(filter)),
+    detail: (id) => call(api().getExhibition(id)),
+    photo: photoUrl,
+    release: releasePhotoUrl,
+    onChange: bump,
+  });
+  const outbox = verdictOutbox();
+
+  const [loading, setLoading] = createSignal(true);
+  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const [photoIndex, setPhotoIndex] = createSignal(0);
+  const [zoom, setZoom] = createSignal(1);
+  const [dialog, setDialog] = createSignal<Dialog>("none");
+  const [draft, setDraft] = createSignal<Draft>(EMPTY_DRAFT);
+  const [reasonProblem, setReasonProblem] = createSignal(false);
+  let commentBox: HTMLTextAreaElement | undefined;
+
+  const current = createMemo<ExhibitionSummary | undefined>(() => {
+    version();
+    return queue.current();
+  });
+  const evaluator = () => canEvaluate(session()?.user.role);
+
+  const [detail] = createResource(
+    () => current()?.id,
+    (id) => queue.detail(id),
+  );
+  const photos = createMemo(() => detail()?.photos ?? []);
+  const currentPhoto = createMemo(() => photos()[photoIndex()]);
+  const [photoSrc] = createResource(
+    () => {
+      const d = detail();
+      const p = currentPhoto();
+      return d && p && p.storage_key !== null && d.id === current()?.id ? { id: d.id, position: p.position } : undefined;
+    },
+    (key) => queue.photo(key.id, key.position).catch(() => null),
+  );
+
+  // A new exhibition starts on its first photo at 100 % with an empty draft.
+  createEffect(
+    on(
+      () => current()?.id,
+      () => {
+        setPhotoIndex(0);
+        setZoom(1);
+        setDraft(EMPTY_DRAFT);
+        setReasonProblem(false);
+      },
+    ),
+  );
+
+  // A 401 while evaluating sends the person to sign in again; the outbox keeps the verdict.
+  createEffect(() => {
+    if (submissions().some((s) => s.error?.code === "unauthenticated")) signedOut();
+  });
+
+  const load = async () => {
+    setLoading(true);
+    setLoadError(null);
+    try {
+      await queue.reload();
+    } catch (e) {
+      if (asApiError(e).code === "unauthenticated") signedOut();
+      setLoadError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  const give = (verdict: Verdict) => {
+    const item = current();
+    if (!item || !evaluator()) return;
+    const built = buildEvaluation(verdict, item.status, draft());
+    if (!built.ok) {
+      setReasonProblem(true);
+      setDialog("reject");
+      return;
+    }
+    outbox.send(item, built.input);
+    setDialog("none");
+    queue.remove(item.id);
+  };
+
+  const run = (action: VisorAction) => {
+    if (dialog() === "help" && action !== "cancel" && action !== "help") return;
+    switch (action) {
+      case "approve":
+        if (dialog() === "none") give("approved");
+        break;
+      case "highlight":
+        if (dialog() === "none") give("highlighted");
+        break;
+      case "reject":
+        if (evaluator() && current()) setDialog("reject");
+        break;
+      case "next":
+        if (dialog() === "none") queue.next();
+        break;
+      case "previous":
+        if (dialog() === "none") queue.previous();
+        break;
+      case "zoom":
+        setZoom(toggleZoom(zoom()));
+        break;
+      case "comment":
+        commentBox?.focus();
+        break;
+      case "help":
+        setDialog(dialog() === "help" ? "none" : "help");
+        break;
+      case "cancel":
+        if (dialog() !== "none") setDialog("none");
+        else if (document.activeElement === commentBox) commentBox?.blur();
+        else setZoom(1);
+        break;
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const action = actionForKey(event, isTypingTarget(event.target));
+    if (action === null) return;
+    // In the reject dialog, keys 1-5 pick a reason (handled by the dialog) and letters type.
+    if (dialog() === "reject" && action !== "cancel") return;
+    event.preventDefault();
+    // "c" must not also land in the comment box it focuses.
+    run(action);
+  };
+
+  onMount(() => {
+    window.addEventListener("keydown", onKeyDown);
+    void load();
+  });
+  onCleanup(() => {
+    window.removeEventListener("keydown", onKeyDown);
+    queue.dispose();
+  });
+
+  const attention = createMemo(() =>
+    submissions().filter((s) => s.state === "failed" || s.state === "refused" || s.state === "conflict"),
+  );
+  const inFlight = createMemo(() => submissions().filter((s) => s.state === "sending").length);
+  const retrying = createMemo(() => submissions().filter((s) => s.state === "retrying").length);
+
+  const position = () => {
+    version();
+    const total = queue.items.length;
+    const params = { current: total === 0 ? 0 : queue.index + 1, total };
+    return queue.exhausted ? t("visor.position", params) : t("visor.positionMore", params);
+  };
+
+  return (
+    <div class="visor">
+      <div class="visor-banners" aria-live="polite">
+        <Show when={retrying() > 0}>
+          <p class="banner banner-warning" role="status">
+            {t("visor.retrying", { count: retrying() })}
+          </p>
+        </Show>
+        <Show when={inFlight() > 0 && retrying() === 0}>
+          <p class="banner banner-info" role="status">
+            {t("visor.sending", { count: inFlight() })}
+          </p>
+        </Show>
+        <For each={attention()}>
+          {(s) => (
+            <div class="banner banner-error" role="alert">
+              <p>
+                {s.state === "conflict"
+                  ? t("visor.conflict", {
+                      customer: s.item.customer_number,
+                      name: s.current?.evaluator_name ?? t("visor.someone"),
+                      status: t(`status.${s.current?.status ?? "pending"}`),
+                    })
+                  : t(s.state === "failed" ? "visor.failed" : "visor.refused", {
+                      customer: s.item.customer_number,
+                      error: s.error ? `${describeError(s.error)} (${s.error.error.message})` : "",
+                    })}
+              </p>
+              <div class="banner-actions">
+                <Show when={s.state === "failed"}>
+                  <button type="button" class="button" onClick={() => outbox.retry(s.item.id)}>
+                    {t("visor.retry")}
+                  </button>
+                </Show>
+                <Show when={s.state === "refused"}>
+                  <button
+                    type="button"
+                    class="button"
+                    onClick={() => {
+                      outbox.discard(s.item.id);
+                      queue.restore(s.item);
+                    }}
+                  >
+                    {t("visor.reviewAgain")}
+                  </button>
+                </Show>
+                <button type="button" class="button" onClick={() => outbox.discard(s.item.id)}>
+                  {s.state === "conflict" ? t("visor.dismiss") : t("visor.discard")}
+                </button>
+              </div>
+            </div>
+          )}
+        </For>
+      </div>
+
+      <Show when={loadError() !== null}>
+        <div class="banner banner-error" role="alert">
+          <p>{describeError(loadError())}</p>
+          <button type="button" class="button" onClick={() => void load()}>
+            {t("visor.retry")}
+          </button>
+        </div>
+      </Show>
+
+      <Show
+        when={current()}
+        fallback={
+          <section class="card visor-empty" aria-labelledby="visor-title">
+            <h1 id="visor-title">{t("visor.title")}</h1>
+            <p role="status">{loading() ? t("visor.loading") : t("visor.empty")}</p>
+            <Show when={!loading()}>
+              <button type="button" class="button" onClick={() => void load()}>
+                {t("visor.reload")}
+              </button>
+            </Show>
+          </section>
+        }
+      >
+        {(item) => (
+          <div class="visor-grid">
+            <section class="visor-photo" aria-labelledby="visor-title">
+              <h1 id="visor-title" class="visually-hidden">
+                {t("visor.title")}
+              </h1>
+              <PhotoViewer
+                src={photoSrc() ?? null}
+                loading={photoSrc.loading || detail.loading}
+                alt={t("visor.photoAlt", {
+                  position: photoIndex() + 1,
+                  count: Math.max(photos().length, 1),
+                  customer: item().customer_number,
+                })}
+                zoom={zoom()}
+                onZoom={setZoom}
+              />
+              <Show when={photos().length > 1}>
+                <ul class="thumbnails" aria-label={t("visor.photos")}>
+                  <For each={photos()}>
+                    {(p, i) => (
+                      <li>
+                        <button
+                          type="button"
+                          class="thumbnail"
+                          aria-pressed={i() === photoIndex()}
+                          aria-label={t("visor.thumbnail", { position: p.position })}
+                          onClick={() => setPhotoIndex(i())}
+                        >
+                          <Thumbnail queue={queue} id={item().id} position={p.position} available={p.storage_key !== null} />
+                        </button>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </section>
+
+            <aside class="visor-side card" aria-label={t("visor.title")}>
+              <p class="visor-position">{position()}</p>
+              <Show when={item().possible_duplicate}>
+                <p class="banner banner-warning" role="note">
+                  {t("visor.duplicate")}
+                </p>
+              </Show>
+              <dl class="facts">
+                <dt>{t("visor.vendor")}</dt>
+                <dd>{item().vendor_name}</dd>
+                <dt>{t("visor.group")}</dt>
+                <dd>{item().group_title}</dd>
+                <dt>{t("visor.customer")}</dt>
+                <dd>{item().customer_number}</dd>
+                <dt>{t("visor.pdvType")}</dt>
+                <dd>{item().pdv_type_name}</dd>
+                <dt>{t("visor.submitted")}</dt>
+                <dd>{item().submitted_at_local}</dd>
+              </dl>
+
+              <label for="visor-comment">{t("visor.comment")}</label>
+              <textarea
+                id="visor-comment"
+                ref={commentBox}
+                rows="2"
+                maxLength={1000}
+                disabled={!evaluator()}
+                value={draft().comment}
+                onInput={(e) => setDraft({ ...draft(), comment: e.currentTarget.value })}
+              />
+
+              <Show when={evaluator()} fallback={<p class="hint">{t("visor.noPermission")}</p>}>
+                <div class="verdicts" role="group" aria-label={t("visor.title")}>
+                  <button type="button" class="button button-approve" aria-keyshortcuts="A" onClick={() => give("approved")}>
+                    {t("visor.approve")} <kbd>A</kbd>
+                  </button>
+                  <button type="button" class="button button-reject" aria-keyshortcuts="R" onClick={() => setDialog("reject")}>
+                    {t("visor.reject")} <kbd>R</kbd>
+                  </button>
+                  <button type="button" class="button button-highlight" aria-keyshortcuts="D" onClick={() => give("highlighted")}>
+                    {t("visor.highlight")} <kbd>D</kbd>
+                  </button>
+                </div>
+              </Show>
+              <div class="nav-buttons">
+                <button type="button" class="button" aria-keyshortcuts="ArrowLeft K" onClick={() => run("previous")}>
+                  ← {t("visor.previous")}
+                </button>
+                <button type="button" class="button" aria-keyshortcuts="ArrowRight J" onClick={() => run("next")}>
+                  {t("visor.next")} →
+                </button>
+                <button type="button" class="button" aria-keyshortcuts="?" onClick={() => run("help")}>
+                  {t("visor.help")} <kbd>?</kbd>
+                </button>
+              </div>
+            </aside>
+          </div>
+        )}
+      </Show>
+
+      <Show when={dialog() === "reject"}>
+        <RejectDialog
+          draft={draft()}
+          problem={reasonProblem()}
+          onChange={(d) => {
+            setDraft(d);
+            setReasonProblem(false);
+          }}
+          onConfirm={() => give("rejected")}
+          onCancel={() => setDialog("none")}
+        />
+      </Show>
+      <Show when={dialog() === "help"}>
+        <HelpOverlay onClose={() => setDialog("none")} />
+      </Show>
+    </div>
+  );
+}
+
+function Thumbnail(props: { queue: ReviewQueue; id: string; position: number; available: boolean }) {
+  const [src] = createResource(
+    () => (props.available ? { id: props.id, position: props.position } : undefined),
+    (k) => props.queue.photo(k.id, k.position).catch(() => null),
+  );
+  return (
+    <Show when={src()} fallback={<span class="thumbnail-empty">{props.position}</span>}>
+      {(s) => <img src={s()} alt="" />}
+    </Show>
+  );
+}
+
+function RejectDialog(props: {
+  draft: Draft;
+  problem: boolean;
+  onChange: (draft: Draft) => void;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  let first: HTMLInputElement | undefined;
+  onMount(() => first?.focus());
+  const pick = (reason: ReasonId) => props.onChange({ ...props.draft, reason });
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (isTypingTarget(e.target) && (e.target as HTMLElement).tagName !== "INPUT") return;
+    const n = Number(e.key);
+    const reason = REASONS[n - 1];
+    if (Number.isInteger(n) && reason !== undefined && !(e.target instanceof HTMLTextAreaElement)) {
+      e.preventDefault();
+      pick(reason);
+    }
+  };
+  return (
+    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="reject-title" onKeyDown={onKeyDown}>
+      <form
+        class="dialog card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onConfirm();
+        }}
+      >
+        <h2 id="reject-title">{t("visor.rejectTitle")}</h2>
+        <fieldset>
+          <legend>{t("visor.reasonLabel")}</legend>
+          <For each={REASONS}>
+            {(reason, i) => (
+              <label class="radio">
+                <input
+                  ref={i() === 0 ? first : undefined}
+                  type="radio"
+                  name="reason"
+                  value={reason}
+                  checked={props.draft.reason === reason}
+                  onChange={() => pick(reason)}
+                />
+                <kbd>{i() + 1}</kbd> {t(`visor.reasons.${reason}`)}
+              </label>
+            )}
+          </For>
+        </fieldset>
+        <label for="reject-extra">{t("visor.reasonExtra")}</label>
+        <textarea
+          id="reject-extra"
+          rows="2"
+          maxLength={500}
+          value={props.draft.reasonText}
+          onInput={(e) => props.onChange({ ...props.draft, reasonText: e.currentTarget.value })}
+        />
+        <Show when={props.problem}>
+          <p class="banner banner-error" role="alert">
+            {t("visor.reasonRequired")}
+          </p>
+        </Show>
+        <div class="dialog-actions">
+          <button type="submit" class="button button-reject">
+            {t("visor.confirmReject")}
+          </button>
+          <button type="button" class="button" onClick={() => props.onCancel()}>
+            {t("visor.cancel")} <kbd>Esc</kbd>
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

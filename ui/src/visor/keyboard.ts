@@ -1,0 +1,72 @@
+/**
+ * The Visor's keyboard map: one place for which key does what, used by the
+ * key handler and by the help overlay ("?").
+ */
+import type { esAR } from "../i18n/es-AR";
+
+/** The help text of a shortcut (a key without placeholders). */
+export type KeyDescription = `visor.keys.${keyof typeof esAR.visor.keys}`;
+
+export type VisorAction =
+  | "approve"
+  | "reject"
+  | "highlight"
+  | "next"
+  | "previous"
+  | "zoom"
+  | "comment"
+  | "cancel"
+  | "help";
+
+export interface KeyBinding {
+  readonly action: VisorAction;
+  /** `KeyboardEvent.key` values (letters lowercase). */
+  readonly keys: readonly string[];
+  /** How the keys are shown in the help overlay. */
+  readonly label: string;
+  readonly description: KeyDescription;
+}
+
+export const KEYMAP: readonly KeyBinding[] = [
+  { action: "approve", keys: ["a"], label: "A", description: "visor.keys.approve" },
+  { action: "reject", keys: ["r"], label: "R", description: "visor.keys.reject" },
+  { action: "highlight", keys: ["d"], label: "D", description: "visor.keys.highlight" },
+  { action: "next", keys: ["ArrowRight", "j"], label: "→ / J", description: "visor.keys.next" },
+  { action: "previous", keys: ["ArrowLeft", "k"], label: "← / K", description: "visor.keys.previous" },
+  { action: "zoom", keys: ["z"], label: "Z", description: "visor.keys.zoom" },
+  { action: "comment", keys: ["c"], label: "C", description: "visor.keys.comment" },
+  { action: "cancel", keys: ["Escape"], label: "Esc", description: "visor.keys.cancel" },
+  { action: "help", keys: ["?"], label: "?", description: "visor.keys.help" },
+];
+
+export interface KeyLike {
+  readonly key: string;
+  readonly ctrlKey?: boolean;
+  readonly metaKey?: boolean;
+  readonly altKey?: boolean;
+}
+
+/**
+ * The action for a key press, or `null`. While the person types in a field only
+ * Escape counts; shortcuts with Ctrl/Cmd/Alt are left to the system.
+ */
+export function actionForKey(event: KeyLike, typing: boolean): VisorAction | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  if (typing && key !== "Escape") return null;
+  for (const binding of KEYMAP) {
+    if (binding.keys.includes(key)) return binding.action;
+  }
+  return null;
+}
+
+/** True when keys go to a text field (input, textarea, select, contenteditable). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT") return true;
+  if (tag !== "INPUT") return false;
+  const type = (target as HTMLInputElement).type;
+  return !["checkbox", "radio", "button", "submit", "reset", "range"].includes(type);
+}

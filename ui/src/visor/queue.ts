@@ -1,0 +1,205 @@
+/**
+ * The pending queue of the Visor: oldest first, paged with the server's cursor,
+ * with the current item's detail and photos and the next item's detail and first
+ * photo fetched ahead, so the next exhibition shows at once after a verdict.
+ */
+import type { ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExhibitionSummary } from "../bindings";
+
+export interface QueueDeps {
+  list(filter: ExhibitionFilter): Promise<ExhibitionPage>;
+  detail(id: string): Promise<ExhibitionDetail>;
+  /** A displayable URL (a `blob:` URL in the app) for one photo. */
+  photo(id: string, position: number): Promise<string>;
+  /** Frees a URL made by `photo`. */
+  release?(url: string): void;
+  /** Extra listing conditions (group, vendor, …); status is always pending. */
+  readonly filter?: Partial<ExhibitionFilter>;
+  readonly pageSize?: number;
+  onChange?(): void;
+}
+
+/** Fetch the next page when this few items are left after the current one. */
+const LOW_WATER = 3;
+
+export const EMPTY_FILTER: ExhibitionFilter = {
+  status: null,
+  group: null,
+  vendor: null,
+  pdv_type: null,
+  from: null,
+  to: null,
+  possible_duplicate: null,
+  distributor: null,
+  cursor: null,
+  limit: null,
+};
+
+export class ReviewQueue {
+  readonly #deps: QueueDeps;
+  #items: ExhibitionSummary[] = [];
+  #index = 0;
+  #cursor: string | null = null;
+  #exhausted = false;
+  #loading: Promise<void> | null = null;
+  readonly #details = new Map<string, Promise<ExhibitionDetail>>();
+  readonly #photos = new Map<string, Promise<string>>();
+
+  constructor(deps: QueueDeps) {
+    this.#deps = deps;
+  }
+
+  get items(): readonly ExhibitionSummary[] {
+    return this.#items;
+  }
+
+  get index(): number {
+    return this.#index;
+  }
+
+  /** True once the server has no more pending items beyond those loaded. */
+  get exhausted(): boolean {
+    return this.#exhausted;
+  }
+
+  current(): ExhibitionSummary | undefined {
+    return this.#items[this.#index];
+  }
+
+  /** Loads the first page (again), forgetting what was loaded. */
+  async reload(): Promise<void> {
+    this.#items = [];
+    this.#index = 0;
+    this.#cursor = null;
+    this.#exhausted = false;
+    this.#loading = null;
+    await this.#loadMore();
+    this.prefetch();
+  }
+
+  #loadMore(): Promise<void> {
+    if (this.#exhausted) return Promise.resolve();
+    if (this.#loading) return this.#loading;
+    const filter: ExhibitionFilter = {
+      ...EMPTY_FILTER,
+      ...this.#deps.filter,
+      status: "pending",
+      cursor: this.#cursor,
+      limit: this.#deps.pageSize ?? 50,
+    };
+    this.#loading = this.#deps
+      .list(filter)
+      .then((page) => {
+        const known = new Set(this.#items.map((i) => i.id));
+        this.#items = [...this.#items, ...page.items.filter((i) => !known.has(i.id))];
+        this.#cursor = page.next_cursor;
+        this.#exhausted = page.next_cursor === null;
+        this.#deps.onChange?.();
+      })
+      .finally(() => {
+        this.#loading = null;
+      });
+    return this.#loading;
+  }
+
+  /** Moves to the next item (no-op at the end). */
+  next(): boolean {
+    if (this.#index + 1 >= this.#items.length) return false;
+    this.#index += 1;
+    this.#afterMove();
+    return true;
+  }
+
+  previous(): boolean {
+    if (this.#index === 0) return false;
+    this.#index -= 1;
+    this.#afterMove();
+    return true;
+  }
+
+  /** Takes an item out of the queue (its verdict was given); the following one becomes current. */
+  remove(id: string): void {
+    const at = this.#items.findIndex((i) => i.id === id);
+    if (at < 0) return;
+    this.#items = this.#items.filter((i) => i.id !== id);
+    if (at < this.#index || this.#index >= this.#items.length) {
+      this.#index = Math.max(0, Math.min(this.#index - (at < this.#index ? 1 : 0), this.#items.length - 1));
+    }
+    this.#forget(id);
+    this.#afterMove();
+  }
+
+  /** Puts an item back as the current one (its verdict was refused). */
+  restore(item: ExhibitionSummary): void {
+    if (this.#items.some((i) => i.id === item.id)) return;
+    this.#items = [...this.#items.slice(0, this.#index), item, ...this.#items.slice(this.#index)];
+    this.#afterMove();
+  }
+
+  #afterMove(): void {
+    this.#deps.onChange?.();
+    this.prefetch();
+    if (this.#items.length - this.#index - 1 <= LOW_WATER) void this.#loadMore().catch(() => {});
+  }
+
+  /** The detail of an item (fetched once, then cached). */
+  detail(id: string): Promise<ExhibitionDetail> {
+    let p = this.#details.get(id);
+    if (p === undefined) {
+      p = this.#deps.detail(id);
+      this.#details.set(id, p);
+      p.catch(() => this.#details.delete(id));
+    }
+    return p;
+  }
+
+  /** One photo's URL (fetched once, then cached). */
+  photo(id: string, position: number): Promise<string> {
+    const key = `${id}#${position}`;
+    let p = this.#photos.get(key);
+    if (p === undefined) {
+      p = this.#deps.photo(id, position);
+      this.#photos.set(key, p);
+      p.catch(() => this.#photos.delete(key));
+    }
+    return p;
+  }
+
+  /** Fetches ahead: current detail + all its photos; next detail + its first photo. */
+  prefetch(): void {
+    const ignore = () => {};
+    const current = this.current();
+    if (current) {
+      this.detail(current.id)
+        .then((d) => {
+          for (const p of d.photos) if (p.storage_key !== null) this.photo(d.id, p.position).catch(ignore);
+        })
+        .catch(ignore);
+    }
+    const next = this.#items[this.#index + 1];
+    if (next) {
+      this.detail(next.id)
+        .then((d) => {
+          const first = d.photos.find((p) => p.storage_key !== null);
+          if (first) this.photo(d.id, first.position).catch(ignore);
+        })
+        .catch(ignore);
+    }
+  }
+
+  #forget(id: string): void {
+    this.#details.delete(id);
+    for (const [key, url] of this.#photos) {
+      if (key.startsWith(`${id}#`)) {
+        this.#photos.delete(key);
+        url.then((u) => this.#deps.release?.(u)).catch(() => {});
+      }
+    }
+  }
+
+  /** Frees every photo URL. */
+  dispose(): void {
+    for (const id of new Set(this.#items.map((i) => i.id))) this.#forget(id);
+    for (const url of this.#photos.values()) url.then((u) => this.#deps.release?.(u)).catch(() => {});
+    this.#photos.clear();
+  }
+}

@@ -1,0 +1,56 @@
+import type { CommandError, ExhibitionDetail, ExhibitionSummary, SessionInfo } from "../src/bindings";
+import type { Api } from "../src/lib/api";
+import { detail } from "./fixtures";
+
+type Result<T> = Promise<{ status: "ok"; data: T } | { status: "error"; error: CommandError }>;
+
+export const ok = <T>(data: T): Result<T> => Promise.resolve({ status: "ok", data });
+export const fail = <T>(error: CommandError): Result<T> => Promise.resolve({ status: "error", error });
+
+export const SUPERVISOR: SessionInfo = {
+  user: { id: 3, username: "supervisor.sur", display_name: "Supervisor Sur", role: "supervisor", distributor_id: 1 },
+  server_url: "http://127.0.0.1:8787/",
+  expires_at: "2030-01-01T00:00:00Z",
+  remembered: false,
+  remember_failed: false,
+};
+
+/** A transport that answers like a small server; override any command. */
+export function fakeApi(
+  options: {
+    server?: string | null;
+    session?: SessionInfo | null;
+    pending?: ExhibitionSummary[];
+  } = {},
+  overrides: Partial<Api> = {},
+): Api & { evaluations: Array<{ id: string; verdict: string; reason: string | null }> } {
+  const pending = [...(options.pending ?? [])];
+  const evaluations: Array<{ id: string; verdict: string; reason: string | null }> = [];
+  const find = (id: string) => pending.find((p) => p.id === id);
+  const api: Api = {
+    serverAddress: () => Promise.resolve(options.server === undefined ? SUPERVISOR.server_url : options.server),
+    connectServer: (url) => ok({ url, version: "0.1.0", status: "ok", database: "ok" }),
+    login: (username, password) =>
+      password === "demo-centermind"
+        ? ok({ ...SUPERVISOR, user: { ...SUPERVISOR.user, username } })
+        : fail({ code: "bad_credentials", message: "Usuario o contraseña incorrectos." }),
+    logout: () => ok(null),
+    currentSession: () => ok(options.session === undefined ? null : options.session),
+    listExhibitions: () => ok({ items: [...pending], next_cursor: null }),
+    getExhibition: (id) => {
+      const item = find(id);
+      return item ? ok(detail(item)) : fail({ code: "not_found", message: "No encontrado." });
+    },
+    evaluateExhibition: (id, input) => {
+      const item = find(id);
+      if (!item) return fail({ code: "not_found", message: "No encontrado." });
+      evaluations.push({ id, verdict: input.verdict, reason: input.reason ?? null });
+      const done: ExhibitionDetail = detail({ ...item, status: input.verdict });
+      return ok(done);
+    },
+    exhibitionPhoto: () => ok(new Uint8Array([0xff, 0xd8, 0xff]).buffer),
+    ranking: (month) => ok({ distributor_id: 1, month: month ?? "2025-01", scoring: { approved: 1, highlighted: 2 }, entries: [] }),
+    ...overrides,
+  };
+  return Object.assign(api, { evaluations });
+}
