@@ -56,7 +56,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             println!("Database ready at {}", config.database_url());
         }
-        Command::Run => serve::run(db.clone(), config.listen_addr, config.photo_dir()).await?,
+        Command::Run => serve::run(db.clone(), &config).await?,
         Command::Demo(args) => {
             let started = std::time::Instant::now();
             let photo_dir = config.photo_dir();

@@ -1,25 +1,49 @@
-//! `run`: the long-running service: the HTTP API (`centermind-api`) today;
-//! the Telegram bots and the scheduled jobs join it on the same runtime.
+//! `run`: the long-running service: the HTTP API (`centermind-api`) and the
+//! verdict sync into Telegram; the intake bots and the scheduled jobs join
+//! them on the same runtime.
 
 use std::net::SocketAddr;
 
-use centermind_api::{AppState, router};
-use centermind_core::store::Db;
-use tokio::net::TcpListener;
+use std::sync::Arc;
 
-/// Serve until SIGINT or SIGTERM, then finish in-flight requests and return.
-pub async fn run(db: Db, addr: SocketAddr, photo_dir: std::path::PathBuf) -> anyhow::Result<()> {
+use centermind_api::{AppState, router};
+use centermind_core::config::Config;
+use centermind_core::store::Db;
+use centermind_telegram::VerdictSync;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// Serve until SIGINT or SIGTERM, then finish in-flight requests, stop the
+/// workers (an interrupted Telegram edit is redone after restart: it lives in
+/// the durable queue) and return.
+pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
+    let addr = config.listen_addr;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
+
+    let shutdown = CancellationToken::new();
+    let sync = VerdictSync::new(db.clone(), &config.telegram_api_url, shutdown.clone())?;
+    let sync_handle = sync.handle();
+    let sync_worker = tokio::spawn(sync.run());
+
+    let state = AppState::new(db.clone(), config.photo_dir())
+        .with_verdict_hook(Arc::new(move |_exhibition| sync_handle.notify()));
     tracing::info!(%local, "service listening");
     println!("CenterMind sidecar listening on http://{local} (Ctrl+C to stop)");
-    let app = router(AppState::new(db.clone(), photo_dir));
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let served = axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    shutdown.cancel();
+    if let Err(err) = sync_worker.await {
+        tracing::error!(%err, "verdict sync worker ended abnormally");
+    }
     db.close().await;
+    served?;
     tracing::info!("service stopped");
     Ok(())
 }
