@@ -29,6 +29,9 @@ pub enum ApiError {
         message: String,
         current: serde_json::Value,
     },
+    /// Telegram could not be reached to check something (e.g. a bot token).
+    #[error("upstream unavailable")]
+    Upstream,
     #[error(transparent)]
     Core(Error),
 }
@@ -116,6 +119,12 @@ impl IntoResponse for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
                 format!("Datos inválidos: {why}"),
+                None,
+            ),
+            Self::Upstream => (
+                StatusCode::BAD_GATEWAY,
+                "telegram_unreachable",
+                "No se pudo consultar a Telegram. Probá de nuevo en unos minutos.".to_string(),
                 None,
             ),
             Self::Conflict { message, current } => (StatusCode::CONFLICT, "conflict", message, Some(current)),

@@ -4,6 +4,7 @@
 //! tenant and role check happens here on the server (and again in core),
 //! never only in the UI.
 
+mod admin;
 mod auth;
 mod error;
 mod events;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub on_verdict: VerdictHook,
     /// Live events of every tenant; the stream endpoint filters per caller.
     pub events: EventBus,
+    /// Telegram Bot API base URL (bot tokens are checked with getMe before saving).
+    pub telegram_api_url: String,
 }
 
 impl AppState {
@@ -50,11 +53,17 @@ impl AppState {
             login_limiter: Arc::new(LoginLimiter::default()),
             on_verdict: Arc::new(|_| {}),
             events: EventBus::default(),
+            telegram_api_url: centermind_core::config::DEFAULT_TELEGRAM_API_URL.to_string(),
         }
     }
 
     pub fn with_verdict_hook(mut self, hook: VerdictHook) -> Self {
         self.on_verdict = hook;
+        self
+    }
+
+    pub fn with_telegram_api_url(mut self, url: impl Into<String>) -> Self {
+        self.telegram_api_url = url.into();
         self
     }
 
@@ -76,5 +85,6 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes())
         .merge(reports::routes())
         .merge(openapi::routes())
+        .merge(admin::routes())
         .with_state(state)
 }

@@ -25,6 +25,25 @@ use crate::AppState;
         crate::reports::csv_export,
         crate::reports::xlsx_export,
         crate::events::events,
+        crate::ranking::tv_ranking,
+        crate::admin::list_distributors,
+        crate::admin::create_distributor,
+        crate::admin::get_distributor,
+        crate::admin::update_distributor,
+        crate::admin::list_groups,
+        crate::admin::create_group,
+        crate::admin::update_group,
+        crate::admin::list_members,
+        crate::admin::update_member,
+        crate::admin::list_pdv_types,
+        crate::admin::create_pdv_type,
+        crate::admin::update_pdv_type,
+        crate::admin::list_users,
+        crate::admin::create_user,
+        crate::admin::update_user,
+        crate::admin::list_tv_tokens,
+        crate::admin::create_tv_token,
+        crate::admin::revoke_tv_token,
     ),
     // Types used only in query parameters are not collected automatically.
     components(schemas(
@@ -48,6 +67,15 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("Session token from /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "tv_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("TV device token from /api/v1/tv-tokens"))
                     .build(),
             ),
         );

@@ -14,7 +14,9 @@ use crate::auth::Authenticated;
 use crate::{ApiError, AppState, tenant};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/ranking", get(ranking))
+    Router::new()
+        .route("/api/v1/ranking", get(ranking))
+        .route("/api/v1/tv/ranking", get(tv_ranking))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -47,6 +49,36 @@ pub(crate) async fn ranking(
         Some(m) => m.parse::<Month>().map_err(ApiError::Invalid)?,
         None => Month::containing(now(), d.time_zone),
     };
+    let entries = state.db.ranking(distributor_id, month).await?;
+    Ok(Json(RankingView {
+        distributor_id,
+        month: month.to_string(),
+        scoring: d.scoring,
+        entries,
+    }))
+}
+
+/// The kiosk's view: the current month's ranking of the one distributor its
+/// TV token belongs to. The token opens nothing else.
+#[utoipa::path(get, path = "/api/v1/tv/ranking", tag = "ranking", security(("tv_token" = [])),
+    responses((status = 200, body = RankingView), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn tv_ranking(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<RankingView>, ApiError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| centermind_core::Secret::new(t.trim().to_string()))
+        .ok_or(ApiError::Unauthenticated)?;
+    let distributor_id = state
+        .db
+        .tv_token_distributor(&token, now())
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let d = state.db.distributor(distributor_id).await?;
+    let month = Month::containing(now(), d.time_zone);
     let entries = state.db.ranking(distributor_id, month).await?;
     Ok(Json(RankingView {
         distributor_id,

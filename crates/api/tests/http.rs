@@ -25,6 +25,7 @@ struct Tenant {
 
 struct Server {
     base: String,
+    telegram: centermind_fake_telegram::FakeTelegram,
     client: reqwest::Client,
     tenants: Vec<Tenant>,
     _dir: tempfile::TempDir,
@@ -52,7 +53,8 @@ impl Server {
         .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = router(AppState::new(db, photo_dir));
+        let telegram = centermind_fake_telegram::FakeTelegram::start().await.unwrap();
+        let app = router(AppState::new(db, photo_dir).with_telegram_api_url(telegram.url()));
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .await
@@ -60,6 +62,7 @@ impl Server {
         });
         Self {
             base: format!("http://{addr}"),
+            telegram,
             client: reqwest::Client::new(),
             tenants,
             _dir: dir,
@@ -692,6 +695,25 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("get", "/api/v1/reports/exhibitions.csv"),
         ("get", "/api/v1/reports/exhibitions.xlsx"),
         ("get", "/api/v1/events"),
+        ("get", "/api/v1/tv/ranking"),
+        ("get", "/api/v1/distributors"),
+        ("post", "/api/v1/distributors"),
+        ("get", "/api/v1/distributors/{id}"),
+        ("patch", "/api/v1/distributors/{id}"),
+        ("get", "/api/v1/groups"),
+        ("post", "/api/v1/groups"),
+        ("patch", "/api/v1/groups/{id}"),
+        ("get", "/api/v1/members"),
+        ("patch", "/api/v1/members/{id}"),
+        ("get", "/api/v1/pdv-types"),
+        ("post", "/api/v1/pdv-types"),
+        ("patch", "/api/v1/pdv-types/{id}"),
+        ("get", "/api/v1/users"),
+        ("post", "/api/v1/users"),
+        ("patch", "/api/v1/users/{id}"),
+        ("get", "/api/v1/tv-tokens"),
+        ("post", "/api/v1/tv-tokens"),
+        ("delete", "/api/v1/tv-tokens/{id}"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {
@@ -731,4 +753,357 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
             "{method} {path}: {status}"
         );
     }
+}
+
+async fn send(
+    s: &Server,
+    method: reqwest::Method,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = s.client.request(method, format!("{}{path}", s.base)).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+const VALID_TOKEN: &str = "5555555555:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
+#[tokio::test]
+async fn distributors_are_created_by_the_superadmin_with_a_token_checked_by_telegram() {
+    let s = Server::start().await;
+    s.telegram.add_bot(VALID_TOKEN, "nuevo_bot");
+    let root = s.login("root").await;
+    let admin = s.login("admin.sur").await;
+    let new = json!({"name": "Distribuidora Nueva", "bot_token": VALID_TOKEN, "admin_telegram_id": 99});
+    assert_eq!(
+        send(
+            &s,
+            reqwest::Method::POST,
+            &admin,
+            "/api/v1/distributors",
+            Some(new.clone())
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, d) = send(&s, reqwest::Method::POST, &root, "/api/v1/distributors", Some(new)).await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["has_bot_token"], true);
+    assert!(!d.to_string().contains("AAHdqTcv"), "the token is write-only: {d}");
+    assert_eq!(s.telegram.requests_to("getMe").len(), 1, "validated with getMe");
+
+    let unknown = json!({"name": "Con token falso", "bot_token": "1234567:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"});
+    let (status, body) = send(&s, reqwest::Method::POST, &root, "/api/v1/distributors", Some(unknown)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("BotFather"));
+
+    let (_, list) = send(&s, reqwest::Method::GET, &admin, "/api/v1/distributors", None).await;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "an admin sees only their distributor"
+    );
+    let (_, list) = send(&s, reqwest::Method::GET, &root, "/api/v1/distributors", None).await;
+    assert_eq!(list.as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn admins_change_their_settings_but_not_another_tenants() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let own = s.tenants[0].id;
+    let other = s.tenants[1].id;
+    let settings = json!({"hibernation_start": "23:00", "hibernation_enabled": true, "points_highlighted": 3});
+    let (status, d) = send(
+        &s,
+        reqwest::Method::PATCH,
+        &admin,
+        &format!("/api/v1/distributors/{own}"),
+        Some(settings.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["hibernation"]["start"], "23:00:00");
+    assert_eq!(d["scoring"]["highlighted"], 3);
+    assert_eq!(
+        send(
+            &s,
+            reqwest::Method::PATCH,
+            &admin,
+            &format!("/api/v1/distributors/{other}"),
+            Some(settings)
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    let rename = json!({"name": "Otro nombre"});
+    assert_eq!(
+        send(
+            &s,
+            reqwest::Method::PATCH,
+            &admin,
+            &format!("/api/v1/distributors/{own}"),
+            Some(rename)
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let sup = s.login("supervisor.sur").await;
+    let (status, _) = send(
+        &s,
+        reqwest::Method::PATCH,
+        &sup,
+        &format!("/api/v1/distributors/{own}"),
+        Some(json!({"points_approved": 5})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let bad = json!({"hibernation_end": "25:99"});
+    assert_eq!(
+        send(
+            &s,
+            reqwest::Method::PATCH,
+            &admin,
+            &format!("/api/v1/distributors/{own}"),
+            Some(bad)
+        )
+        .await
+        .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+#[tokio::test]
+async fn admin_manages_groups_members_pdv_types_and_users_of_their_tenant_only() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let norte_admin = s.login("admin.norte").await;
+    use reqwest::Method;
+
+    let (status, g) = send(
+        &s,
+        Method::POST,
+        &admin,
+        "/api/v1/groups",
+        Some(json!({"chat_id": -100999, "title": "Nuevo grupo"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{g}");
+    let gid = g["id"].as_i64().unwrap();
+    let (status, g) = send(
+        &s,
+        Method::PATCH,
+        &admin,
+        &format!("/api/v1/groups/{gid}"),
+        Some(json!({"active": false})),
+    )
+    .await;
+    assert_eq!((status, g["active"].clone()), (StatusCode::OK, json!(false)));
+    assert_eq!(
+        send(
+            &s,
+            Method::PATCH,
+            &norte_admin,
+            &format!("/api/v1/groups/{gid}"),
+            Some(json!({"title": "x"}))
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+
+    let (_, members) = send(&s, Method::GET, &admin, "/api/v1/members", None).await;
+    let mid = members[0]["id"].as_i64().unwrap();
+    let (status, m) = send(
+        &s,
+        Method::PATCH,
+        &admin,
+        &format!("/api/v1/members/{mid}"),
+        Some(json!({"role": "supervisor"})),
+    )
+    .await;
+    assert_eq!((status, m["role"].clone()), (StatusCode::OK, json!("supervisor")));
+    assert_eq!(
+        send(
+            &s,
+            Method::PATCH,
+            &norte_admin,
+            &format!("/api/v1/members/{mid}"),
+            Some(json!({"role": "admin"}))
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, norte_members) = send(&s, Method::GET, &norte_admin, "/api/v1/members", None).await;
+    assert!(!norte_members.to_string().contains("Vendedor-sur"));
+
+    let (status, p) = send(
+        &s,
+        Method::POST,
+        &admin,
+        "/api/v1/pdv-types",
+        Some(json!({"name": "Farmacia"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let pid = p["id"].as_i64().unwrap();
+    let (status, _) = send(
+        &s,
+        Method::PATCH,
+        &admin,
+        &format!("/api/v1/pdv-types/{pid}"),
+        Some(json!({"position": 0})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        send(
+            &s,
+            Method::POST,
+            &admin,
+            "/api/v1/pdv-types",
+            Some(json!({"name": "farmacia"}))
+        )
+        .await
+        .0,
+        StatusCode::CONFLICT
+    );
+
+    let new_user = json!({"username": "nuevo.sur", "password": "clave-nueva-123", "role": "supervisor"});
+    let (status, u) = send(&s, Method::POST, &admin, "/api/v1/users", Some(new_user)).await;
+    assert_eq!(status, StatusCode::CREATED, "{u}");
+    assert!(u.get("password_hash").is_none());
+    assert_eq!(u["distributor_id"], s.tenants[0].id);
+    let root_user = json!({"username": "otro.root", "password": "clave-nueva-123", "role": "superadmin"});
+    assert_eq!(
+        send(&s, Method::POST, &admin, "/api/v1/users", Some(root_user)).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let uid = u["id"].as_i64().unwrap();
+    let token = {
+        let r = s
+            .post(
+                None,
+                "/api/v1/auth/login",
+                json!({"username": "nuevo.sur", "password": "clave-nueva-123"}),
+            )
+            .await;
+        r.1["token"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        send(
+            &s,
+            Method::PATCH,
+            &norte_admin,
+            &format!("/api/v1/users/{uid}"),
+            Some(json!({"active": false}))
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = send(
+        &s,
+        Method::PATCH,
+        &admin,
+        &format!("/api/v1/users/{uid}"),
+        Some(json!({"active": false})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        s.get(Some(&token), "/api/v1/me").await.0,
+        StatusCode::UNAUTHORIZED,
+        "deactivation ends sessions"
+    );
+
+    for who in ["supervisor.sur", "viewer.sur"] {
+        let t = s.login(who).await;
+        for path in [
+            "/api/v1/groups",
+            "/api/v1/members",
+            "/api/v1/users",
+            "/api/v1/tv-tokens",
+        ] {
+            assert_eq!(
+                send(&s, Method::GET, &t, path, None).await.0,
+                StatusCode::FORBIDDEN,
+                "{who} GET {path}"
+            );
+        }
+        assert_eq!(
+            send(&s, Method::POST, &t, "/api/v1/pdv-types", Some(json!({"name": "X"})))
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_tv_token_shows_one_ranking_and_nothing_else_until_revoked() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let (status, created) = send(
+        &s,
+        reqwest::Method::POST,
+        &admin,
+        "/api/v1/tv-tokens",
+        Some(json!({"label": "TV del salón"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let tv = created["token"].as_str().unwrap().to_string();
+    let (status, ranking) = s.get(Some(&tv), "/api/v1/tv/ranking").await;
+    assert_eq!(status, StatusCode::OK, "{ranking}");
+    assert_eq!(ranking["distributor_id"], s.tenants[0].id);
+    for path in ["/api/v1/me", "/api/v1/exhibitions", "/api/v1/ranking"] {
+        assert_eq!(
+            s.get(Some(&tv), path).await.0,
+            StatusCode::UNAUTHORIZED,
+            "a TV token opens only the TV ranking: {path}"
+        );
+    }
+    let session = s.login("viewer.sur").await;
+    assert_eq!(
+        s.get(Some(&session), "/api/v1/tv/ranking").await.0,
+        StatusCode::UNAUTHORIZED,
+        "a session is not a TV token"
+    );
+    let id = created["tv_token"]["id"].as_i64().unwrap();
+    let norte = s.login("admin.norte").await;
+    assert_eq!(
+        send(
+            &s,
+            reqwest::Method::DELETE,
+            &norte,
+            &format!("/api/v1/tv-tokens/{id}"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(
+            &s,
+            reqwest::Method::DELETE,
+            &admin,
+            &format!("/api/v1/tv-tokens/{id}"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(s.get(Some(&tv), "/api/v1/tv/ranking").await.0, StatusCode::UNAUTHORIZED);
 }

@@ -29,6 +29,7 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     let sync_worker = tokio::spawn(sync.run());
 
     let state = AppState::new(db.clone(), config.photo_dir())
+        .with_telegram_api_url(config.telegram_api_url.clone())
         .with_verdict_hook(Arc::new(move |_exhibition| sync_handle.notify()));
     tracing::info!(%local, "service listening");
     println!("CenterMind sidecar listening on http://{local} (Ctrl+C to stop)");

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::time_zone::resolve_local;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HibernationWindow {
     pub enabled: bool,

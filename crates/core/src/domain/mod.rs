@@ -4,6 +4,7 @@
 pub mod backoff;
 pub mod burst;
 pub mod customer_number;
+pub mod error_class;
 pub mod exhibition;
 pub mod hibernation;
 pub mod period;

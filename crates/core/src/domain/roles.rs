@@ -45,6 +45,7 @@ impl std::str::FromStr for PortalRole {
 }
 
 /// Role of a Telegram member inside a distributor (gates bot commands).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "TEXT", rename_all = "lowercase")]

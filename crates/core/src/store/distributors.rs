@@ -12,6 +12,7 @@ use crate::domain::ranking::Scoring;
 use crate::domain::time_zone::{DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::{Error, Result, Secret};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(type_name = "TEXT", rename_all = "snake_case")]
@@ -29,11 +30,13 @@ pub enum DistributorStatus {
 }
 
 /// A distributor as every read path sees it: no token, only whether one is set.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Distributor {
     pub id: DistributorId,
     pub name: String,
     pub active: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub time_zone: Tz,
     pub has_bot_token: bool,
     pub admin_telegram_id: Option<i64>,

@@ -7,6 +7,7 @@ use super::{Db, now};
 use crate::domain::{ChatId, DistributorId, GroupId};
 use crate::{Error, Result};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Group {
     pub id: GroupId,

@@ -8,6 +8,7 @@ use crate::domain::roles::MemberRole;
 use crate::domain::{DistributorId, MemberId, TelegramUserId};
 use crate::{Error, Result};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Member {
     pub id: MemberId,

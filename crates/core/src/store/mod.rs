@@ -6,6 +6,7 @@
 //! with `BEGIN IMMEDIATE`, which takes the write lock up front instead of
 //! failing with SQLITE_BUSY when a read upgrades to a write.
 
+mod admin;
 mod distributors;
 pub(crate) mod exhibitions;
 mod groups;
@@ -14,6 +15,7 @@ mod pdv_types;
 mod reports;
 mod sessions;
 mod tasks;
+mod tv_tokens;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+pub use admin::{GroupUpdate, MemberUpdate, PdvTypeUpdate, PortalUserUpdate};
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
 pub use exhibitions::{
     EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, NewExhibition, NewPhoto,
@@ -35,6 +38,7 @@ pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
 pub use reports::{GroupBy, ReportRow, SummaryRow};
 pub use sessions::SESSION_TTL;
 pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};
+pub use tv_tokens::TvToken;
 pub use users::{NewPortalUser, PortalUser};
 
 use crate::Result;

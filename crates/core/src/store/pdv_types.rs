@@ -10,6 +10,7 @@ use crate::{Error, Result};
 /// Seeded for every new distributor; admins can rename, reorder or deactivate them.
 pub const DEFAULT_PDV_TYPES: [&str; 6] = ["Kiosco", "Almacén", "Autoservicio", "Supermercado", "Mayorista", "Otro"];
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct PdvType {
     pub id: PdvTypeId,

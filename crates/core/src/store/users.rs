@@ -9,6 +9,7 @@ use crate::domain::{DistributorId, PortalUserId};
 use crate::password::{hash_password, validate_new_password};
 use crate::{Error, Result, Secret};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct PortalUser {
     pub id: PortalUserId,

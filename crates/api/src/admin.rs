@@ -1,0 +1,506 @@
+//! Administration: distributors and their settings, groups, members, PDV
+//! types, portal users and TV tokens. Admins manage their own distributor;
+//! the superadmin manages every one (and alone creates distributors).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use centermind_core::Secret;
+use centermind_core::domain::DistributorId;
+use centermind_core::domain::hibernation::parse_hhmm;
+use centermind_core::domain::roles::{Action, PortalRole};
+use centermind_core::store::{
+    Distributor, DistributorUpdate, Group, GroupUpdate, Member, MemberUpdate, NewDistributor, NewGroup, NewPortalUser,
+    PdvType, PdvTypeUpdate, PortalUser, PortalUserUpdate, TvToken, now,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Authenticated;
+use crate::{ApiError, AppState, tenant};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/distributors", get(list_distributors).post(create_distributor))
+        .route(
+            "/api/v1/distributors/{id}",
+            get(get_distributor).patch(update_distributor),
+        )
+        .route("/api/v1/groups", get(list_groups).post(create_group))
+        .route("/api/v1/groups/{id}", patch(update_group))
+        .route("/api/v1/members", get(list_members))
+        .route("/api/v1/members/{id}", patch(update_member))
+        .route("/api/v1/pdv-types", get(list_pdv_types).post(create_pdv_type))
+        .route("/api/v1/pdv-types/{id}", patch(update_pdv_type))
+        .route("/api/v1/users", get(list_users).post(create_user))
+        .route("/api/v1/users/{id}", patch(update_user))
+        .route("/api/v1/tv-tokens", get(list_tv_tokens).post(create_tv_token))
+        .route("/api/v1/tv-tokens/{id}", axum::routing::delete(revoke_tv_token))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct Scope {
+    /// Required for the superadmin; others act on their own distributor.
+    distributor: Option<DistributorId>,
+}
+
+fn manage(auth: &Authenticated, distributor: Option<DistributorId>) -> Result<DistributorId, ApiError> {
+    tenant::resolve(&auth.actor, distributor, Action::ManageDistributor)
+}
+
+/// Ask Telegram (getMe) whether a bot token is valid before saving it.
+async fn validate_token(state: &AppState, token: &Secret<String>) -> Result<(), ApiError> {
+    let url = format!(
+        "{}/bot{}/getMe",
+        state.telegram_api_url.trim_end_matches('/'),
+        token.expose()
+    );
+    let response = reqwest::Client::new()
+        .get(url)
+        .timeout(std::time::Duration::from_secs(10))
+        .send()
+        .await
+        .map_err(|e| {
+            // reqwest errors include the URL, hence the token: log only the kind.
+            tracing::warn!(timeout = e.is_timeout(), connect = e.is_connect(), "getMe failed");
+            ApiError::Upstream
+        })?;
+    if response.status().is_success() {
+        return Ok(());
+    }
+    if response.status().is_server_error() {
+        return Err(ApiError::Upstream);
+    }
+    Err(ApiError::Invalid(
+        "bot_token: Telegram rechazó el token del bot (revisalo en @BotFather)".into(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/distributors", tag = "admin", security(("bearer" = [])), responses((status = 200, body = Vec<Distributor>)))]
+pub(crate) async fn list_distributors(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<Vec<Distributor>>, ApiError> {
+    let all = state.db.list_distributors().await?;
+    Ok(Json(match (auth.actor.role, auth.actor.distributor_id) {
+        (PortalRole::Superadmin, _) => all,
+        (_, Some(own)) => all.into_iter().filter(|d| d.id == own).collect(),
+        _ => Vec::new(),
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewDistributorBody {
+    name: String,
+    time_zone: Option<String>,
+    admin_telegram_id: Option<i64>,
+    /// Write-only: validated with Telegram's getMe, never returned.
+    #[schema(value_type = Option<String>, format = Password)]
+    bot_token: Option<Secret<String>>,
+}
+
+#[utoipa::path(post, path = "/api/v1/distributors", tag = "admin", request_body = NewDistributorBody, security(("bearer" = [])),
+    responses((status = 201, body = Distributor), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn create_distributor(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(body): Json<NewDistributorBody>,
+) -> Result<(StatusCode, Json<Distributor>), ApiError> {
+    auth.actor.require(Action::ManageAllDistributors)?;
+    if let Some(token) = &body.bot_token {
+        validate_token(&state, token).await?;
+    }
+    let d = state
+        .db
+        .create_distributor(NewDistributor {
+            name: body.name,
+            time_zone: body.time_zone,
+            bot_token: body.bot_token,
+            admin_telegram_id: body.admin_telegram_id,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+#[utoipa::path(get, path = "/api/v1/distributors/{id}", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Distributor), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn get_distributor(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<DistributorId>,
+) -> Result<Json<Distributor>, ApiError> {
+    tenant::resolve(&auth.actor, Some(id), Action::ReadReports)?;
+    Ok(Json(state.db.distributor(id).await?))
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub(crate) struct DistributorSettings {
+    /// Superadmin only.
+    name: Option<String>,
+    /// Superadmin only.
+    active: Option<bool>,
+    time_zone: Option<String>,
+    admin_telegram_id: Option<i64>,
+    /// Write-only; `""` removes the token.
+    #[schema(value_type = Option<String>, format = Password)]
+    bot_token: Option<Secret<String>>,
+    hibernation_enabled: Option<bool>,
+    /// Local `HH:MM`.
+    hibernation_start: Option<String>,
+    hibernation_end: Option<String>,
+    points_approved: Option<i64>,
+    points_highlighted: Option<i64>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/distributors/{id}", tag = "admin", params(("id" = i64, Path)), request_body = DistributorSettings,
+    security(("bearer" = [])), responses((status = 200, body = Distributor), (status = 403, body = crate::error::ErrorBody),
+    (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn update_distributor(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<DistributorId>,
+    Json(body): Json<DistributorSettings>,
+) -> Result<Json<Distributor>, ApiError> {
+    manage(&auth, Some(id))?;
+    if (body.name.is_some() || body.active.is_some()) && auth.actor.role != PortalRole::Superadmin {
+        return Err(ApiError::Forbidden);
+    }
+    let bot_token = match body.bot_token {
+        None => None,
+        Some(t) if t.expose().trim().is_empty() => Some(None),
+        Some(t) => {
+            validate_token(&state, &t).await?;
+            Some(Some(t))
+        }
+    };
+    let time = |s: Option<String>| s.map(|s| parse_hhmm(&s)).transpose().map_err(ApiError::Invalid);
+    let update = DistributorUpdate {
+        name: body.name,
+        active: body.active,
+        time_zone: body.time_zone,
+        bot_token,
+        admin_telegram_id: body.admin_telegram_id.map(Some),
+        hibernation_enabled: body.hibernation_enabled,
+        hibernation_start: time(body.hibernation_start)?,
+        hibernation_end: time(body.hibernation_end)?,
+        points_approved: body.points_approved,
+        points_highlighted: body.points_highlighted,
+        ..Default::default()
+    };
+    Ok(Json(state.db.update_distributor(id, update).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/groups", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<Group>)))]
+pub(crate) async fn list_groups(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<Scope>,
+) -> Result<Json<Vec<Group>>, ApiError> {
+    let d = manage(&auth, q.distributor)?;
+    Ok(Json(state.db.list_groups(Some(d)).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewGroupBody {
+    distributor: Option<DistributorId>,
+    /// As Telegram reports it (groups are negative, e.g. -1001234567890).
+    chat_id: i64,
+    title: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/groups", tag = "admin", request_body = NewGroupBody, security(("bearer" = [])),
+    responses((status = 201, body = Group), (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn create_group(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(b): Json<NewGroupBody>,
+) -> Result<(StatusCode, Json<Group>), ApiError> {
+    let d = manage(&auth, b.distributor)?;
+    let g = state
+        .db
+        .create_group(NewGroup {
+            distributor_id: d,
+            chat_id: b.chat_id,
+            title: b.title,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(g)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct GroupChanges {
+    title: Option<String>,
+    active: Option<bool>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/groups/{id}", tag = "admin", params(("id" = i64, Path), Scope), request_body = GroupChanges,
+    security(("bearer" = [])), responses((status = 200, body = Group), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn update_group(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    Query(q): Query<Scope>,
+    Json(b): Json<GroupChanges>,
+) -> Result<Json<Group>, ApiError> {
+    let d = manage(&auth, q.distributor)?;
+    Ok(Json(
+        state
+            .db
+            .update_group(
+                d,
+                id,
+                GroupUpdate {
+                    title: b.title,
+                    active: b.active,
+                },
+            )
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/members", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<Member>)))]
+pub(crate) async fn list_members(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<Scope>,
+) -> Result<Json<Vec<Member>>, ApiError> {
+    let d = manage(&auth, q.distributor)?;
+    Ok(Json(state.db.list_members(d).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct MemberChanges {
+    #[schema(value_type = Option<String>, example = "supervisor")]
+    role: Option<centermind_core::domain::roles::MemberRole>,
+    active: Option<bool>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/members/{id}", tag = "admin", params(("id" = i64, Path), Scope), request_body = MemberChanges,
+    security(("bearer" = [])), responses((status = 200, body = Member), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn update_member(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    Query(q): Query<Scope>,
+    Json(b): Json<MemberChanges>,
+) -> Result<Json<Member>, ApiError> {
+    let d = manage(&auth, q.distributor)?;
+    Ok(Json(
+        state
+            .db
+            .update_member(
+                d,
+                id,
+                MemberUpdate {
+                    role: b.role,
+                    active: b.active,
+                },
+            )
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/pdv-types", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<PdvType>)))]
+pub(crate) async fn list_pdv_types(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<Scope>,
+) -> Result<Json<Vec<PdvType>>, ApiError> {
+    // Reviewers filter by PDV type, so reading the list needs only read access.
+    let d = tenant::resolve(&auth.actor, q.distributor, Action::ReadExhibitions)?;
+    Ok(Json(state.db.list_pdv_types(d, false).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewPdvTypeBody {
+    distributor: Option<DistributorId>,
+    name: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/pdv-types", tag = "admin", request_body = NewPdvTypeBody, security(("bearer" = [])),
+    responses((status = 201, body = PdvType), (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn create_pdv_type(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(b): Json<NewPdvTypeBody>,
+) -> Result<(StatusCode, Json<PdvType>), ApiError> {
+    let d = manage(&auth, b.distributor)?;
+    Ok((StatusCode::CREATED, Json(state.db.create_pdv_type(d, &b.name).await?)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct PdvTypeChanges {
+    name: Option<String>,
+    position: Option<i64>,
+    active: Option<bool>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/pdv-types/{id}", tag = "admin", params(("id" = i64, Path), Scope), request_body = PdvTypeChanges,
+    security(("bearer" = [])), responses((status = 200, body = PdvType), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn update_pdv_type(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    Query(q): Query<Scope>,
+    Json(b): Json<PdvTypeChanges>,
+) -> Result<Json<PdvType>, ApiError> {
+    let d = manage(&auth, q.distributor)?;
+    Ok(Json(
+        state
+            .db
+            .update_pdv_type(
+                d,
+                id,
+                PdvTypeUpdate {
+                    name: b.name,
+                    position: b.position,
+                    active: b.active,
+                },
+            )
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<PortalUser>)))]
+pub(crate) async fn list_users(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<Scope>,
+) -> Result<Json<Vec<PortalUser>>, ApiError> {
+    let d = manage(&auth, q.distributor)?;
+    Ok(Json(state.db.list_portal_users(Some(d)).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewUserBody {
+    distributor: Option<DistributorId>,
+    username: String,
+    display_name: Option<String>,
+    #[schema(value_type = String, format = Password)]
+    password: Secret<String>,
+    #[schema(value_type = String, example = "supervisor")]
+    role: PortalRole,
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUserBody, security(("bearer" = [])),
+    responses((status = 201, body = PortalUser), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn create_user(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(b): Json<NewUserBody>,
+) -> Result<(StatusCode, Json<PortalUser>), ApiError> {
+    let distributor_id = if b.role == PortalRole::Superadmin {
+        auth.actor.require(Action::ManageAllDistributors)?;
+        None
+    } else {
+        Some(manage(&auth, b.distributor)?)
+    };
+    let u = state
+        .db
+        .create_portal_user(NewPortalUser {
+            username: b.username,
+            display_name: b.display_name,
+            password: b.password,
+            role: b.role,
+            distributor_id,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(u)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct UserChanges {
+    display_name: Option<String>,
+    #[schema(value_type = Option<String>, example = "viewer")]
+    role: Option<PortalRole>,
+    /// `false` ends the user's sessions.
+    active: Option<bool>,
+    /// A new password; ends the user's sessions.
+    #[schema(value_type = Option<String>, format = Password)]
+    password: Option<Secret<String>>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "admin", params(("id" = i64, Path)), request_body = UserChanges,
+    security(("bearer" = [])), responses((status = 200, body = PortalUser), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn update_user(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    Json(b): Json<UserChanges>,
+) -> Result<Json<PortalUser>, ApiError> {
+    auth.actor.require(Action::ManageDistributor)?;
+    let scope = if auth.actor.role == PortalRole::Superadmin {
+        None
+    } else {
+        auth.actor.distributor_id
+    };
+    if scope.is_none() && auth.actor.role != PortalRole::Superadmin {
+        return Err(ApiError::NotFound);
+    }
+    state.db.portal_user_in(scope, id).await?;
+    if let Some(password) = b.password {
+        state.db.set_portal_user_password(id, password).await?;
+    }
+    let changes = PortalUserUpdate {
+        display_name: b.display_name,
+        role: b.role,
+        active: b.active,
+    };
+    Ok(Json(state.db.update_portal_user(id, changes, now()).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/tv-tokens", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<TvToken>)))]
+pub(crate) async fn list_tv_tokens(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<Scope>,
+) -> Result<Json<Vec<TvToken>>, ApiError> {
+    let d = manage(&auth, q.distributor)?;
+    Ok(Json(state.db.list_tv_tokens(d).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewTvTokenBody {
+    distributor: Option<DistributorId>,
+    /// Where the TV is, e.g. "TV del salón".
+    label: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct NewTvTokenResponse {
+    /// Shown once: configure it in the kiosk. Only its digest is stored.
+    token: String,
+    tv_token: TvToken,
+}
+
+#[utoipa::path(post, path = "/api/v1/tv-tokens", tag = "admin", request_body = NewTvTokenBody, security(("bearer" = [])),
+    responses((status = 201, body = NewTvTokenResponse)))]
+pub(crate) async fn create_tv_token(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(b): Json<NewTvTokenBody>,
+) -> Result<(StatusCode, Json<NewTvTokenResponse>), ApiError> {
+    let d = manage(&auth, b.distributor)?;
+    let (tv_token, token) = state.db.create_tv_token(d, &b.label, auth.actor.user_id, now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewTvTokenResponse {
+            token: token.into_inner(),
+            tv_token,
+        }),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tv-tokens/{id}", tag = "admin", params(("id" = i64, Path), Scope), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn revoke_tv_token(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    Query(q): Query<Scope>,
+) -> Result<StatusCode, ApiError> {
+    let d = manage(&auth, q.distributor)?;
+    state.db.revoke_tv_token(d, id, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

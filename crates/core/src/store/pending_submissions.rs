@@ -1,0 +1,491 @@
+//! `pending_submissions`: a vendor's exhibition while the bot is still asking
+//! for its customer number and PDV type. Kept in the database so that the
+//! conversation survives a restart, and so that a replayed Telegram update
+//! finds what the first delivery already did.
+//!
+//! Life of a submission: `awaiting_number` → `awaiting_pdv` → `committed`
+//! (the exhibition row exists) → `done` (the confirmation is in the group);
+//! or `expired` (no answer in time) / `cancelled` (replaced by a new burst).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::tasks::{NewTask, enqueue_in};
+use super::{Db, NewPhoto};
+use crate::domain::{ChatId, DistributorId, GroupId, MemberId, TelegramUserId};
+use crate::{Error, Result};
+
+/// A photo received for a submission (a compressed photo or an image file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingPhoto {
+    pub message_id: i64,
+    pub file_id: String,
+    pub file_unique_id: String,
+    pub file_size: Option<i64>,
+}
+
+impl PendingPhoto {
+    pub fn to_new_photo(&self) -> NewPhoto {
+        NewPhoto {
+            telegram_file_id: Some(self.file_id.clone()),
+            telegram_file_unique_id: Some(self.file_unique_id.clone()),
+            size_bytes: self.file_size,
+            ..NewPhoto::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+pub enum SubmissionState {
+    AwaitingNumber,
+    AwaitingPdv,
+    Committed,
+    Done,
+    Expired,
+    Cancelled,
+}
+
+impl SubmissionState {
+    /// Still talking with the vendor (may expire or be replaced).
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::AwaitingNumber | Self::AwaitingPdv)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PendingSubmission {
+    pub id: i64,
+    pub distributor_id: DistributorId,
+    pub group_id: GroupId,
+    pub chat_id: ChatId,
+    pub vendor_id: MemberId,
+    pub vendor_telegram_id: TelegramUserId,
+    pub first_message_id: i64,
+    pub media_group_id: Option<String>,
+    #[sqlx(json)]
+    pub photos: Vec<PendingPhoto>,
+    pub state: SubmissionState,
+    pub customer_number: Option<String>,
+    pub prompt_message_id: Option<i64>,
+    pub last_text_message_id: Option<i64>,
+    pub exhibition_id: Option<String>,
+    pub burst_started_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl PendingSubmission {
+    pub fn exhibition_uuid(&self) -> Option<Uuid> {
+        self.exhibition_id.as_deref().and_then(|s| Uuid::parse_str(s).ok())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    pub distributor_id: DistributorId,
+    pub group_id: GroupId,
+    pub chat_id: ChatId,
+    pub vendor_id: MemberId,
+    pub vendor_telegram_id: TelegramUserId,
+    pub first_photo: PendingPhoto,
+    pub media_group_id: Option<String>,
+    pub burst_started_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT id, distributor_id, group_id, chat_id, vendor_id, vendor_telegram_id, first_message_id, \
+     media_group_id, photos, state, customer_number, prompt_message_id, last_text_message_id, exhibition_id, \
+     burst_started_at, expires_at, created_at, updated_at FROM pending_submissions";
+const RETURNING: &str = "RETURNING id, distributor_id, group_id, chat_id, vendor_id, vendor_telegram_id, \
+     first_message_id, media_group_id, photos, state, customer_number, prompt_message_id, last_text_message_id, \
+     exhibition_id, burst_started_at, expires_at, created_at, updated_at";
+
+fn json(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::invalid("photos", e.to_string()))
+}
+
+impl Db {
+    /// Start a submission with its first photo. Returns it and whether this
+    /// call created it (a replayed photo finds the one it started before).
+    pub async fn start_submission(&self, new: &NewSubmission, at: DateTime<Utc>) -> Result<(PendingSubmission, bool)> {
+        let inserted = sqlx::query(
+            "INSERT INTO pending_submissions (distributor_id, group_id, chat_id, vendor_id, vendor_telegram_id, \
+               first_message_id, media_group_id, photos, burst_started_at, expires_at, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (distributor_id, chat_id, first_message_id) DO NOTHING",
+        )
+        .bind(new.distributor_id)
+        .bind(new.group_id)
+        .bind(new.chat_id)
+        .bind(new.vendor_id)
+        .bind(new.vendor_telegram_id)
+        .bind(new.first_photo.message_id)
+        .bind(&new.media_group_id)
+        .bind(json(&vec![new.first_photo.clone()])?)
+        .bind(new.burst_started_at)
+        .bind(new.expires_at)
+        .bind(at)
+        .bind(at)
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            == 1;
+        let s: PendingSubmission = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE distributor_id = ? AND chat_id = ? AND first_message_id = ?"
+        )))
+        .bind(new.distributor_id)
+        .bind(new.chat_id)
+        .bind(new.first_photo.message_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((s, inserted))
+    }
+
+    pub async fn submission(&self, distributor_id: DistributorId, id: i64) -> Result<Option<PendingSubmission>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE distributor_id = ? AND id = ?"
+        )))
+        .bind(distributor_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The vendor's open submission in a chat (at most one is kept open).
+    pub async fn open_submission(
+        &self,
+        distributor_id: DistributorId,
+        chat_id: ChatId,
+        vendor: TelegramUserId,
+    ) -> Result<Option<PendingSubmission>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE distributor_id = ? AND chat_id = ? AND vendor_telegram_id = ? \
+               AND state IN ('awaiting_number', 'awaiting_pdv') ORDER BY id DESC LIMIT 1"
+        )))
+        .bind(distributor_id)
+        .bind(chat_id)
+        .bind(vendor)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The submission that already holds this photo message, if any.
+    pub async fn submission_with_photo(
+        &self,
+        distributor_id: DistributorId,
+        chat_id: ChatId,
+        message_id: i64,
+    ) -> Result<Option<PendingSubmission>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE distributor_id = ? AND chat_id = ? AND first_message_id <= ?3 AND EXISTS \
+               (SELECT 1 FROM json_each(photos) WHERE json_extract(value, '$.message_id') = ?3) \
+             ORDER BY id DESC LIMIT 1"
+        )))
+        .bind(distributor_id)
+        .bind(chat_id)
+        .bind(message_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Add a photo to a submission still waiting for its number. Adding the
+    /// same message twice is a no-op. Returns the submission as it is now.
+    pub async fn add_submission_photo(
+        &self,
+        distributor_id: DistributorId,
+        id: i64,
+        photo: &PendingPhoto,
+        at: DateTime<Utc>,
+    ) -> Result<PendingSubmission> {
+        sqlx::query(
+            "UPDATE pending_submissions SET photos = json_insert(photos, '$[#]', json(?3)), updated_at = ?4 \
+             WHERE distributor_id = ?1 AND id = ?2 AND state = 'awaiting_number' AND NOT EXISTS \
+               (SELECT 1 FROM json_each(photos) WHERE json_extract(value, '$.message_id') = ?5)",
+        )
+        .bind(distributor_id)
+        .bind(id)
+        .bind(json(photo)?)
+        .bind(at)
+        .bind(photo.message_id)
+        .execute(self.pool())
+        .await?;
+        self.submission(distributor_id, id)
+            .await?
+            .ok_or(Error::NotFound { entity: "submission" })
+    }
+
+    /// Remember the bot's latest question (the keyboard message, later edited).
+    pub async fn set_submission_prompt(
+        &self,
+        distributor_id: DistributorId,
+        id: i64,
+        prompt_message_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE pending_submissions SET prompt_message_id = ?, updated_at = ? WHERE distributor_id = ? AND id = ?",
+        )
+        .bind(prompt_message_id)
+        .bind(at)
+        .bind(distributor_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Note that the vendor's text `message_id` was read as an answer.
+    /// Returns false if it (or a later one) was read before: a replay.
+    pub async fn note_submission_text(
+        &self,
+        distributor_id: DistributorId,
+        id: i64,
+        message_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE pending_submissions SET last_text_message_id = ?, updated_at = ? \
+             WHERE distributor_id = ? AND id = ? AND coalesce(last_text_message_id, 0) < ?1",
+        )
+        .bind(message_id)
+        .bind(at)
+        .bind(distributor_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Store the customer number and move on to the PDV question.
+    /// Returns false if the submission was no longer waiting for a number.
+    pub async fn set_submission_number(
+        &self,
+        distributor_id: DistributorId,
+        id: i64,
+        customer_number: &str,
+        expires_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE pending_submissions SET customer_number = ?, state = 'awaiting_pdv', expires_at = ?, updated_at = ? \
+             WHERE distributor_id = ? AND id = ? AND state = 'awaiting_number'",
+        )
+        .bind(customer_number)
+        .bind(expires_at)
+        .bind(at)
+        .bind(distributor_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Cancel an open submission (a new burst replaced it). False if it was not open.
+    pub async fn cancel_submission(&self, distributor_id: DistributorId, id: i64, at: DateTime<Utc>) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE pending_submissions SET state = 'cancelled', updated_at = ? \
+             WHERE distributor_id = ? AND id = ? AND state IN ('awaiting_number', 'awaiting_pdv')",
+        )
+        .bind(at)
+        .bind(distributor_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// After `Db::record_exhibition`: mark the submission committed to that
+    /// exhibition and enqueue `tasks` (photo storage) in the same transaction.
+    /// Returns false if it was already committed (a replayed button press).
+    pub async fn commit_submission(
+        &self,
+        distributor_id: DistributorId,
+        id: i64,
+        exhibition_id: Uuid,
+        tasks: &[NewTask],
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "UPDATE pending_submissions SET state = 'committed', exhibition_id = ?, updated_at = ? \
+             WHERE distributor_id = ? AND id = ? AND state = 'awaiting_pdv'",
+        )
+        .bind(exhibition_id.hyphenated())
+        .bind(at)
+        .bind(distributor_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            for task in tasks {
+                enqueue_in(&mut tx, task, at).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    /// The confirmation is in the group: the conversation is over.
+    pub async fn finish_submission(&self, distributor_id: DistributorId, id: i64, at: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE pending_submissions SET state = 'done', updated_at = ? \
+             WHERE distributor_id = ? AND id = ? AND state = 'committed'",
+        )
+        .bind(at)
+        .bind(distributor_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Close every open submission whose time ran out by `at`, returning them
+    /// (each is returned once: the caller tells its vendor).
+    pub async fn expire_submissions(
+        &self,
+        distributor_id: DistributorId,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<PendingSubmission>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE pending_submissions SET state = 'expired', updated_at = ?1 \
+             WHERE distributor_id = ?2 AND state IN ('awaiting_number', 'awaiting_pdv') AND expires_at <= ?1 {RETURNING}"
+        )))
+        .bind(at)
+        .bind(distributor_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Submissions whose exhibition is recorded but whose confirmation may not
+    /// have been sent (the process stopped in between).
+    pub async fn committed_submissions(&self, distributor_id: DistributorId) -> Result<Vec<PendingSubmission>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE distributor_id = ? AND state = 'committed' ORDER BY id"
+        )))
+        .bind(distributor_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::exhibitions::test_fixtures::tenant;
+    use crate::store::now;
+    use crate::store::test_support::temp_db;
+    use chrono::Duration;
+
+    fn photo(message_id: i64) -> PendingPhoto {
+        PendingPhoto {
+            message_id,
+            file_id: format!("f{message_id}"),
+            file_unique_id: format!("u{message_id}"),
+            file_size: Some(1000),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_submission_goes_from_photo_to_commit_and_replays_are_no_ops() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let (group, vendor, d) = {
+            let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
+            let m = db.list_members(t.distributor).await.unwrap()[0].clone();
+            (g, m, t.distributor)
+        };
+        let at = now();
+        let new = NewSubmission {
+            distributor_id: d,
+            group_id: group.id,
+            chat_id: group.chat_id,
+            vendor_id: vendor.id,
+            vendor_telegram_id: vendor.telegram_user_id,
+            first_photo: photo(5),
+            media_group_id: None,
+            burst_started_at: at,
+            expires_at: at + Duration::minutes(10),
+        };
+        let (s, created) = db.start_submission(&new, at).await.unwrap();
+        assert!(created);
+        let (again, created) = db.start_submission(&new, at).await.unwrap();
+        assert!(!created);
+        assert_eq!(again.id, s.id);
+        let s = db.add_submission_photo(d, s.id, &photo(6), at).await.unwrap();
+        let s = db.add_submission_photo(d, s.id, &photo(6), at).await.unwrap();
+        assert_eq!(s.photos, vec![photo(5), photo(6)]);
+        assert_eq!(
+            db.submission_with_photo(d, group.chat_id, 6).await.unwrap().map(|s| s.id),
+            Some(s.id)
+        );
+        assert!(db.submission_with_photo(d, group.chat_id, 7).await.unwrap().is_none());
+        assert_eq!(
+            db.open_submission(d, group.chat_id, vendor.telegram_user_id)
+                .await
+                .unwrap()
+                .map(|s| s.id),
+            Some(s.id)
+        );
+        assert!(db.note_submission_text(d, s.id, 8, at).await.unwrap());
+        assert!(!db.note_submission_text(d, s.id, 8, at).await.unwrap(), "replay");
+        assert!(db.set_submission_number(d, s.id, "10452", at, at).await.unwrap());
+        assert!(!db.set_submission_number(d, s.id, "10452", at, at).await.unwrap());
+        let id = Uuid::now_v7();
+        assert!(db.commit_submission(d, s.id, id, &[], at).await.unwrap());
+        assert!(!db.commit_submission(d, s.id, id, &[], at).await.unwrap());
+        let c = db.committed_submissions(d).await.unwrap();
+        assert_eq!(c[0].exhibition_uuid(), Some(id));
+        db.finish_submission(d, s.id, at).await.unwrap();
+        assert!(db.committed_submissions(d).await.unwrap().is_empty());
+        assert!(db.open_submission(d, group.chat_id, vendor.telegram_user_id).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn open_submissions_expire_once() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
+        let m = db.list_members(t.distributor).await.unwrap()[0].clone();
+        let at = now();
+        let (s, _) = db
+            .start_submission(
+                &NewSubmission {
+                    distributor_id: t.distributor,
+                    group_id: g.id,
+                    chat_id: g.chat_id,
+                    vendor_id: m.id,
+                    vendor_telegram_id: m.telegram_user_id,
+                    first_photo: photo(1),
+                    media_group_id: Some("album".into()),
+                    burst_started_at: at,
+                    expires_at: at + Duration::seconds(1),
+                },
+                at,
+            )
+            .await
+            .unwrap();
+        assert!(db.expire_submissions(t.distributor, at).await.unwrap().is_empty());
+        let expired = db
+            .expire_submissions(t.distributor, at + Duration::seconds(1))
+            .await
+            .unwrap();
+        assert_eq!(expired.len(), 1);
+        assert_eq!(expired[0].state, SubmissionState::Expired);
+        assert_eq!(expired[0].id, s.id);
+        assert!(
+            db.expire_submissions(t.distributor, at + Duration::seconds(5))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(!db.cancel_submission(t.distributor, s.id, at).await.unwrap());
+    }
+}
