@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/exhibitions/{id}", get(detail))
         .route("/api/v1/exhibitions/{id}/evaluation", post(evaluate))
         .route("/api/v1/exhibitions/{id}/photos/{position}", get(photo))
+        .route("/api/v1/exhibitions/{id}/photos/{position}/thumbnail", get(thumbnail))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -226,8 +227,67 @@ pub(crate) async fn evaluate(
     }
 }
 
-/// A stored photo. Photos never change once stored, so clients may cache
-/// them for good (private: they are tenant data).
+/// The file of one photo of an exhibition the caller may read.
+struct StoredPhoto {
+    /// Relative to the photo folder, checked to stay inside it.
+    key: String,
+    etag: Option<String>,
+}
+
+async fn stored_photo(
+    state: &AppState,
+    auth: &Authenticated,
+    id: Uuid,
+    position: i64,
+) -> Result<StoredPhoto, ApiError> {
+    let (exhibition, _) = load(state, auth, id).await?;
+    let photo = exhibition
+        .photos
+        .into_iter()
+        .find(|p| p.position == position)
+        .ok_or(ApiError::NotFound)?;
+    let key = photo.storage_key.ok_or(ApiError::NotFound)?;
+    if !Path::new(&key).components().all(|c| matches!(c, Component::Normal(_))) {
+        tracing::warn!(%id, "refusing a storage key that leaves the photo folder");
+        return Err(ApiError::NotFound);
+    }
+    Ok(StoredPhoto {
+        key,
+        etag: photo.sha256,
+    })
+}
+
+fn not_modified(etag: &str, headers: &HeaderMap) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|sent| sent.as_bytes() == etag.as_bytes())
+}
+
+/// Photos never change once stored, so clients may cache them for good
+/// (private: they are tenant data).
+fn image_response(bytes: Vec<u8>, content_type: &'static str, etag: Option<&str>) -> Response {
+    let mut response = Response::new(Body::from(bytes));
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    if let Some(v) = etag.and_then(|t| HeaderValue::from_str(t).ok()) {
+        h.insert(header::ETAG, v);
+    }
+    response
+}
+
+async fn read_file(path: &Path) -> Result<Vec<u8>, ApiError> {
+    match tokio::fs::read(path).await {
+        Ok(b) => Ok(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ApiError::NotFound),
+        Err(e) => Err(Error::Io(e).into()),
+    }
+}
+
+/// A stored photo, as received.
 #[utoipa::path(get, path = "/api/v1/exhibitions/{id}/photos/{position}", tag = "review",
     params(("id" = Uuid, Path), ("position" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 304), (status = 404, body = crate::error::ErrorBody)))]
@@ -237,43 +297,77 @@ pub(crate) async fn photo(
     UrlPath((id, position)): UrlPath<(Uuid, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (exhibition, _) = load(&state, &auth, id).await?;
-    let photo = exhibition
-        .photos
-        .into_iter()
-        .find(|p| p.position == position)
-        .ok_or(ApiError::NotFound)?;
-    let key = photo.storage_key.ok_or(ApiError::NotFound)?;
-    let relative = Path::new(&key);
-    if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
-        tracing::warn!(%id, "refusing a storage key that leaves the photo folder");
-        return Err(ApiError::NotFound);
-    }
-    let etag = photo.sha256.map(|h| format!("\"{h}\""));
-    if let (Some(tag), Some(sent)) = (&etag, headers.get(header::IF_NONE_MATCH))
-        && sent.as_bytes() == tag.as_bytes()
-    {
+    let photo = stored_photo(&state, &auth, id, position).await?;
+    let etag = photo.etag.map(|h| format!("\"{h}\""));
+    if etag.as_deref().is_some_and(|t| not_modified(t, &headers)) {
         return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
-    let bytes = match tokio::fs::read(state.photo_dir.join(relative)).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ApiError::NotFound),
-        Err(e) => return Err(Error::Io(e).into()),
-    };
-    let content_type = if key.ends_with(".png") {
+    let bytes = read_file(&state.photo_dir.join(&photo.key)).await?;
+    let content_type = if photo.key.ends_with(".png") {
         "image/png"
     } else {
         "image/jpeg"
     };
-    let mut response = Response::new(Body::from(bytes));
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=31536000, immutable"),
-    );
-    if let Some(v) = etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
-        h.insert(header::ETAG, v);
+    Ok(image_response(bytes, content_type, etag.as_deref()))
+}
+
+/// Longest side of a thumbnail, in pixels.
+const THUMBNAIL_SIZE: u32 = 320;
+
+/// A small JPEG of a photo for queues and burst strips. Generated on first
+/// request and kept under `<photo dir>/.thumbnails/`, so each is made once.
+#[utoipa::path(get, path = "/api/v1/exhibitions/{id}/photos/{position}/thumbnail", tag = "review",
+    params(("id" = Uuid, Path), ("position" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 304), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn thumbnail(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    UrlPath((id, position)): UrlPath<(Uuid, i64)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let photo = stored_photo(&state, &auth, id, position).await?;
+    let etag = photo.etag.map(|h| format!("\"thumb-{h}\""));
+    if etag.as_deref().is_some_and(|t| not_modified(t, &headers)) {
+        return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
-    Ok(response)
+    let thumb_path = state
+        .photo_dir
+        .join(".thumbnails")
+        .join(&photo.key)
+        .with_extension("jpg");
+    if let Ok(bytes) = tokio::fs::read(&thumb_path).await {
+        return Ok(image_response(bytes, "image/jpeg", etag.as_deref()));
+    }
+    let original = state.photo_dir.join(&photo.key);
+    let bytes = tokio::task::spawn_blocking(move || make_thumbnail(&original, &thumb_path))
+        .await
+        .map_err(|e| ApiError::Core(Error::Io(std::io::Error::other(e.to_string()))))??;
+    Ok(image_response(bytes, "image/jpeg", etag.as_deref()))
+}
+
+fn make_thumbnail(original: &Path, target: &Path) -> Result<Vec<u8>, ApiError> {
+    let image = match image::ImageReader::open(original) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ApiError::NotFound),
+        Err(e) => return Err(Error::Io(e).into()),
+        Ok(reader) => reader
+            .with_guessed_format()
+            .map_err(|e| ApiError::Core(Error::Io(e)))?
+            .decode()
+            .map_err(|_| ApiError::Invalid("la foto no se puede leer (archivo dañado)".into()))?,
+    };
+    let small = image.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 75)
+        .encode_image(&small)
+        .map_err(|e| ApiError::Core(Error::Io(std::io::Error::other(e.to_string()))))?;
+    // Write beside, then rename: concurrent first requests never see half a file.
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| ApiError::Core(e.into()))?;
+    }
+    let partial = target.with_extension(format!("{}.part", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&partial, &jpeg)
+        .and_then(|()| std::fs::rename(&partial, target))
+        .map_err(|e| ApiError::Core(e.into()))?;
+    Ok(jpeg)
 }

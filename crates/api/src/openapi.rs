@@ -20,6 +20,7 @@ use crate::AppState;
         crate::exhibitions::detail,
         crate::exhibitions::evaluate,
         crate::exhibitions::photo,
+        crate::exhibitions::thumbnail,
         crate::ranking::ranking,
         crate::reports::summary,
         crate::reports::csv_export,

@@ -690,6 +690,7 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("get", "/api/v1/exhibitions/{id}"),
         ("post", "/api/v1/exhibitions/{id}/evaluation"),
         ("get", "/api/v1/exhibitions/{id}/photos/{position}"),
+        ("get", "/api/v1/exhibitions/{id}/photos/{position}/thumbnail"),
         ("get", "/api/v1/ranking"),
         ("get", "/api/v1/reports/summary"),
         ("get", "/api/v1/reports/exhibitions.csv"),
@@ -769,6 +770,65 @@ async fn send(
     let resp = req.send().await.unwrap();
     let status = resp.status();
     (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn thumbnails_are_made_once_and_small() {
+    let s = Server::start().await;
+    // Replace one fixture photo with a real 1200x900 JPEG.
+    let path = s._dir.path().join("photos/sur/2.jpg");
+    let big = image::RgbImage::from_fn(1200, 900, |x, y| image::Rgb([(x % 255) as u8, (y % 255) as u8, 90]));
+    big.save(&path).unwrap();
+    let token = s.login("viewer.sur").await;
+    let id = s.tenants[0].exhibitions[2];
+    let url = format!("{}/api/v1/exhibitions/{id}/photos/0/thumbnail", s.base);
+    let first = s.client.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["content-type"], "image/jpeg");
+    let bytes = first.bytes().await.unwrap();
+    let thumb = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (320, 240));
+    let cached = s._dir.path().join("photos/.thumbnails/sur/2.jpg");
+    let modified = std::fs::metadata(&cached).unwrap().modified().unwrap();
+    let second = s
+        .client
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(second, bytes);
+    assert_eq!(
+        std::fs::metadata(&cached).unwrap().modified().unwrap(),
+        modified,
+        "generated once"
+    );
+    // A file that is not an image is a clear error, not a crash.
+    let broken = format!(
+        "{}/api/v1/exhibitions/{}/photos/0/thumbnail",
+        s.base, s.tenants[0].exhibitions[0]
+    );
+    assert_eq!(
+        s.client.get(&broken).bearer_auth(&token).send().await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let foreign = format!(
+        "{}/api/v1/exhibitions/{}/photos/0/thumbnail",
+        s.base, s.tenants[1].exhibitions[0]
+    );
+    assert_eq!(
+        s.client
+            .get(&foreign)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 const VALID_TOKEN: &str = "5555555555:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
