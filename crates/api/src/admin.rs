@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/distributors/{id}",
             get(get_distributor).patch(update_distributor),
         )
+        .route("/api/v1/distributors/{id}/bot-status", get(bot_status))
         .route("/api/v1/groups", get(list_groups).post(create_group))
         .route("/api/v1/groups/{id}", patch(update_group))
         .route("/api/v1/members", get(list_members))
@@ -503,4 +504,50 @@ pub(crate) async fn revoke_tv_token(
     let d = manage(&auth, q.distributor)?;
     state.db.revoke_tv_token(d, id, now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// What the distributor's Telegram bot is doing, as the sidecar last recorded it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct BotStatusView {
+    distributor_id: DistributorId,
+    /// stopped, starting, running, restarting, failed or invalid_token.
+    state: String,
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    last_error: Option<String>,
+    restarts: i64,
+    updates_handled: i64,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[utoipa::path(get, path = "/api/v1/distributors/{id}/bot-status", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = BotStatusView), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn bot_status(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<DistributorId>,
+) -> Result<Json<BotStatusView>, ApiError> {
+    // Supervisors see it too: a stopped bot explains an empty queue.
+    tenant::resolve(&auth.actor, Some(id), Action::ReadExhibitions)?;
+    state.db.distributor(id).await?;
+    Ok(Json(match state.db.bot_status(id).await? {
+        Some(s) => BotStatusView {
+            distributor_id: id,
+            state: s.state.as_str().to_string(),
+            started_at: s.started_at,
+            last_error: s.last_error,
+            restarts: s.restarts,
+            updates_handled: s.updates_handled,
+            updated_at: Some(s.updated_at),
+        },
+        // Never started by a sidecar yet.
+        None => BotStatusView {
+            distributor_id: id,
+            state: "stopped".into(),
+            started_at: None,
+            last_error: None,
+            restarts: 0,
+            updates_handled: 0,
+            updated_at: None,
+        },
+    }))
 }

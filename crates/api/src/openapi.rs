@@ -31,6 +31,7 @@ use crate::AppState;
         crate::admin::create_distributor,
         crate::admin::get_distributor,
         crate::admin::update_distributor,
+        crate::admin::bot_status,
         crate::admin::list_groups,
         crate::admin::create_group,
         crate::admin::update_group,

@@ -701,6 +701,7 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("post", "/api/v1/distributors"),
         ("get", "/api/v1/distributors/{id}"),
         ("patch", "/api/v1/distributors/{id}"),
+        ("get", "/api/v1/distributors/{id}/bot-status"),
         ("get", "/api/v1/groups"),
         ("post", "/api/v1/groups"),
         ("patch", "/api/v1/groups/{id}"),
@@ -926,6 +927,28 @@ async fn admins_change_their_settings_but_not_another_tenants() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, bot) = send(
+        &s,
+        reqwest::Method::GET,
+        &admin,
+        &format!("/api/v1/distributors/{own}/bot-status"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, bot["state"].clone()),
+        (StatusCode::OK, json!("stopped")),
+        "{bot}"
+    );
+    let (status, _) = send(
+        &s,
+        reqwest::Method::GET,
+        &admin,
+        &format!("/api/v1/distributors/{other}/bot-status"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let bad = json!({"hibernation_end": "25:99"});
     assert_eq!(
         send(
