@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{CommandError, CommandResult};
-use crate::model::{EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, Ranking, ServerInfo, User};
+use crate::model::{
+    EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, FilterChoice, Ranking, ServerInfo, User,
+};
 
 /// How long to wait for a TCP/TLS connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -317,6 +319,101 @@ impl Backend {
     }
 }
 
+/// A row of `GET /api/v1/groups`.
+#[derive(Deserialize)]
+struct GroupRow {
+    id: i64,
+    title: String,
+    active: bool,
+}
+
+/// A row of `GET /api/v1/members`.
+#[derive(Deserialize)]
+struct MemberRow {
+    id: i64,
+    first_name: String,
+    last_name: Option<String>,
+    username: Option<String>,
+    active: bool,
+}
+
+impl MemberRow {
+    /// As the listings name vendors ("First Last"), else the username.
+    fn name(&self) -> String {
+        let full = format!("{} {}", self.first_name, self.last_name.as_deref().unwrap_or_default());
+        let full = full.trim();
+        match (full.is_empty(), &self.username) {
+            (true, Some(u)) => format!("@{u}"),
+            _ => full.to_string(),
+        }
+    }
+}
+
+/// A row of `GET /api/v1/pdv-types`.
+#[derive(Deserialize)]
+struct PdvTypeRow {
+    id: i64,
+    name: String,
+    active: bool,
+}
+
+/// `?distributor=` for the superadmin; nothing for everyone else.
+fn scope(distributor: Option<i64>) -> Vec<(&'static str, String)> {
+    distributor
+        .map(|d| vec![("distributor", d.to_string())])
+        .unwrap_or_default()
+}
+
+impl Backend {
+    /// The distributor's Telegram groups (admins only: others get `Forbidden`).
+    pub async fn groups(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<FilterChoice>> {
+        let request = self
+            .request(Method::GET, "api/v1/groups", Some(token))?
+            .query(&scope(distributor));
+        let rows: Vec<GroupRow> = Self::json(request).await?;
+        Ok(rows
+            .into_iter()
+            .map(|g| FilterChoice {
+                id: g.id,
+                name: g.title,
+                active: g.active,
+            })
+            .collect())
+    }
+
+    /// The distributor's Telegram members (admins only: others get `Forbidden`).
+    pub async fn members(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<FilterChoice>> {
+        let request = self
+            .request(Method::GET, "api/v1/members", Some(token))?
+            .query(&scope(distributor));
+        let rows: Vec<MemberRow> = Self::json(request).await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| FilterChoice {
+                id: m.id,
+                name: m.name(),
+                active: m.active,
+            })
+            .collect())
+    }
+
+    /// The distributor's PDV types (read access is enough).
+    pub async fn pdv_types(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<FilterChoice>> {
+        let request = self
+            .request(Method::GET, "api/v1/pdv-types", Some(token))?
+            .query(&scope(distributor));
+        let rows: Vec<PdvTypeRow> = Self::json(request).await?;
+        Ok(rows
+            .into_iter()
+            .map(|p| FilterChoice {
+                id: p.id,
+                name: p.name,
+                active: p.active,
+            })
+            .collect())
+    }
+}
+
 /// Exhibition ids are UUIDs: refuse anything else before it reaches a URL path.
 fn path_segment(id: &str) -> CommandResult<&str> {
     let ok = !id.is_empty() && id.len() <= 40 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
@@ -398,6 +495,22 @@ mod tests {
         }
         assert_eq!(from_status(StatusCode::UNAUTHORIZED).code(), "unauthenticated");
         assert_eq!(from_status(StatusCode::BAD_GATEWAY).code(), "server");
+    }
+
+    #[test]
+    fn member_names_read_like_the_listings() {
+        let row = |first: &str, last: Option<&str>, username: Option<&str>| MemberRow {
+            id: 1,
+            first_name: first.into(),
+            last_name: last.map(Into::into),
+            username: username.map(Into::into),
+            active: true,
+        };
+        assert_eq!(row("Ana", Some("Paz"), None).name(), "Ana Paz");
+        assert_eq!(row("Ana", None, Some("ana")).name(), "Ana");
+        assert_eq!(row("", None, Some("ana")).name(), "@ana");
+        assert_eq!(scope(Some(4)), vec![("distributor", "4".to_string())]);
+        assert!(scope(None).is_empty());
     }
 
     #[test]

@@ -54,6 +54,13 @@ pub enum CommandError {
     /// The OS credential store failed.
     #[error("credential store: {message}")]
     Keyring { message: String },
+    /// The local server ("este equipo") is missing, cannot start, keeps dying or
+    /// does not answer in time.
+    #[error("local server: {message}")]
+    LocalServer { message: String },
+    /// Checking for, downloading or installing an update failed.
+    #[error("update: {message}")]
+    Update { message: String },
     /// Local failure of the app itself (settings file, task).
     #[error("internal: {message}")]
     Internal { message: String },
@@ -79,6 +86,8 @@ impl CommandError {
             Self::Conflict { .. } => "conflict",
             Self::Server { .. } => "server",
             Self::Keyring { .. } => "keyring",
+            Self::LocalServer { .. } => "local_server",
+            Self::Update { .. } => "update",
             Self::Internal { .. } => "internal",
         }
     }
@@ -123,6 +132,8 @@ mod tests {
             CommandError::NotCenterMind { message: "m".into() },
             CommandError::TooManyAttempts { message: "m".into() },
             CommandError::Keyring { message: "m".into() },
+            CommandError::LocalServer { message: "m".into() },
+            CommandError::Update { message: "m".into() },
         ];
         for error in all {
             let json = serde_json::to_value(&error).expect("serialises");

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod error;
 pub mod model;
 pub mod session;
+pub mod sidecar;
 
 use std::sync::Arc;
 
@@ -44,6 +45,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::exhibitions::evaluate_exhibition,
             commands::exhibitions::exhibition_photo,
             commands::ranking::ranking,
+            commands::filters::filter_choices,
+            commands::local::connection,
+            commands::local::start_local_server,
+            commands::updates::update_settings,
+            commands::updates::set_update_endpoint,
+            commands::updates::check_for_updates,
+            commands::updates::install_update,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.
         .dangerously_cast_bigints_to_number()
@@ -69,16 +77,32 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::
 /// Returns the Tauri error if the runtime or the main window cannot be created.
 pub fn run() -> tauri::Result<()> {
     let builder = specta_builder();
-    tauri::Builder::default()
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
+        .manage(sidecar::LocalServer::default())
         .setup(|app| {
             let settings = app.path().app_config_dir().ok().map(|d| d.join("settings.json"));
             let shell = session::Shell::new(settings, Arc::new(session::KeyringStore))
                 .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
+            // "Este equipo": start the sidecar now, while the UI loads; the UI then
+            // waits for it with `start_local_server`.
+            if shell.local()
+                && let Err(e) = app.state::<sidecar::LocalServer>().ensure(shell.local_port())
+            {
+                tracing::warn!(error = %e, "cannot start the local server");
+            }
             app.manage(shell);
             Ok(())
         })
-        .run(context())
+        .build(context())?;
+    app.run(|handle, event| {
+        // Stop exactly the sidecar this app started (by its handle), whatever closed the app.
+        if let tauri::RunEvent::Exit = event {
+            handle.state::<sidecar::LocalServer>().stop();
+        }
+    });
+    Ok(())
 }
 
 #[cfg(test)]

@@ -205,6 +205,34 @@ pub struct EvaluationInput {
     pub reason: Option<String>,
 }
 
+/// One choice of a listing filter (a group, a vendor or a PDV type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct FilterChoice {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+}
+
+/// What the filters of the visor and the history can offer. `groups` and
+/// `vendors` come from the administration endpoints and are `null` when the
+/// role may not read them (the UI then offers those seen in the listings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct FilterChoices {
+    pub groups: Option<Vec<FilterChoice>>,
+    pub vendors: Option<Vec<FilterChoice>>,
+    pub pdv_types: Vec<FilterChoice>,
+}
+
+/// How the app reaches its server: a saved address, or "este equipo" (a sidecar
+/// the app starts itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Connection {
+    /// The saved address (in local mode, that of the last run; it may change).
+    pub url: Option<String>,
+    /// "Este equipo": start the local sidecar before connecting.
+    pub local: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Scoring {
     pub approved: i64,

@@ -86,9 +86,17 @@ impl TokenStore for MemoryStore {
 }
 
 /// What is kept on disk between runs: not secret (the token is not here).
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 struct Settings {
     server_url: Option<String>,
+    /// "Este equipo": the app starts its own sidecar.
+    local: bool,
+    /// The local sidecar's port last time (kept, so the address and the
+    /// remembered session stay the same from run to run).
+    local_port: Option<u16>,
+    /// Where to look for updates instead of the one in `tauri.conf.json`.
+    update_endpoint: Option<String>,
 }
 
 struct Session {
@@ -100,6 +108,7 @@ struct Session {
 struct Inner {
     server: Option<Url>,
     session: Option<Session>,
+    settings: Settings,
 }
 
 /// The desktop shell's managed state.
@@ -126,8 +135,54 @@ impl Shell {
             http: Backend::http_client()?,
             settings_file,
             tokens,
-            inner: Mutex::new(Inner { server, session: None }),
+            inner: Mutex::new(Inner {
+                server,
+                session: None,
+                settings,
+            }),
         })
+    }
+
+    /// True when the app runs its own sidecar ("este equipo").
+    #[must_use]
+    pub fn local(&self) -> bool {
+        self.inner().settings.local
+    }
+
+    /// The port the local sidecar used last time.
+    #[must_use]
+    pub fn local_port(&self) -> Option<u16> {
+        self.inner().settings.local_port
+    }
+
+    /// The update endpoint chosen in the settings, if any.
+    #[must_use]
+    pub fn update_endpoint(&self) -> Option<String> {
+        self.inner().settings.update_endpoint.clone()
+    }
+
+    /// Saves (or, with `None`, forgets) the update endpoint.
+    ///
+    /// # Errors
+    /// When the settings file cannot be written.
+    pub fn set_update_endpoint(&self, endpoint: Option<String>) -> CommandResult<()> {
+        let settings = {
+            let mut inner = self.inner();
+            inner.settings.update_endpoint = endpoint;
+            inner.settings.clone()
+        };
+        self.write_settings(&settings)
+    }
+
+    fn write_settings(&self, settings: &Settings) -> CommandResult<()> {
+        if let Some(path) = &self.settings_file {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(CommandError::internal)?;
+            }
+            let json = serde_json::to_vec_pretty(settings).map_err(CommandError::internal)?;
+            std::fs::write(path, json).map_err(CommandError::internal)?;
+        }
+        Ok(())
     }
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
@@ -156,29 +211,37 @@ impl Shell {
             .ok_or_else(CommandError::not_connected)
     }
 
-    /// Saves `url` as the server. A different server ends the current session.
+    /// Saves `url` as the (remote) server. A different server ends the current session.
     ///
     /// # Errors
     /// When the settings file cannot be written.
     pub fn set_server(&self, url: Url) -> CommandResult<()> {
-        {
+        self.save_server(url, None)
+    }
+
+    /// Saves the local sidecar at `url` (port `port`) as the server: "este equipo".
+    ///
+    /// # Errors
+    /// When the settings file cannot be written.
+    pub fn set_local_server(&self, url: Url, port: u16) -> CommandResult<()> {
+        self.save_server(url, Some(port))
+    }
+
+    fn save_server(&self, url: Url, local_port: Option<u16>) -> CommandResult<()> {
+        let settings = {
             let mut inner = self.inner();
             if inner.server.as_ref() != Some(&url) {
                 inner.session = None;
             }
             inner.server = Some(url.clone());
-        }
-        if let Some(path) = &self.settings_file {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(CommandError::internal)?;
+            inner.settings.server_url = Some(url.to_string());
+            inner.settings.local = local_port.is_some();
+            if local_port.is_some() {
+                inner.settings.local_port = local_port;
             }
-            let settings = Settings {
-                server_url: Some(url.to_string()),
-            };
-            let json = serde_json::to_vec_pretty(&settings).map_err(CommandError::internal)?;
-            std::fs::write(path, json).map_err(CommandError::internal)?;
-        }
-        Ok(())
+            inner.settings.clone()
+        };
+        self.write_settings(&settings)
     }
 
     /// The client and token of the signed-in session.
@@ -315,6 +378,46 @@ mod tests {
         shell.set_server(b).expect("saved");
         assert!(shell.session_info().is_none());
         assert_eq!(shell.authed().map(|_| ()).map_err(|e| e.code()), Err("unauthenticated"));
+    }
+
+    #[test]
+    fn local_mode_and_update_endpoint_are_kept_together() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("settings.json");
+        // A settings file of an older version (server only) still loads.
+        std::fs::write(&file, br#"{"server_url":"http://10.0.0.2:8787/"}"#).expect("old file");
+        let shell = Shell::new(Some(file.clone()), Arc::new(MemoryStore::default())).expect("shell");
+        assert!(!shell.local());
+        assert_eq!(
+            shell.server().map(|u| u.to_string()).as_deref(),
+            Some("http://10.0.0.2:8787/")
+        );
+
+        shell
+            .set_update_endpoint(Some("https://updates.example/{{target}}".into()))
+            .expect("saved");
+        let local = parse_server_url("127.0.0.1:41234").expect("url");
+        shell.set_local_server(local.clone(), 41234).expect("saved");
+        let again = Shell::new(Some(file.clone()), Arc::new(MemoryStore::default())).expect("shell");
+        assert!(again.local());
+        assert_eq!(again.local_port(), Some(41234));
+        assert_eq!(again.server(), Some(local));
+        assert_eq!(
+            again.update_endpoint().as_deref(),
+            Some("https://updates.example/{{target}}")
+        );
+
+        // Back to a remote server: local mode off, the port remembered for later.
+        again
+            .set_server(parse_server_url("https://cm.example").expect("url"))
+            .expect("saved");
+        let third = Shell::new(Some(file), Arc::new(MemoryStore::default())).expect("shell");
+        assert!(!third.local());
+        assert_eq!(third.local_port(), Some(41234));
+        assert_eq!(
+            third.update_endpoint().as_deref(),
+            Some("https://updates.example/{{target}}")
+        );
     }
 
     #[tokio::test]

@@ -2,7 +2,9 @@ import { HashRouter, Route } from "@solidjs/router";
 import { onMount, type JSX } from "solid-js";
 import { Layout } from "./components/Layout";
 import { RequireSession } from "./components/RequireSession";
+import About from "./routes/About";
 import Connect from "./routes/Connect";
+import History from "./routes/History";
 import Home from "./routes/Home";
 import Login from "./routes/Login";
 import NotFound from "./routes/NotFound";
@@ -25,6 +27,8 @@ export function AppRoutes() {
     <>
       <Route path="/" component={guarded(Home)} />
       <Route path="/visor" component={guarded(Visor)} />
+      <Route path="/history" component={guarded(History)} />
+      <Route path="/about" component={About} />
       <Route path="/connect" component={Connect} />
       <Route path="/login" component={Login} />
       <Route path="*404" component={NotFound} />

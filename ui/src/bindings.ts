@@ -10,7 +10,8 @@ export const commands = {
 	serverAddress: () => __TAURI_INVOKE<string | null>("server_address"),
 	/**
 	 *  Tests `url` with `GET /api/v1/health` and, if it is a CenterMind server,
-	 *  saves it as the server to use.
+	 *  saves it as the server to use (leaving local mode: a sidecar this app
+	 *  started is stopped).
 	 */
 	connectServer: (url: string) => typedError<ServerInfo, CommandError>(__TAURI_INVOKE("connect_server", { url })),
 	/**
@@ -38,9 +39,38 @@ export const commands = {
 	exhibitionPhoto: (id: string, position: number) => typedError<ArrayBuffer, CommandError>(__TAURI_INVOKE("exhibition_photo", { id, position })),
 	/**  The ranking of `month` (`YYYY-MM`; default: the current month). */
 	ranking: (month: string | null) => typedError<Ranking, CommandError>(__TAURI_INVOKE("ranking", { month })),
+	/**
+	 *  Groups, vendors and PDV types to filter by. PDV types need only read access;
+	 *  groups and vendors come from the administration endpoints, so for other roles
+	 *  (or when the server refuses) they are `null` and the UI offers the ones it has
+	 *  seen in the listings instead.
+	 */
+	filterChoices: (distributor: number | null) => typedError<FilterChoices, CommandError>(__TAURI_INVOKE("filter_choices", { distributor })),
+	/**  How the app reaches its server (saved address, local mode). */
+	connection: () => __TAURI_INVOKE<Connection>("connection"),
+	/**
+	 *  Starts `centermind-sidecar run` on this computer (unless it already runs),
+	 *  waits until its health endpoint answers and saves it as the server.
+	 */
+	startLocalServer: () => typedError<ServerInfo, CommandError>(__TAURI_INVOKE("start_local_server")),
+	/**  The version and the update endpoint in use. */
+	updateSettings: () => __TAURI_INVOKE<UpdateSettings>("update_settings"),
+	/**  Saves the update endpoint (`null` or empty: back to the built-in one). */
+	setUpdateEndpoint: (endpoint: string | null) => typedError<UpdateSettings, CommandError>(__TAURI_INVOKE("set_update_endpoint", { endpoint })),
+	/**  Asks the update endpoint whether a newer, signed version exists. */
+	checkForUpdates: () => typedError<UpdateCheck, CommandError>(__TAURI_INVOKE("check_for_updates")),
+	/**  Downloads the newer version, checks its signature, installs it and restarts. */
+	installUpdate: () => typedError<null, CommandError>(__TAURI_INVOKE("install_update")),
 };
 
 /* Types */
+export type AvailableUpdate = {
+	version: string,
+	/**  RFC 3339, when published. */
+	date: string | null,
+	notes: string | null,
+};
+
 export type CommandError = 
 /**  The server address cannot be used (not a URL, not http/https). */
 { code: "invalid_url"; message: string } | 
@@ -64,8 +94,26 @@ export type CommandError =
 { code: "server"; message: string } | 
 /**  The OS credential store failed. */
 { code: "keyring"; message: string } | 
+/**
+ *  The local server ("este equipo") is missing, cannot start, keeps dying or
+ *  does not answer in time.
+ */
+{ code: "local_server"; message: string } | 
+/**  Checking for, downloading or installing an update failed. */
+{ code: "update"; message: string } | 
 /**  Local failure of the app itself (settings file, task). */
 { code: "internal"; message: string };
+
+/**
+ *  How the app reaches its server: a saved address, or "este equipo" (a sidecar
+ *  the app starts itself).
+ */
+export type Connection = {
+	/**  The saved address (in local mode, that of the last run; it may change). */
+	url: string | null,
+	/**  "Este equipo": start the local sidecar before connecting. */
+	local: boolean,
+};
 
 /**  One verdict in an exhibition's history (append-only). */
 export type EvaluationEvent = {
@@ -147,6 +195,24 @@ export type ExhibitionSummary = {
 	photo_count: number,
 };
 
+/**  One choice of a listing filter (a group, a vendor or a PDV type). */
+export type FilterChoice = {
+	id: number,
+	name: string,
+	active: boolean,
+};
+
+/**
+ *  What the filters of the visor and the history can offer. `groups` and
+ *  `vendors` come from the administration endpoints and are `null` when the
+ *  role may not read them (the UI then offers those seen in the listings).
+ */
+export type FilterChoices = {
+	groups: FilterChoice[] | null,
+	vendors: FilterChoice[] | null,
+	pdv_types: FilterChoice[],
+};
+
 export type Photo = {
 	/**  1-based order within the burst. */
 	position: number,
@@ -204,6 +270,22 @@ export type SessionInfo = {
 	remembered: boolean,
 	/**  "Recordarme" was asked for but the credential store refused it. */
 	remember_failed: boolean,
+};
+
+/**  The result of a check. */
+export type UpdateCheck = {
+	current_version: string,
+	/**  `null`: this is the newest version. */
+	available: AvailableUpdate | null,
+};
+
+/**  What the About screen shows about updates. */
+export type UpdateSettings = {
+	current_version: string,
+	/**  The endpoint chosen in the settings (`null`: the built-in one). */
+	endpoint: string | null,
+	/**  The endpoint of `tauri.conf.json`. */
+	default_endpoint: string | null,
 };
 
 export type User = {

@@ -1,4 +1,4 @@
-import type { CommandError, ExhibitionDetail, ExhibitionSummary, SessionInfo } from "../src/bindings";
+import type { CommandError, EvaluationInput, ExhibitionDetail, ExhibitionSummary, SessionInfo } from "../src/bindings";
 import type { Api } from "../src/lib/api";
 import { detail } from "./fixtures";
 
@@ -21,14 +21,28 @@ export function fakeApi(
     server?: string | null;
     session?: SessionInfo | null;
     pending?: ExhibitionSummary[];
+    /** Listed for any status other than pending (the history). */
+    evaluated?: ExhibitionSummary[];
+    local?: boolean;
   } = {},
   overrides: Partial<Api> = {},
-): Api & { evaluations: Array<{ id: string; verdict: string; reason: string | null }> } {
+): Api & {
+  evaluations: Array<{ id: string; verdict: string; reason: string | null }>;
+  inputs: Array<{ id: string; input: EvaluationInput }>;
+} {
   const pending = [...(options.pending ?? [])];
+  const evaluated = [...(options.evaluated ?? [])];
   const evaluations: Array<{ id: string; verdict: string; reason: string | null }> = [];
-  const find = (id: string) => pending.find((p) => p.id === id);
+  const inputs: Array<{ id: string; input: EvaluationInput }> = [];
+  const find = (id: string) => pending.find((p) => p.id === id) ?? evaluated.find((p) => p.id === id);
   const api: Api = {
     serverAddress: () => Promise.resolve(options.server === undefined ? SUPERVISOR.server_url : options.server),
+    connection: () =>
+      Promise.resolve({
+        url: options.server === undefined ? SUPERVISOR.server_url : options.server,
+        local: options.local ?? false,
+      }),
+    startLocalServer: () => ok({ url: "http://127.0.0.1:41234/", version: "0.1.0", status: "ok", database: "ok" }),
     connectServer: (url) => ok({ url, version: "0.1.0", status: "ok", database: "ok" }),
     login: (username, password) =>
       password === "demo-centermind"
@@ -36,7 +50,17 @@ export function fakeApi(
         : fail({ code: "bad_credentials", message: "Usuario o contraseña incorrectos." }),
     logout: () => ok(null),
     currentSession: () => ok(options.session === undefined ? null : options.session),
-    listExhibitions: () => ok({ items: [...pending], next_cursor: null }),
+    listExhibitions: (filter) =>
+      ok({
+        items: (filter.status === "pending" ? pending : evaluated).filter(
+          (i) =>
+            (filter.status === null || filter.status === "pending" || i.status === filter.status) &&
+            (filter.vendor === null || i.vendor_id === filter.vendor) &&
+            (filter.group === null || i.group_id === filter.group) &&
+            (filter.pdv_type === null || i.pdv_type_id === filter.pdv_type),
+        ),
+        next_cursor: null,
+      }),
     getExhibition: (id) => {
       const item = find(id);
       return item ? ok(detail(item)) : fail({ code: "not_found", message: "No encontrado." });
@@ -45,12 +69,20 @@ export function fakeApi(
       const item = find(id);
       if (!item) return fail({ code: "not_found", message: "No encontrado." });
       evaluations.push({ id, verdict: input.verdict, reason: input.reason ?? null });
+      inputs.push({ id, input });
       const done: ExhibitionDetail = detail({ ...item, status: input.verdict });
       return ok(done);
     },
     exhibitionPhoto: () => ok(new Uint8Array([0xff, 0xd8, 0xff]).buffer),
+    filterChoices: () => ok({ groups: null, vendors: null, pdv_types: [{ id: 1, name: "Kiosco", active: true }] }),
+    updateSettings: () =>
+      Promise.resolve({ current_version: "0.1.0", endpoint: null, default_endpoint: "https://updates.centermind.invalid/desktop" }),
+    setUpdateEndpoint: (endpoint) =>
+      ok({ current_version: "0.1.0", endpoint, default_endpoint: "https://updates.centermind.invalid/desktop" }),
+    checkForUpdates: () => ok({ current_version: "0.1.0", available: null }),
+    installUpdate: () => ok(null),
     ranking: (month) => ok({ distributor_id: 1, month: month ?? "2025-01", scoring: { approved: 1, highlighted: 2 }, entries: [] }),
     ...overrides,
   };
-  return Object.assign(api, { evaluations });
+  return Object.assign(api, { evaluations, inputs });
 }

@@ -3,8 +3,11 @@
 //! and in [`crate::specta_builder`] (the invoke handler and TypeScript bindings).
 
 pub mod exhibitions;
+pub mod filters;
+pub mod local;
 pub mod ranking;
 pub mod server;
 pub mod session;
+pub mod updates;
 
 include!("names.rs");

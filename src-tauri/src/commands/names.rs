@@ -13,4 +13,11 @@ pub const NAMES: &[&str] = &[
     "evaluate_exhibition",
     "exhibition_photo",
     "ranking",
+    "filter_choices",
+    "connection",
+    "start_local_server",
+    "update_settings",
+    "set_update_endpoint",
+    "check_for_updates",
+    "install_update",
 ];

@@ -40,7 +40,17 @@ export function Layout(props: RouteSectionProps) {
                   {t("nav.visor")}
                 </A>
               </li>
+              <li>
+                <A href="/history" activeClass="active">
+                  {t("nav.history")}
+                </A>
+              </li>
             </Show>
+            <li>
+              <A href="/about" activeClass="active">
+                {t("nav.about")}
+              </A>
+            </li>
           </ul>
         </nav>
         <Show when={session()}>

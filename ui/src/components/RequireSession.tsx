@@ -1,4 +1,4 @@
-import { Navigate } from "@solidjs/router";
+import { A, Navigate } from "@solidjs/router";
 import { Match, Switch, type JSX } from "solid-js";
 import { t } from "../i18n";
 import { describeError, errorDetail } from "../lib/errors";
@@ -13,6 +13,11 @@ export function RequireSession(props: { children: JSX.Element }) {
           {t("login.checking")}
         </p>
       </Match>
+      <Match when={boot().kind === "startingLocal"}>
+        <p class="status" role="status">
+          {t("boot.startingLocal")}
+        </p>
+      </Match>
       <Match when={boot().kind === "connect"}>
         <Navigate href="/connect" />
       </Match>
@@ -25,9 +30,14 @@ export function RequireSession(props: { children: JSX.Element }) {
           <p class="detail">
             {t("errors.detail", { detail: errorDetail((boot() as { error: unknown }).error) })}
           </p>
-          <button type="button" class="button" onClick={() => void startUp()}>
-            {t("visor.retry")}
-          </button>
+          <p class="actions">
+            <button type="button" class="button" onClick={() => void startUp()}>
+              {t("visor.retry")}
+            </button>
+            <A href="/connect" class="button">
+              {t("connect.change")}
+            </A>
+          </p>
         </div>
       </Match>
       <Match when={boot().kind === "ready"}>{props.children}</Match>

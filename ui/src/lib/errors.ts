@@ -18,6 +18,8 @@ const KEYS = {
   conflict: "errors.conflict",
   server: "errors.server",
   keyring: "errors.keyring",
+  local_server: "errors.local_server",
+  update: "errors.update",
   internal: "errors.internal",
 } as const satisfies Record<CommandError["code"], MessageKey>;
 

@@ -8,6 +8,7 @@ import { api, call } from "./api";
 
 export type BootState =
   | { readonly kind: "loading" }
+  | { readonly kind: "startingLocal" }
   | { readonly kind: "connect" }
   | { readonly kind: "login" }
   | { readonly kind: "ready" }
@@ -16,15 +17,26 @@ export type BootState =
 const [server, setServer] = createSignal<string | null>(null);
 const [session, setSessionSignal] = createSignal<SessionInfo | null>(null);
 const [boot, setBoot] = createSignal<BootState>({ kind: "loading" });
+/** True when the server is the app's own sidecar ("este equipo"). */
+const [localMode, setLocalMode] = createSignal(false);
 
-export { boot, server, session };
+export { boot, localMode, server, session };
 
-/** Reads the saved server and restores a remembered session. */
+/**
+ * Reads the saved server (in local mode, starts the app's own sidecar and waits
+ * for it) and restores a remembered session.
+ */
 export async function startUp(): Promise<BootState> {
   setBoot({ kind: "loading" });
   let state: BootState;
   try {
-    const address = await api().serverAddress();
+    const connection = await api().connection();
+    setLocalMode(connection.local);
+    let address = connection.url;
+    if (connection.local) {
+      setBoot({ kind: "startingLocal" });
+      address = (await call(api().startLocalServer())).url;
+    }
     setServer(address);
     if (address === null) {
       state = { kind: "connect" };
@@ -40,7 +52,8 @@ export async function startUp(): Promise<BootState> {
   return state;
 }
 
-export function connected(url: string): void {
+export function connected(url: string, local = false): void {
+  setLocalMode(local);
   setServer(url);
   setSessionSignal(null);
   setBoot({ kind: "login" });
@@ -72,6 +85,7 @@ export function canEvaluate(role: Role | undefined): boolean {
 
 /** Test helper: back to the first state. */
 export function resetSessionForTests(): void {
+  setLocalMode(false);
   setServer(null);
   setSessionSignal(null);
   setBoot({ kind: "loading" });

@@ -5,16 +5,34 @@ import { t } from "../i18n";
 import { api, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError, errorDetail } from "../lib/errors";
-import { connected, server } from "../lib/session";
+import { connected, localMode, server } from "../lib/session";
 
 /** First run (or "change server"): type the server address, test it, save it. */
 export default function Connect() {
   useDocumentTitle(() => t("connect.title"));
   const navigate = useNavigate();
-  const [url, setUrl] = createSignal(server() ?? "");
+  const [url, setUrl] = createSignal(localMode() ? "" : (server() ?? ""));
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
   const [info, setInfo] = createSignal<ServerInfo | null>(null);
+  const [starting, setStarting] = createSignal(false);
+  const [localError, setLocalError] = createSignal<unknown>(null);
+
+  /** "Este equipo": the shell starts its own sidecar and waits for it. */
+  const useThisComputer = async () => {
+    setStarting(true);
+    setLocalError(null);
+    setError(null);
+    try {
+      const result = await call(api().startLocalServer());
+      connected(result.url, true);
+      navigate("/login");
+    } catch (e) {
+      setLocalError(e);
+    } finally {
+      setStarting(false);
+    }
+  };
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -67,10 +85,32 @@ export default function Connect() {
             <p role="status">{t("connect.connected", { url: i().url, version: i().version })}</p>
           )}
         </Show>
-        <button type="submit" class="button button-primary" disabled={busy() || url().trim() === ""}>
+        <button type="submit" class="button button-primary" disabled={busy() || starting() || url().trim() === ""}>
           {busy() ? t("connect.testing") : t("connect.submit")}
         </button>
       </form>
+      <div class="connect-local" role="group" aria-labelledby="connect-local-title">
+        <p class="divider">
+          <span>{t("connect.or")}</span>
+        </p>
+        <h2 id="connect-local-title">{t("connect.localTitle")}</h2>
+        <p class="hint">{t("connect.localIntro")}</p>
+        <Show when={localError() !== null}>
+          <div class="banner banner-error" role="alert">
+            <p>{describeError(localError())}</p>
+            <p class="detail">{t("errors.detail", { detail: errorDetail(localError()) })}</p>
+          </div>
+        </Show>
+        <button
+          type="button"
+          class="button"
+          disabled={busy() || starting()}
+          aria-busy={starting()}
+          onClick={() => void useThisComputer()}
+        >
+          {starting() ? t("connect.localStarting") : t("connect.localSubmit")}
+        </button>
+      </div>
     </section>
   );
 }

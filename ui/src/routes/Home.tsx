@@ -37,6 +37,9 @@ export default function Home() {
           <p class="actions">
             <A href="/visor" class="button button-primary">
               {t("home.openVisor")}
+            </A>{" "}
+            <A href="/history" class="button">
+              {t("home.openHistory")}
             </A>
           </p>
           <Show when={!canEvaluate(s().user.role)}>

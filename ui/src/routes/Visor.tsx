@@ -1,17 +1,30 @@
 import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { ExhibitionSummary, Verdict } from "../bindings";
+import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
+import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
+import { RejectDialog, Thumbnail } from "../components/ReviewParts";
+import { ReviewTabs } from "../components/ReviewTabs";
 import { t } from "../i18n";
-import { asApiError } from "../lib/api";
+import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
 import { photoUrl, releasePhotoUrl } from "../lib/photos";
-import { api, call } from "../lib/api";
 import { canEvaluate, session, signedOut } from "../lib/session";
+import { activeCount, toListFilter, type Filters } from "../visor/filters";
+import {
+  currentChoices,
+  loadChoices,
+  queueFilters,
+  rememberSeen,
+  setQueueFilters,
+  setTimeZone,
+  timeZone,
+} from "../visor/filterStore";
 import { actionForKey, isTypingTarget, type VisorAction } from "../visor/keyboard";
 import { ReviewQueue } from "../visor/queue";
-import { buildEvaluation, EMPTY_DRAFT, REASONS, type Draft, type ReasonId } from "../visor/reasons";
+import { buildEvaluation, EMPTY_DRAFT, type Draft } from "../visor/reasons";
 import { submissions, verdictOutbox } from "../visor/store";
 import { toggleZoom } from "../visor/zoom";
 
@@ -27,9 +40,12 @@ export default function Visor() {
     detail: (id) => call(api().getExhibition(id)),
     photo: photoUrl,
     release: releasePhotoUrl,
+    filter: toListFilter(queueFilters(), timeZone()),
     onChange: bump,
+    onPage: rememberSeen,
   });
   const outbox = verdictOutbox();
+  let filterBar: FilterBarHandle | undefined;
 
   const [loading, setLoading] = createSignal(true);
   const [loadError, setLoadError] = createSignal<unknown>(null);
@@ -50,6 +66,11 @@ export default function Visor() {
     () => current()?.id,
     (id) => queue.detail(id),
   );
+  // The date filter's days are the distributor's days.
+  createEffect(() => {
+    const zone = detail()?.time_zone;
+    if (zone) setTimeZone(zone);
+  });
   const photos = createMemo(() => detail()?.photos ?? []);
   const currentPhoto = createMemo(() => photos()[photoIndex()]);
   const [photoSrc] = createResource(
@@ -79,11 +100,11 @@ export default function Visor() {
     if (submissions().some((s) => s.error?.code === "unauthenticated")) signedOut();
   });
 
-  const load = async () => {
+  const load = async (reload: () => Promise<void> = () => queue.reload()) => {
     setLoading(true);
     setLoadError(null);
     try {
-      await queue.reload();
+      await reload();
     } catch (e) {
       if (asApiError(e).code === "unauthenticated") signedOut();
       setLoadError(e);
@@ -130,12 +151,15 @@ export default function Visor() {
       case "comment":
         commentBox?.focus();
         break;
+      case "filters":
+        if (dialog() === "none") filterBar?.focus();
+        break;
       case "help":
         setDialog(dialog() === "help" ? "none" : "help");
         break;
       case "cancel":
         if (dialog() !== "none") setDialog("none");
-        else if (document.activeElement === commentBox) commentBox?.blur();
+        else if (isTypingTarget(document.activeElement)) (document.activeElement as HTMLElement).blur();
         else setZoom(1);
         break;
     }
@@ -154,17 +178,17 @@ export default function Visor() {
   onMount(() => {
     window.addEventListener("keydown", onKeyDown);
     void load();
+    void loadChoices();
   });
+
+  const applyFilters = (next: Filters) => {
+    setQueueFilters(next);
+    void load(() => queue.setFilter(toListFilter(next, timeZone())));
+  };
   onCleanup(() => {
     window.removeEventListener("keydown", onKeyDown);
     queue.dispose();
   });
-
-  const attention = createMemo(() =>
-    submissions().filter((s) => s.state === "failed" || s.state === "refused" || s.state === "conflict"),
-  );
-  const inFlight = createMemo(() => submissions().filter((s) => s.state === "sending").length);
-  const retrying = createMemo(() => submissions().filter((s) => s.state === "retrying").length);
 
   const position = () => {
     version();
@@ -175,58 +199,15 @@ export default function Visor() {
 
   return (
     <div class="visor">
-      <div class="visor-banners" aria-live="polite">
-        <Show when={retrying() > 0}>
-          <p class="banner banner-warning" role="status">
-            {t("visor.retrying", { count: retrying() })}
-          </p>
-        </Show>
-        <Show when={inFlight() > 0 && retrying() === 0}>
-          <p class="banner banner-info" role="status">
-            {t("visor.sending", { count: inFlight() })}
-          </p>
-        </Show>
-        <For each={attention()}>
-          {(s) => (
-            <div class="banner banner-error" role="alert">
-              <p>
-                {s.state === "conflict"
-                  ? t("visor.conflict", {
-                      customer: s.item.customer_number,
-                      name: s.current?.evaluator_name ?? t("visor.someone"),
-                      status: t(`status.${s.current?.status ?? "pending"}`),
-                    })
-                  : t(s.state === "failed" ? "visor.failed" : "visor.refused", {
-                      customer: s.item.customer_number,
-                      error: s.error ? `${describeError(s.error)} (${s.error.error.message})` : "",
-                    })}
-              </p>
-              <div class="banner-actions">
-                <Show when={s.state === "failed"}>
-                  <button type="button" class="button" onClick={() => outbox.retry(s.item.id)}>
-                    {t("visor.retry")}
-                  </button>
-                </Show>
-                <Show when={s.state === "refused"}>
-                  <button
-                    type="button"
-                    class="button"
-                    onClick={() => {
-                      outbox.discard(s.item.id);
-                      queue.restore(s.item);
-                    }}
-                  >
-                    {t("visor.reviewAgain")}
-                  </button>
-                </Show>
-                <button type="button" class="button" onClick={() => outbox.discard(s.item.id)}>
-                  {s.state === "conflict" ? t("visor.dismiss") : t("visor.discard")}
-                </button>
-              </div>
-            </div>
-          )}
-        </For>
-      </div>
+      <ReviewTabs />
+      <FilterBar
+        id="queue-filters"
+        value={queueFilters()}
+        choices={currentChoices()}
+        onChange={applyFilters}
+        ref={(handle) => (filterBar = handle)}
+      />
+      <OutboxBanners onReviewAgain={(item) => queue.restore(item)} />
 
       <Show when={loadError() !== null}>
         <div class="banner banner-error" role="alert">
@@ -242,7 +223,9 @@ export default function Visor() {
         fallback={
           <section class="card visor-empty" aria-labelledby="visor-title">
             <h1 id="visor-title">{t("visor.title")}</h1>
-            <p role="status">{loading() ? t("visor.loading") : t("visor.empty")}</p>
+            <p role="status">
+              {loading() ? t("visor.loading") : activeCount(queueFilters()) > 0 ? t("visor.emptyFiltered") : t("visor.empty")}
+            </p>
             <Show when={!loading()}>
               <button type="button" class="button" onClick={() => void load()}>
                 {t("visor.reload")}
@@ -364,91 +347,6 @@ export default function Visor() {
       <Show when={dialog() === "help"}>
         <HelpOverlay onClose={() => setDialog("none")} />
       </Show>
-    </div>
-  );
-}
-
-function Thumbnail(props: { queue: ReviewQueue; id: string; position: number; available: boolean }) {
-  const [src] = createResource(
-    () => (props.available ? { id: props.id, position: props.position } : undefined),
-    (k) => props.queue.photo(k.id, k.position).catch(() => null),
-  );
-  return (
-    <Show when={src()} fallback={<span class="thumbnail-empty">{props.position}</span>}>
-      {(s) => <img src={s()} alt="" />}
-    </Show>
-  );
-}
-
-function RejectDialog(props: {
-  draft: Draft;
-  problem: boolean;
-  onChange: (draft: Draft) => void;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  let first: HTMLInputElement | undefined;
-  onMount(() => first?.focus());
-  const pick = (reason: ReasonId) => props.onChange({ ...props.draft, reason });
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (isTypingTarget(e.target) && (e.target as HTMLElement).tagName !== "INPUT") return;
-    const n = Number(e.key);
-    const reason = REASONS[n - 1];
-    if (Number.isInteger(n) && reason !== undefined && !(e.target instanceof HTMLTextAreaElement)) {
-      e.preventDefault();
-      pick(reason);
-    }
-  };
-  return (
-    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="reject-title" onKeyDown={onKeyDown}>
-      <form
-        class="dialog card"
-        onSubmit={(e) => {
-          e.preventDefault();
-          props.onConfirm();
-        }}
-      >
-        <h2 id="reject-title">{t("visor.rejectTitle")}</h2>
-        <fieldset>
-          <legend>{t("visor.reasonLabel")}</legend>
-          <For each={REASONS}>
-            {(reason, i) => (
-              <label class="radio">
-                <input
-                  ref={i() === 0 ? first : undefined}
-                  type="radio"
-                  name="reason"
-                  value={reason}
-                  checked={props.draft.reason === reason}
-                  onChange={() => pick(reason)}
-                />
-                <kbd>{i() + 1}</kbd> {t(`visor.reasons.${reason}`)}
-              </label>
-            )}
-          </For>
-        </fieldset>
-        <label for="reject-extra">{t("visor.reasonExtra")}</label>
-        <textarea
-          id="reject-extra"
-          rows="2"
-          maxLength={500}
-          value={props.draft.reasonText}
-          onInput={(e) => props.onChange({ ...props.draft, reasonText: e.currentTarget.value })}
-        />
-        <Show when={props.problem}>
-          <p class="banner banner-error" role="alert">
-            {t("visor.reasonRequired")}
-          </p>
-        </Show>
-        <div class="dialog-actions">
-          <button type="submit" class="button button-reject">
-            {t("visor.confirmReject")}
-          </button>
-          <button type="button" class="button" onClick={() => props.onCancel()}>
-            {t("visor.cancel")} <kbd>Esc</kbd>
-          </button>
-        </div>
-      </form>
     </div>
   );
 }

@@ -15,6 +15,7 @@ export type VisorAction =
   | "previous"
   | "zoom"
   | "comment"
+  | "filters"
   | "cancel"
   | "help";
 
@@ -35,6 +36,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: "previous", keys: ["ArrowLeft", "k"], label: "← / K", description: "visor.keys.previous" },
   { action: "zoom", keys: ["z"], label: "Z", description: "visor.keys.zoom" },
   { action: "comment", keys: ["c"], label: "C", description: "visor.keys.comment" },
+  { action: "filters", keys: ["f"], label: "F", description: "visor.keys.filters" },
   { action: "cancel", keys: ["Escape"], label: "Esc", description: "visor.keys.cancel" },
   { action: "help", keys: ["?"], label: "?", description: "visor.keys.help" },
 ];

@@ -2,8 +2,12 @@
  * The pending queue of the Visor: oldest first, paged with the server's cursor,
  * with the current item's detail and photos and the next item's detail and first
  * photo fetched ahead, so the next exhibition shows at once after a verdict.
+ * The history uses the same class over evaluated exhibitions (newest first).
  */
-import type { ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExhibitionSummary } from "../bindings";
+import type { ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExhibitionStatus, ExhibitionSummary } from "../bindings";
+
+/** Which exhibitions a queue lists: one status, or every evaluated one. */
+export type QueueStatus = ExhibitionStatus | "evaluated";
 
 export interface QueueDeps {
   list(filter: ExhibitionFilter): Promise<ExhibitionPage>;
@@ -12,11 +16,18 @@ export interface QueueDeps {
   photo(id: string, position: number): Promise<string>;
   /** Frees a URL made by `photo`. */
   release?(url: string): void;
-  /** Extra listing conditions (group, vendor, …); status is always pending. */
+  /** Extra listing conditions (group, vendor, …); the status comes from `status`. */
   readonly filter?: Partial<ExhibitionFilter>;
+  /** Default `pending` (oldest first); any other status lists newest first. */
+  readonly status?: QueueStatus;
   readonly pageSize?: number;
   onChange?(): void;
+  /** Every page's items as they arrive (the filters learn their choices from them). */
+  onPage?(items: readonly ExhibitionSummary[]): void;
 }
+
+/** For "every evaluated", pages are filtered here: read at most this many pages per load. */
+const MAX_PAGES_PER_LOAD = 10;
 
 /** Fetch the next page when this few items are left after the current one. */
 const LOW_WATER = 3;
@@ -36,6 +47,10 @@ export const EMPTY_FILTER: ExhibitionFilter = {
 
 export class ReviewQueue {
   readonly #deps: QueueDeps;
+  #filter: Partial<ExhibitionFilter>;
+  #status: QueueStatus;
+  /** Bumped by every reload: answers of an older load are dropped. */
+  #generation = 0;
   #items: ExhibitionSummary[] = [];
   #index = 0;
   #cursor: string | null = null;
@@ -46,6 +61,19 @@ export class ReviewQueue {
 
   constructor(deps: QueueDeps) {
     this.#deps = deps;
+    this.#filter = deps.filter ?? {};
+    this.#status = deps.status ?? "pending";
+  }
+
+  get status(): QueueStatus {
+    return this.#status;
+  }
+
+  /** New conditions (and optionally status): loads from the start. */
+  setFilter(filter: Partial<ExhibitionFilter>, status: QueueStatus = this.#status): Promise<void> {
+    this.#filter = filter;
+    this.#status = status;
+    return this.reload();
   }
 
   get items(): readonly ExhibitionSummary[] {
@@ -67,11 +95,13 @@ export class ReviewQueue {
 
   /** Loads the first page (again), forgetting what was loaded. */
   async reload(): Promise<void> {
+    this.#generation += 1;
     this.#items = [];
     this.#index = 0;
     this.#cursor = null;
     this.#exhausted = false;
     this.#loading = null;
+    this.#deps.onChange?.();
     await this.#loadMore();
     this.prefetch();
   }
@@ -79,31 +109,44 @@ export class ReviewQueue {
   #loadMore(): Promise<void> {
     if (this.#exhausted) return Promise.resolve();
     if (this.#loading) return this.#loading;
-    const filter: ExhibitionFilter = {
-      ...EMPTY_FILTER,
-      ...this.#deps.filter,
-      status: "pending",
-      cursor: this.#cursor,
-      limit: this.#deps.pageSize ?? 50,
-    };
-    this.#loading = this.#deps
-      .list(filter)
-      .then((page) => {
+    const generation = this.#generation;
+    const evaluated = this.#status === "evaluated";
+    const load = async () => {
+      for (let page = 0; page < MAX_PAGES_PER_LOAD; page += 1) {
+        const filter: ExhibitionFilter = {
+          ...EMPTY_FILTER,
+          ...this.#filter,
+          status: evaluated ? null : (this.#status as ExhibitionStatus),
+          cursor: this.#cursor,
+          limit: this.#deps.pageSize ?? 50,
+        };
+        const result = await this.#deps.list(filter);
+        if (generation !== this.#generation) return;
+        this.#deps.onPage?.(result.items);
         const known = new Set(this.#items.map((i) => i.id));
-        this.#items = [...this.#items, ...page.items.filter((i) => !known.has(i.id))];
-        this.#cursor = page.next_cursor;
-        this.#exhausted = page.next_cursor === null;
+        const fresh = result.items.filter((i) => !known.has(i.id) && (!evaluated || i.status !== "pending"));
+        this.#items = [...this.#items, ...fresh];
+        this.#cursor = result.next_cursor;
+        this.#exhausted = result.next_cursor === null;
         this.#deps.onChange?.();
-      })
-      .finally(() => {
-        this.#loading = null;
-      });
-    return this.#loading;
+        // Pages of pending items only: keep reading (bounded) so the list is not empty.
+        if (fresh.length > 0 || this.#exhausted) return;
+      }
+    };
+    const loading = load().finally(() => {
+      if (this.#loading === loading) this.#loading = null;
+    });
+    this.#loading = loading;
+    return loading;
   }
 
   /** Moves to the next item (no-op at the end). */
   next(): boolean {
-    if (this.#index + 1 >= this.#items.length) return false;
+    if (this.#index + 1 >= this.#items.length) {
+      // At the end of what is loaded: ask for more (the item stays current).
+      void this.#loadMore().catch(() => {});
+      return false;
+    }
     this.#index += 1;
     this.#afterMove();
     return true;
@@ -125,6 +168,23 @@ export class ReviewQueue {
       this.#index = Math.max(0, Math.min(this.#index - (at < this.#index ? 1 : 0), this.#items.length - 1));
     }
     this.#forget(id);
+    this.#afterMove();
+  }
+
+  /** Replaces an item with a newer state of it (a changed verdict), keeping its place. */
+  update(item: ExhibitionSummary): void {
+    const at = this.#items.findIndex((i) => i.id === item.id);
+    if (at < 0) return;
+    this.#items = this.#items.map((i) => (i.id === item.id ? item : i));
+    // Its history changed: read the detail again (the photos stay).
+    this.#details.delete(item.id);
+    this.#deps.onChange?.();
+  }
+
+  /** Makes the item at `index` the current one. */
+  select(index: number): void {
+    if (index < 0 || index >= this.#items.length || index === this.#index) return;
+    this.#index = index;
     this.#afterMove();
   }
 

@@ -1,0 +1,108 @@
+import { createMemo, createSignal, For, Show } from "solid-js";
+import type { FilterChoice } from "../bindings";
+import { t } from "../i18n";
+import { activeCount, NO_FILTERS, rangeProblem, type ChoiceLists, type Filters } from "../visor/filters";
+
+type Field = "group" | "vendor" | "pdvType";
+
+/** What a screen can do with its filter bar (`F`: open it and focus the first field). */
+export interface FilterBarHandle {
+  focus(): void;
+}
+
+/**
+ * Group, vendor, PDV type and date range, behind a "Filtros" disclosure (open
+ * while some filter is set). Changes apply at once.
+ */
+export function FilterBar(props: {
+  id: string;
+  value: Filters;
+  choices: ChoiceLists;
+  onChange: (next: Filters) => void;
+  ref?: (handle: FilterBarHandle) => void;
+}) {
+  const problem = createMemo(() => rangeProblem(props.value));
+  const count = createMemo(() => activeCount(props.value));
+  const [open, setOpen] = createSignal(activeCount(props.value) > 0);
+  const set = (patch: Partial<Filters>) => props.onChange({ ...props.value, ...patch });
+  let first: HTMLSelectElement | undefined;
+  props.ref?.({
+    focus: () => {
+      setOpen(true);
+      first?.focus();
+    },
+  });
+
+  const select = (field: Field, label: `filters.${Field}`, options: readonly FilterChoice[], isFirst = false) => (
+    <div class="filter-field">
+      <label for={`${props.id}-${field}`}>{t(label)}</label>
+      <select
+        id={`${props.id}-${field}`}
+        ref={(el) => {
+          if (isFirst) first = el;
+        }}
+        value={props.value[field] === null ? "" : String(props.value[field])}
+        onChange={(e) => set({ [field]: e.currentTarget.value === "" ? null : Number(e.currentTarget.value) })}
+      >
+        <option value="">{t("filters.all")}</option>
+        <For each={options}>{(c) => <option value={String(c.id)}>{c.name}</option>}</For>
+      </select>
+    </div>
+  );
+
+  return (
+    <form class="filter-bar" role="search" aria-label={t("filters.label")} onSubmit={(e) => e.preventDefault()}>
+      <button
+        type="button"
+        class="button filter-toggle"
+        aria-expanded={open()}
+        aria-controls={`${props.id}-fields`}
+        aria-keyshortcuts="F"
+        onClick={() => setOpen(!open())}
+      >
+        {count() > 0 ? t("filters.toggleCount", { count: count() }) : t("filters.toggle")} <kbd>F</kbd>
+      </button>
+      <Show when={open()}>
+        <div class="filter-fields" id={`${props.id}-fields`}>
+          {select("group", "filters.group", props.choices.groups, true)}
+          {select("vendor", "filters.vendor", props.choices.vendors)}
+          {select("pdvType", "filters.pdvType", props.choices.pdvTypes)}
+          <div class="filter-field">
+            <label for={`${props.id}-from`}>{t("filters.from")}</label>
+            <input
+              id={`${props.id}-from`}
+              type="date"
+              value={props.value.from}
+              max={props.value.to || undefined}
+              aria-invalid={problem() !== null}
+              onChange={(e) => set({ from: e.currentTarget.value })}
+            />
+          </div>
+          <div class="filter-field">
+            <label for={`${props.id}-to`}>{t("filters.to")}</label>
+            <input
+              id={`${props.id}-to`}
+              type="date"
+              value={props.value.to}
+              min={props.value.from || undefined}
+              aria-invalid={problem() !== null}
+              onChange={(e) => set({ to: e.currentTarget.value })}
+            />
+          </div>
+          <Show when={count() > 0}>
+            <button type="button" class="button filter-clear" onClick={() => props.onChange(NO_FILTERS)}>
+              {t("filters.clear", { count: count() })}
+            </button>
+          </Show>
+        </div>
+      </Show>
+      <Show when={problem()}>
+        {(p) => (
+          <p class="banner banner-warning filter-problem" role="alert">
+            {t(`filters.${p()}`)}
+          </p>
+        )}
+      </Show>
+    </form>
+  );
+}

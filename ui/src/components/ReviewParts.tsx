@@ -1,0 +1,91 @@
+/** Pieces shared by the visor and the history: photo thumbnails and the reject dialog. */
+import { createResource, For, onMount, Show } from "solid-js";
+import { t } from "../i18n";
+import { isTypingTarget } from "../visor/keyboard";
+import type { ReviewQueue } from "../visor/queue";
+import { REASONS, type Draft, type ReasonId } from "../visor/reasons";
+
+export function Thumbnail(props: { queue: ReviewQueue; id: string; position: number; available: boolean }) {
+  const [src] = createResource(
+    () => (props.available ? { id: props.id, position: props.position } : undefined),
+    (k) => props.queue.photo(k.id, k.position).catch(() => null),
+  );
+  return (
+    <Show when={src()} fallback={<span class="thumbnail-empty">{props.position}</span>}>
+      {(s) => <img src={s()} alt="" />}
+    </Show>
+  );
+}
+
+export function RejectDialog(props: {
+  draft: Draft;
+  problem: boolean;
+  onChange: (draft: Draft) => void;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  let first: HTMLInputElement | undefined;
+  onMount(() => first?.focus());
+  const pick = (reason: ReasonId) => props.onChange({ ...props.draft, reason });
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (isTypingTarget(e.target) && (e.target as HTMLElement).tagName !== "INPUT") return;
+    const n = Number(e.key);
+    const reason = REASONS[n - 1];
+    if (Number.isInteger(n) && reason !== undefined && !(e.target instanceof HTMLTextAreaElement)) {
+      e.preventDefault();
+      pick(reason);
+    }
+  };
+  return (
+    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="reject-title" onKeyDown={onKeyDown}>
+      <form
+        class="dialog card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onConfirm();
+        }}
+      >
+        <h2 id="reject-title">{t("visor.rejectTitle")}</h2>
+        <fieldset>
+          <legend>{t("visor.reasonLabel")}</legend>
+          <For each={REASONS}>
+            {(reason, i) => (
+              <label class="radio">
+                <input
+                  ref={i() === 0 ? first : undefined}
+                  type="radio"
+                  name="reason"
+                  value={reason}
+                  checked={props.draft.reason === reason}
+                  onChange={() => pick(reason)}
+                />
+                <kbd>{i() + 1}</kbd> {t(`visor.reasons.${reason}`)}
+              </label>
+            )}
+          </For>
+        </fieldset>
+        <label for="reject-extra">{t("visor.reasonExtra")}</label>
+        <textarea
+          id="reject-extra"
+          rows="2"
+          maxLength={500}
+          value={props.draft.reasonText}
+          onInput={(e) => props.onChange({ ...props.draft, reasonText: e.currentTarget.value })}
+        />
+        <Show when={props.problem}>
+          <p class="banner banner-error" role="alert">
+            {t("visor.reasonRequired")}
+          </p>
+        </Show>
+        <div class="dialog-actions">
+          <button type="submit" class="button button-reject">
+            {t("visor.confirmReject")}
+          </button>
+          <button type="button" class="button" onClick={() => props.onCancel()}>
+            {t("visor.cancel")} <kbd>Esc</kbd>
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

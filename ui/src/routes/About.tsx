@@ -1,0 +1,149 @@
+import { createResource, createSignal, Show } from "solid-js";
+import type { UpdateCheck } from "../bindings";
+import { t } from "../i18n";
+import { api, call } from "../lib/api";
+import { useDocumentTitle } from "../lib/document";
+import { describeError, errorDetail } from "../lib/errors";
+import { localMode, server } from "../lib/session";
+
+type Check =
+  | { readonly kind: "idle" }
+  | { readonly kind: "checking" }
+  | { readonly kind: "done"; readonly result: UpdateCheck }
+  | { readonly kind: "installing" }
+  | { readonly kind: "error"; readonly error: unknown };
+
+/** Version, server, "Buscar actualizaciones" and where updates come from. */
+export default function About() {
+  useDocumentTitle(() => t("about.title"));
+  const [settings, { mutate }] = createResource(() => api().updateSettings().catch(() => null));
+  const [check, setCheck] = createSignal<Check>({ kind: "idle" });
+  const [endpoint, setEndpoint] = createSignal<string | null>(null);
+  const [saveState, setSaveState] = createSignal<"idle" | "saved" | { error: unknown }>("idle");
+
+  const runCheck = async () => {
+    setCheck({ kind: "checking" });
+    try {
+      setCheck({ kind: "done", result: await call(api().checkForUpdates()) });
+    } catch (error) {
+      setCheck({ kind: "error", error });
+    }
+  };
+
+  const install = async () => {
+    setCheck({ kind: "installing" });
+    try {
+      await call(api().installUpdate());
+    } catch (error) {
+      setCheck({ kind: "error", error });
+    }
+  };
+
+  const save = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setSaveState("idle");
+    try {
+      const text = (endpoint() ?? settings()?.endpoint ?? "").trim();
+      mutate(await call(api().setUpdateEndpoint(text === "" ? null : text)));
+      setEndpoint(null);
+      setSaveState("saved");
+    } catch (error) {
+      setSaveState({ error });
+    }
+  };
+
+  return (
+    <section class="card about" aria-labelledby="about-title">
+      <h1 id="about-title">{t("about.title")}</h1>
+      <dl class="facts">
+        <dt>{t("about.version")}</dt>
+        <dd data-testid="app-version">{settings()?.current_version ?? "…"}</dd>
+        <Show when={server()}>
+          {(url) => (
+            <>
+              <dt>{t("about.server")}</dt>
+              <dd>{localMode() ? t("about.localServer", { url: url() }) : url()}</dd>
+            </>
+          )}
+        </Show>
+      </dl>
+
+      <h2>{t("about.updates")}</h2>
+      <Show when={settings() !== null} fallback={<p class="hint">{t("about.browserOnly")}</p>}>
+        <p class="actions">
+          <button
+            type="button"
+            class="button button-primary"
+            disabled={check().kind === "checking" || check().kind === "installing"}
+            onClick={() => void runCheck()}
+          >
+            {check().kind === "checking" ? t("about.checking") : t("about.check")}
+          </button>
+        </p>
+        <div aria-live="polite">
+          <Show when={check().kind === "done" && (check() as { result: UpdateCheck }).result}>
+            {(result) => (
+              <Show
+                when={result().available}
+                fallback={<p role="status">{t("about.upToDate", { version: result().current_version })}</p>}
+              >
+                {(update) => (
+                  <div class="banner banner-info" role="status">
+                    <p>{t("about.available", { version: update().version })}</p>
+                    <Show when={update().notes}>{(notes) => <p class="detail">{notes()}</p>}</Show>
+                    <button type="button" class="button" onClick={() => void install()}>
+                      {t("about.install")}
+                    </button>
+                  </div>
+                )}
+              </Show>
+            )}
+          </Show>
+          <Show when={check().kind === "installing"}>
+            <p role="status">{t("about.installing")}</p>
+          </Show>
+          <Show when={check().kind === "error" && (check() as { error: unknown }).error}>
+            {(error) => (
+              <div class="banner banner-error" role="alert">
+                <p>{describeError(error())}</p>
+                <p class="detail">{t("errors.detail", { detail: errorDetail(error()) })}</p>
+              </div>
+            )}
+          </Show>
+        </div>
+
+        <form class="endpoint-form" onSubmit={(e) => void save(e)}>
+          <label for="update-endpoint">{t("about.endpoint")}</label>
+          <input
+            id="update-endpoint"
+            type="url"
+            inputmode="url"
+            spellcheck={false}
+            aria-describedby="update-endpoint-hint"
+            value={endpoint() ?? settings()?.endpoint ?? ""}
+            onInput={(e) => {
+              setEndpoint(e.currentTarget.value);
+              setSaveState("idle");
+            }}
+          />
+          <p id="update-endpoint-hint" class="hint">
+            {t("about.endpointHint", { url: settings()?.default_endpoint ?? "—" })}
+          </p>
+          <button type="submit" class="button">
+            {t("about.save")}
+          </button>
+          <Show when={saveState() === "saved"}>
+            <p role="status">{t("about.saved")}</p>
+          </Show>
+          <Show when={typeof saveState() === "object" && (saveState() as { error: unknown }).error}>
+            {(error) => (
+              <p class="banner banner-error" role="alert">
+                {describeError(error())} ({errorDetail(error())})
+              </p>
+            )}
+          </Show>
+        </form>
+      </Show>
+    </section>
+  );
+}

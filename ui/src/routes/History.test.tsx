@@ -1,0 +1,162 @@
+import { fireEvent, render, screen, waitFor, within } from "@solidjs/testing-library";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import App from "../App";
+import { DEFAULT_LOCALE, setLocale } from "../i18n";
+import { setApi, type Api } from "../lib/api";
+import { resetSessionForTests } from "../lib/session";
+import { resetFilterStore } from "../visor/filterStore";
+import { resetOutboxForTests } from "../visor/store";
+import { detail, summary } from "../../tests/fixtures";
+import { fail, fakeApi, SUPERVISOR } from "../../tests/fakeApi";
+
+let previous: Api;
+
+function open(api: Api, hash = "#/history") {
+  previous = setApi(api);
+  window.location.hash = hash;
+  render(() => <App />);
+}
+
+const key = (k: string) => fireEvent.keyDown(window, { key: k });
+
+const evaluated = () => [
+  summary(1, { status: "approved", evaluator_name: "Supervisor Sur", evaluated_at_local: "2025-01-02 10:00" }),
+  summary(2, { status: "rejected", rejection_reason: "Foto borrosa", vendor_id: 50, vendor_name: "Otra Vendedora" }),
+  summary(3, { status: "highlighted" }),
+];
+
+describe("History", () => {
+  beforeEach(() => {
+    setLocale(DEFAULT_LOCALE);
+    resetSessionForTests();
+    resetOutboxForTests();
+    resetFilterStore();
+    URL.createObjectURL = () => "blob:test";
+    URL.revokeObjectURL = () => {};
+  });
+
+  afterEach(() => {
+    setApi(previous);
+    window.location.hash = "";
+  });
+
+  it("lists evaluated exhibitions; the status filter asks the server", async () => {
+    const asked: Array<string | null> = [];
+    const base = fakeApi({ session: SUPERVISOR, evaluated: evaluated() });
+    open({
+      ...base,
+      listExhibitions: (f) => {
+        asked.push(f.status);
+        return base.listExhibitions(f);
+      },
+    });
+    const list = await screen.findByRole("list", { name: /Exhibiciones evaluadas/ });
+    expect(within(list).getAllByRole("button")).toHaveLength(3);
+    expect(screen.getByText("por Supervisor Sur, 2025-01-02 10:00")).toBeInTheDocument();
+    expect(asked).toEqual([null]);
+
+    fireEvent.click(screen.getByRole("radio", { name: "Rechazadas" }));
+    await waitFor(() =>
+      expect(within(screen.getByRole("list", { name: /Exhibiciones evaluadas/ })).queryAllByRole("button")).toHaveLength(1),
+    );
+    expect(asked).toEqual([null, "rejected"]);
+    expect(screen.getAllByText("Foto borrosa").length).toBeGreaterThan(0);
+  });
+
+  it("D changes an approved one to highlighted with expected_status = approved", async () => {
+    const api = fakeApi({ session: SUPERVISOR, evaluated: evaluated() });
+    open(api);
+    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    // Approving an approved one again is not offered.
+    expect(screen.getByRole("button", { name: /Aprobar/ })).toBeDisabled();
+    key("a");
+    key("d");
+    await waitFor(() => expect(api.inputs).toHaveLength(1));
+    expect(api.inputs[0]).toEqual({
+      id: summary(1).id,
+      input: { verdict: "highlighted", expected_status: "approved", comment: null, reason: null },
+    });
+    // The row shows the new verdict.
+    const list = screen.getByRole("list", { name: /Exhibiciones evaluadas/ });
+    await waitFor(() => expect(within(list).getAllByText("Destacada")).toHaveLength(2));
+  });
+
+  it("J/K move through the list; R asks for a reason", async () => {
+    const api = fakeApi({ session: SUPERVISOR, evaluated: evaluated() });
+    open(api);
+    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    key("j");
+    await waitFor(() => expect(screen.getAllByText("Otra Vendedora").length).toBe(2));
+    key("r");
+    const dialog = await screen.findByRole("dialog", { name: "Motivo del rechazo" });
+    fireEvent.keyDown(dialog, { key: "2" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Rechazar" }));
+    await waitFor(() => expect(api.inputs).toHaveLength(1));
+    expect(api.inputs[0]?.input).toMatchObject({ verdict: "rejected", expected_status: "rejected" });
+  });
+
+  it("a conflict shows who changed it and the row takes the current verdict", async () => {
+    const item = evaluated()[0]!;
+    const now = detail({ ...item, status: "rejected", evaluator_name: "Admin Sur" });
+    open(
+      fakeApi(
+        { session: SUPERVISOR, evaluated: evaluated() },
+        { evaluateExhibition: () => fail({ code: "conflict", message: "ya evaluada", current: now }) },
+      ),
+    );
+    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    key("d");
+    expect(await screen.findByText(/ya fue evaluada por Admin Sur: Rechazada/)).toBeInTheDocument();
+    expect(await screen.findByText("por Admin Sur, 2025-01-02 10:00")).toBeInTheDocument();
+  });
+
+  it("filters by vendor (choices from the listings)", async () => {
+    const asked: Array<number | null> = [];
+    const base = fakeApi({ session: SUPERVISOR, evaluated: evaluated() });
+    open({
+      ...base,
+      listExhibitions: (f) => {
+        asked.push(f.vendor);
+        return base.listExhibitions(f);
+      },
+    });
+    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    fireEvent.click(screen.getByRole("button", { name: /^Filtros/ }));
+    const vendor = screen.getByLabelText("Vendedor") as HTMLSelectElement;
+    fireEvent.change(vendor, { target: { value: "50" } });
+    await waitFor(() => expect(asked).toEqual([null, 50]));
+    const list = await screen.findByRole("list", { name: /Exhibiciones evaluadas/ });
+    await waitFor(() => expect(within(list).getAllByRole("button")).toHaveLength(1));
+    expect(screen.getByRole("button", { name: "Quitar filtros (1)" })).toBeInTheDocument();
+  });
+
+  it("F focuses the filters; Esc leaves them", async () => {
+    open(fakeApi({ session: SUPERVISOR, evaluated: evaluated() }));
+    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    key("f");
+    expect(document.activeElement).toBe(screen.getByLabelText("Grupo"));
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(document.activeElement).not.toBe(screen.getByLabelText("Grupo"));
+  });
+
+  it("the visor's queue has the same filters and tabs", async () => {
+    const asked: Array<number | null> = [];
+    const base = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2, { group_id: 4, group_title: "Norte" })] });
+    open(
+      {
+        ...base,
+        listExhibitions: (f) => {
+          asked.push(f.group);
+          return base.listExhibitions(f);
+        },
+      },
+      "#/visor",
+    );
+    await screen.findByText("Vendedor 1");
+    expect(screen.getByRole("navigation", { name: "Revisión" })).toBeInTheDocument();
+    key("f");
+    fireEvent.change(screen.getByLabelText("Grupo"), { target: { value: "4" } });
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    expect(asked).toEqual([null, 4]);
+  });
+});

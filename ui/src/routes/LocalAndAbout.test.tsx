@@ -1,0 +1,119 @@
+import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import App from "../App";
+import { DEFAULT_LOCALE, setLocale } from "../i18n";
+import { setApi, type Api } from "../lib/api";
+import { resetSessionForTests } from "../lib/session";
+import { fail, fakeApi, ok, SUPERVISOR } from "../../tests/fakeApi";
+
+let previous: Api;
+
+function start(api: Api, hash = "") {
+  previous = setApi(api);
+  window.location.hash = hash;
+  render(() => <App />);
+}
+
+describe("este equipo (local mode)", () => {
+  beforeEach(() => {
+    setLocale(DEFAULT_LOCALE);
+    resetSessionForTests();
+  });
+  afterEach(() => {
+    setApi(previous);
+    window.location.hash = "";
+  });
+
+  it("the connect screen starts the local server and goes to the login", async () => {
+    let started = 0;
+    const base = fakeApi({ server: null });
+    start({
+      ...base,
+      startLocalServer: () => {
+        started += 1;
+        return base.startLocalServer();
+      },
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Usar este equipo" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Iniciar sesión" })).toBeInTheDocument();
+    expect(screen.getByText(/127\.0\.0\.1:41234/)).toBeInTheDocument();
+    expect(started).toBe(1);
+  });
+
+  it("a local server that does not start says why", async () => {
+    start(
+      fakeApi(
+        { server: null },
+        {
+          startLocalServer: () =>
+            fail({ code: "local_server", message: "el servidor local no respondió en 30 s (timeout)" }),
+        },
+      ),
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Usar este equipo" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("No se pudo iniciar el servidor en este equipo.");
+    expect(alert).toHaveTextContent("no respondió en 30 s");
+  });
+
+  it("in local mode the app starts its server before restoring the session", async () => {
+    const calls: string[] = [];
+    const base = fakeApi({ server: "http://127.0.0.1:41234/", local: true, session: SUPERVISOR });
+    start(
+      {
+        ...base,
+        startLocalServer: () => {
+          calls.push("start");
+          return base.startLocalServer();
+        },
+        currentSession: () => {
+          calls.push("session");
+          return base.currentSession();
+        },
+      },
+      "#/",
+    );
+    expect(await screen.findByRole("heading", { level: 1, name: /Hola/ })).toBeInTheDocument();
+    expect(calls).toEqual(["start", "session"]);
+  });
+});
+
+describe("About", () => {
+  beforeEach(() => {
+    setLocale(DEFAULT_LOCALE);
+    resetSessionForTests();
+  });
+  afterEach(() => {
+    setApi(previous);
+    window.location.hash = "";
+  });
+
+  it("shows the version and checks for updates", async () => {
+    start(
+      fakeApi(
+        {},
+        { checkForUpdates: () => ok({ current_version: "0.1.0", available: { version: "0.2.0", date: null, notes: "Mejoras" } }) },
+      ),
+      "#/about",
+    );
+    await waitFor(() => expect(screen.getByTestId("app-version")).toHaveTextContent("0.1.0"));
+    fireEvent.click(screen.getByRole("button", { name: "Buscar actualizaciones" }));
+    expect(await screen.findByText("Hay una versión nueva: 0.2.0.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Instalar y reiniciar" })).toBeInTheDocument();
+  });
+
+  it("up to date, and a refused endpoint is explained", async () => {
+    start(
+      fakeApi({}, { setUpdateEndpoint: () => fail({ code: "invalid_url", message: "Solo https://." }) }),
+      "#/about",
+    );
+    await screen.findByTestId("app-version");
+    fireEvent.click(screen.getByRole("button", { name: "Buscar actualizaciones" }));
+    expect(await screen.findByText("Tenés la última versión (0.1.0).")).toBeInTheDocument();
+    fireEvent.input(screen.getByLabelText("Dirección de las actualizaciones"), {
+      target: { value: "http://x" },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Guardar" }));
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("Solo https://."));
+  });
+});

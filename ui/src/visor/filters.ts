@@ -1,0 +1,123 @@
+/**
+ * Filters of the visor's queue and of the history: group, vendor, PDV type and
+ * a date range (days in the distributor's time zone), plus the choices offered
+ * for each (from the server's lists when the role may read them, and from the
+ * exhibitions already seen otherwise).
+ */
+import type { ExhibitionFilter, ExhibitionSummary, FilterChoice, FilterChoices } from "../bindings";
+
+export interface Filters {
+  readonly group: number | null;
+  readonly vendor: number | null;
+  readonly pdvType: number | null;
+  /** `YYYY-MM-DD`, first day included. */
+  readonly from: string;
+  /** `YYYY-MM-DD`, last day included. */
+  readonly to: string;
+}
+
+export const NO_FILTERS: Filters = { group: null, vendor: null, pdvType: null, from: "", to: "" };
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** How many conditions are set (for a badge). */
+export function activeCount(f: Filters): number {
+  return [f.group !== null, f.vendor !== null, f.pdvType !== null, f.from !== "", f.to !== ""].filter(Boolean).length;
+}
+
+/** `null` when the range is fine, else what is wrong with it. */
+export function rangeProblem(f: Filters): "badDate" | "dateOrder" | null {
+  if ((f.from !== "" && !DAY.test(f.from)) || (f.to !== "" && !DAY.test(f.to))) return "badDate";
+  if (f.from !== "" && f.to !== "" && f.from > f.to) return "dateOrder";
+  return null;
+}
+
+/** Milliseconds the wall clock of `timeZone` is ahead of UTC at `utcMs`. */
+function zoneOffsetMs(utcMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? "0");
+  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return wall - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * The UTC instant (RFC 3339) when day `day` (`YYYY-MM-DD`) starts in `timeZone`
+ * (an IANA name), plus `addDays`. Without a known zone, the computer's own.
+ */
+export function dayStart(day: string, timeZone: string | null, addDays = 0): string | null {
+  const m = DAY.exec(day);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3]) + addDays];
+  if (timeZone === null) return new Date(y, mo - 1, d).toISOString();
+  const guess = Date.UTC(y, mo - 1, d);
+  try {
+    // Twice: the offset at the guess may differ from the one at the answer (DST).
+    const first = guess - zoneOffsetMs(guess, timeZone);
+    return new Date(guess - zoneOffsetMs(first, timeZone)).toISOString();
+  } catch {
+    return new Date(y, mo - 1, d).toISOString();
+  }
+}
+
+/** The listing conditions for `f` (dates: from the first day's start to the day after the last). */
+export function toListFilter(f: Filters, timeZone: string | null): Partial<ExhibitionFilter> {
+  const dates = rangeProblem(f) === null;
+  return {
+    group: f.group,
+    vendor: f.vendor,
+    pdv_type: f.pdvType,
+    from: dates && f.from !== "" ? dayStart(f.from, timeZone) : null,
+    to: dates && f.to !== "" ? dayStart(f.to, timeZone, 1) : null,
+  };
+}
+
+/** What each filter offers. */
+export interface ChoiceLists {
+  readonly groups: readonly FilterChoice[];
+  readonly vendors: readonly FilterChoice[];
+  readonly pdvTypes: readonly FilterChoice[];
+}
+
+type Kind = "groups" | "vendors" | "pdvTypes";
+
+const FROM_ITEM: Record<Kind, (i: ExhibitionSummary) => FilterChoice> = {
+  groups: (i) => ({ id: i.group_id, name: i.group_title, active: true }),
+  vendors: (i) => ({ id: i.vendor_id, name: i.vendor_name, active: true }),
+  pdvTypes: (i) => ({ id: i.pdv_type_id, name: i.pdv_type_name, active: true }),
+};
+
+function merge(listed: readonly FilterChoice[] | null, seen: readonly ExhibitionSummary[], kind: Kind): FilterChoice[] {
+  const byId = new Map<number, FilterChoice>();
+  for (const c of listed ?? []) byId.set(c.id, c);
+  for (const item of seen) {
+    const c = FROM_ITEM[kind](item);
+    if (!byId.has(c.id)) byId.set(c.id, c);
+  }
+  // Inactive ones only if some exhibition has them (older submissions).
+  const seenIds = new Set(seen.map((i) => FROM_ITEM[kind](i).id));
+  return [...byId.values()]
+    .filter((c) => c.active || seenIds.has(c.id))
+    .sort((a, b) => a.name.localeCompare(b.name, "es", { sensitivity: "base" }) || a.id - b.id);
+}
+
+/** The server's lists (when available) united with what the listings showed. */
+export function choiceLists(server: FilterChoices | null, seen: readonly ExhibitionSummary[]): ChoiceLists {
+  return {
+    groups: merge(server?.groups ?? null, seen, "groups"),
+    vendors: merge(server?.vendors ?? null, seen, "vendors"),
+    pdvTypes: merge(server?.pdv_types ?? null, seen, "pdvTypes"),
+  };
+}
+
+/** What the history shows. */
+export type HistoryStatus = "evaluated" | "approved" | "rejected" | "highlighted";
+export const HISTORY_STATUSES: readonly HistoryStatus[] = ["evaluated", "approved", "rejected", "highlighted"];
