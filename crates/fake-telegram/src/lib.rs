@@ -19,7 +19,12 @@
 //!   `retry_after`, the usual 400/403 errors, 500, 401, or a slow answer;
 //! - `getUpdates` (long polling) fed by [`FakeTelegram::push_update`], and
 //!   `getFile` plus file downloads (`/file/bot<token>/<path>`) for files added
-//!   with [`FakeTelegram::add_file`].
+//!   with [`FakeTelegram::add_file`];
+//! - inline keyboards kept on messages (`reply_markup` of sendMessage,
+//!   editMessageReplyMarkup; an editMessageText without one drops it),
+//!   `answerCallbackQuery` and `setMyCommands` (validated like Telegram);
+//! - [`updates`]: builders for the updates a group sends (photos, albums,
+//!   files, texts, button presses).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -129,6 +134,10 @@ pub struct StoredMessage {
     pub text: String,
     pub date: i64,
     pub edit_date: Option<i64>,
+    /// The inline keyboard (`{"inline_keyboard": [[…]]}`) the message shows now.
+    pub reply_markup: Option<Value>,
+    /// The message it replies to (`reply_parameters.message_id`).
+    pub reply_to: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -328,6 +337,32 @@ impl FakeTelegram {
             .cloned()
     }
 
+    /// A fresh message id in a chat, for a message a test pushes as sent by a
+    /// person (so that it never collides with the bot's own messages).
+    pub fn next_message_id(&self, chat_id: i64) -> i64 {
+        let mut state = self.shared.lock();
+        let chat = state.chats.entry(chat_id).or_default();
+        chat.next_message_id += 1;
+        chat.next_message_id
+    }
+
+    /// The bot messages of a chat as they are now, oldest first.
+    pub fn messages_in(&self, chat_id: i64) -> Vec<StoredMessage> {
+        let state = self.shared.lock();
+        let mut all: Vec<StoredMessage> = state
+            .chats
+            .get(&chat_id)
+            .map(|c| c.messages.values().cloned().collect())
+            .unwrap_or_default();
+        all.sort_by_key(|m| m.message_id);
+        all
+    }
+
+    /// Updates pushed for a bot and not yet confirmed by a `getUpdates` offset.
+    pub fn pending_updates(&self, token: &str) -> usize {
+        self.shared.lock().updates.get(token).map_or(0, |u| u.queue.len())
+    }
+
     /// Delete a message (as a group admin would). Returns whether it existed.
     pub fn delete_message(&self, chat_id: i64, message_id: i64) -> bool {
         self.shared
@@ -432,6 +467,8 @@ fn store_message(state: &mut FakeState, bot: i64, chat_id: i64, text: &str) -> S
         text: text.to_string(),
         date: unix_now(),
         edit_date: None,
+        reply_markup: None,
+        reply_to: None,
     };
     chat.messages.insert(message.message_id, message.clone());
     message
@@ -466,6 +503,9 @@ fn message_json(state: &FakeState, bot: &BotAccount, m: &StoredMessage) -> Value
     });
     if let (Some(edit), Some(obj)) = (m.edit_date, v.as_object_mut()) {
         obj.insert("edit_date".into(), json!(edit));
+    }
+    if let (Some(markup), Some(obj)) = (&m.reply_markup, v.as_object_mut()) {
+        obj.insert("reply_markup".into(), markup.clone());
     }
     v
 }
@@ -613,7 +653,10 @@ async fn answer(shared: &Shared, token: &str, method: &str, parsed: Result<Value
         "deletemessage" => delete_message(shared, token, params),
         "getupdates" => get_updates(shared, token, params).await,
         "getfile" => get_file(shared, params),
-        "deletewebhook" | "setmycommands" | "deletemycommands" => Answer::ok(json!(true)),
+        "editmessagereplymarkup" => edit_message_reply_markup(shared, token, params),
+        "answercallbackquery" => answer_callback_query(params),
+        "setmycommands" => set_my_commands(params),
+        "deletewebhook" | "deletemycommands" => Answer::ok(json!(true)),
         _ => Answer::error(404, "Not Found"),
     }
 }
@@ -673,7 +716,21 @@ fn send_message(shared: &Shared, token: &str, params: &Value) -> Answer {
     if state.kicked.contains(&(bot.id, chat_id)) {
         return Answer::error(403, BOT_KICKED);
     }
-    let message = store_message(&mut state, bot.id, chat_id, &text);
+    let mut message = store_message(&mut state, bot.id, chat_id, &text);
+    message.reply_markup = params.get("reply_markup").cloned();
+    message.reply_to = params
+        .get("reply_parameters")
+        .and_then(|r| r.get("message_id"))
+        .and_then(Value::as_i64)
+        .or_else(|| params.get("reply_to_message_id").and_then(Value::as_i64));
+    if let Some(stored) = state
+        .chats
+        .get_mut(&chat_id)
+        .and_then(|c| c.messages.get_mut(&message.message_id))
+    {
+        stored.reply_markup = message.reply_markup.clone();
+        stored.reply_to = message.reply_to;
+    }
     Answer::ok(message_json(&state, &bot, &message))
 }
 
@@ -713,13 +770,72 @@ fn edit_message_text(shared: &Shared, token: &str, params: &Value) -> Answer {
     if message.from_bot != bot.id {
         return Answer::error(400, MESSAGE_CANT_BE_EDITED);
     }
-    if message.text == text {
+    let markup = params.get("reply_markup").cloned();
+    if message.text == text && message.reply_markup == markup {
         return Answer::error(400, NOT_MODIFIED);
     }
     message.text = text;
+    // As in Telegram: an edit without reply_markup removes the inline keyboard.
+    message.reply_markup = markup;
     message.edit_date = Some(unix_now());
     let message = message.clone();
     Answer::ok(message_json(&state, &bot, &message))
+}
+
+fn edit_message_reply_markup(shared: &Shared, token: &str, params: &Value) -> Answer {
+    let chat_id = match chat_id_param(params) {
+        Ok(c) => c,
+        Err(a) => return a,
+    };
+    let message_id = params.get("message_id").and_then(Value::as_i64).unwrap_or_default();
+    let mut state = shared.lock();
+    let Some(bot) = state.bots.get(token).cloned() else {
+        return Answer::error(401, "Unauthorized");
+    };
+    let Some(message) = state
+        .chats
+        .get_mut(&chat_id)
+        .and_then(|c| c.messages.get_mut(&message_id))
+    else {
+        return Answer::error(400, MESSAGE_TO_EDIT_NOT_FOUND);
+    };
+    if message.from_bot != bot.id {
+        return Answer::error(400, MESSAGE_CANT_BE_EDITED);
+    }
+    let markup = params.get("reply_markup").cloned();
+    if message.reply_markup == markup {
+        return Answer::error(400, NOT_MODIFIED);
+    }
+    message.reply_markup = markup;
+    message.edit_date = Some(unix_now());
+    let message = message.clone();
+    Answer::ok(message_json(&state, &bot, &message))
+}
+
+fn answer_callback_query(params: &Value) -> Answer {
+    match params.get("callback_query_id") {
+        Some(Value::String(s)) if !s.is_empty() => Answer::ok(json!(true)),
+        _ => Answer::bad_request("query is too old and response timeout expired or query ID is invalid"),
+    }
+}
+
+fn set_my_commands(params: &Value) -> Answer {
+    let valid = params.get("commands").and_then(Value::as_array).is_some_and(|cmds| {
+        cmds.iter().all(|c| {
+            let name = c.get("command").and_then(Value::as_str).unwrap_or_default();
+            let description = c.get("description").and_then(Value::as_str).unwrap_or_default();
+            (1..=32).contains(&name.len())
+                && name
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+                && (1..=256).contains(&description.chars().count())
+        })
+    });
+    if valid {
+        Answer::ok(json!(true))
+    } else {
+        Answer::bad_request("BOT_COMMAND_INVALID")
+    }
 }
 
 fn delete_message(shared: &Shared, token: &str, params: &Value) -> Answer {
@@ -813,6 +929,8 @@ async fn download(State(shared): State<Arc<Shared>>, Path((bot, path)): Path<(St
     });
     response
 }
+
+pub mod updates;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
-//! `run`: the long-running service: the HTTP API (`centermind-api`) and the
-//! verdict sync into Telegram; the intake bots and the scheduled jobs join
-//! them on the same runtime.
+//! `run`: the long-running service: the HTTP API (`centermind-api`), one
+//! Telegram intake bot per active distributor (supervised), and the verdict
+//! sync into Telegram, on one runtime sharing one event bus.
 
 use std::net::SocketAddr;
 
@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use centermind_api::{AppState, router};
 use centermind_core::config::Config;
+use centermind_core::events::EventBus;
 use centermind_core::store::Db;
-use centermind_telegram::VerdictSync;
+use centermind_telegram::{BotSupervisor, VerdictSync};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -24,11 +25,22 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
 
     let shutdown = CancellationToken::new();
+    // One bus for the whole process: the bots publish, the API streams.
+    let events = EventBus::default();
     let sync = VerdictSync::new(db.clone(), &config.telegram_api_url, shutdown.clone())?;
     let sync_handle = sync.handle();
     let sync_worker = tokio::spawn(sync.run());
+    let bots = BotSupervisor::new(
+        db.clone(),
+        &config.telegram_api_url,
+        config.photo_dir(),
+        events.clone(),
+        shutdown.clone(),
+    )?;
+    let bots_worker = tokio::spawn(bots.run());
 
     let state = AppState::new(db.clone(), config.photo_dir())
+        .with_events(events)
         .with_telegram_api_url(config.telegram_api_url.clone())
         .with_verdict_hook(Arc::new(move |_exhibition| sync_handle.notify()));
     tracing::info!(%local, "service listening");
@@ -42,6 +54,9 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     shutdown.cancel();
     if let Err(err) = sync_worker.await {
         tracing::error!(%err, "verdict sync worker ended abnormally");
+    }
+    if let Err(err) = bots_worker.await {
+        tracing::error!(%err, "bot supervisor ended abnormally");
     }
     db.close().await;
     served?;

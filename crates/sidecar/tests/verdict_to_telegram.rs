@@ -144,15 +144,6 @@ async fn a_verdict_in_the_api_is_edited_into_the_telegram_confirmation() {
     assert_eq!(edits.len(), 1, "no edit reached Telegram");
     eprintln!("verdict → editMessageText through the sidecar: {elapsed:?}");
 
-    let shown = telegram.message(CHAT, message_id).unwrap();
-    assert!(shown.text.contains("Aprobada"), "{}", shown.text);
-    assert!(
-        shown.text.contains("Sofía Paz") && shown.text.contains("Excelente frente"),
-        "{}",
-        shown.text
-    );
-    assert!(shown.edit_date.is_some());
-
     // The sync state is visible through the API once Telegram confirmed.
     let mut synced = false;
     for _ in 0..50 {
@@ -172,6 +163,15 @@ async fn a_verdict_in_the_api_is_edited_into_the_telegram_confirmation() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(synced, "sync_state never became synced");
+    // Requests are logged on arrival; the text is certain once Telegram answered.
+    let shown = telegram.message(CHAT, message_id).unwrap();
+    assert!(shown.text.contains("Aprobada"), "{}", shown.text);
+    assert!(
+        shown.text.contains("Sofía Paz") && shown.text.contains("Excelente frente"),
+        "{}",
+        shown.text
+    );
+    assert!(shown.edit_date.is_some());
 
     assert!(
         Command::new("kill")

@@ -1,19 +1,32 @@
 //! CenterMind's Telegram side.
 //!
-//! Today: [`VerdictSync`], the worker that edits each exhibition's
-//! confirmation message in its group once a supervisor's verdict is stored
-//! (see [`verdict_sync`]), and [`texts`], the Spanish texts the bots post.
-//! The intake bots (one per distributor) come next.
+//! - [`BotSupervisor`] runs one intake bot per active distributor with a
+//!   token ([`intake`]: photo → customer number → PDV type → exhibition
+//!   recorded as pending → confirmation in the group), restarts failed ones,
+//!   follows changes in the distributors table and records `bot_status`; it
+//!   also runs the [`photos`] worker that downloads and stores the photos.
+//! - [`VerdictSync`] edits each exhibition's confirmation message once a
+//!   supervisor's verdict is stored (see [`verdict_sync`]).
+//! - [`texts`] holds every Spanish text the bots post.
 //!
 //! How the sidecar uses it:
 //!
 //! ```no_run
-//! # async fn start(db: centermind_core::store::Db, config: centermind_core::config::Config)
+//! # async fn start(db: centermind_core::store::Db, config: centermind_core::config::Config,
+//! #                events: centermind_core::events::EventBus)
 //! # -> Result<(), Box<dyn std::error::Error>> {
-//! use centermind_telegram::{VerdictSync, SyncHandle};
+//! use centermind_telegram::{BotSupervisor, SyncHandle, VerdictSync};
 //! use tokio_util::sync::CancellationToken;
 //!
 //! let shutdown = CancellationToken::new();
+//! let bots = BotSupervisor::new(
+//!     db.clone(),
+//!     &config.telegram_api_url,
+//!     config.photo_dir(),
+//!     events.clone(),
+//!     shutdown.clone(),
+//! )?;
+//! let bots = tokio::spawn(bots.run());
 //! let sync = VerdictSync::new(db.clone(), &config.telegram_api_url, shutdown.clone())?;
 //! let handle: SyncHandle = sync.handle(); // give a clone to the HTTP API state
 //! let worker = tokio::spawn(sync.run());
@@ -22,12 +35,20 @@
 //! // …on SIGTERM:
 //! shutdown.cancel();
 //! worker.await?;
+//! bots.await?;
 //! # Ok(()) }
 //! ```
 
+mod api;
+pub mod bots;
 mod edit;
+pub mod intake;
+pub mod photos;
 pub mod texts;
 pub mod verdict_sync;
 
+pub use bots::{BotSupervisor, SupervisorOptions};
+pub use intake::{Command, ConnectedBot, IntakeBot, IntakeError, IntakeOptions, RunEnd};
+pub use photos::{LocalPhotoStore, PhotoHandle, PhotoOptions, PhotoStore, PhotoWorker};
 pub use texts::confirmation_text;
 pub use verdict_sync::{SyncError, SyncHandle, SyncOptions, VerdictSync};

@@ -83,6 +83,193 @@ fn fit(text: String) -> String {
     out
 }
 
+// ---------------------------------------------------------------------------
+// Intake conversation (one bot per distributor).
+
+/// Asked right after the first photo of a burst.
+pub fn ask_customer_number() -> String {
+    "📸 ¡Recibí tu foto! ¿Cuál es el número de cliente? Escribilo solo con números, por ejemplo: 10452".into()
+}
+
+/// Shown with the PDV type buttons.
+pub fn ask_pdv_type(customer_number: &str) -> String {
+    format!("Cliente N° {customer_number}. ¿Qué tipo de punto de venta es? Elegí una opción:")
+}
+
+/// The keyboard message once a PDV type was chosen (the buttons go away).
+pub fn pdv_chosen(customer_number: &str, pdv_type: &str) -> String {
+    format!("Cliente N° {customer_number}. Tipo de PDV: {pdv_type} ✔️")
+}
+
+/// The distributor has no active PDV types to offer.
+pub fn no_pdv_types() -> String {
+    "No hay tipos de PDV configurados para tu distribuidora. Avisale a tu supervisor.".into()
+}
+
+/// The 6th photo of a burst.
+pub fn burst_limit(max_photos: usize) -> String {
+    format!(
+        "Solo puedo recibir hasta {max_photos} fotos por exhibición. Esta foto no se agregó: si es otra \
+         exhibición, mandala cuando termines con esta."
+    )
+}
+
+/// A new burst replaced an unfinished submission.
+pub fn previous_submission_discarded() -> String {
+    "La carga anterior quedó sin terminar y la descarté. Sigamos con estas fotos.".into()
+}
+
+/// The vendor did not answer in time; nothing was registered.
+pub fn submission_expired(minutes: i64) -> String {
+    format!(
+        "⌛ Pasaron {minutes} minutos sin respuesta y descarté la carga: no se registró nada. \
+         Cuando quieras, mandá las fotos de nuevo."
+    )
+}
+
+/// Video, sticker, voice, non-image document…
+pub fn unsupported_media() -> String {
+    "Solo puedo registrar fotos (como foto o como archivo de imagen). Videos, stickers, audios y otros \
+     archivos no cuentan como exhibición."
+        .into()
+}
+
+/// Photos outside the distributor's working hours.
+pub fn hibernating(opens_at: &str) -> String {
+    format!("🌙 Estamos fuera de horario: no registro exhibiciones ahora. Volvé a mandarla desde las {opens_at}.")
+}
+
+/// A group that no distributor registered.
+pub fn unknown_group() -> String {
+    "Este grupo no está registrado en CenterMind, así que no puedo registrar exhibiciones acá. \
+     Pedile al administrador de tu distribuidora que lo registre."
+        .into()
+}
+
+/// Alert to the distributor's admin about an unregistered group.
+pub fn admin_unknown_group(title: &str, chat_id: i64) -> String {
+    format!("Aviso: el bot recibió mensajes en el grupo \"{title}\" (id {chat_id}), que no está registrado.")
+}
+
+/// Help (private chat, /start, /help).
+pub fn help() -> String {
+    "Hola, soy el bot de exhibiciones de CenterMind.\n\n\
+     Cómo cargar una exhibición: en el grupo de tu distribuidora mandá de 1 a 5 fotos, respondé con el número \
+     de cliente y elegí el tipo de PDV con los botones. Te confirmo en el grupo y tu supervisor la evalúa.\n\n\
+     Comandos:\n\
+     /perfil – tus exhibiciones y puntos del mes\n\
+     /ranking – los 10 primeros del mes\n\
+     /pendientes – exhibiciones sin evaluar (supervisores)\n\
+     /stats – cifras de hoy y del mes (administradores)\n\
+     /help – esta ayuda"
+        .into()
+}
+
+/// Callback answers.
+pub fn only_the_vendor_may_choose() -> String {
+    "Solo quien mandó las fotos puede elegir el tipo de PDV.".into()
+}
+pub fn submission_no_longer_open() -> String {
+    "Esta carga ya no está vigente.".into()
+}
+pub fn already_registered() -> String {
+    "Esta exhibición ya está registrada ✅".into()
+}
+pub fn registered() -> String {
+    "¡Registrada! ✅".into()
+}
+pub fn option_unavailable() -> String {
+    "Esa opción ya no está disponible. Elegí otra.".into()
+}
+
+/// Downloads on the cloud Bot API are capped at 20 MB.
+pub fn photo_too_big() -> String {
+    "⚠️ Una de las fotos pesa más de 20 MB y Telegram no me deja descargarla. La exhibición quedó registrada, \
+     pero esa foto no se guardó: mandala de nuevo como foto (no como archivo) o más liviana."
+        .into()
+}
+
+/// Alert to the distributor's admin after repeated storage failures.
+pub fn admin_storage_failing(class: &str, detail: &str) -> String {
+    format!(
+        "⚠️ CenterMind no logra guardar fotos de exhibiciones ({class}): {detail}. Sigo reintentando; revisá la \
+         carpeta de fotos o la conexión."
+    )
+}
+
+/// Alert to the distributor's admin: the bot stopped after many failures.
+pub fn admin_bot_failed(detail: &str) -> String {
+    format!("⚠️ El bot de CenterMind se detuvo después de muchos errores seguidos: {detail}")
+}
+
+/// Member commands.
+pub fn not_a_member() -> String {
+    "No te encuentro entre los integrantes de la distribuidora. Mandá una foto en el grupo para registrarte.".into()
+}
+pub fn forbidden(required: &str) -> String {
+    format!("Este comando es solo para {required}.")
+}
+
+pub struct ProfileFigures<'a> {
+    pub name: &'a str,
+    pub month: &'a str,
+    pub sent: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub highlighted: i64,
+    pub pending: i64,
+    pub points: i64,
+    pub position: Option<u32>,
+}
+
+pub fn profile(p: &ProfileFigures<'_>) -> String {
+    let position = p
+        .position
+        .map_or_else(|| "sin puesto todavía".to_string(), |n| format!("{n}°"));
+    format!(
+        "👤 {}\nMes: {}\nEnviadas: {}\nAprobadas: {}\nDestacadas: {}\nRechazadas: {}\nPendientes: {}\n\
+         Puntos: {}\nPuesto en el ranking: {position}",
+        p.name, p.month, p.sent, p.approved, p.highlighted, p.rejected, p.pending, p.points
+    )
+}
+
+/// `entries`: (position, name, points).
+pub fn ranking(month: &str, entries: &[(u32, String, i64)]) -> String {
+    if entries.is_empty() {
+        return format!("🏆 Ranking {month}\nTodavía no hay exhibiciones este mes.");
+    }
+    let mut lines = vec![format!("🏆 Ranking {month}")];
+    for (position, name, points) in entries {
+        let medal = match position {
+            1 => "🥇",
+            2 => "🥈",
+            3 => "🥉",
+            _ => "  ",
+        };
+        lines.push(format!("{medal} {position}. {name} — {points} pts"));
+    }
+    fit(lines.join("\n"))
+}
+
+pub fn pending_count(n: i64) -> String {
+    match n {
+        0 => "No hay exhibiciones pendientes de evaluación. 🎉".into(),
+        1 => "Hay 1 exhibición pendiente de evaluación.".into(),
+        n => format!("Hay {n} exhibiciones pendientes de evaluación."),
+    }
+}
+
+/// Figures of a period for /stats: (sent, pending, approved, rejected, highlighted).
+pub fn stats(today: [i64; 5], month: [i64; 5], month_label: &str) -> String {
+    let line = |label: &str, f: [i64; 5]| {
+        format!(
+            "{label}: {} enviadas · {} pendientes · {} aprobadas · {} rechazadas · {} destacadas",
+            f[0], f[1], f[2], f[3], f[4]
+        )
+    };
+    format!("📊 Estadísticas\n{}\n{}", line("Hoy", today), line(month_label, month))
+}
+
 #[cfg(test)]
 mod tests {
     use centermind_core::domain::exhibition::SyncState;

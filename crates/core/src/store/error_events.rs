@@ -45,7 +45,11 @@ impl Db {
     }
 
     /// The latest events, newest first; `None` lists every distributor's.
-    pub async fn list_error_events(&self, distributor_id: Option<DistributorId>, limit: u32) -> Result<Vec<ErrorEvent>> {
+    pub async fn list_error_events(
+        &self,
+        distributor_id: Option<DistributorId>,
+        limit: u32,
+    ) -> Result<Vec<ErrorEvent>> {
         Ok(sqlx::query_as(
             "SELECT id, distributor_id, class, message, context, created_at FROM error_events \
              WHERE ?1 IS NULL OR distributor_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",

@@ -7,11 +7,16 @@
 //! failing with SQLITE_BUSY when a read upgrades to a write.
 
 mod admin;
+mod bot_status;
 mod distributors;
+mod error_events;
 pub(crate) mod exhibitions;
 mod groups;
+mod intake;
 mod members;
 mod pdv_types;
+mod pending_submissions;
+mod photo_storage;
 mod reports;
 mod sessions;
 mod tasks;
@@ -27,7 +32,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use admin::{GroupUpdate, MemberUpdate, PdvTypeUpdate, PortalUserUpdate};
+pub use bot_status::{BotState, BotStatus, BotStatusChange};
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
+pub use error_events::{ErrorEvent, NewErrorEvent};
 pub use exhibitions::{
     EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, NewExhibition, NewPhoto,
     PendingCursor, Photo, Recorded,
@@ -35,6 +42,8 @@ pub use exhibitions::{
 pub use groups::{Group, NewGroup};
 pub use members::{Member, NewMember};
 pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
+pub use pending_submissions::{NewSubmission, PendingPhoto, PendingSubmission, SubmissionState};
+pub use photo_storage::{PhotoToStore, StoredPhoto};
 pub use reports::{GroupBy, ReportRow, SummaryRow};
 pub use sessions::SESSION_TTL;
 pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};

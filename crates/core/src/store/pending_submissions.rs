@@ -248,8 +248,8 @@ impl Db {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         Ok(sqlx::query(
-            "UPDATE pending_submissions SET last_text_message_id = ?, updated_at = ? \
-             WHERE distributor_id = ? AND id = ? AND coalesce(last_text_message_id, 0) < ?1",
+            "UPDATE pending_submissions SET last_text_message_id = ?1, updated_at = ?2 \
+             WHERE distributor_id = ?3 AND id = ?4 AND coalesce(last_text_message_id, 0) < ?1",
         )
         .bind(message_id)
         .bind(at)
@@ -261,7 +261,8 @@ impl Db {
             == 1)
     }
 
-    /// Store the customer number and move on to the PDV question.
+    /// Store the customer number and move on to the PDV question (the PDV
+    /// keyboard is still to be sent: `prompt_message_id` is cleared).
     /// Returns false if the submission was no longer waiting for a number.
     pub async fn set_submission_number(
         &self,
@@ -272,8 +273,9 @@ impl Db {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         Ok(sqlx::query(
-            "UPDATE pending_submissions SET customer_number = ?, state = 'awaiting_pdv', expires_at = ?, updated_at = ? \
-             WHERE distributor_id = ? AND id = ? AND state = 'awaiting_number'",
+            "UPDATE pending_submissions SET customer_number = ?1, state = 'awaiting_pdv', expires_at = ?2, \
+               prompt_message_id = NULL, updated_at = ?3 \
+             WHERE distributor_id = ?4 AND id = ?5 AND state = 'awaiting_number'",
         )
         .bind(customer_number)
         .bind(expires_at)
@@ -423,7 +425,10 @@ mod tests {
         let s = db.add_submission_photo(d, s.id, &photo(6), at).await.unwrap();
         assert_eq!(s.photos, vec![photo(5), photo(6)]);
         assert_eq!(
-            db.submission_with_photo(d, group.chat_id, 6).await.unwrap().map(|s| s.id),
+            db.submission_with_photo(d, group.chat_id, 6)
+                .await
+                .unwrap()
+                .map(|s| s.id),
             Some(s.id)
         );
         assert!(db.submission_with_photo(d, group.chat_id, 7).await.unwrap().is_none());
@@ -445,7 +450,12 @@ mod tests {
         assert_eq!(c[0].exhibition_uuid(), Some(id));
         db.finish_submission(d, s.id, at).await.unwrap();
         assert!(db.committed_submissions(d).await.unwrap().is_empty());
-        assert!(db.open_submission(d, group.chat_id, vendor.telegram_user_id).await.unwrap().is_none());
+        assert!(
+            db.open_submission(d, group.chat_id, vendor.telegram_user_id)
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[tokio::test]

@@ -1,0 +1,300 @@
+//! Raw Bot API calls for the intake bots and the photo worker.
+//!
+//! Like [`crate::edit`], requests go through the distributor's teloxide
+//! [`Bot`] (its HTTP client, API URL and token) but are sent and decoded here:
+//! teloxide-core 0.13 sleeps 10 s inside every call answered with a 5xx, and
+//! we want 401 (bad token), 429 (`retry_after`) and network failures told
+//! apart at once. Error texts never contain the token.
+
+use std::time::Duration;
+
+use centermind_core::domain::error_class::ErrorClass;
+use serde_json::Value;
+use teloxide::Bot;
+
+/// Why a call did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ApiFailure {
+    /// Telegram refused the token (401, or 404 on the bot's URL).
+    Unauthorized(String),
+    /// Flood control: not before this many seconds.
+    FloodWait { seconds: u32 },
+    /// A request Telegram refuses (400/403): retrying sends the same request.
+    Permanent(String),
+    /// Network, timeout, Telegram 5xx: worth retrying later.
+    Transient { class: ErrorClass, detail: String },
+}
+
+impl ApiFailure {
+    pub(crate) fn detail(&self) -> String {
+        match self {
+            Self::Unauthorized(d) | Self::Permanent(d) | Self::Transient { detail: d, .. } => d.clone(),
+            Self::FloodWait { seconds } => format!("429 Too Many Requests: retry after {seconds}"),
+        }
+    }
+
+    pub(crate) fn class(&self) -> ErrorClass {
+        match self {
+            Self::Unauthorized(_) => ErrorClass::Permission,
+            Self::FloodWait { .. } => ErrorClass::RemoteDown,
+            Self::Permanent(_) => ErrorClass::InvalidInput,
+            Self::Transient { class, .. } => *class,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Telegram API: {}", self.detail())
+    }
+}
+
+impl std::error::Error for ApiFailure {}
+
+fn method_url(bot: &Bot, prefix: Option<&str>, tail: &[&str]) -> Result<reqwest::Url, ApiFailure> {
+    let mut url = bot.api_url();
+    {
+        let mut segments = url
+            .path_segments_mut()
+            .map_err(|()| ApiFailure::Permanent("the Telegram API URL cannot take a path".into()))?;
+        segments.pop_if_empty();
+        if let Some(p) = prefix {
+            segments.push(p);
+        }
+        segments.push(&format!("bot{}", bot.token()));
+        for t in tail {
+            segments.extend(t.split('/'));
+        }
+    }
+    Ok(url)
+}
+
+/// An error and its causes on one line.
+pub(crate) fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn scrub(text: &str, token: &str) -> String {
+    if token.is_empty() {
+        text.to_string()
+    } else {
+        text.replace(token, "[redacted]")
+    }
+}
+
+/// Call `method` with a JSON body; the answer's `result` on success.
+pub(crate) async fn call(bot: &Bot, method: &str, body: &Value, timeout: Duration) -> Result<Value, ApiFailure> {
+    let url = method_url(bot, None, &[method])?;
+    let sent = bot
+        .client()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .timeout(timeout)
+        .send()
+        .await;
+    let response = match sent {
+        Ok(r) => r,
+        Err(e) => return Err(transport(&e.without_url(), bot.token())),
+    };
+    let status = response.status().as_u16();
+    match response.bytes().await {
+        Ok(bytes) => classify(status, &bytes),
+        Err(e) => Err(transport(&e.without_url(), bot.token())),
+    }
+}
+
+fn transport(e: &(dyn std::error::Error + 'static), token: &str) -> ApiFailure {
+    let timed_out = {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        let mut t = false;
+        while let Some(s) = source {
+            let text = s.to_string().to_lowercase();
+            if text.contains("timed out") || text.contains("timeout") {
+                t = true;
+            }
+            source = s.source();
+        }
+        t
+    };
+    ApiFailure::Transient {
+        class: if timed_out {
+            ErrorClass::Timeout
+        } else {
+            ErrorClass::RemoteDown
+        },
+        detail: scrub(&describe(e), token),
+    }
+}
+
+/// Decide from an HTTP status and the Bot API's JSON answer.
+pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Value, ApiFailure> {
+    let Ok(answer) = serde_json::from_slice::<Value>(body) else {
+        return Err(match status {
+            401 | 404 => ApiFailure::Unauthorized(format!("HTTP {status} from the Telegram API")),
+            _ => ApiFailure::Transient {
+                class: ErrorClass::RemoteDown,
+                detail: format!("HTTP {status} without a Bot API answer"),
+            },
+        });
+    };
+    if answer.get("ok").and_then(Value::as_bool) == Some(true) {
+        return Ok(answer.get("result").cloned().unwrap_or(Value::Null));
+    }
+    let code = answer
+        .get("error_code")
+        .and_then(Value::as_u64)
+        .and_then(|c| u16::try_from(c).ok())
+        .unwrap_or(status);
+    let description = answer
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("no description");
+    if let Some(seconds) = answer
+        .get("parameters")
+        .and_then(|p| p.get("retry_after"))
+        .and_then(Value::as_u64)
+    {
+        return Err(ApiFailure::FloodWait {
+            seconds: u32::try_from(seconds).unwrap_or(u32::MAX),
+        });
+    }
+    let what = format!("{code} {description}");
+    Err(match code {
+        401 | 404 => ApiFailure::Unauthorized(what),
+        400 | 403 => ApiFailure::Permanent(what),
+        _ => ApiFailure::Transient {
+            class: ErrorClass::RemoteDown,
+            detail: what,
+        },
+    })
+}
+
+/// Call with a few retries: waits out short flood controls (up to
+/// `max_flood_wait`) and retries transient failures twice.
+pub(crate) async fn call_with_retry(
+    bot: &Bot,
+    method: &str,
+    body: &Value,
+    timeout: Duration,
+    max_flood_wait: Duration,
+) -> Result<Value, ApiFailure> {
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        match call(bot, method, body, timeout).await {
+            Err(ApiFailure::FloodWait { seconds }) if Duration::from_secs(u64::from(seconds)) <= max_flood_wait => {
+                tracing::warn!(method, seconds, "Telegram flood control; waiting");
+                tokio::time::sleep(Duration::from_secs(u64::from(seconds))).await;
+            }
+            Err(ApiFailure::Transient { .. }) if attempt < 3 => {
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+            }
+            other => return other,
+        }
+        if attempt >= 5 {
+            return call(bot, method, body, timeout).await;
+        }
+    }
+}
+
+/// Why a download failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DownloadFailure {
+    /// Larger than the limit (the cloud Bot API serves at most 20 MB).
+    TooBig,
+    Api(ApiFailure),
+}
+
+/// getFile + download of the file's bytes, refusing more than `max_bytes`.
+pub(crate) async fn download_file(
+    bot: &Bot,
+    file_id: &str,
+    timeout: Duration,
+    max_bytes: Option<u64>,
+) -> Result<Vec<u8>, DownloadFailure> {
+    let file = match call(bot, "getFile", &serde_json::json!({ "file_id": file_id }), timeout).await {
+        Ok(f) => f,
+        Err(ApiFailure::Permanent(d)) if d.to_lowercase().contains("file is too big") => {
+            return Err(DownloadFailure::TooBig);
+        }
+        Err(e) => return Err(DownloadFailure::Api(e)),
+    };
+    let size = file.get("file_size").and_then(Value::as_u64);
+    if let (Some(size), Some(max)) = (size, max_bytes)
+        && size > max
+    {
+        return Err(DownloadFailure::TooBig);
+    }
+    let Some(path) = file.get("file_path").and_then(Value::as_str) else {
+        return Err(DownloadFailure::Api(ApiFailure::Permanent(
+            "getFile answered without a file_path".into(),
+        )));
+    };
+    let url = method_url(bot, Some("file"), &[path]).map_err(DownloadFailure::Api)?;
+    let sent = bot.client().get(url).timeout(timeout).send().await;
+    let response = match sent {
+        Ok(r) => r,
+        Err(e) => return Err(DownloadFailure::Api(transport(&e.without_url(), bot.token()))),
+    };
+    let status = response.status().as_u16();
+    if status != 200 {
+        let body = response.bytes().await.unwrap_or_default();
+        return Err(DownloadFailure::Api(match classify(status, &body) {
+            Err(e) => e,
+            Ok(_) => ApiFailure::Transient {
+                class: ErrorClass::RemoteDown,
+                detail: format!("HTTP {status} on download"),
+            },
+        }));
+    }
+    match response.bytes().await {
+        Ok(b) => {
+            if max_bytes.is_some_and(|m| b.len() as u64 > m) {
+                return Err(DownloadFailure::TooBig);
+            }
+            Ok(b.to_vec())
+        }
+        Err(e) => Err(DownloadFailure::Api(transport(&e.without_url(), bot.token()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn answers_are_told_apart() {
+        assert_eq!(classify(200, br#"{"ok":true,"result":5}"#), Ok(json!(5)));
+        let e = |code: u16, d: &str| json!({"ok": false, "error_code": code, "description": d}).to_string();
+        assert!(matches!(
+            classify(401, e(401, "Unauthorized").as_bytes()),
+            Err(ApiFailure::Unauthorized(_))
+        ));
+        assert!(matches!(
+            classify(400, e(400, "Bad Request: chat not found").as_bytes()),
+            Err(ApiFailure::Permanent(_))
+        ));
+        assert!(matches!(
+            classify(502, b"<html>"),
+            Err(ApiFailure::Transient {
+                class: ErrorClass::RemoteDown,
+                ..
+            })
+        ));
+        let flood = json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 3",
+                           "parameters": {"retry_after": 3}});
+        assert_eq!(
+            classify(429, flood.to_string().as_bytes()),
+            Err(ApiFailure::FloodWait { seconds: 3 })
+        );
+    }
+}

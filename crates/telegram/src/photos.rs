@@ -1,0 +1,533 @@
+//! Photo storage after an exhibition is committed: a durable `store_photo`
+//! task per photo downloads it from Telegram (getFile + file download through
+//! the configured API URL) and stores it through a [`PhotoStore`], recording
+//! its SHA-256, size and dimensions; a photo whose SHA-256 another exhibition
+//! of the distributor already has flags the exhibition as a possible duplicate.
+//!
+//! Failures are classified (timeout, permission, missing path, corrupt file,
+//! disk full, remote down) into `error_events` and retried with capped
+//! exponential backoff; when a photo has failed `alert_after_attempts` times,
+//! the distributor's admin gets one Telegram message (at most one per hour
+//! per distributor). A photo over the download limit (20 MB on the cloud Bot
+//! API) is not retried: the vendor is told in the group.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use centermind_core::domain::DistributorId;
+use centermind_core::domain::backoff::backoff_delay;
+use centermind_core::domain::error_class::ErrorClass;
+use centermind_core::store::{Db, NewErrorEvent, NewTask, StoredPhoto, Task, now};
+use centermind_core::{Error as CoreError, Secret};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use teloxide::Bot;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, error, info, info_span, warn};
+use uuid::Uuid;
+
+use crate::api::{self, ApiFailure, DownloadFailure};
+use crate::texts;
+
+/// Task kind: download one photo of an exhibition and store it.
+/// Payload: `{"exhibition_id", "position", "chat_id", "message_id"}`.
+pub const STORE_PHOTO: &str = "store_photo";
+const KINDS: &[&str] = &[STORE_PHOTO];
+
+/// The cloud Bot API serves files up to 20 MB.
+pub const CLOUD_DOWNLOAD_LIMIT: u64 = 20 * 1024 * 1024;
+
+/// The task that stores photo `position` of an exhibition. `message_id` is
+/// the vendor's photo message (to reply to if it cannot be downloaded).
+pub fn store_photo_task(
+    distributor_id: DistributorId,
+    exhibition_id: Uuid,
+    position: i64,
+    chat_id: i64,
+    message_id: i64,
+) -> NewTask {
+    NewTask {
+        kind: STORE_PHOTO.to_string(),
+        distributor_id: Some(distributor_id),
+        payload: json!({
+            "exhibition_id": exhibition_id,
+            "position": position,
+            "chat_id": chat_id,
+            "message_id": message_id,
+        }),
+        dedupe_key: Some(format!("photo:{exhibition_id}:{position}")),
+        max_attempts: 12,
+    }
+}
+
+/// What a store answers: an optional link to show (e.g. a Drive URL).
+pub type PutFuture<'a> = Pin<Box<dyn Future<Output = std::io::Result<Option<String>>> + Send + 'a>>;
+
+/// Where photos are kept. `key` is a relative path with `/` separators.
+pub trait PhotoStore: Send + Sync {
+    /// Store `bytes` under `key`, replacing what may be there (a retried
+    /// task writes the same bytes again).
+    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> PutFuture<'a>;
+}
+
+/// A folder on this machine (`Config::photo_dir`); keys are relative to it.
+#[derive(Debug, Clone)]
+pub struct LocalPhotoStore {
+    root: PathBuf,
+}
+
+impl LocalPhotoStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl PhotoStore for LocalPhotoStore {
+    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> PutFuture<'a> {
+        Box::pin(async move {
+            let relative = Path::new(key);
+            if !relative
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+            {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "storage key leaves the photo folder",
+                ));
+            }
+            let path = self.root.join(relative);
+            if let Some(parent) = path.parent() {
+                tokio::fs::create_dir_all(parent).await?;
+            }
+            // Write aside, then rename: a crash never leaves half a photo under the key.
+            let partial = path.with_extension("partial");
+            tokio::fs::write(&partial, bytes).await?;
+            tokio::fs::rename(&partial, &path).await?;
+            Ok(None)
+        })
+    }
+}
+
+/// `<distributor id>/<group chat id>/<YYYY-MM-DD>/<exhibition id>_<position>.<ext>`:
+/// by distributor, group and (the distributor's local) date, as in the old system.
+pub fn storage_key(
+    distributor_id: DistributorId,
+    chat_id: i64,
+    local_date: chrono::NaiveDate,
+    exhibition_id: Uuid,
+    position: i64,
+    extension: &str,
+) -> String {
+    format!(
+        "{distributor_id}/{chat_id}/{}/{exhibition_id}_{position}.{extension}",
+        local_date.format("%Y-%m-%d")
+    )
+}
+
+/// Tuning of the worker. The defaults are the production values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoOptions {
+    pub lease: Duration,
+    pub request_timeout: StdDuration,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// `None` with a local Bot API server (no cap).
+    pub max_download_bytes: Option<u64>,
+    /// Tell the admin once a photo failed this many times.
+    pub alert_after_attempts: i64,
+    pub idle_recheck: StdDuration,
+}
+
+impl Default for PhotoOptions {
+    fn default() -> Self {
+        Self {
+            lease: Duration::seconds(120),
+            request_timeout: StdDuration::from_secs(60),
+            backoff_base: Duration::seconds(2),
+            backoff_cap: Duration::minutes(10),
+            max_download_bytes: Some(CLOUD_DOWNLOAD_LIMIT),
+            alert_after_attempts: 3,
+            idle_recheck: StdDuration::from_secs(30),
+        }
+    }
+}
+
+/// Wakes the photo worker (after a commit enqueued photos).
+#[derive(Debug, Clone)]
+pub struct PhotoHandle {
+    wake: Arc<Notify>,
+}
+
+impl PhotoHandle {
+    pub fn notify(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// The worker: claims `store_photo` tasks one at a time until shutdown.
+pub struct PhotoWorker {
+    db: Db,
+    store: Arc<dyn PhotoStore>,
+    client: reqwest::Client,
+    api_url: reqwest::Url,
+    shutdown: CancellationToken,
+    wake: Arc<Notify>,
+    options: PhotoOptions,
+    last_alert: HashMap<DistributorId, DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for PhotoWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhotoWorker")
+            .field("api_url", &self.api_url.as_str())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+enum Outcome {
+    Stored,
+    Retry { class: ErrorClass, error: String },
+    GiveUp { class: ErrorClass, error: String },
+}
+
+impl PhotoWorker {
+    pub fn new(
+        db: Db,
+        store: Arc<dyn PhotoStore>,
+        client: reqwest::Client,
+        api_url: reqwest::Url,
+        shutdown: CancellationToken,
+        options: PhotoOptions,
+    ) -> Self {
+        Self {
+            db,
+            store,
+            client,
+            api_url,
+            shutdown,
+            wake: Arc::new(Notify::new()),
+            options,
+            last_alert: HashMap::new(),
+        }
+    }
+
+    pub fn handle(&self) -> PhotoHandle {
+        PhotoHandle {
+            wake: self.wake.clone(),
+        }
+    }
+
+    pub async fn run(mut self) {
+        info!("photo worker started");
+        let shutdown = self.shutdown.clone();
+        loop {
+            let step = tokio::select! {
+                biased;
+                () = shutdown.cancelled() => break,
+                step = self.process_next() => step,
+            };
+            let pause = match step {
+                Ok(true) => continue,
+                Ok(false) => self.idle_pause().await,
+                Err(e) => {
+                    error!(error = %e, "photo worker: database error");
+                    StdDuration::from_secs(1)
+                }
+            };
+            tokio::select! {
+                biased;
+                () = shutdown.cancelled() => break,
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+        info!("photo worker stopped");
+    }
+
+    async fn idle_pause(&self) -> StdDuration {
+        match self.db.next_task_due(KINDS).await {
+            Ok(Some(due)) => match (due - Utc::now()).to_std() {
+                Ok(wait) => (wait + StdDuration::from_millis(2)).min(self.options.idle_recheck),
+                Err(_) => StdDuration::from_millis(50),
+            },
+            Ok(None) => self.options.idle_recheck,
+            Err(_) => StdDuration::from_secs(1),
+        }
+    }
+
+    async fn process_next(&mut self) -> Result<bool, CoreError> {
+        let Some(task) = self.db.claim_task(KINDS, now(), self.options.lease).await? else {
+            return Ok(false);
+        };
+        let span = info_span!(
+            "store_photo",
+            task_id = task.id,
+            attempt = task.attempts,
+            distributor_id = task.distributor_id
+        );
+        async {
+            let outcome = self.attempt(&task).await;
+            self.record(&task, outcome).await
+        }
+        .instrument(span)
+        .await?;
+        Ok(true)
+    }
+
+    async fn attempt(&self, task: &Task) -> Outcome {
+        let give_up = |error: &str| Outcome::GiveUp {
+            class: ErrorClass::Internal,
+            error: error.to_string(),
+        };
+        let p = &task.payload;
+        let (Some(d), Some(exhibition_id), Some(position)) = (
+            task.distributor_id,
+            p.get("exhibition_id")
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok()),
+            p.get("position").and_then(serde_json::Value::as_i64),
+        ) else {
+            return give_up("task payload without distributor, exhibition or position");
+        };
+        let photo = match self.db.photo_to_store(d, exhibition_id, position).await {
+            Ok(photo) => photo,
+            Err(CoreError::NotFound { .. }) => return give_up("photo not found"),
+            Err(e) => return db_retry(&e),
+        };
+        if photo.upload_state == "stored" {
+            return Outcome::Stored;
+        }
+        let Some(file_id) = photo.telegram_file_id.clone() else {
+            return give_up("photo without a Telegram file id");
+        };
+        let token: Secret<String> = match self.db.distributor_bot_token(d).await {
+            Ok(Some(t)) => t,
+            Ok(None) => {
+                return Outcome::Retry {
+                    class: ErrorClass::Permission,
+                    error: "the distributor has no bot token".into(),
+                };
+            }
+            Err(e) => return db_retry(&e),
+        };
+        let bot = Bot::with_client(token.expose().clone(), self.client.clone()).set_api_url(self.api_url.clone());
+        let bytes = match api::download_file(
+            &bot,
+            &file_id,
+            self.options.request_timeout,
+            self.options.max_download_bytes,
+        )
+        .await
+        {
+            Ok(b) => b,
+            Err(DownloadFailure::TooBig) => {
+                self.tell_vendor_too_big(&bot, task).await;
+                if let Err(e) = self.db.mark_photo_failed(photo.photo_id).await {
+                    warn!(error = %e, "cannot mark the photo failed");
+                }
+                return Outcome::GiveUp {
+                    class: ErrorClass::InvalidInput,
+                    error: "file larger than the Bot API download limit (20 MB)".into(),
+                };
+            }
+            Err(DownloadFailure::Api(e @ (ApiFailure::Permanent(_) | ApiFailure::Unauthorized(_)))) => {
+                return Outcome::Retry {
+                    class: e.class(),
+                    error: e.detail(),
+                };
+            }
+            Err(DownloadFailure::Api(e)) => {
+                return Outcome::Retry {
+                    class: e.class(),
+                    error: e.detail(),
+                };
+            }
+        };
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let format = image::guess_format(&bytes).ok();
+        let dimensions = image::ImageReader::new(std::io::Cursor::new(&bytes))
+            .with_guessed_format()
+            .ok()
+            .and_then(|r| r.into_dimensions().ok());
+        if dimensions.is_none() {
+            self.event(
+                Some(d),
+                ErrorClass::CorruptFile,
+                "photo is not a readable image; stored as received",
+                json!({"task_id": task.id, "exhibition_id": exhibition_id, "position": position}),
+            )
+            .await;
+        }
+        let extension = match format {
+            Some(image::ImageFormat::Png) => "png",
+            _ => "jpg",
+        };
+        let tz = match self.db.distributor(d).await {
+            Ok(dist) => dist.time_zone,
+            Err(e) => return db_retry(&e),
+        };
+        let key = storage_key(
+            d,
+            photo.chat_id,
+            photo.submitted_at.with_timezone(&tz).date_naive(),
+            exhibition_id,
+            position,
+            extension,
+        );
+        let link = match self.store.put(&key, &bytes).await {
+            Ok(link) => link,
+            Err(e) => {
+                let class = ErrorClass::of_io(e.kind());
+                return Outcome::Retry {
+                    class,
+                    error: format!("storing {key}: {e}"),
+                };
+            }
+        };
+        let stored = StoredPhoto {
+            storage_key: key,
+            storage_link: link,
+            sha256,
+            size_bytes: bytes.len() as i64,
+            width: dimensions.map(|(w, _)| i64::from(w)),
+            height: dimensions.map(|(_, h)| i64::from(h)),
+        };
+        match self.db.mark_photo_stored(photo.photo_id, &stored, now()).await {
+            Ok(duplicate) => {
+                info!(key = %stored.storage_key, bytes = stored.size_bytes, duplicate, "photo stored");
+                Outcome::Stored
+            }
+            Err(e) => db_retry(&e),
+        }
+    }
+
+    async fn tell_vendor_too_big(&self, bot: &Bot, task: &Task) {
+        let p = &task.payload;
+        let (Some(chat), message) = (
+            p.get("chat_id").and_then(serde_json::Value::as_i64),
+            p.get("message_id").and_then(serde_json::Value::as_i64),
+        ) else {
+            return;
+        };
+        let mut body = json!({ "chat_id": chat, "text": texts::photo_too_big() });
+        if let Some(m) = message {
+            body["reply_parameters"] = json!({ "message_id": m, "allow_sending_without_reply": true });
+        }
+        if let Err(e) = api::call(bot, "sendMessage", &body, self.options.request_timeout).await {
+            warn!(error = %e, "cannot tell the vendor the photo is too big");
+        }
+    }
+
+    async fn event(&self, d: Option<DistributorId>, class: ErrorClass, message: &str, context: serde_json::Value) {
+        let event = NewErrorEvent {
+            distributor_id: d,
+            class,
+            message: message.to_string(),
+            context: Some(context),
+        };
+        if let Err(e) = self.db.record_error_event(&event, now()).await {
+            warn!(error = %e, "cannot record an error event");
+        }
+    }
+
+    async fn record(&mut self, task: &Task, outcome: Outcome) -> Result<(), CoreError> {
+        let at = now();
+        match outcome {
+            Outcome::Stored => self.db.complete_task(task.id, at).await?,
+            Outcome::Retry { class, error } => {
+                warn!(class = class.as_str(), %error, "photo storage failed");
+                self.event(
+                    task.distributor_id,
+                    class,
+                    &error,
+                    json!({"task_id": task.id, "attempt": task.attempts, "payload": task.payload}),
+                )
+                .await;
+                let attempt = u32::try_from(task.attempts).unwrap_or(u32::MAX);
+                let retry_at = at + backoff_delay(attempt, self.options.backoff_base, self.options.backoff_cap);
+                self.db.fail_task(task.id, &error, retry_at, at).await?;
+                if task.attempts == self.options.alert_after_attempts {
+                    self.alert_admin(task.distributor_id, class, &error).await;
+                }
+            }
+            Outcome::GiveUp { class, error } => {
+                warn!(class = class.as_str(), %error, "photo cannot be stored");
+                self.event(
+                    task.distributor_id,
+                    class,
+                    &error,
+                    json!({"task_id": task.id, "attempt": task.attempts, "payload": task.payload}),
+                )
+                .await;
+                self.db.bury_task(task.id, &error, at).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One Telegram message to the distributor's admin, at most once an hour.
+    async fn alert_admin(&mut self, d: Option<DistributorId>, class: ErrorClass, error: &str) {
+        let Some(d) = d else { return };
+        let at = now();
+        if self.last_alert.get(&d).is_some_and(|t| at - *t < Duration::hours(1)) {
+            return;
+        }
+        let (Ok(dist), Ok(Some(token))) = (self.db.distributor(d).await, self.db.distributor_bot_token(d).await) else {
+            return;
+        };
+        let Some(admin) = dist.admin_telegram_id else {
+            return;
+        };
+        let bot = Bot::with_client(token.expose().clone(), self.client.clone()).set_api_url(self.api_url.clone());
+        let body = json!({ "chat_id": admin, "text": texts::admin_storage_failing(class.as_str(), error) });
+        match api::call(&bot, "sendMessage", &body, self.options.request_timeout).await {
+            Ok(_) => {
+                self.last_alert.insert(d, at);
+            }
+            Err(e) => warn!(error = %e, "cannot alert the admin"),
+        }
+    }
+}
+
+fn db_retry(e: &CoreError) -> Outcome {
+    Outcome::Retry {
+        class: ErrorClass::Internal,
+        error: format!("database: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_group_photos_by_distributor_group_and_date() {
+        let id = Uuid::nil();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        assert_eq!(
+            storage_key(3, -100123, date, id, 1, "jpg"),
+            format!("3/-100123/2026-05-01/{id}_1.jpg")
+        );
+    }
+
+    #[tokio::test]
+    async fn the_local_store_writes_under_its_root_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalPhotoStore::new(dir.path());
+        store.put("1/2/2026-05-01/a.jpg", b"abc").await.unwrap();
+        assert_eq!(std::fs::read(dir.path().join("1/2/2026-05-01/a.jpg")).unwrap(), b"abc");
+        let err = store.put("../escape.jpg", b"x").await.unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    }
+}
