@@ -522,8 +522,9 @@ mod tests {
     }
 
     #[test]
+    // `exec` so the pid is sleep itself: killing it leaves no orphan holding the test's output.
     fn a_dead_child_is_started_again_with_a_new_pid() {
-        let supervisor = Supervisor::start(sh("sleep 30"), quick()).expect("starts");
+        let supervisor = Supervisor::start(sh("exec sleep 30"), quick()).expect("starts");
         let first = supervisor.pid().expect("running");
         // Simulate a crash from outside.
         Command::new("kill")
