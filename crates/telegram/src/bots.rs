@@ -198,15 +198,7 @@ async fn reconcile(
     running: &mut HashMap<DistributorId, Running>,
     shutdown: &CancellationToken,
 ) -> Result<(), centermind_core::Error> {
-    let mut wanted: HashMap<DistributorId, Secret<String>> = HashMap::new();
-    for d in ctx.db.list_distributors().await? {
-        if d.active
-            && d.has_bot_token
-            && let Some(token) = ctx.db.distributor_bot_token(d.id).await?
-        {
-            wanted.insert(d.id, token);
-        }
-    }
+    let wanted: HashMap<DistributorId, Secret<String>> = ctx.db.active_bot_tokens().await?.into_iter().collect();
     let gone: Vec<DistributorId> = running
         .iter()
         .filter(|(id, r)| wanted.get(id).is_none_or(|t| fingerprint(t) != r.fingerprint))

@@ -214,6 +214,17 @@ impl Db {
         Ok(token.ok_or(Error::NotFound { entity: "distributor" })?.map(Secret::new))
     }
 
+    /// Every active distributor that has a bot token, with the token: what the
+    /// bot supervisor should be running. One query, however many distributors.
+    pub async fn active_bot_tokens(&self) -> Result<Vec<(DistributorId, Secret<String>)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, bot_token FROM distributors WHERE status = 'active' AND bot_token IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(id, token)| (id, Secret::new(token))).collect())
+    }
+
     pub async fn update_distributor(&self, id: DistributorId, u: DistributorUpdate) -> Result<Distributor> {
         let name = u.name.as_deref().map(clean_name).transpose()?;
         if let Some(tz) = &u.time_zone {
