@@ -189,7 +189,9 @@ pub(crate) async fn update_distributor(
         points_highlighted: body.points_highlighted,
         ..Default::default()
     };
-    Ok(Json(state.db.update_distributor(id, update).await?))
+    let updated = state.db.update_distributor(id, update).await?;
+    state.time_zones.invalidate(id);
+    Ok(Json(updated))
 }
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<Group>)))]

@@ -98,7 +98,7 @@ pub(crate) async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadExhibitions)?;
-    let tz = state.db.distributor(distributor).await?.time_zone;
+    let tz = state.time_zones.get(&state.db, distributor).await?;
     let filter = ExhibitionFilter {
         status: q.status,
         group_id: q.group,
@@ -150,7 +150,7 @@ async fn load(state: &AppState, auth: &Authenticated, id: Uuid) -> Result<(Exhib
         .map_err(Error::from)?;
     let distributor = owner.ok_or(ApiError::NotFound)?;
     auth.actor.authorize(Action::ReadExhibitions, distributor)?;
-    let tz = state.db.distributor(distributor).await?.time_zone;
+    let tz = state.time_zones.get(&state.db, distributor).await?;
     Ok((state.db.exhibition(distributor, id).await?, tz))
 }
 
@@ -211,7 +211,10 @@ pub(crate) async fn evaluate(
                 exhibition_id: id,
                 status: exhibition.summary.status,
             });
-            let tz = state.db.distributor(exhibition.summary.distributor_id).await?.time_zone;
+            let tz = state
+                .time_zones
+                .get(&state.db, exhibition.summary.distributor_id)
+                .await?;
             Ok(Json(detail_view(exhibition, tz)))
         }
         Err(Error::Evaluation(e @ centermind_core::domain::exhibition::EvaluationError::Conflict { .. })) => {

@@ -15,6 +15,7 @@ mod openapi;
 mod ranking;
 mod reports;
 mod tenant;
+mod time_zones;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +44,7 @@ pub struct AppState {
     pub events: EventBus,
     /// Telegram Bot API base URL (bot tokens are checked with getMe before saving).
     pub telegram_api_url: String,
+    pub(crate) time_zones: Arc<time_zones::TimeZones>,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             on_verdict: Arc::new(|_| {}),
             events: EventBus::default(),
             telegram_api_url: centermind_core::config::DEFAULT_TELEGRAM_API_URL.to_string(),
+            time_zones: Arc::default(),
         }
     }
 

@@ -1190,3 +1190,24 @@ async fn a_tv_token_shows_one_ranking_and_nothing_else_until_revoked() {
     );
     assert_eq!(s.get(Some(&tv), "/api/v1/tv/ranking").await.0, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_time_zone_change_shows_at_once_in_local_times() {
+    let s = Server::start().await;
+    let sup = s.login("supervisor.sur").await;
+    let (_, before) = s.get(Some(&sup), "/api/v1/exhibitions?status=pending&limit=1").await;
+    assert_eq!(before["items"][0]["submitted_at_local"], "2026-05-01 09:00");
+    let admin = s.login("admin.sur").await;
+    let own = s.tenants[0].id;
+    let (status, _) = send(
+        &s,
+        reqwest::Method::PATCH,
+        &admin,
+        &format!("/api/v1/distributors/{own}"),
+        Some(json!({"time_zone": "UTC"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = s.get(Some(&sup), "/api/v1/exhibitions?status=pending&limit=1").await;
+    assert_eq!(after["items"][0]["submitted_at_local"], "2026-05-01 12:00");
+}
