@@ -529,6 +529,71 @@ async fn outside_working_hours_photos_get_the_opening_time_and_nothing_is_regist
     w.stop_bot().await;
 }
 
+/// The default 22:00–06:00 window crosses midnight. The distributor's zone is
+/// chosen so that it is 23:xx there right now, whatever the real hour is, so
+/// the test always runs inside a window that wraps around midnight.
+#[tokio::test]
+async fn hibernation_across_midnight_is_read_in_the_distributors_zone() {
+    use chrono::Timelike;
+    let mut w = World::new().await;
+    let utc_hour = chrono::Utc::now().hour() as i32;
+    // Etc/GMT-N is UTC+N (POSIX sign). Offset that makes the local hour 23, within -12..=+14.
+    let mut offset = 23 - utc_hour;
+    if offset > 14 {
+        offset -= 24;
+    }
+    let zone = match offset {
+        0 => "Etc/GMT".to_string(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    };
+    w.db.update_distributor(
+        w.distributor,
+        DistributorUpdate {
+            time_zone: Some(zone.clone()),
+            hibernation_enabled: Some(true),
+            hibernation_start: Some(parse_hhmm("22:00").unwrap()),
+            hibernation_end: Some(parse_hhmm("02:00").unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    w.start_bot(options()).await;
+    w.send_photo(&ana(), "m1", None);
+    let reply = w.wait_message(CHAT, "fuera de horario", 1).await;
+    assert!(reply.text.contains("desde las 02:00"), "{zone}: {}", reply.text);
+    w.settle().await;
+    assert_eq!(w.count_messages(CHAT, "número de cliente"), 0, "{zone}: nothing asked");
+    w.stop_bot().await;
+
+    // The same instant is working hours for a distributor whose day is 12 hours away.
+    let mut w = World::new().await;
+    let opposite = if offset > 0 { offset - 12 } else { offset + 12 };
+    let zone = match opposite {
+        0 => "Etc/GMT".to_string(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    };
+    w.db.update_distributor(
+        w.distributor,
+        DistributorUpdate {
+            time_zone: Some(zone.clone()),
+            hibernation_enabled: Some(true),
+            hibernation_start: Some(parse_hhmm("22:00").unwrap()),
+            hibernation_end: Some(parse_hhmm("02:00").unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    w.start_bot(options()).await;
+    w.send_photo(&ana(), "m2", None);
+    w.wait_message(CHAT, "número de cliente", 1).await;
+    assert_eq!(w.count_messages(CHAT, "fuera de horario"), 0, "{zone}: 11:xx is open");
+    w.stop_bot().await;
+}
+
 #[tokio::test]
 async fn unknown_groups_are_told_once_and_private_chats_get_help() {
     let mut w = World::new().await;
