@@ -214,7 +214,10 @@ impl World {
         let deadline = Instant::now() + WAIT;
         loop {
             let e = self.db.exhibition(distributor, id).await.unwrap().summary;
-            if e.sync_state == want {
+            // The worker records the sync state just before it settles the task
+            // (so a crash in between re-runs the edit): wait for both.
+            let settled = self.tasks(id).await.iter().all(|t| t.state != TaskState::Running);
+            if e.sync_state == want && settled {
                 return;
             }
             assert!(
@@ -572,7 +575,16 @@ async fn two_verdicts_in_a_row_leave_the_latest_in_telegram() {
     assert_eq!(edits.len(), 3);
     assert!(edits[1].str("text").unwrap().starts_with("✅ Aprobada"));
     assert!(edits[2].str("text").unwrap().starts_with("⭐ Destacada"));
-    let states: Vec<TaskState> = w.tasks(id).await.iter().map(|t| t.state).collect();
+    // The worker marks the exhibition synced just before it completes the task.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut states: Vec<TaskState> = Vec::new();
+    while tokio::time::Instant::now() < deadline {
+        states = w.tasks(id).await.iter().map(|t| t.state).collect();
+        if states.iter().all(|s| *s == TaskState::Done) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(states, [TaskState::Done, TaskState::Done]);
     w.stop().await;
 }
