@@ -24,6 +24,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(me))
 }
 
+/// The token of an `Authorization: Bearer <token>` header (session or TV token).
+pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Result<Secret<String>, ApiError> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| Secret::new(t.trim().to_string()))
+        .ok_or(ApiError::Unauthenticated)
+}
+
 /// The caller, authenticated by a session token.
 pub struct Authenticated {
     pub actor: Actor,
@@ -34,13 +44,7 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| Secret::new(t.trim().to_string()))
-            .ok_or(ApiError::Unauthenticated)?;
+        let token = bearer_token(&parts.headers)?;
         let actor = state
             .db
             .session_actor(&token, now())

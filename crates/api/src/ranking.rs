@@ -66,12 +66,7 @@ pub(crate) async fn tv_ranking(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<RankingView>, ApiError> {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| centermind_core::Secret::new(t.trim().to_string()))
-        .ok_or(ApiError::Unauthenticated)?;
+    let token = crate::auth::bearer_token(&headers)?;
     let distributor_id = state
         .db
         .tv_token_distributor(&token, now())

@@ -18,6 +18,20 @@ pub const SESSION_TTL: Duration = Duration::days(14);
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q7n0wqQ2Xq7s2uQeD0oMUQb5bKJm6p3q8q0W1g0yN7E";
 
+/// End every open session of a user, inside the caller's transaction.
+pub(super) async fn revoke_user_sessions(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: PortalUserId,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+        .bind(at)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 impl Db {
     /// Check a username and password. `None` for an unknown user, a wrong
     /// password or an inactive user alike: the caller cannot tell them apart.
@@ -105,11 +119,7 @@ impl Db {
             return Err(Error::NotFound { entity: "user" });
         }
         if !active {
-            sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-                .bind(at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            revoke_user_sessions(&mut tx, id, at).await?;
         }
         tx.commit().await?;
         Ok(())

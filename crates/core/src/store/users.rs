@@ -145,11 +145,7 @@ impl Db {
         if n == 0 {
             return Err(Error::NotFound { entity: "user" });
         }
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        super::sessions::revoke_user_sessions(&mut tx, id, at).await?;
         tx.commit().await?;
         Ok(())
     }
