@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 pub use admin::{GroupUpdate, MemberUpdate, PdvTypeUpdate, PortalUserUpdate};
 pub use bot_status::{BotState, BotStatus, BotStatusChange};
@@ -70,52 +70,52 @@ impl Db {
     pub async fn open(url: &str) -> Result<Self> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let path = Some(options.get_filename().to_path_buf())
             .filter(|p| !p.as_os_str().is_empty() && p != Path::new(":memory:"));
-        if let Some(parent) = path
-            .as_deref()
-            .and_then(Path::parent)
-            .filter(|p| !p.as_os_str().is_empty())
-        {
+        let Some(file) = path.clone() else {
+            let pool = Self::pool_options().connect_with(options).await?;
+            let db = Self { pool, path };
+            MIGRATOR.run(&db.pool).await?;
+            return Ok(db);
+        };
+        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .min_connections(1)
-            .connect_with(options)
-            .await?;
-        let db = Self { pool, path };
-        db.migrate().await?;
-        Ok(db)
+        // Switching a file into WAL needs an exclusive lock that SQLite cannot
+        // wait for (the busy timeout does not apply), so two processes opening
+        // a new file together would see "database is locked". One connection
+        // makes the switch under an OS lock; WAL then persists in the file and
+        // the pool's connections never ask for it again.
+        let lock = FileLock::acquire(&file).await?;
+        let mut first = SqliteConnection::connect_with(&options.clone().journal_mode(SqliteJournalMode::Wal)).await?;
+        let outcome = async {
+            MIGRATOR.run(&mut first).await?;
+            Ok::<_, crate::Error>(())
+        }
+        .await;
+        first.close().await?;
+        drop(lock);
+        outcome?;
+        let pool = Self::pool_options().connect_with(options).await?;
+        Ok(Self { pool, path })
     }
 
-    /// Apply pending migrations. Two processes starting together (desktop and
-    /// sidecar) serialise on an OS file lock next to the database, so the second
-    /// one finds the schema already up to date instead of racing the first.
+    fn pool_options() -> SqlitePoolOptions {
+        SqlitePoolOptions::new().max_connections(8).min_connections(1)
+    }
+
+    /// Apply pending migrations, serialised with other processes on an OS
+    /// file lock next to the database so that the second one finds the
+    /// schema up to date instead of racing the first.
     pub async fn migrate(&self) -> Result<()> {
-        let Some(path) = &self.path else {
-            MIGRATOR.run(&self.pool).await?;
-            return Ok(());
+        let _lock = match &self.path {
+            Some(path) => Some(FileLock::acquire(path).await?),
+            None => None,
         };
-        let lock_path = lock_file_path(path);
-        let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(lock_path)?;
-            file.lock()?;
-            Ok(file)
-        })
-        .await
-        .map_err(|e| std::io::Error::other(e.to_string()))??;
-        let outcome = MIGRATOR.run(&self.pool).await;
-        drop(lock); // closing the file releases the lock
-        outcome?;
+        MIGRATOR.run(&self.pool).await?;
         Ok(())
     }
 
@@ -151,6 +151,30 @@ fn lock_file_path(db: &Path) -> PathBuf {
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".migrate.lock");
     db.with_file_name(name)
+}
+
+/// An exclusive OS lock on a file next to the database, held while alive
+/// (closing the file releases it, also when the process dies).
+struct FileLock {
+    _file: std::fs::File,
+}
+
+impl FileLock {
+    async fn acquire(db: &Path) -> Result<Self> {
+        let lock_path = lock_file_path(db);
+        let file = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(lock_path)?;
+            file.lock()?;
+            Ok(file)
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))??;
+        Ok(Self { _file: file })
+    }
 }
 
 /// The current instant, rounded to milliseconds so that what we store and
