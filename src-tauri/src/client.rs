@@ -11,7 +11,8 @@ use url::Url;
 
 use crate::error::{CommandError, CommandResult};
 use crate::model::{
-    EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, FilterChoice, Ranking, ServerInfo, User,
+    EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, FilterChoice, FirstSetupInput, Ranking,
+    ServerInfo, User,
 };
 
 /// How long to wait for a TCP/TLS connection.
@@ -146,9 +147,9 @@ fn from_api_code(status: StatusCode, body: ApiErrorBody) -> CommandError {
         "unauthenticated" => CommandError::Unauthenticated { message },
         "bad_credentials" => CommandError::BadCredentials { message },
         "too_many_attempts" => CommandError::TooManyAttempts { message },
-        "forbidden" => CommandError::Forbidden { message },
+        "forbidden" | "setup_not_local" => CommandError::Forbidden { message },
         "not_found" => CommandError::NotFound { message },
-        "invalid" | "invalid_evaluation" | "already_exists" => CommandError::Invalid { message },
+        "invalid" | "invalid_evaluation" | "already_exists" | "already_set_up" => CommandError::Invalid { message },
         "conflict" => match body.current {
             Some(current) => CommandError::Conflict { message, current },
             None => CommandError::Invalid { message },
@@ -273,6 +274,21 @@ impl Backend {
     pub async fn login(&self, username: &str, password: &str) -> CommandResult<LoginReply> {
         let body = serde_json::json!({ "username": username, "password": password });
         Self::json(self.request(Method::POST, "api/v1/auth/login", None)?.json(&body)).await
+    }
+
+    /// Whether the server still needs its first user (`GET /api/v1/setup`).
+    pub async fn needs_setup(&self) -> CommandResult<bool> {
+        #[derive(Deserialize)]
+        struct Status {
+            needs_setup: bool,
+        }
+        let status: Status = Self::json(self.request(Method::GET, "api/v1/setup", None)?).await?;
+        Ok(status.needs_setup)
+    }
+
+    /// Creates the first distributor and superadmin, answering like a login.
+    pub async fn first_setup(&self, input: &FirstSetupInput) -> CommandResult<LoginReply> {
+        Self::json(self.request(Method::POST, "api/v1/setup", None)?.json(input)).await
     }
 
     pub async fn logout(&self, token: &Token) -> CommandResult<()> {

@@ -39,6 +39,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::server::connect_server,
             commands::session::login,
             commands::session::logout,
+            commands::session::setup_status,
+            commands::session::first_setup,
             commands::session::current_session,
             commands::exhibitions::list_exhibitions,
             commands::exhibitions::get_exhibition,

@@ -194,6 +194,30 @@ impl ExhibitionFilter {
     }
 }
 
+/// The first-run form of a fresh install: the first distributor and the
+/// superadmin who will log in.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct FirstSetupInput {
+    pub distributor_name: String,
+    /// IANA zone; the server's default (Buenos Aires) when absent.
+    pub time_zone: Option<String>,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub password: String,
+}
+
+// Hand-written so the password never reaches a log line.
+impl std::fmt::Debug for FirstSetupInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FirstSetupInput")
+            .field("distributor_name", &self.distributor_name)
+            .field("time_zone", &self.time_zone)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
 /// A supervisor's decision on one exhibition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct EvaluationInput {

@@ -8,6 +8,7 @@ import History from "./routes/History";
 import Home from "./routes/Home";
 import Login from "./routes/Login";
 import NotFound from "./routes/NotFound";
+import Setup from "./routes/Setup";
 import Visor from "./routes/Visor";
 import { startUp } from "./lib/session";
 
@@ -31,6 +32,7 @@ export function AppRoutes() {
       <Route path="/about" component={About} />
       <Route path="/connect" component={Connect} />
       <Route path="/login" component={Login} />
+      <Route path="/setup" component={Setup} />
       <Route path="*404" component={NotFound} />
     </>
   );

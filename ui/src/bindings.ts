@@ -25,6 +25,17 @@ export const commands = {
 	 */
 	logout: () => typedError<null, CommandError>(__TAURI_INVOKE("logout")),
 	/**
+	 *  True when the server has no user yet: the app shows the first-run form
+	 *  instead of the login.
+	 */
+	setupStatus: () => typedError<boolean, CommandError>(__TAURI_INVOKE("setup_status")),
+	/**
+	 *  First run of a fresh install: creates the first distributor and its
+	 *  superadmin on the server (allowed only on the server's own machine, which
+	 *  "este equipo" is) and signs in as that user, like [`login`].
+	 */
+	firstSetup: (input: FirstSetupInput, remember: boolean) => typedError<SessionInfo, CommandError>(__TAURI_INVOKE("first_setup", { input, remember })),
+	/**
 	 *  The current session: the one in memory, else one restored from a remembered
 	 *  token (checked with `GET /api/v1/me`), else `null`.
 	 */
@@ -211,6 +222,19 @@ export type FilterChoices = {
 	groups: FilterChoice[] | null,
 	vendors: FilterChoice[] | null,
 	pdv_types: FilterChoice[],
+};
+
+/**
+ *  The first-run form of a fresh install: the first distributor and the
+ *  superadmin who will log in.
+ */
+export type FirstSetupInput = {
+	distributor_name: string,
+	/**  IANA zone; the server's default (Buenos Aires) when absent. */
+	time_zone: string | null,
+	username: string,
+	display_name: string | null,
+	password: string,
 };
 
 export type Photo = {

@@ -24,6 +24,8 @@ export function fakeApi(
     /** Listed for any status other than pending (the history). */
     evaluated?: ExhibitionSummary[];
     local?: boolean;
+    /** The server has no user yet (first run). */
+    needsSetup?: boolean;
   } = {},
   overrides: Partial<Api> = {},
 ): Api & {
@@ -49,6 +51,18 @@ export function fakeApi(
         ? ok({ ...SUPERVISOR, user: { ...SUPERVISOR.user, username } })
         : fail({ code: "bad_credentials", message: "Usuario o contraseña incorrectos." }),
     logout: () => ok(null),
+    setupStatus: () => ok(options.needsSetup ?? false),
+    firstSetup: (input) =>
+      ok({
+        ...SUPERVISOR,
+        user: {
+          id: 1,
+          username: input.username,
+          display_name: input.display_name ?? input.username,
+          role: "superadmin",
+          distributor_id: null,
+        },
+      }),
     currentSession: () => ok(options.session === undefined ? null : options.session),
     listExhibitions: (filter) =>
       ok({

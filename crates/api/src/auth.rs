@@ -90,6 +90,16 @@ pub(crate) struct LoginResponse {
     user: UserView,
 }
 
+impl LoginResponse {
+    pub(crate) fn new(token: Secret<String>, expires_at: DateTime<Utc>, user: PortalUser) -> Self {
+        Self {
+            token: token.into_inner(),
+            expires_at,
+            user: user.into(),
+        }
+    }
+}
+
 /// Open a session. Failures are rate-limited per username and per address.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
@@ -113,11 +123,7 @@ pub(crate) async fn login(
     state.login_limiter.record_success(&user_key);
     let (token, expires_at) = state.db.create_session(user.id, now()).await?;
     tracing::info!(user_id = user.id, "login");
-    Ok(Json(LoginResponse {
-        token: token.into_inner(),
-        expires_at,
-        user: user.into(),
-    }))
+    Ok(Json(LoginResponse::new(token, expires_at, user)))
 }
 
 /// End the current session.

@@ -32,6 +32,12 @@ pub enum ApiError {
     /// Telegram could not be reached to check something (e.g. a bot token).
     #[error("upstream unavailable")]
     Upstream,
+    /// The first-run setup was asked from another machine than the server's.
+    #[error("setup only on the server's machine")]
+    SetupNotLocal,
+    /// The first-run setup was asked when users already exist.
+    #[error("already set up")]
+    AlreadySetUp,
     #[error(transparent)]
     Core(Error),
 }
@@ -125,6 +131,18 @@ impl IntoResponse for ApiError {
                 StatusCode::BAD_GATEWAY,
                 "telegram_unreachable",
                 "No se pudo consultar a Telegram. Probá de nuevo en unos minutos.".to_string(),
+                None,
+            ),
+            Self::SetupNotLocal => (
+                StatusCode::FORBIDDEN,
+                "setup_not_local",
+                "La configuración inicial se hace en el equipo donde corre el servidor.".to_string(),
+                None,
+            ),
+            Self::AlreadySetUp => (
+                StatusCode::CONFLICT,
+                "already_set_up",
+                "Este servidor ya está configurado: iniciá sesión con tu usuario.".to_string(),
                 None,
             ),
             Self::Conflict { message, current } => (StatusCode::CONFLICT, "conflict", message, Some(current)),

@@ -14,6 +14,7 @@ mod limiter;
 mod openapi;
 mod ranking;
 mod reports;
+mod setup;
 mod tenant;
 mod time_zones;
 
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(auth::routes())
+        .merge(setup::routes())
         .merge(exhibitions::routes())
         .merge(ranking::routes())
         .merge(events::routes())

@@ -16,6 +16,8 @@ use crate::AppState;
         crate::auth::login,
         crate::auth::logout,
         crate::auth::me,
+        crate::setup::status,
+        crate::setup::create,
         crate::exhibitions::list,
         crate::exhibitions::detail,
         crate::exhibitions::evaluate,

@@ -686,6 +686,8 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("post", "/api/v1/auth/login"),
         ("post", "/api/v1/auth/logout"),
         ("get", "/api/v1/me"),
+        ("get", "/api/v1/setup"),
+        ("post", "/api/v1/setup"),
         ("get", "/api/v1/exhibitions"),
         ("get", "/api/v1/exhibitions/{id}"),
         ("post", "/api/v1/exhibitions/{id}/evaluation"),

@@ -7,6 +7,8 @@ pub const NAMES: &[&str] = &[
     "connect_server",
     "login",
     "logout",
+    "setup_status",
+    "first_setup",
     "current_session",
     "list_exhibitions",
     "get_exhibition",

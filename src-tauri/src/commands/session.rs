@@ -3,9 +3,9 @@
 
 use tauri::State;
 
-use crate::client::Token;
+use crate::client::{Backend, LoginReply, Token};
 use crate::error::{CommandError, CommandResult};
-use crate::model::SessionInfo;
+use crate::model::{FirstSetupInput, SessionInfo};
 use crate::session::{Shell, session_info};
 
 /// Signs in. With `remember`, the token is kept in the OS credential store for
@@ -21,6 +21,11 @@ pub async fn login(
 ) -> CommandResult<SessionInfo> {
     let backend = shell.backend()?;
     let reply = backend.login(username.trim(), &password).await?;
+    start(&shell, &backend, reply, remember).await
+}
+
+/// Keeps the new session (and, with `remember`, its token in the credential store).
+async fn start(shell: &Shell, backend: &Backend, reply: LoginReply, remember: bool) -> CommandResult<SessionInfo> {
     let token = Token::new(reply.token);
     let server = backend.base().as_str();
     let stored = if remember {
@@ -41,6 +46,31 @@ pub async fn login(
     );
     shell.start_session(token, info.clone());
     Ok(info)
+}
+
+/// True when the server has no user yet: the app shows the first-run form
+/// instead of the login.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell))]
+pub async fn setup_status(shell: State<'_, Shell>) -> CommandResult<bool> {
+    shell.backend()?.needs_setup().await
+}
+
+/// First run of a fresh install: creates the first distributor and its
+/// superadmin on the server (allowed only on the server's own machine, which
+/// "este equipo" is) and signs in as that user, like [`login`].
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell))]
+pub async fn first_setup(
+    shell: State<'_, Shell>,
+    input: FirstSetupInput,
+    remember: bool,
+) -> CommandResult<SessionInfo> {
+    let backend = shell.backend()?;
+    let reply = backend.first_setup(&input).await?;
+    start(&shell, &backend, reply, remember).await
 }
 
 /// Signs out on the server (best effort) and forgets the token here and in the

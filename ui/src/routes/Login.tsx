@@ -1,5 +1,5 @@
 import { A, Navigate, useNavigate } from "@solidjs/router";
-import { createSignal, Match, Show, Switch } from "solid-js";
+import { createResource, createSignal, Match, Show, Switch } from "solid-js";
 import { t } from "../i18n";
 import { api, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
@@ -15,6 +15,18 @@ export default function Login() {
   const [remember, setRemember] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
+  // A fresh install has no user to sign in with: offer the first-run setup
+  // instead. If the server cannot say (older server, offline), the login stays.
+  const [firstRun] = createResource(
+    () => boot().kind !== "connect" && server() !== null,
+    async () => {
+      try {
+        return await call(api().setupStatus());
+      } catch {
+        return false;
+      }
+    },
+  );
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -36,6 +48,9 @@ export default function Login() {
     <Switch>
       <Match when={boot().kind === "connect"}>
         <Navigate href="/connect" />
+      </Match>
+      <Match when={firstRun() === true}>
+        <Navigate href="/setup" />
       </Match>
       <Match when={true}>
         <section class="auth-card card" aria-labelledby="login-title">

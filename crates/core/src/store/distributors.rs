@@ -125,7 +125,7 @@ pub struct DistributorUpdate {
     pub points_highlighted: Option<i64>,
 }
 
-fn clean_name(name: &str) -> Result<String> {
+pub(super) fn clean_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::invalid("name", "must have 1 to 120 characters"));

@@ -19,6 +19,7 @@ mod pending_submissions;
 mod photo_storage;
 mod reports;
 mod sessions;
+mod setup;
 mod tasks;
 mod tv_tokens;
 mod users;
@@ -46,6 +47,7 @@ pub use pending_submissions::{NewSubmission, PendingPhoto, PendingSubmission, Su
 pub use photo_storage::{PhotoToStore, StoredPhoto};
 pub use reports::{GroupBy, ReportRow, SummaryRow};
 pub use sessions::SESSION_TTL;
+pub use setup::FirstSetup;
 pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};
 pub use tv_tokens::TvToken;
 pub use users::{NewPortalUser, PortalUser};

@@ -34,7 +34,7 @@ pub struct NewPortalUser {
 const SELECT: &str =
     "SELECT id, username, display_name, role, distributor_id, active, last_login_at, created_at FROM portal_users";
 
-fn clean_username(u: &str) -> Result<String> {
+pub(super) fn clean_username(u: &str) -> Result<String> {
     let u = u.trim();
     let ok = (3..=40).contains(&u.chars().count())
         && u.chars()
