@@ -326,6 +326,13 @@ impl Backend {
         Ok(bytes.to_vec())
     }
 
+    pub async fn thumbnail(&self, token: &Token, id: &str, position: u32) -> CommandResult<Vec<u8>> {
+        let path = format!("api/v1/exhibitions/{}/photos/{position}/thumbnail", path_segment(id)?);
+        let response = Self::send(self.request(Method::GET, &path, Some(token))?).await?;
+        let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
+        Ok(bytes.to_vec())
+    }
+
     pub async fn ranking(&self, token: &Token, month: Option<&str>) -> CommandResult<Ranking> {
         let mut request = self.request(Method::GET, "api/v1/ranking", Some(token))?;
         if let Some(m) = month {

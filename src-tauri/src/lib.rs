@@ -46,6 +46,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::exhibitions::get_exhibition,
             commands::exhibitions::evaluate_exhibition,
             commands::exhibitions::exhibition_photo,
+            commands::exhibitions::exhibition_thumbnail,
             commands::ranking::ranking,
             commands::filters::filter_choices,
             commands::local::connection,

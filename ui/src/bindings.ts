@@ -48,6 +48,11 @@ export const commands = {
 	evaluateExhibition: (id: string, input: EvaluationInput) => typedError<ExhibitionDetail, CommandError>(__TAURI_INVOKE("evaluate_exhibition", { id, input })),
 	/**  The bytes of photo `position` (1-based) of an exhibition. */
 	exhibitionPhoto: (id: string, position: number) => typedError<ArrayBuffer, CommandError>(__TAURI_INVOKE("exhibition_photo", { id, position })),
+	/**
+	 *  A small JPEG of photo `position` (longest side 320 px) for the burst strip:
+	 *  a few KB instead of the full photo, made once on the server.
+	 */
+	exhibitionThumbnail: (id: string, position: number) => typedError<ArrayBuffer, CommandError>(__TAURI_INVOKE("exhibition_thumbnail", { id, position })),
 	/**  The ranking of `month` (`YYYY-MM`; default: the current month). */
 	ranking: (month: string | null) => typedError<Ranking, CommandError>(__TAURI_INVOKE("ranking", { month })),
 	/**

@@ -88,6 +88,7 @@ export function fakeApi(
       return ok(done);
     },
     exhibitionPhoto: () => ok(new Uint8Array([0xff, 0xd8, 0xff]).buffer),
+    exhibitionThumbnail: () => ok(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]).buffer),
     filterChoices: () => ok({ groups: null, vendors: null, pdv_types: [{ id: 1, name: "Kiosco", active: true }] }),
     updateSettings: () =>
       Promise.resolve({ current_version: "0.1.0", endpoint: null, default_endpoint: "https://updates.centermind.invalid/desktop" }),

@@ -64,3 +64,16 @@ pub async fn exhibition_photo(shell: State<'_, Shell>, id: String, position: u32
         .await
         .map(PhotoBytes)
 }
+
+/// A small JPEG of photo `position` (longest side 320 px) for the burst strip:
+/// a few KB instead of the full photo, made once on the server.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell))]
+pub async fn exhibition_thumbnail(shell: State<'_, Shell>, id: String, position: u32) -> CommandResult<PhotoBytes> {
+    let (backend, token) = shell.authed()?;
+    shell
+        .check(backend.thumbnail(&token, &id, position).await)
+        .await
+        .map(PhotoBytes)
+}

@@ -14,6 +14,7 @@ pub const NAMES: &[&str] = &[
     "get_exhibition",
     "evaluate_exhibition",
     "exhibition_photo",
+    "exhibition_thumbnail",
     "ranking",
     "filter_choices",
     "connection",

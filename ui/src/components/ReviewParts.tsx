@@ -8,7 +8,7 @@ import { REASONS, type Draft, type ReasonId } from "../visor/reasons";
 export function Thumbnail(props: { queue: ReviewQueue; id: string; position: number; available: boolean }) {
   const [src] = createResource(
     () => (props.available ? { id: props.id, position: props.position } : undefined),
-    (k) => props.queue.photo(k.id, k.position).catch(() => null),
+    (k) => props.queue.thumbnail(k.id, k.position).catch(() => null),
   );
   return (
     <Show when={src()} fallback={<span class="thumbnail-empty">{props.position}</span>}>

@@ -8,7 +8,16 @@ export function imageType(bytes: Uint8Array): string {
 
 /** Fetches a photo through the shell and returns a `blob:` URL for `<img src>`. */
 export async function photoUrl(id: string, position: number): Promise<string> {
-  const data: unknown = await call(api().exhibitionPhoto(id, position));
+  return blobUrl(await call(api().exhibitionPhoto(id, position)));
+}
+
+/** The same for the photo's small version (the burst strip). */
+export async function thumbnailUrl(id: string, position: number): Promise<string> {
+  return blobUrl(await call(api().exhibitionThumbnail(id, position)));
+}
+
+/** Bytes from the shell (an ArrayBuffer, a typed array or a number array) as a `blob:` URL. */
+function blobUrl(data: unknown): string {
   const bytes: Uint8Array<ArrayBuffer> =
     data instanceof ArrayBuffer
       ? new Uint8Array(data)

@@ -10,7 +10,7 @@ import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
-import { photoUrl, releasePhotoUrl } from "../lib/photos";
+import { photoUrl, releasePhotoUrl, thumbnailUrl } from "../lib/photos";
 import { canEvaluate, session, signedOut } from "../lib/session";
 import { activeCount, HISTORY_STATUSES, toListFilter, type Filters, type HistoryStatus } from "../visor/filters";
 import {
@@ -46,6 +46,7 @@ export default function History() {
     list: (filter) => call(api().listExhibitions(filter)),
     detail: (id) => call(api().getExhibition(id)),
     photo: photoUrl,
+    thumbnail: thumbnailUrl,
     release: releasePhotoUrl,
     status: historyStatus(),
     filter: toListFilter(historyFilters(), timeZone()),

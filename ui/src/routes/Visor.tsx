@@ -10,7 +10,7 @@ import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
-import { photoUrl, releasePhotoUrl } from "../lib/photos";
+import { photoUrl, releasePhotoUrl, thumbnailUrl } from "../lib/photos";
 import { canEvaluate, session, signedOut } from "../lib/session";
 import { activeCount, toListFilter, type Filters } from "../visor/filters";
 import {
@@ -39,6 +39,7 @@ export default function Visor() {
     list: (filter) => call(api().listExhibitions(filter)),
     detail: (id) => call(api().getExhibition(id)),
     photo: photoUrl,
+    thumbnail: thumbnailUrl,
     release: releasePhotoUrl,
     filter: toListFilter(queueFilters(), timeZone()),
     onChange: bump,

@@ -99,4 +99,40 @@ describe("review queue", () => {
     h.queue.remove(last.id);
     expect(h.queue.current()).toBeUndefined();
   });
+  it("the burst strip uses thumbnails, fetched ahead for the next item and released with it", async () => {
+    const all = Array.from({ length: 3 }, (_, i) => summary(i + 1));
+    const fetched: string[] = [];
+    const released: string[] = [];
+    const queue = new ReviewQueue({
+      list: () => Promise.resolve({ items: all, next_cursor: null }),
+      detail: (id) => Promise.resolve(detail(all.find((i) => i.id === id)!)),
+      photo: (id, position) => {
+        fetched.push(`photo ${id}#${position}`);
+        return Promise.resolve(`blob:photo-${id}#${position}`);
+      },
+      thumbnail: (id, position) => {
+        fetched.push(`thumb ${id}#${position}`);
+        return Promise.resolve(`blob:thumb-${id}#${position}`);
+      },
+      release: (url) => released.push(url),
+    });
+    await queue.reload();
+    await flush();
+    const [first, second] = [all[0]!, all[1]!];
+    // Both items have a two-photo burst: its thumbnails come ahead, the full photos as before.
+    expect(fetched).toEqual([
+      `photo ${first.id}#1`,
+      `thumb ${first.id}#1`,
+      `photo ${first.id}#2`,
+      `thumb ${first.id}#2`,
+      `photo ${second.id}#1`,
+      `thumb ${second.id}#1`,
+      `thumb ${second.id}#2`,
+    ]);
+    expect(await queue.thumbnail(second.id, 2)).toBe(`blob:thumb-${second.id}#2`);
+    expect(fetched.filter((f) => f === `thumb ${second.id}#2`)).toHaveLength(1);
+    queue.remove(first.id);
+    await flush();
+    expect(released).toEqual(expect.arrayContaining([`blob:thumb-${first.id}#1`, `blob:photo-${first.id}#2`]));
+  });
 });

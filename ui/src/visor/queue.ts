@@ -14,7 +14,9 @@ export interface QueueDeps {
   detail(id: string): Promise<ExhibitionDetail>;
   /** A displayable URL (a `blob:` URL in the app) for one photo. */
   photo(id: string, position: number): Promise<string>;
-  /** Frees a URL made by `photo`. */
+  /** The same for a photo's small version (the burst strip); `photo` when absent. */
+  thumbnail?(id: string, position: number): Promise<string>;
+  /** Frees a URL made by `photo` or `thumbnail`. */
   release?(url: string): void;
   /** Extra listing conditions (group, vendor, …); the status comes from `status`. */
   readonly filter?: Partial<ExhibitionFilter>;
@@ -214,24 +216,43 @@ export class ReviewQueue {
 
   /** One photo's URL (fetched once, then cached). */
   photo(id: string, position: number): Promise<string> {
-    const key = `${id}#${position}`;
+    return this.#cached(`${id}#${position}`, () => this.#deps.photo(id, position));
+  }
+
+  /** One photo's small version for the burst strip (fetched once, then cached). */
+  thumbnail(id: string, position: number): Promise<string> {
+    const fetch = this.#deps.thumbnail;
+    if (fetch === undefined) return this.photo(id, position);
+    return this.#cached(`${id}#t${position}`, () => fetch(id, position));
+  }
+
+  #cached(key: string, fetch: () => Promise<string>): Promise<string> {
     let p = this.#photos.get(key);
     if (p === undefined) {
-      p = this.#deps.photo(id, position);
+      p = fetch();
       this.#photos.set(key, p);
       p.catch(() => this.#photos.delete(key));
     }
     return p;
   }
 
-  /** Fetches ahead: current detail + all its photos; next detail + its first photo. */
+  /**
+   * Fetches ahead: the current detail, all its photos and thumbnails; the next
+   * detail, its first photo and its thumbnails (so the strip is there at once).
+   */
   prefetch(): void {
     const ignore = () => {};
+    // Without a thumbnail source the strip shows the full photos: nothing extra to fetch.
+    const strip = this.#deps.thumbnail !== undefined;
     const current = this.current();
     if (current) {
       this.detail(current.id)
         .then((d) => {
-          for (const p of d.photos) if (p.storage_key !== null) this.photo(d.id, p.position).catch(ignore);
+          for (const p of d.photos) {
+            if (p.storage_key === null) continue;
+            this.photo(d.id, p.position).catch(ignore);
+            if (strip && d.photos.length > 1) this.thumbnail(d.id, p.position).catch(ignore);
+          }
         })
         .catch(ignore);
     }
@@ -239,8 +260,9 @@ export class ReviewQueue {
     if (next) {
       this.detail(next.id)
         .then((d) => {
-          const first = d.photos.find((p) => p.storage_key !== null);
-          if (first) this.photo(d.id, first.position).catch(ignore);
+          const stored = d.photos.filter((p) => p.storage_key !== null);
+          if (stored[0]) this.photo(d.id, stored[0].position).catch(ignore);
+          if (strip && stored.length > 1) for (const p of stored) this.thumbnail(d.id, p.position).catch(ignore);
         })
         .catch(ignore);
     }
