@@ -129,4 +129,31 @@ describe("Visor", () => {
     open(fakeApi({ session: SUPERVISOR, pending: [] }));
     expect(await screen.findByText("No hay exhibiciones pendientes. ¡Todo al día!")).toBeInTheDocument();
   });
+  it("a queue of 100 is cleared with the keyboard alone, mixing all three verdicts", async () => {
+    const pending = Array.from({ length: 100 }, (_, i) => summary(i + 1));
+    const api = fakeApi({ session: SUPERVISOR, pending });
+    open(api);
+    const expected: Array<{ id: string; verdict: string; reason: string | null }> = [];
+    for (const [i, item] of pending.entries()) {
+      // The exhibition on screen is always the oldest one not yet decided.
+      expect(await screen.findByText(item.vendor_name)).toBeInTheDocument();
+      if (i % 10 === 3) {
+        key("r");
+        const dialog = await screen.findByRole("dialog");
+        fireEvent.keyDown(dialog, { key: "1" });
+        // Enter in a form submits it in a browser; jsdom does not, so submit stands for it.
+        fireEvent.submit(dialog.querySelector("form")!);
+        expected.push({ id: item.id, verdict: "rejected", reason: "Foto borrosa" });
+      } else if (i % 10 === 7) {
+        key("d");
+        expected.push({ id: item.id, verdict: "highlighted", reason: null });
+      } else {
+        key("a");
+        expected.push({ id: item.id, verdict: "approved", reason: null });
+      }
+    }
+    expect(await screen.findByText("No hay exhibiciones pendientes. ¡Todo al día!")).toBeInTheDocument();
+    await waitFor(() => expect(api.evaluations).toHaveLength(100));
+    expect(api.evaluations).toEqual(expected);
+  });
 });
