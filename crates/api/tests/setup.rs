@@ -36,16 +36,18 @@ fn form(username: &str) -> Value {
     })
 }
 
+async fn get_json(client: &reqwest::Client, url: String, token: Option<&str>) -> Value {
+    let mut request = client.get(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 async fn needs_setup(client: &reqwest::Client, base: &str) -> bool {
-    let r: Value = client
-        .get(format!("{base}/api/v1/setup"))
-        .send()
-        .await
+    get_json(client, format!("{base}/api/v1/setup"), None).await["needs_setup"]
+        .as_bool()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["needs_setup"].as_bool().unwrap()
 }
 
 #[tokio::test]
@@ -64,25 +66,9 @@ async fn a_fresh_install_creates_its_first_user_once_and_logs_in() {
     let body: Value = created.json().await.unwrap();
     assert_eq!(body["user"]["role"], "superadmin");
     let token = body["token"].as_str().unwrap();
-    let me: Value = client
-        .get(format!("{base}/api/v1/me"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = get_json(&client, format!("{base}/api/v1/me"), Some(token)).await;
     assert_eq!(me["username"], "ana");
-    let distributors: Value = client
-        .get(format!("{base}/api/v1/distributors"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let distributors = get_json(&client, format!("{base}/api/v1/distributors"), Some(token)).await;
     assert_eq!(distributors.as_array().unwrap().len(), 1, "{distributors}");
     assert_eq!(distributors[0]["time_zone"], "America/Argentina/Cordoba");
     assert!(!needs_setup(&client, &base).await);
