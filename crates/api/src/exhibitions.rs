@@ -138,6 +138,8 @@ pub(crate) struct Detail {
     time_zone: Tz,
     submitted_at_local: String,
     evaluated_at_local: Option<String>,
+    /// When the exhibition in `duplicate_of` was submitted, in the distributor's time zone.
+    duplicate_of_submitted_at_local: Option<String>,
 }
 
 /// Load an exhibition for `auth`, refusing other tenants as "not found".
@@ -158,12 +160,14 @@ fn detail_view(exhibition: Exhibition, tz: Tz) -> Detail {
     Detail {
         submitted_at_local: local(exhibition.summary.submitted_at, tz),
         evaluated_at_local: exhibition.summary.evaluated_at.map(|t| local(t, tz)),
+        duplicate_of_submitted_at_local: exhibition.duplicate_of.as_ref().map(|d| local(d.submitted_at, tz)),
         exhibition,
         time_zone: tz,
     }
 }
 
-/// One exhibition with photos and verdict history.
+/// One exhibition with photos and verdict history. A possible duplicate names
+/// the earlier exhibition it repeats (`duplicate_of`: id and submission time).
 #[utoipa::path(get, path = "/api/v1/exhibitions/{id}", tag = "review", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Detail), (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn detail(

@@ -10,7 +10,7 @@ use centermind_api::{AppState, router};
 use centermind_core::config::Config;
 use centermind_core::events::EventBus;
 use centermind_core::store::Db;
-use centermind_telegram::{BotSupervisor, VerdictSync};
+use centermind_telegram::{BotSupervisor, PhotoOptions, SupervisorOptions, VerdictSync};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -30,13 +30,26 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     let sync = VerdictSync::new(db.clone(), &config.telegram_api_url, shutdown.clone())?;
     let sync_handle = sync.handle();
     let sync_worker = tokio::spawn(sync.run());
+    // Photos are always kept in photo_dir; `google_drive` distributors also
+    // get a copy in their Drive folder, with the account configured here.
+    if config.google_drive.is_some() {
+        tracing::info!("Google Drive archive configured");
+    }
+    let options = SupervisorOptions {
+        photos: PhotoOptions {
+            drive: config.google_drive.clone(),
+            ..PhotoOptions::default()
+        },
+        ..SupervisorOptions::default()
+    };
     let bots = BotSupervisor::new(
         db.clone(),
         &config.telegram_api_url,
         config.photo_dir(),
         events.clone(),
         shutdown.clone(),
-    )?;
+    )?
+    .with_options(options);
     let bots_worker = tokio::spawn(bots.run());
 
     let state = AppState::new(db.clone(), config.photo_dir())

@@ -4,7 +4,8 @@
 //!   token ([`intake`]: photo → customer number → PDV type → exhibition
 //!   recorded as pending → confirmation in the group), restarts failed ones,
 //!   follows changes in the distributors table and records `bot_status`; it
-//!   also runs the [`photos`] worker that downloads and stores the photos.
+//!   also runs the [`photos`] worker that downloads and stores the photos
+//!   (and copies them to Google Drive for `google_drive` distributors, [`drive`]).
 //! - [`VerdictSync`] edits each exhibition's confirmation message once a
 //!   supervisor's verdict is stored (see [`verdict_sync`]).
 //! - [`texts`] holds every Spanish text the bots post.
@@ -41,6 +42,7 @@
 
 mod api;
 pub mod bots;
+pub mod drive;
 mod edit;
 pub mod intake;
 pub mod photos;
@@ -48,7 +50,8 @@ pub mod texts;
 pub mod verdict_sync;
 
 pub use bots::{BotSupervisor, SupervisorOptions};
+pub use drive::{GoogleDrive, GoogleDriveStore};
 pub use intake::{Command, ConnectedBot, IntakeBot, IntakeError, IntakeOptions, RunEnd};
-pub use photos::{LocalPhotoStore, PhotoHandle, PhotoOptions, PhotoStore, PhotoWorker};
+pub use photos::{LocalPhotoStore, PhotoHandle, PhotoOptions, PhotoStore, PhotoWorker, Placement, StoreError};
 pub use texts::confirmation_text;
 pub use verdict_sync::{SyncError, SyncHandle, SyncOptions, VerdictSync};

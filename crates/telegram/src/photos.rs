@@ -1,8 +1,19 @@
-//! Photo storage after an exhibition is committed: a durable `store_photo`
-//! task per photo downloads it from Telegram (getFile + file download through
-//! the configured API URL) and stores it through a [`PhotoStore`], recording
-//! its SHA-256, size and dimensions; a photo whose SHA-256 another exhibition
-//! of the distributor already has flags the exhibition as a possible duplicate.
+//! Photo storage after an exhibition is committed, from the durable task queue.
+//!
+//! - A `store_photo` task per photo downloads it from Telegram (getFile + file
+//!   download through the configured API URL) and stores it in the local
+//!   [`PhotoStore`] (the server always keeps its copy: the API serves photos
+//!   and thumbnails from it), recording its SHA-256, perceptual hash
+//!   ([`phash`]), size and dimensions. The database links possible duplicates
+//!   within the distributor (same Telegram file, same SHA-256, or a close
+//!   perceptual hash; see `centermind_core::store::photo_storage`).
+//! - For a `google_drive` distributor, storing also enqueues an
+//!   `archive_photo` task that copies the local file to the distributor's
+//!   Drive folder ([`crate::drive`]); its failures never touch the local copy.
+//!   Drive credentials missing from the configuration, or a distributor
+//!   without a folder id, are configuration problems: the admin is told at
+//!   once and the task retried at the longest backoff, so fixing the folder
+//!   (or restarting with credentials) lets the queued photos through.
 //!
 //! Failures are classified (timeout, permission, missing path, corrupt file,
 //! disk full, remote down) into `error_events` and retried with capped
@@ -11,6 +22,10 @@
 //! per distributor). A photo over the download limit (20 MB on the cloud Bot
 //! API) is not retried: the vendor is told in the group.
 
+mod phash;
+
+pub use phash::perceptual_hash;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -18,10 +33,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use centermind_core::config::GoogleDriveConfig;
 use centermind_core::domain::DistributorId;
 use centermind_core::domain::backoff::backoff_delay;
 use centermind_core::domain::error_class::ErrorClass;
-use centermind_core::store::{Db, NewErrorEvent, NewTask, StoredPhoto, Task, now};
+use centermind_core::store::task_kinds::{ARCHIVE_PHOTO, STORE_PHOTO};
+use centermind_core::store::{Db, NewErrorEvent, NewTask, PhotoStorage, StoredPhoto, Task, now};
 use centermind_core::{Error as CoreError, Secret};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -33,12 +50,10 @@ use tracing::{Instrument, error, info, info_span, warn};
 use uuid::Uuid;
 
 use crate::api::{self, ApiFailure, DownloadFailure};
+use crate::drive::{GoogleDrive, GoogleDriveStore};
 use crate::texts;
 
-/// Task kind: download one photo of an exhibition and store it.
-/// Payload: `{"exhibition_id", "position", "chat_id", "message_id"}`.
-pub const STORE_PHOTO: &str = "store_photo";
-const KINDS: &[&str] = &[STORE_PHOTO];
+const KINDS: &[&str] = &[STORE_PHOTO, ARCHIVE_PHOTO];
 
 /// The cloud Bot API serves files up to 20 MB.
 pub const CLOUD_DOWNLOAD_LIMIT: u64 = 20 * 1024 * 1024;
@@ -66,14 +81,48 @@ pub fn store_photo_task(
     }
 }
 
-/// What a store answers: an optional link to show (e.g. a Drive URL).
-pub type PutFuture<'a> = Pin<Box<dyn Future<Output = std::io::Result<Option<String>>> + Send + 'a>>;
+/// Why a store could not keep or give back a photo, classified like every
+/// operational failure (so the retry and alert rules apply).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StoreError {
+    pub class: ErrorClass,
+    pub message: String,
+}
+
+impl StoreError {
+    pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
+        Self {
+            class,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        Self::new(ErrorClass::of_io(e.kind()), e.to_string())
+    }
+}
+
+/// Where a store put a photo: for a remote store, its id there and a link to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Placement {
+    pub link: Option<String>,
+    pub remote_id: Option<String>,
+}
+
+pub type PutFuture<'a> = Pin<Box<dyn Future<Output = Result<Placement, StoreError>> + Send + 'a>>;
+pub type GetFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, StoreError>> + Send + 'a>>;
 
 /// Where photos are kept. `key` is a relative path with `/` separators.
 pub trait PhotoStore: Send + Sync {
-    /// Store `bytes` under `key`, replacing what may be there (a retried
-    /// task writes the same bytes again).
+    /// Store `bytes` under `key`. Idempotent: a retried task puts the same
+    /// bytes under the same key again, and the store ends with one copy.
     fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> PutFuture<'a>;
+
+    /// The bytes stored under `key` (a missing key is a `missing_path` error).
+    fn get<'a>(&'a self, key: &'a str) -> GetFuture<'a>;
 }
 
 /// A folder on this machine (`Config::photo_dir`); keys are relative to it.
@@ -90,30 +139,51 @@ impl LocalPhotoStore {
     pub fn root(&self) -> &Path {
         &self.root
     }
+
+    fn path(&self, key: &str) -> Result<PathBuf, StoreError> {
+        let relative = Path::new(key);
+        if key.is_empty()
+            || !relative
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(StoreError::new(
+                ErrorClass::InvalidInput,
+                "storage key leaves the photo folder",
+            ));
+        }
+        Ok(self.root.join(relative))
+    }
 }
 
 impl PhotoStore for LocalPhotoStore {
     fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> PutFuture<'a> {
         Box::pin(async move {
-            let relative = Path::new(key);
-            if !relative
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-            {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "storage key leaves the photo folder",
-                ));
-            }
-            let path = self.root.join(relative);
+            let path = self.path(key)?;
             if let Some(parent) = path.parent() {
-                tokio::fs::create_dir_all(parent).await?;
+                tokio::fs::create_dir_all(parent)
+                    .await
+                    .map_err(|e| StoreError::new(ErrorClass::of_io(e.kind()), format!("storing {key}: {e}")))?;
             }
             // Write aside, then rename: a crash never leaves half a photo under the key.
             let partial = path.with_extension("partial");
-            tokio::fs::write(&partial, bytes).await?;
-            tokio::fs::rename(&partial, &path).await?;
-            Ok(None)
+            let written = async {
+                tokio::fs::write(&partial, bytes).await?;
+                tokio::fs::rename(&partial, &path).await
+            };
+            written
+                .await
+                .map_err(|e| StoreError::new(ErrorClass::of_io(e.kind()), format!("storing {key}: {e}")))?;
+            Ok(Placement::default())
+        })
+    }
+
+    fn get<'a>(&'a self, key: &'a str) -> GetFuture<'a> {
+        Box::pin(async move {
+            let path = self.path(key)?;
+            tokio::fs::read(&path)
+                .await
+                .map_err(|e| StoreError::new(ErrorClass::of_io(e.kind()), format!("reading {key}: {e}")))
         })
     }
 }
@@ -146,6 +216,8 @@ pub struct PhotoOptions {
     /// Tell the admin once a photo failed this many times.
     pub alert_after_attempts: i64,
     pub idle_recheck: StdDuration,
+    /// The Google account of `google_drive` distributors (`Config::google_drive`).
+    pub drive: Option<GoogleDriveConfig>,
 }
 
 impl Default for PhotoOptions {
@@ -158,6 +230,7 @@ impl Default for PhotoOptions {
             max_download_bytes: Some(CLOUD_DOWNLOAD_LIMIT),
             alert_after_attempts: 3,
             idle_recheck: StdDuration::from_secs(30),
+            drive: None,
         }
     }
 }
@@ -174,10 +247,12 @@ impl PhotoHandle {
     }
 }
 
-/// The worker: claims `store_photo` tasks one at a time until shutdown.
+/// The worker: claims `store_photo` and `archive_photo` tasks one at a time until shutdown.
 pub struct PhotoWorker {
     db: Db,
     store: Arc<dyn PhotoStore>,
+    /// The Drive account, or why there is none.
+    drive: Result<Arc<GoogleDrive>, String>,
     client: reqwest::Client,
     api_url: reqwest::Url,
     shutdown: CancellationToken,
@@ -190,15 +265,71 @@ impl std::fmt::Debug for PhotoWorker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PhotoWorker")
             .field("api_url", &self.api_url.as_str())
+            .field("drive", &self.drive.is_ok())
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
 
 enum Outcome {
-    Stored,
-    Retry { class: ErrorClass, error: String },
-    GiveUp { class: ErrorClass, error: String },
+    Done,
+    Retry {
+        class: ErrorClass,
+        error: String,
+        /// A configuration problem: alert now and retry at the longest backoff.
+        config: bool,
+    },
+    GiveUp {
+        class: ErrorClass,
+        error: String,
+    },
+}
+
+impl Outcome {
+    fn retry(class: ErrorClass, error: impl Into<String>) -> Self {
+        Self::Retry {
+            class,
+            error: error.into(),
+            config: false,
+        }
+    }
+
+    /// Retried if trying again can help, else given up.
+    fn failed(e: StoreError) -> Self {
+        if e.class.is_retryable() {
+            Self::retry(e.class, e.message)
+        } else {
+            Self::GiveUp {
+                class: e.class,
+                error: e.message,
+            }
+        }
+    }
+}
+
+/// What the worker learns from a photo's bytes.
+struct Analysis {
+    format: Option<image::ImageFormat>,
+    dimensions: Option<(u32, u32)>,
+    perceptual_hash: Option<u64>,
+}
+
+/// Format and dimensions from the header; the perceptual hash from a full
+/// decode (CPU work: run it off the async threads).
+fn analyse(bytes: &[u8]) -> Analysis {
+    let format = image::guess_format(bytes).ok();
+    let dimensions = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok());
+    let perceptual_hash = dimensions
+        .and_then(|_| image::load_from_memory(bytes).ok())
+        .map(|img| perceptual_hash(&img));
+    Analysis {
+        format,
+        dimensions,
+        perceptual_hash,
+    }
 }
 
 impl PhotoWorker {
@@ -210,9 +341,16 @@ impl PhotoWorker {
         shutdown: CancellationToken,
         options: PhotoOptions,
     ) -> Self {
+        let drive = match &options.drive {
+            None => Err("Google Drive is not configured (no [google_drive] credentials)".to_string()),
+            Some(config) => GoogleDrive::new(config, client.clone(), options.request_timeout)
+                .map(Arc::new)
+                .map_err(|e| format!("the Google Drive configuration is invalid: {e}")),
+        };
         Self {
             db,
             store,
+            drive,
             client,
             api_url,
             shutdown,
@@ -271,13 +409,18 @@ impl PhotoWorker {
             return Ok(false);
         };
         let span = info_span!(
-            "store_photo",
+            "photo_task",
+            kind = %task.kind,
             task_id = task.id,
             attempt = task.attempts,
             distributor_id = task.distributor_id
         );
         async {
-            let outcome = self.attempt(&task).await;
+            let outcome = if task.kind == ARCHIVE_PHOTO {
+                self.archive(&task).await
+            } else {
+                self.attempt(&task).await
+            };
             self.record(&task, outcome).await
         }
         .instrument(span)
@@ -306,19 +449,14 @@ impl PhotoWorker {
             Err(e) => return db_retry(&e),
         };
         if photo.upload_state == "stored" {
-            return Outcome::Stored;
+            return Outcome::Done;
         }
         let Some(file_id) = photo.telegram_file_id.clone() else {
             return give_up("photo without a Telegram file id");
         };
         let token: Secret<String> = match self.db.distributor_bot_token(d).await {
             Ok(Some(t)) => t,
-            Ok(None) => {
-                return Outcome::Retry {
-                    class: ErrorClass::Permission,
-                    error: "the distributor has no bot token".into(),
-                };
-            }
+            Ok(None) => return Outcome::retry(ErrorClass::Permission, "the distributor has no bot token"),
             Err(e) => return db_retry(&e),
         };
         let bot = Bot::with_client(token.expose().clone(), self.client.clone()).set_api_url(self.api_url.clone());
@@ -342,25 +480,21 @@ impl PhotoWorker {
                 };
             }
             Err(DownloadFailure::Api(e @ (ApiFailure::Permanent(_) | ApiFailure::Unauthorized(_)))) => {
-                return Outcome::Retry {
-                    class: e.class(),
-                    error: e.detail(),
-                };
+                return Outcome::retry(e.class(), e.detail());
             }
-            Err(DownloadFailure::Api(e)) => {
-                return Outcome::Retry {
-                    class: e.class(),
-                    error: e.detail(),
-                };
-            }
+            Err(DownloadFailure::Api(e)) => return Outcome::retry(e.class(), e.detail()),
         };
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        let format = image::guess_format(&bytes).ok();
-        let dimensions = image::ImageReader::new(std::io::Cursor::new(&bytes))
-            .with_guessed_format()
-            .ok()
-            .and_then(|r| r.into_dimensions().ok());
-        if dimensions.is_none() {
+        let (bytes, analysis) = match tokio::task::spawn_blocking(move || {
+            let analysis = analyse(&bytes);
+            (bytes, analysis)
+        })
+        .await
+        {
+            Ok(done) => done,
+            Err(e) => return Outcome::retry(ErrorClass::Internal, format!("analysing the photo: {e}")),
+        };
+        if analysis.dimensions.is_none() {
             self.event(
                 Some(d),
                 ErrorClass::CorruptFile,
@@ -368,8 +502,10 @@ impl PhotoWorker {
                 json!({"task_id": task.id, "exhibition_id": exhibition_id, "position": position}),
             )
             .await;
+        } else if analysis.perceptual_hash.is_none() {
+            warn!("photo header readable but the image does not decode: no perceptual hash");
         }
-        let extension = match format {
+        let extension = match analysis.format {
             Some(image::ImageFormat::Png) => "png",
             _ => "jpg",
         };
@@ -385,28 +521,112 @@ impl PhotoWorker {
             position,
             extension,
         );
-        let link = match self.store.put(&key, &bytes).await {
-            Ok(link) => link,
-            Err(e) => {
-                let class = ErrorClass::of_io(e.kind());
-                return Outcome::Retry {
-                    class,
-                    error: format!("storing {key}: {e}"),
-                };
-            }
+        let placement = match self.store.put(&key, &bytes).await {
+            Ok(placement) => placement,
+            Err(e) => return Outcome::retry(e.class, e.message),
         };
         let stored = StoredPhoto {
             storage_key: key,
-            storage_link: link,
+            storage_link: placement.link,
             sha256,
+            perceptual_hash: analysis.perceptual_hash,
             size_bytes: bytes.len() as i64,
-            width: dimensions.map(|(w, _)| i64::from(w)),
-            height: dimensions.map(|(_, h)| i64::from(h)),
+            width: analysis.dimensions.map(|(w, _)| i64::from(w)),
+            height: analysis.dimensions.map(|(_, h)| i64::from(h)),
         };
         match self.db.mark_photo_stored(photo.photo_id, &stored, now()).await {
-            Ok(duplicate) => {
-                info!(key = %stored.storage_key, bytes = stored.size_bytes, duplicate, "photo stored");
-                Outcome::Stored
+            Ok(result) => {
+                info!(
+                    key = %stored.storage_key,
+                    bytes = stored.size_bytes,
+                    duplicate_of = ?result.duplicate_of,
+                    archive = result.archive_task.is_some(),
+                    "photo stored"
+                );
+                Outcome::Done
+            }
+            Err(e) => db_retry(&e),
+        }
+    }
+
+    /// Copy a stored photo to its distributor's Google Drive folder.
+    async fn archive(&self, task: &Task) -> Outcome {
+        let give_up = |error: &str| Outcome::GiveUp {
+            class: ErrorClass::Internal,
+            error: error.to_string(),
+        };
+        let config_problem = |class: ErrorClass, error: String| Outcome::Retry {
+            class,
+            error,
+            config: true,
+        };
+        let p = &task.payload;
+        let (Some(d), Some(exhibition_id), Some(position)) = (
+            task.distributor_id,
+            p.get("exhibition_id")
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok()),
+            p.get("position").and_then(serde_json::Value::as_i64),
+        ) else {
+            return give_up("task payload without distributor, exhibition or position");
+        };
+        let photo = match self.db.photo_to_archive(d, exhibition_id, position).await {
+            Ok(photo) => photo,
+            Err(CoreError::NotFound { .. }) => return give_up("photo not found"),
+            Err(e) => return db_retry(&e),
+        };
+        if photo.drive_file_id.is_some() {
+            return Outcome::Done;
+        }
+        if photo.photo_storage != PhotoStorage::GoogleDrive {
+            info!("the distributor no longer archives to Google Drive; nothing to do");
+            return Outcome::Done;
+        }
+        let (Some(key), "stored") = (photo.storage_key.as_deref(), photo.upload_state.as_str()) else {
+            return give_up("archive task for a photo that is not stored locally");
+        };
+        let drive = match &self.drive {
+            Ok(drive) => drive.clone(),
+            Err(why) => {
+                return config_problem(
+                    ErrorClass::Permission,
+                    format!("the distributor archives to Google Drive but {why}"),
+                );
+            }
+        };
+        let Some(folder) = photo.drive_folder_id.filter(|f| !f.trim().is_empty()) else {
+            return config_problem(
+                ErrorClass::MissingPath,
+                "the distributor archives to Google Drive but has no Drive folder id (drive_folder_id)".into(),
+            );
+        };
+        let bytes = match self.store.get(key).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.class == ErrorClass::MissingPath => {
+                return Outcome::GiveUp {
+                    class: e.class,
+                    error: format!("the local copy to archive is gone: {}", e.message),
+                };
+            }
+            Err(e) => return Outcome::retry(e.class, e.message),
+        };
+        // In Drive the distributor's folder is the root: <group chat id>/<date>/<file>.
+        let drive_key = key.split_once('/').map_or(key, |(_, rest)| rest);
+        let placement = match GoogleDriveStore::new(drive, folder).put(drive_key, &bytes).await {
+            Ok(placement) => placement,
+            Err(e) => return Outcome::failed(e),
+        };
+        let Some(file_id) = placement.remote_id.as_deref() else {
+            return give_up("Google Drive answered without a file id");
+        };
+        match self
+            .db
+            .mark_photo_archived(photo.photo_id, file_id, placement.link.as_deref())
+            .await
+        {
+            Ok(()) => {
+                info!(key = %drive_key, file_id, "photo archived to Google Drive");
+                Outcome::Done
             }
             Err(e) => db_retry(&e),
         }
@@ -444,8 +664,8 @@ impl PhotoWorker {
     async fn record(&mut self, task: &Task, outcome: Outcome) -> Result<(), CoreError> {
         let at = now();
         match outcome {
-            Outcome::Stored => self.db.complete_task(task.id, at).await?,
-            Outcome::Retry { class, error } => {
+            Outcome::Done => self.db.complete_task(task.id, at).await?,
+            Outcome::Retry { class, error, config } => {
                 warn!(class = class.as_str(), %error, "photo storage failed");
                 self.event(
                     task.distributor_id,
@@ -455,9 +675,14 @@ impl PhotoWorker {
                 )
                 .await;
                 let attempt = u32::try_from(task.attempts).unwrap_or(u32::MAX);
-                let retry_at = at + backoff_delay(attempt, self.options.backoff_base, self.options.backoff_cap);
-                self.db.fail_task(task.id, &error, retry_at, at).await?;
-                if task.attempts == self.options.alert_after_attempts {
+                // Only a person can fix the configuration: no point retrying soon.
+                let delay = if config {
+                    self.options.backoff_cap
+                } else {
+                    backoff_delay(attempt, self.options.backoff_base, self.options.backoff_cap)
+                };
+                self.db.fail_task(task.id, &error, at + delay, at).await?;
+                if config || task.attempts == self.options.alert_after_attempts {
                     self.alert_admin(task.distributor_id, class, &error).await;
                 }
             }
@@ -501,10 +726,7 @@ impl PhotoWorker {
 }
 
 fn db_retry(e: &CoreError) -> Outcome {
-    Outcome::Retry {
-        class: ErrorClass::Internal,
-        error: format!("database: {e}"),
-    }
+    Outcome::retry(ErrorClass::Internal, format!("database: {e}"))
 }
 
 #[cfg(test)]
@@ -522,12 +744,18 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_local_store_writes_under_its_root_only() {
+    async fn the_local_store_writes_and_reads_under_its_root_only() {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalPhotoStore::new(dir.path());
-        store.put("1/2/2026-05-01/a.jpg", b"abc").await.unwrap();
+        assert_eq!(
+            store.put("1/2/2026-05-01/a.jpg", b"abc").await.unwrap(),
+            Placement::default()
+        );
         assert_eq!(std::fs::read(dir.path().join("1/2/2026-05-01/a.jpg")).unwrap(), b"abc");
+        assert_eq!(store.get("1/2/2026-05-01/a.jpg").await.unwrap(), b"abc");
         let err = store.put("../escape.jpg", b"x").await.unwrap_err();
-        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert_eq!(err.class, ErrorClass::InvalidInput);
+        let err = store.get("1/missing.jpg").await.unwrap_err();
+        assert_eq!(err.class, ErrorClass::MissingPath);
     }
 }

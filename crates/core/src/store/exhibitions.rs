@@ -111,6 +111,17 @@ pub struct EvaluationEvent {
     pub created_at: DateTime<Utc>,
 }
 
+/// The earlier exhibition of the same distributor that an exhibition
+/// possibly duplicates (same Telegram file, same bytes or a close perceptual
+/// hash; see `store::photo_storage`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DuplicateOf {
+    #[sqlx(try_from = "String")]
+    pub id: Uuid,
+    pub submitted_at: DateTime<Utc>,
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exhibition {
@@ -118,6 +129,8 @@ pub struct Exhibition {
     pub summary: ExhibitionSummary,
     pub photos: Vec<Photo>,
     pub history: Vec<EvaluationEvent>,
+    /// Set when `possible_duplicate` was raised by a stored photo.
+    pub duplicate_of: Option<DuplicateOf>,
 }
 
 #[derive(Debug, Clone)]
@@ -411,10 +424,18 @@ impl Db {
         .bind(id.hyphenated())
         .fetch_all(self.pool())
         .await?;
+        let duplicate_of = sqlx::query_as(
+            "SELECT o.id, o.submitted_at FROM exhibitions e JOIN exhibitions o ON o.id = e.duplicate_of \
+             WHERE e.id = ? AND o.distributor_id = e.distributor_id",
+        )
+        .bind(id.hyphenated())
+        .fetch_optional(self.pool())
+        .await?;
         Ok(Exhibition {
             summary,
             photos,
             history,
+            duplicate_of,
         })
     }
 

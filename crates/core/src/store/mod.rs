@@ -37,14 +37,17 @@ pub use bot_status::{BotState, BotStatus, BotStatusChange};
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
 pub use error_events::{ErrorEvent, NewErrorEvent};
 pub use exhibitions::{
-    EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, NewExhibition, NewPhoto,
-    PendingCursor, Photo, Recorded,
+    DuplicateOf, EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, NewExhibition,
+    NewPhoto, PendingCursor, Photo, Recorded,
 };
 pub use groups::{Group, NewGroup};
 pub use members::{Member, NewMember};
 pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
 pub use pending_submissions::{NewSubmission, PendingPhoto, PendingSubmission, SubmissionState};
-pub use photo_storage::{PhotoToStore, StoredPhoto};
+pub use photo_storage::{
+    PERCEPTUAL_MAX_DISTANCE, PhotoStored, PhotoToArchive, PhotoToStore, StoredPhoto, hamming_distance,
+    parse_perceptual_hash, perceptual_hash_text,
+};
 pub use reports::{GroupBy, ReportRow, SummaryRow};
 pub use sessions::SESSION_TTL;
 pub use setup::FirstSetup;

@@ -15,6 +15,14 @@ pub mod kinds {
     /// Edit the bot's confirmation message of an exhibition to show its verdict.
     /// Payload: `{"exhibition_id": "<uuid>"}`.
     pub const EDIT_CONFIRMATION: &str = "edit_confirmation";
+    /// Download one photo of an exhibition from Telegram and store it in the
+    /// local photo folder (hashes, dimensions, duplicate check).
+    /// Payload: `{"exhibition_id", "position", "chat_id", "message_id"}`.
+    pub const STORE_PHOTO: &str = "store_photo";
+    /// Copy one stored photo to the distributor's Google Drive folder (its
+    /// archive); enqueued when the photo is stored, for `google_drive`
+    /// distributors only. Payload: `{"exhibition_id", "position"}`.
+    pub const ARCHIVE_PHOTO: &str = "archive_photo";
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +222,106 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Put a claimed task back in the queue until `until` without counting
+    /// the attempt: a wait Telegram asked for (429 `retry_after`) or our own
+    /// pacing is not a failure. `note` becomes the task's `last_error`. A task
+    /// a newer queued one (same dedupe key) supersedes retires instead, as in
+    /// [`Db::fail_task`]. Returns the task's new state.
+    pub async fn postpone_task(
+        &self,
+        id: i64,
+        note: &str,
+        until: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<TaskState> {
+        let mut tx = self.begin_write().await?;
+        let superseded: Option<bool> = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM tasks o WHERE o.id != t.id AND o.dedupe_key = t.dedupe_key \
+               AND o.state = 'queued') FROM tasks t WHERE t.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let state = match superseded {
+            None => return Err(Error::NotFound { entity: "task" }),
+            Some(true) => TaskState::Done,
+            Some(false) => TaskState::Queued,
+        };
+        sqlx::query(
+            "UPDATE tasks SET state = ?, attempts = max(attempts - 1, 0), next_attempt_at = ?, last_error = ?, \
+               updated_at = ? WHERE id = ?",
+        )
+        .bind(state)
+        .bind(until)
+        .bind(note)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// Queue again the confirmation edits given up because of the bot token,
+    /// once the distributor's token changed: dead `edit_confirmation` tasks
+    /// whose `last_error` starts with `error_prefix`, whose distributor has a
+    /// token and was updated after the task died (and after `changed_since`,
+    /// which keeps the usual call to one read), and that are the latest task
+    /// of their exhibition. They get fresh attempts, and their exhibitions go
+    /// from `undeliverable` back to `pending`, in one transaction. Returns the
+    /// ids of the tasks queued again.
+    pub async fn requeue_edits_after_token_change(
+        &self,
+        error_prefix: &str,
+        changed_since: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        let changed: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM distributors WHERE updated_at > ? AND bot_token IS NOT NULL)",
+        )
+        .bind(changed_since)
+        .fetch_one(self.pool())
+        .await?;
+        if !changed {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin_write().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT t.id FROM tasks t JOIN distributors d ON d.id = t.distributor_id \
+             WHERE t.state = 'dead' AND t.kind = ?1 AND substr(t.last_error, 1, length(?2)) = ?2 \
+               AND d.bot_token IS NOT NULL AND d.updated_at > t.updated_at AND d.updated_at > ?3 \
+               AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.dedupe_key = t.dedupe_key AND o.id > t.id) \
+             ORDER BY t.id",
+        )
+        .bind(kinds::EDIT_CONFIRMATION)
+        .bind(error_prefix)
+        .bind(changed_since)
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &ids {
+            sqlx::query(
+                "UPDATE exhibitions SET sync_state = 'pending', updated_at = ?1 \
+                 WHERE id = (SELECT json_extract(payload, '$.exhibition_id') FROM tasks WHERE id = ?2) \
+                   AND sync_state = 'undeliverable'",
+            )
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE tasks SET state = 'queued', attempts = 0, next_attempt_at = ?1, updated_at = ?1 WHERE id = ?2",
+            )
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,5 +441,131 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!((again.id, again.attempts), (id, 2));
+    }
+
+    #[tokio::test]
+    async fn a_postponed_task_keeps_its_attempts_and_waits() {
+        let (db, _d) = temp_db().await;
+        let t0 = now();
+        let id = db.enqueue_task(&task("edit", Some("edit:1"), 2), t0).await.unwrap();
+        let later = t0 + Duration::seconds(30);
+        for _ in 0..5 {
+            let claimed = db
+                .claim_task(&["edit"], later, Duration::seconds(30))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(claimed.attempts, 1, "a wait is not an attempt");
+            assert_eq!(
+                db.postpone_task(id, "flood control", later, later).await.unwrap(),
+                TaskState::Queued
+            );
+        }
+        let t = db.task(id).await.unwrap();
+        assert_eq!((t.state, t.attempts, t.next_attempt_at), (TaskState::Queued, 0, later));
+        assert_eq!(t.last_error.as_deref(), Some("flood control"));
+        assert!(
+            db.claim_task(&["edit"], t0, Duration::seconds(30))
+                .await
+                .unwrap()
+                .is_none(),
+            "not before the wait ends"
+        );
+        // Superseded by a newer verdict's task while it was claimed: it retires.
+        db.claim_task(&["edit"], later, Duration::seconds(30))
+            .await
+            .unwrap()
+            .unwrap();
+        let newer = db.enqueue_task(&task("edit", Some("edit:1"), 2), later).await.unwrap();
+        assert_ne!(newer, id);
+        assert_eq!(
+            db.postpone_task(id, "flood control", later, later).await.unwrap(),
+            TaskState::Done
+        );
+        assert!(matches!(
+            db.postpone_task(999, "x", later, later).await,
+            Err(Error::NotFound { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn edits_given_up_for_the_token_are_queued_again_once_it_changes() {
+        use crate::Secret;
+        use crate::store::{DistributorUpdate, NewDistributor};
+        let (db, _d) = temp_db().await;
+        let d = db
+            .create_distributor(NewDistributor {
+                name: "Norte".into(),
+                time_zone: None,
+                bot_token: None,
+                admin_telegram_id: None,
+            })
+            .await
+            .unwrap();
+        let edit = |n: u32| NewTask {
+            kind: kinds::EDIT_CONFIRMATION.into(),
+            distributor_id: Some(d.id),
+            payload: serde_json::json!({ "exhibition_id": format!("00000000-0000-0000-0000-00000000000{n}") }),
+            dedupe_key: Some(format!("edit:{n}")),
+            max_attempts: 20,
+        };
+        let t0 = now() - Duration::seconds(10);
+        let token_dead = db.enqueue_task(&edit(1), t0).await.unwrap();
+        let other_dead = db.enqueue_task(&edit(2), t0).await.unwrap();
+        let old_then_newer = db.enqueue_task(&edit(3), t0).await.unwrap();
+        db.bury_task(token_dead, "bot token: the distributor has no bot token", t0)
+            .await
+            .unwrap();
+        db.bury_task(other_dead, "400 Bad Request: message to edit not found", t0)
+            .await
+            .unwrap();
+        db.bury_task(old_then_newer, "bot token: 401 Unauthorized", t0)
+            .await
+            .unwrap();
+        let newer = db.enqueue_task(&edit(3), t0).await.unwrap();
+        db.complete_task(newer, t0).await.unwrap();
+        let since = t0 - Duration::seconds(1);
+
+        // Nothing changed yet: nothing to do.
+        assert!(
+            db.requeue_edits_after_token_change("bot token: ", since, now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        db.update_distributor(
+            d.id,
+            DistributorUpdate {
+                bot_token: Some(Some(Secret::new("123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw".into()))),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let at = now();
+        assert_eq!(
+            db.requeue_edits_after_token_change("bot token: ", since, at)
+                .await
+                .unwrap(),
+            [token_dead]
+        );
+        let t = db.task(token_dead).await.unwrap();
+        assert_eq!((t.state, t.attempts, t.next_attempt_at), (TaskState::Queued, 0, at));
+        assert_eq!(db.task(other_dead).await.unwrap().state, TaskState::Dead);
+        assert_eq!(db.task(old_then_newer).await.unwrap().state, TaskState::Dead);
+        // Done once: it is queued now, and a later call finds nothing new.
+        assert!(
+            db.requeue_edits_after_token_change("bot token: ", since, now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // A distributor changed before `changed_since` is not looked at.
+        assert!(
+            db.requeue_edits_after_token_change("bot token: ", now(), now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }
