@@ -133,6 +133,21 @@ pub struct ExhibitionDetail {
     pub history: Vec<EvaluationEvent>,
     /// IANA name, e.g. `America/Argentina/Buenos_Aires`.
     pub time_zone: String,
+    /// The earlier exhibition this one may repeat (same photo, same bytes or a
+    /// look-alike), when the server found one.
+    #[serde(default)]
+    pub duplicate_of: Option<DuplicateOf>,
+    /// When that earlier exhibition was submitted, in the distributor's zone.
+    #[serde(default)]
+    pub duplicate_of_submitted_at_local: Option<String>,
+}
+
+/// The earlier submission a possible duplicate points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct DuplicateOf {
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub submitted_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

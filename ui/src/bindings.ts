@@ -131,6 +131,13 @@ export type Connection = {
 	local: boolean,
 };
 
+/**  The earlier submission a possible duplicate points at. */
+export type DuplicateOf = {
+	id: string,
+	/**  RFC 3339, UTC. */
+	submitted_at: string,
+};
+
 /**  One verdict in an exhibition's history (append-only). */
 export type EvaluationEvent = {
 	id: number,
@@ -158,6 +165,13 @@ export type ExhibitionDetail = {
 	history: EvaluationEvent[],
 	/**  IANA name, e.g. `America/Argentina/Buenos_Aires`. */
 	time_zone: string,
+	/**
+	 *  The earlier exhibition this one may repeat (same photo, same bytes or a
+	 *  look-alike), when the server found one.
+	 */
+	duplicate_of?: DuplicateOf | null,
+	/**  When that earlier exhibition was submitted, in the distributor's zone. */
+	duplicate_of_submitted_at_local?: string | null,
 } & ExhibitionSummary;
 
 /**  Listing conditions; every field is optional. */

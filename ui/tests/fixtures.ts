@@ -34,6 +34,8 @@ export function detail(item: ExhibitionSummary, overrides: Partial<ExhibitionDet
     ],
     history: [],
     time_zone: "America/Argentina/Buenos_Aires",
+    duplicate_of: null,
+    duplicate_of_submitted_at_local: null,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
-/** Pieces shared by the visor and the history: photo thumbnails and the reject dialog. */
+/** Pieces shared by the visor and the history: photo thumbnails, the duplicate note and the reject dialog. */
 import { createResource, For, onMount, Show } from "solid-js";
+import type { ExhibitionDetail } from "../bindings";
 import { t } from "../i18n";
 import { isTypingTarget } from "../visor/keyboard";
 import type { ReviewQueue } from "../visor/queue";
@@ -14,6 +15,28 @@ export function Thumbnail(props: { queue: ReviewQueue; id: string; position: num
     <Show when={src()} fallback={<span class="thumbnail-empty">{props.position}</span>}>
       {(s) => <img src={s()} alt="" />}
     </Show>
+  );
+}
+
+/**
+ * The possible-duplicate warning, naming the earlier submission once the
+ * detail (which carries it) has loaded. Never a reason to reject by itself.
+ */
+export function DuplicateNote(props: { detail: ExhibitionDetail | undefined }) {
+  return (
+    <p class="banner banner-warning" role="note">
+      {t("visor.duplicate")}
+      <Show when={props.detail?.duplicate_of}>
+        {(earlier) => (
+          <>
+            {" "}
+            {t("visor.duplicateOf", {
+              when: props.detail?.duplicate_of_submitted_at_local ?? earlier().submitted_at,
+            })}
+          </>
+        )}
+      </Show>
+    </p>
   );
 }
 

@@ -176,6 +176,7 @@ export const en: Messages = {
     photoUnavailable: "The photo is not available yet.",
     photoLoading: "Loading photo…",
     duplicate: "Possible duplicate: this photo was received before.",
+    duplicateOf: "It looks like the exhibition sent on {when}.",
     approve: "Approve",
     reject: "Reject",
     highlight: "Highlight",

@@ -179,6 +179,7 @@ export const esAR = {
     photoUnavailable: "La foto todavía no está disponible.",
     photoLoading: "Cargando foto…",
     duplicate: "Posible duplicado: esta foto ya se había recibido antes.",
+    duplicateOf: "Se parece a la exhibición enviada el {when}.",
     approve: "Aprobar",
     reject: "Rechazar",
     highlight: "Destacar",

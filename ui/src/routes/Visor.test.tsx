@@ -43,6 +43,32 @@ describe("Visor", () => {
     expect(await screen.findByRole("button", { name: "Ver foto 2" })).toBeInTheDocument();
   });
 
+  it("the duplicate warning names the earlier submission from the detail", async () => {
+    const item = summary(1, { possible_duplicate: true });
+    const earlier = summary(7);
+    open(
+      fakeApi(
+        { session: SUPERVISOR, pending: [item] },
+        {
+          getExhibition: () =>
+            Promise.resolve({
+              status: "ok",
+              data: detail(item, {
+                duplicate_of: { id: earlier.id, submitted_at: "2024-12-30T13:15:00Z" },
+                duplicate_of_submitted_at_local: "2024-12-30 10:15",
+              }),
+            }),
+        },
+      ),
+    );
+    const note = await screen.findByRole("note");
+    await waitFor(() =>
+      expect(note).toHaveTextContent(
+        `Posible duplicado: esta foto ya se había recibido antes. Se parece a la exhibición enviada el 2024-12-30 10:15.`,
+      ),
+    );
+  });
+
   it("A approves and the next exhibition shows at once; arrows move", async () => {
     const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2), summary(3)] });
     open(api);

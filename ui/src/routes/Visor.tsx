@@ -4,7 +4,7 @@ import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
-import { RejectDialog, Thumbnail } from "../components/ReviewParts";
+import { DuplicateNote, RejectDialog, Thumbnail } from "../components/ReviewParts";
 import { ReviewTabs } from "../components/ReviewTabs";
 import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
@@ -276,9 +276,7 @@ export default function Visor() {
             <aside class="visor-side card" aria-label={t("visor.title")}>
               <p class="visor-position">{position()}</p>
               <Show when={item().possible_duplicate}>
-                <p class="banner banner-warning" role="note">
-                  {t("visor.duplicate")}
-                </p>
+                <DuplicateNote detail={detail()?.id === item().id ? detail() : undefined} />
               </Show>
               <dl class="facts">
                 <dt>{t("visor.vendor")}</dt>
