@@ -12,7 +12,7 @@ use centermind_core::domain::hibernation::parse_hhmm;
 use centermind_core::domain::roles::{Action, PortalRole};
 use centermind_core::store::{
     Distributor, DistributorUpdate, Group, GroupUpdate, Member, MemberUpdate, NewDistributor, NewGroup, NewPortalUser,
-    PdvType, PdvTypeUpdate, PortalUser, PortalUserUpdate, TvToken, now,
+    PdvType, PdvTypeUpdate, PhotoStorage, PortalUser, PortalUserUpdate, TvToken, now,
 };
 use serde::{Deserialize, Serialize};
 
@@ -152,6 +152,10 @@ pub(crate) struct DistributorSettings {
     hibernation_end: Option<String>,
     points_approved: Option<i64>,
     points_highlighted: Option<i64>,
+    /// `google_drive` also copies every photo to `drive_folder_id` (the server keeps its own copy).
+    photo_storage: Option<PhotoStorage>,
+    /// Google Drive folder id; `""` clears it.
+    drive_folder_id: Option<String>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/distributors/{id}", tag = "admin", params(("id" = i64, Path)), request_body = DistributorSettings,
@@ -187,7 +191,10 @@ pub(crate) async fn update_distributor(
         hibernation_end: time(body.hibernation_end)?,
         points_approved: body.points_approved,
         points_highlighted: body.points_highlighted,
-        ..Default::default()
+        photo_storage: body.photo_storage,
+        drive_folder_id: body
+            .drive_folder_id
+            .map(|f| Some(f.trim().to_string()).filter(|f| !f.is_empty())),
     };
     let updated = state.db.update_distributor(id, update).await?;
     state.time_zones.invalidate(id);

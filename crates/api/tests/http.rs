@@ -894,6 +894,17 @@ async fn admins_change_their_settings_but_not_another_tenants() {
     assert_eq!(status, StatusCode::OK, "{d}");
     assert_eq!(d["hibernation"]["start"], "23:00:00");
     assert_eq!(d["scoring"]["highlighted"], 3);
+    // The Drive archive: refused without a folder, kept with one.
+    let path = format!("/api/v1/distributors/{own}");
+    let drive = json!({"photo_storage": "google_drive"});
+    let (status, err) = send(&s, reqwest::Method::PATCH, &admin, &path, Some(drive)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err["message"].as_str().unwrap().contains("drive_folder_id"), "{err}");
+    let drive = json!({"photo_storage": "google_drive", "drive_folder_id": " 1AbCdEfFolder "});
+    let (status, d) = send(&s, reqwest::Method::PATCH, &admin, &path, Some(drive)).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["photo_storage"], "google_drive");
+    assert_eq!(d["drive_folder_id"], "1AbCdEfFolder");
     assert_eq!(
         send(
             &s,

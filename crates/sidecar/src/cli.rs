@@ -130,6 +130,19 @@ pub struct DistributorSetArgs {
     pub points_approved: Option<i64>,
     #[arg(long)]
     pub points_highlighted: Option<i64>,
+    /// Where photos go besides this server's folder: `google-drive` also
+    /// copies them to the Drive folder set with --drive-folder.
+    #[arg(long, value_enum)]
+    pub photo_storage: Option<PhotoStorageArg>,
+    /// Google Drive folder id (the last part of the folder's address); "" clears it.
+    #[arg(long, value_name = "FOLDER_ID")]
+    pub drive_folder: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PhotoStorageArg {
+    Local,
+    GoogleDrive,
 }
 
 #[derive(Debug, Subcommand)]

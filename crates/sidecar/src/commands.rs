@@ -2,9 +2,11 @@
 
 use anyhow::{Context, bail};
 use centermind_core::domain::hibernation::{format_hhmm, parse_hhmm};
-use centermind_core::store::{Db, DistributorUpdate, NewDistributor, NewGroup, NewPortalUser};
+use centermind_core::store::{Db, DistributorUpdate, NewDistributor, NewGroup, NewPortalUser, PhotoStorage};
 
-use crate::cli::{DistributorCommand, DistributorSetArgs, GroupCommand, MemberCommand, PdvTypeCommand, UserCommand};
+use crate::cli::{
+    DistributorCommand, DistributorSetArgs, GroupCommand, MemberCommand, PdvTypeCommand, PhotoStorageArg, UserCommand,
+};
 use crate::prompt::{read_secret, token_from_env};
 use crate::table::render;
 
@@ -140,7 +142,13 @@ fn distributor_update(a: DistributorSetArgs) -> anyhow::Result<DistributorUpdate
         hibernation_end: time(a.hibernation_end)?,
         points_approved: a.points_approved,
         points_highlighted: a.points_highlighted,
-        ..Default::default()
+        photo_storage: a.photo_storage.map(|p| match p {
+            PhotoStorageArg::Local => PhotoStorage::Local,
+            PhotoStorageArg::GoogleDrive => PhotoStorage::GoogleDrive,
+        }),
+        drive_folder_id: a
+            .drive_folder
+            .map(|f| Some(f.trim().to_string()).filter(|f| !f.is_empty())),
     })
 }
 

@@ -178,6 +178,32 @@ fn administration_round_trip_never_reveals_the_token_or_password() {
     assert!(updated.contains("inactive") && updated.contains("not set"), "{updated}");
     let list = ok(&sidecar(d, &["distributor", "list"], None));
     assert!(list.contains("23:00-06:00") && list.contains("inactive"), "{list}");
+
+    // Google Drive needs a folder: refused without one, kept with one.
+    let no_folder = sidecar(d, &["distributor", "set", "1", "--photo-storage", "google-drive"], None);
+    assert!(!no_folder.status.success());
+    assert!(
+        String::from_utf8_lossy(&no_folder.stderr).contains("drive_folder_id"),
+        "{}",
+        String::from_utf8_lossy(&no_folder.stderr)
+    );
+    ok(&sidecar(
+        d,
+        &[
+            "distributor",
+            "set",
+            "1",
+            "--photo-storage",
+            "google-drive",
+            "--drive-folder",
+            "1AbCdEfFolder",
+        ],
+        None,
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&sidecar(d, &["distributor", "list", "--json"], None))).unwrap();
+    assert_eq!(json[0]["photo_storage"], "google_drive", "{json}");
+    assert_eq!(json[0]["drive_folder_id"], "1AbCdEfFolder", "{json}");
 }
 
 #[test]

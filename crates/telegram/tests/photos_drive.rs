@@ -183,17 +183,27 @@ impl World {
             })
             .await
             .unwrap();
-        self.db
-            .update_distributor(
-                d.id,
-                DistributorUpdate {
-                    photo_storage: Some(storage),
-                    drive_folder_id: Some(folder.map(String::from)),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        if storage == PhotoStorage::GoogleDrive && folder.is_none() {
+            // Settings refuse Drive without a folder; a database edited by hand
+            // (or an older version) can still hold it, and the worker must cope.
+            sqlx::query("UPDATE distributors SET photo_storage = 'google_drive', drive_folder_id = NULL WHERE id = ?")
+                .bind(d.id)
+                .execute(self.db.pool())
+                .await
+                .unwrap();
+        } else {
+            self.db
+                .update_distributor(
+                    d.id,
+                    DistributorUpdate {
+                        photo_storage: Some(storage),
+                        drive_folder_id: Some(folder.map(String::from)),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+        }
         let chat = -1_002_000_000_000 - n;
         let g = self
             .db

@@ -247,6 +247,15 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
         let c = current.ok_or(Error::NotFound { entity: "distributor" })?;
+        // A Drive archive without a folder would fail on every photo: refuse it here.
+        let storage = u.photo_storage.unwrap_or(c.photo_storage);
+        let folder = u.drive_folder_id.clone().unwrap_or(c.drive_folder_id.clone());
+        if storage == PhotoStorage::GoogleDrive && folder.is_none() {
+            return Err(Error::invalid(
+                "drive_folder_id",
+                "google_drive needs a Drive folder id",
+            ));
+        }
         let token_sql = u.bot_token.as_ref().map(|t| t.as_ref().map(|s| s.expose().clone()));
         sqlx::query(
             "UPDATE distributors SET name = ?, status = ?, time_zone = ?, \
