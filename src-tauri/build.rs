@@ -22,7 +22,7 @@ fn main() {
         println!("cargo:rerun-if-changed={icon}");
     }
 
-    // Without `custom-protocol` (plain `cargo build`/`cargo test`) the app loads `build.devUrl`
+    // Without `custom-protocol` (only `tauri dev`, which turns off the default feature) the app loads `build.devUrl`
     // and embeds nothing. Release contexts (`tauri build`) embed `build.frontendDist`: say how
     // to build it rather than let `generate_context!` panic halfway through compiling.
     if !tauri_build::is_dev() {

@@ -96,6 +96,8 @@ pub fn run() -> tauri::Result<()> {
                 tracing::warn!(error = %e, "cannot start the local server");
             }
             app.manage(shell);
+            #[cfg(unix)]
+            tauri::async_runtime::spawn(exit_on_termination_signal(app.handle().clone()));
             Ok(())
         })
         .build(context())?;
@@ -106,6 +108,37 @@ pub fn run() -> tauri::Result<()> {
         }
     });
     Ok(())
+}
+
+/// `kill`, a session logout (SIGTERM), a closed terminal (SIGHUP) or Ctrl+C
+/// would end the process without `RunEvent::Exit`, leaving the local sidecar
+/// running with the database and the bots. Turn them into a normal exit.
+#[cfg(unix)]
+async fn exit_on_termination_signal(handle: tauri::AppHandle) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        tracing::warn!("cannot listen for termination signals");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+        _ = hup.recv() => {}
+    }
+    tracing::info!("termination signal: stopping the local server and exiting");
+    // Stopping waits for the sidecar to end: off the async threads.
+    let stopping = handle.clone();
+    if tauri::async_runtime::spawn_blocking(move || stopping.state::<sidecar::LocalServer>().stop())
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopping the local server panicked");
+    }
+    handle.exit(0);
 }
 
 #[cfg(test)]
