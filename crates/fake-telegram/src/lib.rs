@@ -24,7 +24,11 @@
 //!   editMessageReplyMarkup; an editMessageText without one drops it),
 //!   `answerCallbackQuery` and `setMyCommands` (validated like Telegram);
 //! - [`updates`]: builders for the updates a group sends (photos, albums,
-//!   files, texts, button presses).
+//!   files, texts, button presses);
+//! - for load tests: a stream of the bots' posts as they arrive
+//!   ([`FakeTelegram::subscribe_posts`]), and a switch to stop logging
+//!   requests ([`FakeTelegram::set_request_log`]). Long polls wait on their
+//!   own bot's updates, so a thousand idle bots cost nothing but their sockets.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -38,7 +42,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Map, Value, json};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, mpsc, watch};
 
 /// Telegram's exact wording for an edit that changes nothing.
 pub const NOT_MODIFIED: &str = "Bad Request: message is not modified: specified new message content and reply \
@@ -124,6 +128,19 @@ impl RecordedRequest {
     }
 }
 
+/// A message a bot posted or edited, as it arrived (see [`FakeTelegram::subscribe_posts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// The token of the bot that posted.
+    pub token: String,
+    /// `false` for `sendMessage`, `true` for `editMessageText`.
+    pub edit: bool,
+    /// The message as it is after this request.
+    pub message: StoredMessage,
+    /// When the request arrived.
+    pub received_at: Instant,
+}
+
 /// A message as the fake stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {
@@ -158,6 +175,8 @@ struct ChatState {
 struct BotUpdates {
     next_update_id: i64,
     queue: VecDeque<Value>,
+    /// Woken when an update is pushed for this bot (its long polls wait on it).
+    pushed: Arc<Notify>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,15 +196,19 @@ struct FakeState {
     kicked: HashSet<(i64, i64)>,
     updates: HashMap<String, BotUpdates>,
     files: HashMap<String, StoredFile>,
+    /// `file_path` → `file_id`, for downloads.
+    file_paths: HashMap<String, String>,
     log: Vec<RecordedRequest>,
+    /// Whether requests are logged (on unless a load test turns it off).
+    no_log: bool,
+    /// Where posts are reported ([`FakeTelegram::subscribe_posts`]).
+    post_subscribers: Vec<mpsc::UnboundedSender<Post>>,
 }
 
 struct Shared {
     state: Mutex<FakeState>,
     /// Number of logged requests; waiters watch it instead of polling.
     logged: watch::Sender<usize>,
-    /// Woken when an update is pushed (long polling).
-    new_update: Notify,
 }
 
 impl Shared {
@@ -194,23 +217,42 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Log a request as it arrives; returns its index for [`Shared::answered`].
-    fn record(&self, request: RecordedRequest) -> usize {
+    /// Log a request as it arrives; returns its index for [`Shared::answered`]
+    /// (`None` while logging is off).
+    fn record(&self, request: RecordedRequest) -> Option<usize> {
         let n = {
             let mut state = self.lock();
+            if state.no_log {
+                return None;
+            }
             state.log.push(request);
             state.log.len()
         };
         self.logged.send_replace(n);
-        n - 1
+        Some(n - 1)
     }
 
-    fn answered(&self, index: usize, status: u16) {
+    fn answered(&self, index: Option<usize>, status: u16) {
+        let Some(index) = index else { return };
         if let Some(r) = self.lock().log.get_mut(index) {
             r.status = Some(status);
         }
         self.logged.send_modify(|_| {});
     }
+}
+
+/// Tell the subscribers about a post (drops those that went away).
+fn report_post(state: &mut FakeState, token: &str, edit: bool, message: &StoredMessage, received_at: Instant) {
+    if state.post_subscribers.is_empty() {
+        return;
+    }
+    let post = Post {
+        token: token.to_string(),
+        edit,
+        message: message.clone(),
+        received_at,
+    };
+    state.post_subscribers.retain(|s| s.send(post.clone()).is_ok());
 }
 
 /// A running fake Bot API server. Stops when dropped.
@@ -244,7 +286,6 @@ impl FakeTelegram {
         let shared = Arc::new(Shared {
             state: Mutex::new(FakeState::default()),
             logged,
-            new_update: Notify::new(),
         });
         let app = Router::new()
             .route("/file/{bot}/{*path}", get(download))
@@ -383,7 +424,7 @@ impl FakeTelegram {
     /// Queue an update for a bot's `getUpdates`. `update` is the update object
     /// without `update_id` (the fake numbers updates itself). Returns the id given.
     pub fn push_update(&self, token: &str, mut update: Value) -> i64 {
-        let id = {
+        let (id, pushed) = {
             let mut state = self.shared.lock();
             let updates = state.updates.entry(token.to_string()).or_default();
             updates.next_update_id += 1;
@@ -392,10 +433,25 @@ impl FakeTelegram {
                 obj.insert("update_id".into(), json!(id));
             }
             updates.queue.push_back(update);
-            id
+            (id, updates.pushed.clone())
         };
-        self.shared.new_update.notify_waiters();
+        pushed.notify_waiters();
         id
+    }
+
+    /// Every post (`sendMessage`, `editMessageText`) that succeeds from now
+    /// on, as it arrives, until the receiver is dropped.
+    pub fn subscribe_posts(&self) -> mpsc::UnboundedReceiver<Post> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.shared.lock().post_subscribers.push(tx);
+        rx
+    }
+
+    /// Log requests (the default) or not: a load test that sends hundreds of
+    /// thousands of requests turns the log off ([`FakeTelegram::requests`]
+    /// and [`FakeTelegram::wait_for_requests`] then see nothing new).
+    pub fn set_request_log(&self, on: bool) {
+        self.shared.lock().no_log = !on;
     }
 
     /// Make a file available to `getFile` and the download URL.
@@ -403,6 +459,7 @@ impl FakeTelegram {
     pub fn add_file(&self, file_id: &str, file_unique_id: &str, bytes: impl Into<Bytes>) -> String {
         let mut state = self.shared.lock();
         let file_path = format!("photos/file_{}.jpg", state.files.len());
+        state.file_paths.insert(file_path.clone(), file_id.to_string());
         state.files.insert(
             file_id.to_string(),
             StoredFile {
@@ -620,12 +677,19 @@ async fn call(
         received_at_system,
         status: None,
     });
-    let answer = answer(&shared, &token, &method, parsed, &params).await;
+    let answer = answer(&shared, &token, &method, parsed, &params, received_at).await;
     shared.answered(index, answer.status);
     answer
 }
 
-async fn answer(shared: &Shared, token: &str, method: &str, parsed: Result<Value, String>, params: &Value) -> Answer {
+async fn answer(
+    shared: &Shared,
+    token: &str,
+    method: &str,
+    parsed: Result<Value, String>,
+    params: &Value,
+    received_at: Instant,
+) -> Answer {
     if !shared.lock().bots.contains_key(token) {
         return Answer::error(401, "Unauthorized");
     }
@@ -648,8 +712,8 @@ async fn answer(shared: &Shared, token: &str, method: &str, parsed: Result<Value
     }
     match key.as_str() {
         "getme" => get_me(shared, token),
-        "sendmessage" => send_message(shared, token, params),
-        "editmessagetext" => edit_message_text(shared, token, params),
+        "sendmessage" => send_message(shared, token, params, received_at),
+        "editmessagetext" => edit_message_text(shared, token, params, received_at),
         "deletemessage" => delete_message(shared, token, params),
         "getupdates" => get_updates(shared, token, params).await,
         "getfile" => get_file(shared, params),
@@ -700,7 +764,7 @@ fn text_param(params: &Value) -> Result<String, Answer> {
     }
 }
 
-fn send_message(shared: &Shared, token: &str, params: &Value) -> Answer {
+fn send_message(shared: &Shared, token: &str, params: &Value, received_at: Instant) -> Answer {
     let chat_id = match chat_id_param(params) {
         Ok(c) => c,
         Err(a) => return a,
@@ -731,10 +795,11 @@ fn send_message(shared: &Shared, token: &str, params: &Value) -> Answer {
         stored.reply_markup = message.reply_markup.clone();
         stored.reply_to = message.reply_to;
     }
+    report_post(&mut state, token, false, &message, received_at);
     Answer::ok(message_json(&state, &bot, &message))
 }
 
-fn edit_message_text(shared: &Shared, token: &str, params: &Value) -> Answer {
+fn edit_message_text(shared: &Shared, token: &str, params: &Value, received_at: Instant) -> Answer {
     if params.get("inline_message_id").is_some() {
         return Answer::bad_request("inline messages are not supported by the fake");
     }
@@ -779,6 +844,7 @@ fn edit_message_text(shared: &Shared, token: &str, params: &Value) -> Answer {
     message.reply_markup = markup;
     message.edit_date = Some(unix_now());
     let message = message.clone();
+    report_post(&mut state, token, true, &message, received_at);
     Answer::ok(message_json(&state, &bot, &message))
 }
 
@@ -864,17 +930,28 @@ async fn get_updates(shared: &Shared, token: &str, params: &Value) -> Answer {
     let limit = params.get("limit").and_then(Value::as_u64).unwrap_or(100).clamp(1, 100) as usize;
     let timeout = params.get("timeout").and_then(Value::as_u64).unwrap_or(0);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout).min(MAX_LONG_POLL);
+    let pushed = shared
+        .lock()
+        .updates
+        .entry(token.to_string())
+        .or_default()
+        .pushed
+        .clone();
     loop {
         // Register interest before looking, so a push between the two is not missed.
-        let notified = shared.new_update.notified();
+        let notified = pushed.notified();
         let batch: Vec<Value> = {
             let mut state = shared.lock();
             let updates = state.updates.entry(token.to_string()).or_default();
             // An offset confirms every update before it (Telegram forgets them).
             if offset > 0 {
-                updates
+                while updates
                     .queue
-                    .retain(|u| u.get("update_id").and_then(Value::as_i64).unwrap_or(0) >= offset);
+                    .front()
+                    .is_some_and(|u| u.get("update_id").and_then(Value::as_i64).unwrap_or(0) < offset)
+                {
+                    updates.queue.pop_front();
+                }
             }
             updates.queue.iter().take(limit).cloned().collect()
         };
@@ -913,7 +990,7 @@ async fn download(State(shared): State<Arc<Shared>>, Path((bot, path)): Path<(St
         if !state.bots.contains_key(&token) {
             (401, Answer::error(401, "Unauthorized").into_response())
         } else {
-            match state.files.values().find(|f| f.file_path == path) {
+            match state.file_paths.get(&path).and_then(|id| state.files.get(id)) {
                 Some(f) => (200, (StatusCode::OK, f.bytes.clone()).into_response()),
                 None => (404, Answer::error(404, "Not Found").into_response()),
             }

@@ -239,3 +239,58 @@ async fn updates_files_and_downloads_for_the_intake_bot() {
     let bytes = bot.client().get(url).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(&bytes[..], &[0xFF, 0xD8, 0xFF]);
 }
+
+#[tokio::test]
+async fn posts_are_streamed_as_they_arrive_and_the_log_can_be_turned_off() {
+    let (fake, bot) = fake_and_bot().await;
+    let mut posts = fake.subscribe_posts();
+    let before = std::time::Instant::now();
+    let sent = bot.send_message(ChatId(CHAT), "uno").await.unwrap();
+    bot.edit_message_text(ChatId(CHAT), sent.id, "dos").await.unwrap();
+    // Refused requests are not posts.
+    bot.edit_message_text(ChatId(CHAT), sent.id, "dos").await.unwrap_err();
+    let first = posts.recv().await.unwrap();
+    assert_eq!((first.token.as_str(), first.edit), (TOKEN, false));
+    assert_eq!((first.message.chat_id, first.message.text.as_str()), (CHAT, "uno"));
+    assert!(first.received_at >= before);
+    let second = posts.recv().await.unwrap();
+    assert!(second.edit);
+    assert_eq!(second.message.message_id, i64::from(sent.id.0));
+    assert_eq!(second.message.text, "dos");
+    assert!(posts.try_recv().is_err());
+
+    fake.set_request_log(false);
+    bot.send_message(ChatId(CHAT), "tres").await.unwrap();
+    assert_eq!(fake.requests().len(), 3, "not logged while off");
+    assert_eq!(posts.recv().await.unwrap().message.text, "tres", "still streamed");
+    fake.set_request_log(true);
+    bot.get_me().await.unwrap();
+    assert_eq!(fake.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn a_long_poll_answers_its_own_bots_updates_only() {
+    let (fake, bot) = fake_and_bot().await;
+    const OTHER: &str = "654321:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+    fake.add_bot(OTHER, "otro_bot");
+    let waiter = {
+        let bot = bot.clone();
+        tokio::spawn(async move { bot.get_updates().timeout(5).await })
+    };
+    fake.wait_for_requests("getUpdates", 1, Duration::from_secs(5)).await;
+    fake.push_update(
+        OTHER,
+        json!({"message": {"message_id": 1, "date": 1_700_000_000,
+        "chat": {"id": CHAT, "type": "supergroup", "title": "Ventas"}, "text": "para el otro"}}),
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!waiter.is_finished(), "woken by another bot's update");
+    let id = fake.push_update(
+        TOKEN,
+        json!({"message": {"message_id": 2, "date": 1_700_000_000,
+        "chat": {"id": CHAT, "type": "supergroup", "title": "Ventas"}, "text": "para mí"}}),
+    );
+    let got = waiter.await.unwrap().unwrap();
+    assert_eq!(got.iter().map(|u| u.id.0 as i64).collect::<Vec<_>>(), [id]);
+    assert_eq!(fake.pending_updates(OTHER), 1);
+}

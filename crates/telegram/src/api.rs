@@ -5,12 +5,21 @@
 //! teloxide-core 0.13 sleeps 10 s inside every call answered with a 5xx, and
 //! we want 401 (bad token), 429 (`retry_after`) and network failures told
 //! apart at once. Error texts never contain the token.
+//!
+//! Every call that posts in a chat (a send, copy, forward or edit with a
+//! `chat_id`) is paced by [`throttle`] first, and a 429 it gets holds that
+//! chat for every caller of the process.
+
+pub(crate) mod throttle;
 
 use std::time::Duration;
 
 use centermind_core::domain::error_class::ErrorClass;
 use serde_json::Value;
 use teloxide::Bot;
+
+use throttle::ChatKey;
+pub use throttle::ChatLimits;
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +38,7 @@ impl ApiFailure {
     pub(crate) fn detail(&self) -> String {
         match self {
             Self::Unauthorized(d) | Self::Permanent(d) | Self::Transient { detail: d, .. } => d.clone(),
-            Self::FloodWait { seconds } => format!("429 Too Many Requests: retry after {seconds}"),
+            Self::FloodWait { seconds } => format!("flood control: retry after {seconds} s"),
         }
     }
 
@@ -89,8 +98,63 @@ fn scrub(text: &str, token: &str) -> String {
     }
 }
 
+/// The chat a call posts in, if it is one the chat limits apply to.
+pub(crate) fn posting_chat(method: &str, body: &Value) -> Option<i64> {
+    let m = method.to_ascii_lowercase();
+    let posts = (m.starts_with("send") && m != "sendchataction")
+        || m.starts_with("editmessage")
+        || m.starts_with("copymessage")
+        || m.starts_with("forwardmessage");
+    if !posts {
+        return None;
+    }
+    match body.get("chat_id")? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Whole seconds, rounded up, at least one (a wait told as `retry_after`).
+pub(crate) fn wait_seconds(wait: Duration) -> u32 {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    u32::try_from(secs.max(1)).unwrap_or(u32::MAX)
+}
+
 /// Call `method` with a JSON body; the answer's `result` on success.
+/// A post in a chat waits for its slot under Telegram's limits first (up to
+/// `timeout`; if the slot is further away, `FloodWait` without calling).
 pub(crate) async fn call(bot: &Bot, method: &str, body: &Value, timeout: Duration) -> Result<Value, ApiFailure> {
+    call_paced(bot, method, body, timeout, &ChatLimits::default(), timeout).await
+}
+
+/// [`call`] with explicit chat limits and how long a post may wait for its
+/// slot (`patience`).
+pub(crate) async fn call_paced(
+    bot: &Bot,
+    method: &str,
+    body: &Value,
+    timeout: Duration,
+    limits: &ChatLimits,
+    patience: Duration,
+) -> Result<Value, ApiFailure> {
+    let key = posting_chat(method, body).map(|chat| ChatKey::new(bot, chat));
+    if let Some(key) = key
+        && let Err(wait) = throttle::global().acquire(key, limits, patience).await
+    {
+        return Err(ApiFailure::FloodWait {
+            seconds: wait_seconds(wait),
+        });
+    }
+    let result = post(bot, method, body, timeout).await;
+    if let (Some(key), Err(ApiFailure::FloodWait { seconds })) = (key, &result) {
+        throttle::global().flood_wait(key, *seconds);
+    }
+    result
+}
+
+/// One request, no pacing.
+async fn post(bot: &Bot, method: &str, body: &Value, timeout: Duration) -> Result<Value, ApiFailure> {
     let url = method_url(bot, None, &[method])?;
     let sent = bot
         .client()
@@ -177,30 +241,42 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Value, ApiFailure> {
     })
 }
 
-/// Call with a few retries: waits out short flood controls (up to
-/// `max_flood_wait`) and retries transient failures twice.
+/// Flood waits sat out by one [`call_with_retry`] before it gives up.
+const MAX_FLOOD_RETRIES: u32 = 3;
+
+/// Call with a few retries. A post waits for its slot in the chat (pacing and
+/// flood waits alike) up to `max_wait`; a 429 whose `retry_after` fits in
+/// `max_wait` is waited out and the call made again (a 429 means Telegram did
+/// not take the request, so nothing is sent twice), up to three times;
+/// transient failures are retried twice. A longer wait ends in `FloodWait`.
 pub(crate) async fn call_with_retry(
     bot: &Bot,
     method: &str,
     body: &Value,
     timeout: Duration,
-    max_flood_wait: Duration,
+    max_wait: Duration,
+    limits: &ChatLimits,
 ) -> Result<Value, ApiFailure> {
-    let mut attempt = 0u32;
+    let paced = posting_chat(method, body).is_some();
+    let mut transient = 0u32;
+    let mut floods = 0u32;
     loop {
-        attempt += 1;
-        match call(bot, method, body, timeout).await {
-            Err(ApiFailure::FloodWait { seconds }) if Duration::from_secs(u64::from(seconds)) <= max_flood_wait => {
+        match call_paced(bot, method, body, timeout, limits, max_wait).await {
+            Err(ApiFailure::FloodWait { seconds })
+                if floods < MAX_FLOOD_RETRIES && Duration::from_secs(u64::from(seconds)) <= max_wait =>
+            {
+                floods += 1;
                 tracing::warn!(method, seconds, "Telegram flood control; waiting");
-                tokio::time::sleep(Duration::from_secs(u64::from(seconds))).await;
+                // A post waits in the chat's pacing, which now holds the flood wait.
+                if !paced {
+                    tokio::time::sleep(Duration::from_secs(u64::from(seconds))).await;
+                }
             }
-            Err(ApiFailure::Transient { .. }) if attempt < 3 => {
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+            Err(ApiFailure::Transient { .. }) if transient < 2 => {
+                transient += 1;
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(transient))).await;
             }
             other => return other,
-        }
-        if attempt >= 5 {
-            return call(bot, method, body, timeout).await;
         }
     }
 }
@@ -296,5 +372,28 @@ mod tests {
             classify(429, flood.to_string().as_bytes()),
             Err(ApiFailure::FloodWait { seconds: 3 })
         );
+    }
+
+    #[test]
+    fn posts_in_a_chat_are_told_from_other_calls() {
+        let body = json!({ "chat_id": -100, "text": "hola" });
+        assert_eq!(posting_chat("sendMessage", &body), Some(-100));
+        assert_eq!(posting_chat("editMessageText", &body), Some(-100));
+        assert_eq!(posting_chat("SENDPHOTO", &json!({ "chat_id": "-7" })), Some(-7));
+        assert_eq!(posting_chat("sendChatAction", &body), None, "not a message");
+        assert_eq!(posting_chat("getUpdates", &body), None);
+        assert_eq!(
+            posting_chat("answerCallbackQuery", &json!({ "callback_query_id": "1" })),
+            None
+        );
+        assert_eq!(posting_chat("sendMessage", &json!({ "chat_id": "@canal" })), None);
+    }
+
+    #[test]
+    fn waits_round_up_to_whole_seconds() {
+        assert_eq!(wait_seconds(Duration::ZERO), 1);
+        assert_eq!(wait_seconds(Duration::from_millis(1)), 1);
+        assert_eq!(wait_seconds(Duration::from_millis(1000)), 1);
+        assert_eq!(wait_seconds(Duration::from_millis(1001)), 2);
     }
 }

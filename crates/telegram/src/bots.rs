@@ -1,5 +1,5 @@
 //! The bot supervisor: one intake bot per active distributor with a token,
-//! plus the process-wide photo worker.
+//! plus the process-wide photo worker(s).
 //!
 //! Every `poll_interval` it compares the `distributors` table with what runs:
 //! a new or re-activated distributor gets its bot, a changed token restarts
@@ -45,6 +45,10 @@ pub struct SupervisorOptions {
     pub restart_cap: Duration,
     /// Failed runs in a row before a bot is marked `failed`.
     pub max_consecutive_failures: u32,
+    /// Photo workers sharing the queue (each claims one task at a time).
+    /// More than one stores photos faster under load, but each keeps its own
+    /// "alert the admin at most once an hour" memory.
+    pub photo_workers: usize,
     pub intake: IntakeOptions,
     pub photos: PhotoOptions,
 }
@@ -56,6 +60,7 @@ impl Default for SupervisorOptions {
             restart_base: Duration::seconds(1),
             restart_cap: Duration::seconds(60),
             max_consecutive_failures: 10,
+            photo_workers: 1,
             intake: IntakeOptions::default(),
             photos: PhotoOptions::default(),
         }
@@ -97,7 +102,7 @@ struct BotContext {
     parsed_url: reqwest::Url,
     client: reqwest::Client,
     events: EventBus,
-    photos: PhotoHandle,
+    photos: Vec<PhotoHandle>,
     options: SupervisorOptions,
 }
 
@@ -156,24 +161,28 @@ impl BotSupervisor {
     /// restart) and the photo worker, and return.
     pub async fn run(self) {
         info!("bot supervisor started");
-        let worker = PhotoWorker::new(
-            self.db.clone(),
-            self.store.clone(),
-            self.client.clone(),
-            self.parsed_url.clone(),
-            self.shutdown.child_token(),
-            self.options.photos.clone(),
-        );
+        let workers: Vec<PhotoWorker> = (0..self.options.photo_workers.max(1))
+            .map(|_| {
+                PhotoWorker::new(
+                    self.db.clone(),
+                    self.store.clone(),
+                    self.client.clone(),
+                    self.parsed_url.clone(),
+                    self.shutdown.child_token(),
+                    self.options.photos.clone(),
+                )
+            })
+            .collect();
         let ctx = BotContext {
             db: self.db.clone(),
             api_url: self.api_url.clone(),
             parsed_url: self.parsed_url.clone(),
             client: self.client.clone(),
             events: self.events.clone(),
-            photos: worker.handle(),
+            photos: workers.iter().map(PhotoWorker::handle).collect(),
             options: self.options.clone(),
         };
-        let worker = tokio::spawn(worker.run());
+        let workers: Vec<JoinHandle<()>> = workers.into_iter().map(|w| tokio::spawn(w.run())).collect();
         let mut running: HashMap<DistributorId, Running> = HashMap::new();
         loop {
             if let Err(e) = reconcile(&ctx, &mut running, &self.shutdown).await {
@@ -188,7 +197,9 @@ impl BotSupervisor {
             r.stop.cancel();
             let _ = r.task.await;
         }
-        let _ = worker.await;
+        for worker in workers {
+            let _ = worker.await;
+        }
         info!("bot supervisor stopped");
     }
 }
@@ -277,7 +288,7 @@ async fn supervise(ctx: BotContext, distributor_id: DistributorId, token: Secret
         ) {
             Ok(b) => b
                 .with_options(ctx.options.intake.clone())
-                .with_photo_worker(ctx.photos.clone()),
+                .with_photo_workers(ctx.photos.clone()),
             Err(e) => {
                 set_state(
                     &ctx,

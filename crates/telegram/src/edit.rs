@@ -26,7 +26,10 @@ pub(crate) enum EditOutcome {
     FloodWait { seconds: u32 },
     /// The group became a supergroup with this chat id.
     ChatMigrated { chat_id: i64 },
-    /// No retry can help (message deleted, bot removed, token revoked, …).
+    /// Telegram refuses the bot token (401, or 404 on the bot's URL): no
+    /// retry with this token can help, a new token can.
+    Unauthorized(String),
+    /// No retry can help (message deleted, bot removed, …).
     Permanent(String),
     /// Worth retrying later (network, timeout, Telegram 5xx, …).
     Transient(String),
@@ -103,7 +106,7 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> EditOutcome {
         // A proxy's HTML page, an empty body…: only the status says something.
         return match status {
             401 | 404 => {
-                EditOutcome::Permanent(format!("HTTP {status} from the Telegram API (is the bot token valid?)"))
+                EditOutcome::Unauthorized(format!("HTTP {status} from the Telegram API (is the bot token valid?)"))
             }
             _ => EditOutcome::Transient(format!("HTTP {status} without a Bot API answer")),
         };
@@ -141,9 +144,10 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> EditOutcome {
     match code {
         // A bad request stays bad: the message or chat is gone, the message is
         // not the bot's, the bot lacks rights… Retrying sends the same request.
-        400 => EditOutcome::Permanent(what),
-        // 401/404: the token is revoked or wrong. 403: the bot was kicked or blocked.
-        401 | 403 | 404 => EditOutcome::Permanent(what),
+        // 403: the bot was kicked or blocked.
+        400 | 403 => EditOutcome::Permanent(what),
+        // The token is revoked or wrong.
+        401 | 404 => EditOutcome::Unauthorized(what),
         _ => EditOutcome::Transient(what),
     }
 }
@@ -199,8 +203,6 @@ mod tests {
             (400, "Bad Request: MESSAGE_ID_INVALID"),
             (403, "Forbidden: bot was kicked from the group chat"),
             (403, "Forbidden: bot is not a member of the supergroup chat"),
-            (401, "Unauthorized"),
-            (404, "Not Found"),
         ] {
             let outcome = classify(code, &error(code, description, None));
             assert!(
@@ -208,6 +210,18 @@ mod tests {
                 "{description}: {outcome:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_refused_token_is_told_apart_from_other_permanent_failures() {
+        for (code, description) in [(401, "Unauthorized"), (404, "Not Found")] {
+            let outcome = classify(code, &error(code, description, None));
+            assert!(
+                matches!(&outcome, EditOutcome::Unauthorized(why) if why.contains(description)),
+                "{description}: {outcome:?}"
+            );
+        }
+        assert!(matches!(classify(401, b"nope"), EditOutcome::Unauthorized(_)));
     }
 
     #[test]
@@ -221,7 +235,6 @@ mod tests {
             EditOutcome::Transient(_)
         ));
         assert!(matches!(classify(200, b""), EditOutcome::Transient(_)));
-        assert!(matches!(classify(401, b"nope"), EditOutcome::Permanent(_)));
     }
 
     #[test]

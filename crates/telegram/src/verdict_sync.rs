@@ -10,8 +10,16 @@
 //!
 //! Tasks are processed one at a time, which keeps the edits of one message in
 //! order. A slow distributor cannot hold the others: waits asked by Telegram
-//! (429 `retry_after`) and backoff delays are stored on the task, never slept
-//! inline, and each request is bounded by a timeout shorter than the lease.
+//! (429 `retry_after`), the chat's pacing (one message a second per chat, 20 a
+//! minute per group, shared with the intake bot of the same token) and backoff
+//! delays are stored on the task, never slept inline, and each request is
+//! bounded by a timeout shorter than the lease. Waiting for Telegram or for
+//! the chat's turn is not a failure: it does not use up the task's attempts.
+//!
+//! An edit given up because of the bot token (none, or refused by Telegram)
+//! is queued again once the distributor's token changes (checked every
+//! `token_recheck`), so fixing the token delivers the verdicts it held up.
+//!
 //! A crash leaves the claimed task `running`; when its lease ends, the next
 //! worker claims it again. Edits are idempotent ("message is not modified"
 //! counts as done), so a repeated edit is harmless.
@@ -32,8 +40,18 @@ use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, error, info, info_span, warn};
 use uuid::Uuid;
 
+use crate::api::ChatLimits;
+use crate::api::throttle::{self, ChatKey};
 use crate::edit::{EditOutcome, edit_message_text};
 use crate::texts::confirmation_text;
+
+/// How the `last_error` of an edit given up because of the bot token starts;
+/// such edits are queued again when the token changes.
+pub const TOKEN_FAILURE: &str = "bot token: ";
+
+/// A change to a distributor committed up to this long after its
+/// `updated_at` is still seen by the next token check.
+const TOKEN_CHECK_OVERLAP: Duration = Duration::seconds(10);
 
 const KINDS: &[&str] = &[task_kinds::EDIT_CONFIRMATION];
 
@@ -55,6 +73,10 @@ pub struct SyncOptions {
     /// Look at the queue this often even without a notification (a safety net
     /// for tasks enqueued by another process; latency comes from `notify`).
     pub idle_recheck: StdDuration,
+    /// How fast a bot may post in one chat (Telegram's limits by default).
+    pub limits: ChatLimits,
+    /// How often to look for changed bot tokens (see the module docs).
+    pub token_recheck: StdDuration,
 }
 
 impl Default for SyncOptions {
@@ -65,6 +87,8 @@ impl Default for SyncOptions {
             backoff_base: Duration::seconds(2),
             backoff_cap: Duration::minutes(5),
             idle_recheck: StdDuration::from_secs(60),
+            limits: ChatLimits::default(),
+            token_recheck: StdDuration::from_secs(2),
         }
     }
 }
@@ -107,9 +131,8 @@ pub struct VerdictSync {
     /// Holds the shared HTTP client and the API URL; never used to call Telegram.
     template: Bot,
     bots: HashMap<DistributorId, Bot>,
-    /// Flood waits Telegram asked for, per (distributor, chat): later tasks
-    /// for the same chat wait too instead of asking again.
-    flood_until: HashMap<(DistributorId, i64), DateTime<Utc>>,
+    /// When the bot tokens were last looked at (see `requeue_after_token_change`).
+    tokens_checked: Option<DateTime<Utc>>,
     shutdown: CancellationToken,
     wake: Arc<Notify>,
     options: SyncOptions,
@@ -138,6 +161,9 @@ where
 enum Attempt {
     /// Telegram shows `status`.
     Delivered { status: ExhibitionStatus },
+    /// Not yet, and not a failure (Telegram's flood control, the chat's
+    /// pacing, a token that changed meanwhile): again at `at`, same attempts.
+    Postpone { at: DateTime<Utc>, note: String },
     /// Try again at `at`.
     Retry {
         at: DateTime<Utc>,
@@ -170,7 +196,7 @@ impl VerdictSync {
             db,
             template,
             bots: HashMap::new(),
-            flood_until: HashMap::new(),
+            tokens_checked: None,
             shutdown,
             wake: Arc::new(Notify::new()),
             options: SyncOptions::default(),
@@ -193,7 +219,16 @@ impl VerdictSync {
     pub async fn run(mut self) {
         info!("verdict sync started");
         let shutdown = self.shutdown.clone();
+        let mut next_token_check = tokio::time::Instant::now();
         loop {
+            if tokio::time::Instant::now() >= next_token_check {
+                tokio::select! {
+                    biased;
+                    () = shutdown.cancelled() => break,
+                    () = self.requeue_after_token_change() => {}
+                }
+                next_token_check = tokio::time::Instant::now() + self.options.token_recheck;
+            }
             let step = tokio::select! {
                 biased;
                 () = shutdown.cancelled() => break,
@@ -201,7 +236,10 @@ impl VerdictSync {
             };
             let pause = match step {
                 Ok(true) => continue,
-                Ok(false) => self.idle_pause().await,
+                Ok(false) => self
+                    .idle_pause()
+                    .await
+                    .min(next_token_check.saturating_duration_since(tokio::time::Instant::now())),
                 Err(e) => {
                     error!(error = %e, "verdict sync: database error");
                     DB_ERROR_PAUSE
@@ -215,6 +253,27 @@ impl VerdictSync {
             }
         }
         info!("verdict sync stopped");
+    }
+
+    /// Queue again the edits given up because of the bot token of a
+    /// distributor whose token changed since.
+    async fn requeue_after_token_change(&mut self) {
+        let since = self
+            .tokens_checked
+            .map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t - TOKEN_CHECK_OVERLAP);
+        let at = now();
+        match self.db.requeue_edits_after_token_change(TOKEN_FAILURE, since, at).await {
+            Ok(ids) => {
+                self.tokens_checked = Some(at);
+                if !ids.is_empty() {
+                    info!(
+                        count = ids.len(),
+                        "a bot token changed: queued again the edits it had held up"
+                    );
+                }
+            }
+            Err(e) => error!(error = %e, "verdict sync: cannot look for changed bot tokens"),
+        }
     }
 
     /// How long to sleep when nothing is due: until the next task is (plus a
@@ -282,21 +341,21 @@ impl VerdictSync {
         };
         let token = match self.db.distributor_bot_token(distributor_id).await {
             Ok(Some(token)) => token,
-            Ok(None) => return give_up("the distributor has no bot token", status),
+            Ok(None) => return give_up(&format!("{TOKEN_FAILURE}the distributor has no bot token"), status),
             Err(CoreError::NotFound { .. }) => return give_up("distributor not found", status),
             Err(e) => return self.retry_with_backoff(task, format!("database: {e}"), status),
         };
-        let at = now();
-        if let Some(until) = self.flood_until.get(&(distributor_id, chat_id)).copied()
-            && until > at
-        {
-            return Attempt::Retry {
-                at: until,
-                error: "waiting for Telegram's flood control on this chat".into(),
-                status,
+        let bot = self.bot_for(distributor_id, &token);
+        // The chat's turn (shared with the intake bot); a flood wait Telegram
+        // asked for holds it too. Never slept here: the task waits instead.
+        let key = ChatKey::new(&bot, chat_id);
+        if let Err(wait) = throttle::global().reserve(key, &self.options.limits, StdDuration::ZERO) {
+            // now() is cut to milliseconds: one more so that the task is not due a hair early.
+            return Attempt::Postpone {
+                at: now() + ceil_ms(wait) + Duration::milliseconds(1),
+                note: "waiting for its turn in the chat (Telegram's limits)".into(),
             };
         }
-        let bot = self.bot_for(distributor_id, &token);
         let text = confirmation_text(&summary);
         let started = std::time::Instant::now();
         let outcome = edit_message_text(
@@ -322,14 +381,11 @@ impl VerdictSync {
                 Attempt::Delivered { status: summary.status }
             }
             EditOutcome::FloodWait { seconds } => {
+                throttle::global().flood_wait(key, seconds);
                 // Not before: now() is cut to milliseconds, so add one.
-                let until = now() + Duration::seconds(i64::from(seconds)) + Duration::milliseconds(1);
-                self.flood_until.retain(|_, t| *t > at);
-                self.flood_until.insert((distributor_id, chat_id), until);
-                Attempt::Retry {
-                    at: until,
-                    error: format!("429 Too Many Requests: retry after {seconds} s"),
-                    status,
+                Attempt::Postpone {
+                    at: now() + Duration::seconds(i64::from(seconds)) + Duration::milliseconds(1),
+                    note: format!("429 Too Many Requests: retry after {seconds} s"),
                 }
             }
             EditOutcome::ChatMigrated { chat_id: new_chat } => {
@@ -345,6 +401,16 @@ impl VerdictSync {
                     at: now(),
                     error: format!("chat migrated to {new_chat}"),
                     status,
+                }
+            }
+            EditOutcome::Unauthorized(error) => {
+                // Changed while the request was out: try the new one.
+                match self.db.distributor_bot_token(distributor_id).await {
+                    Ok(Some(current)) if current.expose() != token.expose() => Attempt::Postpone {
+                        at: now(),
+                        note: format!("{error}; the bot token changed meanwhile"),
+                    },
+                    _ => give_up(&format!("{TOKEN_FAILURE}{error}"), status),
                 }
             }
             EditOutcome::Permanent(error) => give_up(&error, status),
@@ -388,6 +454,10 @@ impl VerdictSync {
                 }
                 self.db.complete_task(task.id, at).await?;
             }
+            Attempt::Postpone { at: until, note } => match self.db.postpone_task(task.id, &note, until, at).await? {
+                TaskState::Queued => debug!(%note, until = %until, "edit postponed"),
+                state => debug!(%note, ?state, "edit postponed; a newer task replaces this one"),
+            },
             Attempt::Retry {
                 at: retry_at,
                 error,
@@ -421,4 +491,10 @@ impl VerdictSync {
         }
         Ok(())
     }
+}
+
+/// A wait in whole milliseconds, rounded up (stored instants have milliseconds).
+fn ceil_ms(wait: StdDuration) -> Duration {
+    let ms = wait.as_micros().div_ceil(1000);
+    Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX / 2))
 }

@@ -33,7 +33,7 @@ fn options() -> IntakeOptions {
         poll_timeout_secs: 1,
         request_timeout: Duration::from_secs(3),
         sweep_interval: Duration::from_millis(50),
-        max_flood_wait: Duration::from_secs(2),
+        max_flood_wait: Duration::from_secs(5),
         ..IntakeOptions::default()
     }
 }
@@ -236,6 +236,29 @@ impl World {
         self.fake.wait_for_requests("getUpdates", n + 1, WAIT).await;
     }
 
+    /// The distributor's exhibitions once every confirmation's message id is
+    /// stored and its submission closed (the bot stores the id after
+    /// Telegram answered, so a test sees the message a moment before).
+    async fn confirmed_exhibitions(&self, distributor: DistributorId) -> Vec<ExhibitionSummary> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let all = self
+                .db
+                .list_exhibitions(distributor, &ExhibitionFilter::default(), None, 100)
+                .await
+                .unwrap();
+            let open = self.db.committed_submissions(distributor).await.unwrap();
+            if open.is_empty() && all.iter().all(|e| e.confirmation_message_id.is_some()) {
+                return all;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "confirmations not recorded: {all:?} {open:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     async fn exhibitions(&self) -> Vec<ExhibitionSummary> {
         self.db
             .list_exhibitions(self.distributor, &ExhibitionFilter::default(), None, 100)
@@ -283,9 +306,18 @@ impl World {
     }
 
     async fn wait_stored(&self, exhibition: uuid::Uuid, photos: usize) -> centermind_core::store::Exhibition {
+        self.wait_stored_in(self.distributor, exhibition, photos).await
+    }
+
+    async fn wait_stored_in(
+        &self,
+        distributor: DistributorId,
+        exhibition: uuid::Uuid,
+        photos: usize,
+    ) -> centermind_core::store::Exhibition {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let e = self.db.exhibition(self.distributor, exhibition).await.unwrap();
+            let e = self.db.exhibition(distributor, exhibition).await.unwrap();
             if e.photos.len() == photos && e.photos.iter().all(|p| p.upload_state == "stored") {
                 return e;
             }
@@ -331,7 +363,7 @@ async fn happy_path_photo_number_pdv_records_once_confirms_and_stores_the_photo(
     );
     assert_eq!(confirmation.reply_to, Some(photo));
 
-    let all = w.exhibitions().await;
+    let all = w.confirmed_exhibitions(w.distributor).await;
     assert_eq!(all.len(), 1);
     let e = &all[0];
     assert_eq!(
@@ -340,8 +372,10 @@ async fn happy_path_photo_number_pdv_records_once_confirms_and_stores_the_photo(
     );
     assert_eq!(e.confirmation_chat_id, Some(CHAT));
     assert_eq!(e.confirmation_message_id, Some(confirmation.message_id));
-    // The keyboard is gone and shows the choice.
-    let keyboard_now = w.fake.message(CHAT, keyboard.message_id).unwrap();
+    // Then (a second later: one message a second per chat) the keyboard is
+    // gone and shows the choice.
+    let keyboard_now = w.wait_message(CHAT, "Autoservicio ✔️", 1).await;
+    assert_eq!(keyboard_now.message_id, keyboard.message_id);
     assert!(keyboard_now.reply_markup.is_none());
     assert!(keyboard_now.text.contains("Autoservicio"), "{}", keyboard_now.text);
     let answers = w.fake.requests_to("answerCallbackQuery");
@@ -817,7 +851,7 @@ async fn a_confirmation_lost_after_the_commit_is_sent_on_the_next_start() {
     let keyboard = w.wait_message(CHAT, "tipo de punto de venta", 1).await;
     // Telegram fails every try of the confirmation (as if the process died right after the commit).
     w.fake
-        .fail_next("sendMessage", 3, centermind_fake_telegram::Fault::ServerError);
+        .fail_next("sendMessage", 100_000, centermind_fake_telegram::Fault::ServerError);
     let (_, data) = World::buttons(&keyboard)[0].clone();
     w.press(&ana(), "qk", &keyboard, &data);
     w.settle().await;
@@ -825,6 +859,7 @@ async fn a_confirmation_lost_after_the_commit_is_sent_on_the_next_start() {
     assert_eq!(w.count_messages(CHAT, "Pendiente de evaluación"), 0);
     w.stop_bot().await;
 
+    w.fake.clear_faults();
     w.start_bot(options()).await;
     let confirmation = w.wait_message(CHAT, "Pendiente de evaluación", 1).await;
     w.settle().await;
@@ -833,4 +868,381 @@ async fn a_confirmation_lost_after_the_commit_is_sent_on_the_next_start() {
     assert_eq!(all[0].confirmation_message_id, Some(confirmation.message_id));
     assert_eq!(w.count_messages(CHAT, "Pendiente de evaluación"), 1);
     w.stop_bot().await;
+}
+
+/// The sendMessage requests of a chat whose text contains `needle`, oldest first.
+fn sends_in(w: &World, chat: i64, needle: &str) -> Vec<centermind_fake_telegram::RecordedRequest> {
+    w.fake
+        .requests_to("sendMessage")
+        .into_iter()
+        .filter(|r| r.int("chat_id") == Some(chat) && r.str("text").is_some_and(|t| t.contains(needle)))
+        .collect()
+}
+
+/// Photo → number → keyboard of a conversation, up to the moment the button
+/// can be pressed. Returns the keyboard message and the first button's data.
+async fn up_to_the_keyboard(w: &World, who: &Person, file: &str, number: &str) -> (StoredMessage, String) {
+    w.send_photo(who, file, None);
+    w.wait_message(CHAT, "número de cliente", 1).await;
+    w.send_text(who, number);
+    let keyboard = w
+        .wait_message(CHAT, &format!("Cliente N° {number}. ¿Qué tipo"), 1)
+        .await;
+    let data = World::buttons(&keyboard)[0].1.clone();
+    (keyboard, data)
+}
+
+#[tokio::test]
+async fn a_429_on_the_confirmation_is_waited_out_and_it_is_sent_once() {
+    let mut w = World::new().await;
+    w.start_bot(options()).await;
+    let (keyboard, data) = up_to_the_keyboard(&w, &ana(), "t1", "10452").await;
+    w.fake.fail_next(
+        "sendMessage",
+        1,
+        centermind_fake_telegram::Fault::TooManyRequests { retry_after: 2 },
+    );
+    w.press(&ana(), "q429", &keyboard, &data);
+    let confirmation = w.wait_message(CHAT, "Pendiente de evaluación", 1).await;
+    w.settle().await;
+
+    let tries = sends_in(&w, CHAT, "Pendiente de evaluación");
+    assert_eq!(tries.len(), 2, "one refused, one sent: {tries:#?}");
+    assert_eq!((tries[0].status, tries[1].status), (Some(429), Some(200)));
+    let waited = tries[1].received_at.duration_since(tries[0].received_at);
+    assert!(waited >= Duration::from_secs(2), "retry_after not honoured: {waited:?}");
+    assert_eq!(w.count_messages(CHAT, "Pendiente de evaluación"), 1);
+    let all = w.exhibitions().await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].confirmation_message_id, Some(confirmation.message_id));
+    w.stop_bot().await;
+}
+
+#[tokio::test]
+async fn a_flood_wait_longer_than_the_limit_is_left_to_the_sweep_and_sent_once() {
+    let mut w = World::new().await;
+    // Waits over 2 s are not sat out by the handler; the sweep (every 50 ms) sends it.
+    w.start_bot(IntakeOptions {
+        max_flood_wait: Duration::from_secs(2),
+        ..options()
+    })
+    .await;
+    let (keyboard, data) = up_to_the_keyboard(&w, &ana(), "t2", "777").await;
+    w.fake.fail_next(
+        "sendMessage",
+        1,
+        centermind_fake_telegram::Fault::TooManyRequests { retry_after: 4 },
+    );
+    w.press(&ana(), "q4", &keyboard, &data);
+    let refused = w.fake.wait_for_requests("answerCallbackQuery", 1, WAIT).await;
+    assert_eq!(refused.len(), 1, "the press is answered");
+    let confirmation = w.wait_message(CHAT, "Pendiente de evaluación", 1).await;
+    w.settle().await;
+
+    let tries = sends_in(&w, CHAT, "Pendiente de evaluación");
+    assert_eq!(tries.len(), 2, "nothing sent during the flood wait: {tries:#?}");
+    assert_eq!((tries[0].status, tries[1].status), (Some(429), Some(200)));
+    let waited = tries[1].received_at.duration_since(tries[0].received_at);
+    assert!(waited >= Duration::from_secs(4), "retry_after not honoured: {waited:?}");
+    assert_eq!(w.count_messages(CHAT, "Pendiente de evaluación"), 1);
+    // The sweep stored the message id and closed the submission.
+    assert_eq!(
+        w.confirmed_exhibitions(w.distributor).await[0].confirmation_message_id,
+        Some(confirmation.message_id)
+    );
+    w.stop_bot().await;
+}
+
+#[tokio::test]
+async fn posts_in_one_chat_are_paced_and_another_chat_is_not_held_up() {
+    const CHAT2: i64 = -1_002_000_000_002;
+    const REPLIES: usize = 5;
+    let mut w = World::new().await;
+    w.db.create_group(NewGroup {
+        distributor_id: w.distributor,
+        chat_id: CHAT2,
+        title: "Ventas Sur".into(),
+    })
+    .await
+    .unwrap();
+    w.start_bot(options()).await;
+    let t0 = std::time::Instant::now();
+    for i in 0..REPLIES {
+        let id = w.fake.next_message_id(CHAT);
+        w.push(updates::message(CHAT, &ana(), id, updates::video(&format!("v{i}"))));
+    }
+    let id = w.fake.next_message_id(CHAT2);
+    w.fake.add_file("p2", "p2-u", png(4, 4, 2));
+    w.push(updates::message(CHAT2, &beto(), id, updates::photo("p2", "p2-u", None)));
+    w.wait_message(CHAT, "Solo puedo registrar fotos", REPLIES).await;
+    w.wait_message(CHAT2, "número de cliente", 1).await;
+
+    let replies = sends_in(&w, CHAT, "Solo puedo registrar fotos");
+    assert_eq!(replies.len(), REPLIES);
+    for (k, r) in replies.iter().enumerate() {
+        // Every reply was scheduled after t0, one second after the one before.
+        let since = r.received_at.duration_since(t0);
+        assert!(since >= Duration::from_secs(k as u64), "reply {k} after {since:?}");
+        if k > 0 {
+            let gap = r.received_at.duration_since(replies[k - 1].received_at);
+            assert!(
+                gap >= Duration::from_millis(500),
+                "replies {} and {k} {gap:?} apart",
+                k - 1
+            );
+        }
+    }
+    let other = sends_in(&w, CHAT2, "número de cliente");
+    assert_eq!(other.len(), 1);
+    assert!(
+        other[0].received_at < replies[REPLIES - 1].received_at,
+        "the other chat waited for this one's queue"
+    );
+    w.stop_bot().await;
+}
+
+#[tokio::test]
+async fn the_verdict_edit_takes_its_turn_in_the_chat_after_the_intake_bots_posts() {
+    use centermind_core::domain::exhibition::{ExhibitionStatus, SyncState, Verdict};
+    use centermind_core::domain::roles::{Actor, PortalRole};
+    use centermind_core::store::{EvaluationRequest, NewPortalUser};
+    use centermind_telegram::VerdictSync;
+
+    let mut w = World::new().await;
+    w.start_bot(options()).await;
+    let sync = VerdictSync::new(w.db.clone(), w.fake.url(), w.shutdown.child_token()).unwrap();
+    let handle = sync.handle();
+    tokio::spawn(sync.run());
+    let (keyboard, data) = up_to_the_keyboard(&w, &ana(), "ve1", "10452").await;
+    let pressed = std::time::Instant::now();
+    w.press(&ana(), "qv", &keyboard, &data);
+    let confirmation = w.wait_message(CHAT, "Pendiente de evaluación", 1).await;
+
+    // A supervisor approves at once: the edit shares the chat's pacing with
+    // the bot's confirmation and keyboard edit (same bot token).
+    let u =
+        w.db.create_portal_user(NewPortalUser {
+            username: "sup".into(),
+            display_name: Some("Sofía".into()),
+            password: Secret::new("clave-segura".into()),
+            role: PortalRole::Supervisor,
+            distributor_id: Some(w.distributor),
+        })
+        .await
+        .unwrap();
+    let e = w.exhibitions().await[0].id;
+    w.db.evaluate_exhibition(
+        &Actor {
+            user_id: u.id,
+            role: u.role,
+            distributor_id: u.distributor_id,
+        },
+        EvaluationRequest {
+            exhibition_id: e,
+            verdict: Verdict::Approved,
+            expected_status: ExhibitionStatus::Pending,
+            comment: None,
+            reason: None,
+        },
+        centermind_core::store::now(),
+    )
+    .await
+    .unwrap();
+    handle.notify();
+    let approved = w.wait_message(CHAT, "✅ Aprobada", 1).await;
+    assert_eq!(approved.message_id, confirmation.message_id);
+    w.wait_message(CHAT, "✔️", 1).await;
+
+    // The three posts scheduled after the press: confirmation, keyboard edit, verdict edit.
+    let mut arrivals: Vec<std::time::Instant> = w
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            (r.method == "sendMessage" || r.method == "editMessageText")
+                && r.int("chat_id") == Some(CHAT)
+                && r.received_at >= pressed
+        })
+        .map(|r| r.received_at)
+        .collect();
+    arrivals.sort();
+    assert_eq!(arrivals.len(), 3, "{arrivals:?}");
+    for (k, at) in arrivals.iter().enumerate() {
+        let since = at.duration_since(pressed);
+        assert!(since >= Duration::from_secs(k as u64), "post {k} after {since:?}");
+    }
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while w.db.exhibition(w.distributor, e).await.unwrap().summary.sync_state != SyncState::Synced {
+        assert!(tokio::time::Instant::now() < deadline, "not synced");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let task: (i64,) = sqlx::query_as("SELECT attempts FROM tasks WHERE kind = 'edit_confirmation'")
+        .fetch_one(w.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(task.0, 1, "waiting for the chat's turn is not a failed attempt");
+    w.stop_bot().await;
+}
+
+/// A distributor of the three-bot test: its bot, group and expected customer number.
+struct Tenant {
+    id: DistributorId,
+    token: &'static str,
+    bot_id: i64,
+    chat: i64,
+    number: &'static str,
+}
+
+#[tokio::test]
+async fn three_distributors_bots_in_one_supervisor_keep_their_conversations_apart() {
+    let w = World::new().await;
+    let mut tenants = vec![Tenant {
+        id: w.distributor,
+        token: TOKEN,
+        bot_id: 222_222,
+        chat: CHAT,
+        number: "111",
+    }];
+    for (name, token, chat, number) in [
+        (
+            "Sur",
+            "444444:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+            -1_004_000_000_001,
+            "222",
+        ),
+        (
+            "Oeste",
+            "555555:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+            -1_005_000_000_001,
+            "333",
+        ),
+    ] {
+        let bot_id = w.fake.add_bot(token, &format!("{}_bot", name.to_lowercase()));
+        let d =
+            w.db.create_distributor(NewDistributor {
+                name: name.into(),
+                time_zone: Some("America/Argentina/Buenos_Aires".into()),
+                bot_token: Some(Secret::new(token.into())),
+                admin_telegram_id: None,
+            })
+            .await
+            .unwrap();
+        w.db.update_distributor(
+            d.id,
+            DistributorUpdate {
+                hibernation_enabled: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        w.db.create_group(NewGroup {
+            distributor_id: d.id,
+            chat_id: chat,
+            title: format!("Ventas {name}"),
+        })
+        .await
+        .unwrap();
+        tenants.push(Tenant {
+            id: d.id,
+            token,
+            bot_id,
+            chat,
+            number,
+        });
+    }
+    let shutdown = CancellationToken::new();
+    let supervisor = BotSupervisor::new(
+        w.db.clone(),
+        w.fake.url(),
+        w.photo_dir.clone(),
+        w.events.clone(),
+        shutdown.clone(),
+    )
+    .unwrap()
+    .with_options(SupervisorOptions {
+        poll_interval: Duration::from_millis(100),
+        intake: options(),
+        photos: photo_options(),
+        ..SupervisorOptions::default()
+    });
+    let task = tokio::spawn(supervisor.run());
+
+    // Ana sells for the three distributors and sends to the three groups at once.
+    let conversation = |t: &Tenant| {
+        let w = &w;
+        let (token, chat, number) = (t.token, t.chat, t.number);
+        async move {
+            let photo = w.fake.next_message_id(chat);
+            let file = format!("f{chat}");
+            w.fake
+                .add_file(&file, &format!("{file}-u"), png(6, 6, (chat % 200) as u8));
+            w.fake.push_update(
+                token,
+                updates::message(chat, &ana(), photo, updates::photo(&file, &format!("{file}-u"), None)),
+            );
+            w.wait_message(chat, "número de cliente", 1).await;
+            let id = w.fake.next_message_id(chat);
+            w.fake
+                .push_update(token, updates::message(chat, &ana(), id, updates::text(number)));
+            let keyboard = w.wait_message(chat, "¿Qué tipo", 1).await;
+            let (_, data) = World::buttons(&keyboard)[0].clone();
+            w.fake.push_update(
+                token,
+                updates::callback(&format!("q{chat}"), &ana(), chat, keyboard.message_id, &data),
+            );
+            w.wait_message(chat, "Pendiente de evaluación", 1).await
+        }
+    };
+    let (a, b, c) = tokio::join!(
+        conversation(&tenants[0]),
+        conversation(&tenants[1]),
+        conversation(&tenants[2])
+    );
+    for (t, confirmation) in tenants.iter().zip([a, b, c]) {
+        assert!(
+            confirmation.text.contains(&format!("Cliente N°: {}", t.number)),
+            "{}",
+            confirmation.text
+        );
+        let all = w.confirmed_exhibitions(t.id).await;
+        assert_eq!(all.len(), 1, "distributor {}: {all:?}", t.id);
+        assert_eq!(all[0].customer_number, t.number);
+        assert_eq!(all[0].confirmation_chat_id, Some(t.chat));
+        assert_eq!(all[0].confirmation_message_id, Some(confirmation.message_id));
+        // Everything in the group came from this distributor's bot…
+        for m in w.fake.messages_in(t.chat) {
+            assert_eq!(m.from_bot, t.bot_id, "{m:?}");
+        }
+        // …and this bot posted nowhere else.
+        for r in w.fake.requests().iter().filter(|r| r.token == t.token) {
+            if let Some(chat) = r.int("chat_id") {
+                assert_eq!(chat, t.chat, "{} posted in another group: {r:?}", r.method);
+            }
+        }
+        let member = w.db.member_by_telegram_id(t.id, 501).await.unwrap().unwrap();
+        assert_eq!(member.display_name(), "Ana Paz");
+        let stored = w.wait_stored_in(t.id, all[0].id, 1).await;
+        assert!(
+            stored.photos[0]
+                .storage_key
+                .as_deref()
+                .unwrap()
+                .starts_with(&format!("{}/{}/", t.id, t.chat)),
+            "{:?}",
+            stored.photos[0].storage_key
+        );
+    }
+    let states: Vec<Option<BotState>> = futures_states(&w, &tenants).await;
+    assert!(states.iter().all(|s| *s == Some(BotState::Running)), "{states:?}");
+    shutdown.cancel();
+    tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+}
+
+async fn futures_states(w: &World, tenants: &[Tenant]) -> Vec<Option<BotState>> {
+    let mut states = Vec::new();
+    for t in tenants {
+        states.push(w.db.bot_status(t.id).await.unwrap().map(|s| s.state));
+    }
+    states
 }

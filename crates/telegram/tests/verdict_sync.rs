@@ -45,11 +45,13 @@ struct World {
     _dir: tempfile::TempDir,
 }
 
-/// Short timings for tests; the backoff keeps its production base (2 s).
+/// Short timings for tests; the backoff keeps its production base (2 s) and
+/// the chats their production pacing (1 message/s, 20/min per group).
 fn test_options() -> SyncOptions {
     SyncOptions {
         lease: chrono::Duration::seconds(2),
         request_timeout: Duration::from_millis(800),
+        token_recheck: Duration::from_millis(100),
         ..SyncOptions::default()
     }
 }
@@ -144,6 +146,11 @@ impl World {
 
     /// A pending exhibition whose confirmation message exists in the fake chat.
     async fn exhibition(&self, t: &Tenant, key: &str) -> (Uuid, i64) {
+        self.exhibition_in(t, key, t.chat).await
+    }
+
+    /// The same, with the confirmation in another chat of the tenant's bot.
+    async fn exhibition_in(&self, t: &Tenant, key: &str, chat: i64) -> (Uuid, i64) {
         let recorded = self
             .db
             .record_exhibition(NewExhibition {
@@ -168,9 +175,9 @@ impl World {
             .await
             .unwrap();
         let summary = self.db.exhibition(t.distributor, recorded.id).await.unwrap().summary;
-        let message_id = self.fake.seed_message(&t.token, t.chat, &confirmation_text(&summary));
+        let message_id = self.fake.seed_message(&t.token, chat, &confirmation_text(&summary));
         self.db
-            .set_confirmation_message(t.distributor, recorded.id, t.chat, message_id)
+            .set_confirmation_message(t.distributor, recorded.id, chat, message_id)
             .await
             .unwrap();
         (recorded.id, message_id)
@@ -328,8 +335,43 @@ async fn flood_control_is_honoured_then_the_edit_goes_through() {
     );
     w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
     let task = &w.tasks(id).await[0];
-    assert_eq!((task.state, task.attempts), (TaskState::Done, 2));
+    assert_eq!(
+        (task.state, task.attempts),
+        (TaskState::Done, 1),
+        "waiting out the 429 is not an attempt"
+    );
     assert!(edits[1].str("text").unwrap().starts_with("⭐ Destacada\n"));
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn flood_waits_never_use_up_the_attempts() {
+    let mut w = world().await;
+    let handle = w.start_worker();
+    let (id, _) = w.exhibition(&w.tenant, "-100:1").await;
+    w.verdict(&w.tenant, id, Verdict::Approved, ExhibitionStatus::Pending, None)
+        .await;
+    // Allow two attempts only: three 429s in a row would kill it if they counted.
+    sqlx::query("UPDATE tasks SET max_attempts = 2")
+        .execute(w.db.pool())
+        .await
+        .unwrap();
+    w.fake.fail_next(EDIT, 3, Fault::TooManyRequests { retry_after: 1 });
+    handle.notify();
+
+    let edits = w.fake.wait_for_requests(EDIT, 4, Duration::from_secs(10)).await;
+    assert_eq!(edits.len(), 4);
+    let statuses: Vec<Option<u16>> = edits.iter().map(|e| e.status).collect();
+    assert_eq!(statuses, [Some(429), Some(429), Some(429), Some(200)]);
+    for pair in edits.windows(2) {
+        assert!(
+            gap(&pair[0], &pair[1]) >= Duration::from_secs(1),
+            "retry_after not honoured"
+        );
+    }
+    w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
+    let task = &w.tasks(id).await[0];
+    assert_eq!((task.state, task.attempts, task.max_attempts), (TaskState::Done, 1, 2));
     w.stop().await;
 }
 
@@ -420,7 +462,171 @@ async fn a_kicked_bot_or_a_missing_token_is_undeliverable() {
     assert_eq!(w.fake.requests_to(EDIT).len(), 1);
     let task = &w.tasks(tokenless).await[0];
     assert_eq!(task.state, TaskState::Dead);
-    assert_eq!(task.last_error.as_deref(), Some("the distributor has no bot token"));
+    assert_eq!(
+        task.last_error.as_deref(),
+        Some("bot token: the distributor has no bot token")
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn an_edit_held_up_by_a_missing_token_goes_out_once_the_token_is_set() {
+    let mut w = world().await;
+    w.db.update_distributor(
+        w.tenant.distributor,
+        DistributorUpdate {
+            bot_token: Some(None),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let handle = w.start_worker();
+    let (id, message_id) = w.exhibition(&w.tenant, "-100:1").await;
+    let (kicked, _) = w.exhibition(&w.tenant, "-100:2").await;
+    w.verdict(&w.tenant, id, Verdict::Approved, ExhibitionStatus::Pending, Some("ok"))
+        .await;
+    handle.notify();
+    w.wait_sync(w.tenant.distributor, id, SyncState::Undeliverable).await;
+    assert!(w.fake.requests_to(EDIT).is_empty());
+
+    // The admin sets the token again (API or CLI): the edit goes out, no notify needed.
+    w.db.update_distributor(
+        w.tenant.distributor,
+        DistributorUpdate {
+            bot_token: Some(Some(Secret::new(TOKEN.to_string()))),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
+    let edits = w.fake.requests_to(EDIT);
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].int("message_id"), Some(message_id));
+    assert!(
+        w.fake
+            .message(CHAT, message_id)
+            .unwrap()
+            .text
+            .starts_with("✅ Aprobada")
+    );
+    let task = &w.tasks(id).await[0];
+    assert_eq!((task.state, task.attempts), (TaskState::Done, 1));
+
+    // An edit given up for another reason stays given up when the token changes.
+    w.fake.kick_bot(TOKEN, CHAT);
+    w.verdict(&w.tenant, kicked, Verdict::Approved, ExhibitionStatus::Pending, None)
+        .await;
+    handle.notify();
+    w.wait_sync(w.tenant.distributor, kicked, SyncState::Undeliverable)
+        .await;
+    w.db.update_distributor(
+        w.tenant.distributor,
+        DistributorUpdate {
+            name: Some("Norte SA".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(w.sync_state(kicked).await, SyncState::Undeliverable);
+    assert_eq!(w.tasks(kicked).await[0].state, TaskState::Dead);
+    assert_eq!(w.fake.requests_to(EDIT).len(), 2);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn an_edit_refused_for_a_revoked_token_goes_out_with_the_new_one() {
+    let mut w = world().await;
+    let handle = w.start_worker();
+    let (id, message_id) = w.exhibition(&w.tenant, "-100:1").await;
+    // The token is revoked in BotFather: Telegram answers 401.
+    w.fake.remove_bot(TOKEN);
+    w.verdict(&w.tenant, id, Verdict::Rejected, ExhibitionStatus::Pending, None)
+        .await;
+    handle.notify();
+    w.wait_sync(w.tenant.distributor, id, SyncState::Undeliverable).await;
+    let task = &w.tasks(id).await[0];
+    assert_eq!(task.state, TaskState::Dead);
+    assert!(
+        task.last_error.as_deref().unwrap().starts_with("bot token: 401"),
+        "{:?}",
+        task.last_error
+    );
+    // Only after the token changes: nothing is retried with the refused one.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(w.fake.requests_to(EDIT).len(), 1);
+
+    let new_token = "111111:NEWdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+    w.fake.add_bot(new_token, "norte_bot");
+    w.db.update_distributor(
+        w.tenant.distributor,
+        DistributorUpdate {
+            bot_token: Some(Some(Secret::new(new_token.to_string()))),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
+    let edits = w.fake.requests_to(EDIT);
+    assert_eq!(edits.len(), 2);
+    assert_eq!((edits[0].status, edits[1].status), (Some(401), Some(200)));
+    assert_eq!(edits[1].token, new_token);
+    assert!(
+        w.fake
+            .message(CHAT, message_id)
+            .unwrap()
+            .text
+            .starts_with("❌ Rechazada")
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn edits_in_one_chat_are_paced_and_another_chat_is_not_held_up() {
+    const OTHER_CHAT: i64 = -1_001_000_000_009;
+    let mut w = world().await;
+    let handle = w.start_worker();
+    let mut same_chat = Vec::new();
+    for i in 0..3 {
+        same_chat.push(w.exhibition(&w.tenant, &format!("-100:{i}")).await.0);
+    }
+    let (other, other_msg) = w.exhibition_in(&w.tenant, "-109:1", OTHER_CHAT).await;
+    let t0 = Instant::now();
+    for id in &same_chat {
+        w.verdict(&w.tenant, *id, Verdict::Approved, ExhibitionStatus::Pending, None)
+            .await;
+    }
+    w.verdict(&w.tenant, other, Verdict::Approved, ExhibitionStatus::Pending, None)
+        .await;
+    handle.notify();
+    for id in &same_chat {
+        w.wait_sync(w.tenant.distributor, *id, SyncState::Synced).await;
+    }
+    w.wait_sync(w.tenant.distributor, other, SyncState::Synced).await;
+
+    let edits = w.fake.requests_to(EDIT);
+    assert_eq!(edits.len(), 4, "each edit once, none refused");
+    assert!(edits.iter().all(|e| e.status == Some(200)));
+    let in_chat: Vec<&RecordedRequest> = edits.iter().filter(|e| e.int("chat_id") == Some(CHAT)).collect();
+    for (k, e) in in_chat.iter().enumerate() {
+        let since = e.received_at.duration_since(t0);
+        assert!(since >= Duration::from_secs(k as u64), "edit {k} after {since:?}");
+    }
+    let to_other = edits.iter().find(|e| e.int("chat_id") == Some(OTHER_CHAT)).unwrap();
+    assert_eq!(to_other.int("message_id"), Some(other_msg));
+    assert!(
+        to_other.received_at < in_chat[2].received_at,
+        "the other chat waited for this one's turn"
+    );
+    // Waiting for the chat's turn is not a failed attempt.
+    for id in same_chat.iter().chain([&other]) {
+        let task = &w.tasks(*id).await[0];
+        assert_eq!((task.state, task.attempts), (TaskState::Done, 1));
+    }
     w.stop().await;
 }
 
@@ -746,6 +952,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// One verdict after another, each in its own group (one group gets at most
+/// a message a second and 20 a minute, which would measure the pacing).
 #[tokio::test]
 async fn verdict_to_telegram_latency() {
     const N: usize = 50;
@@ -753,7 +961,8 @@ async fn verdict_to_telegram_latency() {
     let handle = w.start_worker();
     let mut ids = Vec::new();
     for i in 0..N {
-        ids.push(w.exhibition(&w.tenant, &format!("-100:{i}")).await.0);
+        let chat = CHAT - 100 - i as i64;
+        ids.push(w.exhibition_in(&w.tenant, &format!("{chat}:1"), chat).await.0);
     }
     let mut after_commit = Vec::new();
     let mut with_commit = Vec::new();

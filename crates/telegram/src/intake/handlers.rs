@@ -3,9 +3,13 @@
 //! what the filters extract from it).
 //!
 //! Idempotency: a message handler first checks `handled_updates` (a filter)
-//! and notes the message there when it finished; a replay of a message whose
-//! handler stopped half-way finds the submission in the state it left and
-//! resumes (each step is a guarded state change in the database). A button
+//! and notes the message there when it finished, if nothing else records it
+//! (a reply without a state change: help, a refusal, the burst limit…). A
+//! photo that joined a submission and a text the vendor's open submission
+//! read are recorded by the submission itself: a replay of such a message,
+//! or of one whose handler stopped half-way, finds the submission in the
+//! state it left and resumes (each step is a guarded state change in the
+//! database). That saves a database write per photo and per text. A button
 //! press is checked against the submission's state, so a second press or a
 //! stale keyboard changes nothing. The exhibition row is committed before the
 //! vendor is told anything.
@@ -122,16 +126,26 @@ async fn lookup_chat(ctx: Ctx, msg: Message, user: User) -> Option<ChatLookup> {
             return Ok::<_, centermind_core::Error>(ChatLookup::Unknown);
         };
         let distributor = ctx.db.distributor(d).await?;
-        let member = ctx
+        // A read, and a write only for a new member or a changed name.
+        let known = ctx
             .db
-            .upsert_member(NewMember {
-                distributor_id: d,
-                telegram_user_id: user.id.0 as i64,
-                first_name: user.first_name.clone(),
-                last_name: user.last_name.clone(),
-                username: user.username.clone(),
-            })
-            .await?;
+            .member_by_telegram_id(d, user.id.0 as i64)
+            .await?
+            .filter(|m| same_names(m, &user));
+        let member = match known {
+            Some(m) => m,
+            None => {
+                ctx.db
+                    .upsert_member(NewMember {
+                        distributor_id: d,
+                        telegram_user_id: user.id.0 as i64,
+                        first_name: user.first_name.clone(),
+                        last_name: user.last_name.clone(),
+                        username: user.username.clone(),
+                    })
+                    .await?
+            }
+        };
         Ok(ChatLookup::Registered(Arc::new(InGroup {
             distributor,
             group,
@@ -145,6 +159,14 @@ async fn lookup_chat(ctx: Ctx, msg: Message, user: User) -> Option<ChatLookup> {
             None
         }
     }
+}
+
+/// Whether a stored member shows the names Telegram gives now (as `upsert_member` stores them).
+fn same_names(m: &Member, user: &User) -> bool {
+    let trimmed = |o: &Option<String>| o.as_deref().map(str::trim).map(str::to_string);
+    m.first_name == user.first_name.trim()
+        && m.last_name == trimmed(&user.last_name)
+        && m.username == trimmed(&user.username)
 }
 
 /// A compressed photo (its largest size) or an image sent as a file.
@@ -216,7 +238,7 @@ async fn on_photo(ctx: Ctx, msg: Message, user: User, g: Arc<InGroup>, photo: Pe
     // A replay of a photo that already joined a submission: resume it.
     if let Some(s) = ctx.db.submission_with_photo(d.id, chat, photo.message_id).await? {
         ensure_number_prompt(&ctx, &s).await?;
-        return done(&ctx, &msg).await;
+        return Ok(());
     }
     let open = ctx.db.open_submission(d.id, chat, vendor).await?;
     let album = msg.media_group_id().map(|m| m.0.clone());
@@ -242,6 +264,7 @@ async fn on_photo(ctx: Ctx, msg: Message, user: User, g: Arc<InGroup>, photo: Pe
         }
         _ => BurstDecision::StartNew,
     };
+    // A photo that joins or starts a submission is recorded there (see the module docs).
     match (decision, open) {
         (BurstDecision::Join, Some(s)) => {
             ctx.db.add_submission_photo(d.id, s.id, &photo, now()).await?;
@@ -249,6 +272,7 @@ async fn on_photo(ctx: Ctx, msg: Message, user: User, g: Arc<InGroup>, photo: Pe
         (BurstDecision::LimitReached, _) => {
             ctx.send(chat, &texts::burst_limit(rule.max_photos), reply_to(&msg), None)
                 .await?;
+            return done(&ctx, &msg).await;
         }
         (_, open) => {
             if let Some(old) = open
@@ -283,7 +307,7 @@ async fn on_photo(ctx: Ctx, msg: Message, user: User, g: Arc<InGroup>, photo: Pe
             ensure_number_prompt(&ctx, &s).await?;
         }
     }
-    done(&ctx, &msg).await
+    Ok(())
 }
 
 /// Ask for the customer number unless it was asked already.
@@ -303,9 +327,10 @@ async fn ensure_number_prompt(ctx: &Ctx, s: &PendingSubmission) -> HandlerResult
 async fn on_text(ctx: Ctx, msg: Message, user: User, g: Arc<InGroup>, text: String) -> HandlerResult {
     let d = g.distributor.id;
     let chat = msg.chat.id.0;
-    // Only the vendor's own open submission reads their text; others chat freely.
+    // Only the vendor's own open submission reads their text; others chat
+    // freely (nothing to note: a replay of chatter does nothing either).
     let Some(s) = ctx.db.open_submission(d, chat, user.id.0 as i64).await? else {
-        return done(&ctx, &msg).await;
+        return Ok(());
     };
     match s.state {
         SubmissionState::AwaitingNumber => match CustomerNumber::parse(&text) {
@@ -333,7 +358,9 @@ async fn on_text(ctx: Ctx, msg: Message, user: User, g: Arc<InGroup>, text: Stri
         }
         _ => {}
     }
-    done(&ctx, &msg).await
+    // Recorded by the submission: the number (a guarded state change), an
+    // invalid answer (`note_submission_text` answers each message once).
+    Ok(())
 }
 
 /// Callback data of a PDV button: `pdv:<submission id>:<pdv type id>` (≤ 64 bytes).
@@ -480,8 +507,8 @@ async fn on_pdv_button(ctx: Ctx, q: CallbackQuery) -> HandlerResult {
             exhibition_id: recorded.id,
         });
     }
-    if let Some(photos) = &ctx.photos {
-        photos.notify();
+    for worker in ctx.photos.iter() {
+        worker.notify();
     }
     info!(
         exhibition_id = %recorded.id,
@@ -489,21 +516,32 @@ async fn on_pdv_button(ctx: Ctx, q: CallbackQuery) -> HandlerResult {
         photos = s.photos.len(),
         "exhibition recorded"
     );
-    ctx.answer_callback(&q.id.0, &texts::registered(), false).await?;
-    if let Some(prompt) = s.prompt_message_id
-        && let Err(e) = ctx
-            .edit_text(s.chat_id, prompt, &texts::pdv_chosen(number.as_str(), &pdv.name))
-            .await
-    {
-        warn!(error = %e, "cannot remove the PDV keyboard");
+    // The row is committed: a late or failed answer to the press must not
+    // keep the vendor from the confirmation.
+    if let Err(e) = ctx.answer_callback(&q.id.0, &texts::registered(), false).await {
+        warn!(error = %e, "cannot answer the button press");
     }
+    let prompt = s.prompt_message_id;
+    let (chat, chosen) = (s.chat_id, texts::pdv_chosen(number.as_str(), &pdv.name));
     let mut s = s;
     s.exhibition_id = Some(recorded.id.hyphenated().to_string());
+    // The confirmation first: it is what the vendor waits for, and each chat
+    // gets one message a second.
     complete_confirmation(&ctx, &s).await?;
     info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "button press to confirmation"
     );
+    // Then drop the keyboard (cosmetic: a press on it is answered anyway), in
+    // the background so that this lane is free meanwhile.
+    if let Some(prompt) = prompt {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            if let Err(e) = ctx.edit_text(chat, prompt, &chosen).await {
+                warn!(error = %e, "cannot remove the PDV keyboard");
+            }
+        });
+    }
     Ok(())
 }
 
@@ -514,6 +552,11 @@ async fn complete_confirmation(ctx: &Ctx, s: &PendingSubmission) -> HandlerResul
     let Some(exhibition_id) = s.exhibition_uuid() else {
         return Ok(());
     };
+    // Another task of this bot is sending it: that one finishes the job.
+    let Some(_claim) = ctx.claim_confirmation(s.id) else {
+        return Ok(());
+    };
+    // Read under the claim: a task that finished meanwhile stored its message id.
     let exhibition = ctx.db.exhibition(d, exhibition_id).await?;
     if exhibition.summary.confirmation_message_id.is_none() {
         let text = crate::texts::confirmation_text(&exhibition.summary);
@@ -524,7 +567,8 @@ async fn complete_confirmation(ctx: &Ctx, s: &PendingSubmission) -> HandlerResul
     Ok(())
 }
 
-/// At start: confirmations a previous run recorded but did not send.
+/// Confirmations recorded but not sent: by a previous run (at start), or
+/// because Telegram refused them for longer than `max_flood_wait` (each sweep).
 pub(crate) async fn recover(ctx: &Ctx) -> HandlerResult {
     for s in ctx.db.committed_submissions(ctx.distributor_id).await? {
         complete_confirmation(ctx, &s).await?;
@@ -539,6 +583,9 @@ pub(crate) async fn sweep_loop(ctx: Ctx, stop: CancellationToken) {
     loop {
         if let Err(e) = expire(&ctx).await {
             warn!(error = %e, "cannot expire submissions");
+        }
+        if let Err(e) = recover(&ctx).await {
+            warn!(error = %e, "cannot send a pending confirmation; will retry");
         }
         if last_prune.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(3600)) {
             last_prune = Some(Instant::now());

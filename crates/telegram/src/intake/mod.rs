@@ -3,14 +3,24 @@
 //! submissions.
 //!
 //! The conversation (photo → customer number → PDV type → recorded) lives in
-//! the `pending_submissions` table, so a restarted bot continues it. Telegram
-//! confirms an update when the next `getUpdates` is sent, which may be before
-//! a handler finished: every handler is idempotent (see `handlers`).
+//! the `pending_submissions` table, so a restarted bot continues it.
+//!
+//! Updates are handled in lanes, one per person and chat: in order within a
+//! lane, lanes at once. Every post in a chat waits for its turn under
+//! Telegram's limits (one message a second per chat, 20 a minute per group,
+//! see `api::throttle`), so a reply waiting in a busy group holds up only
+//! its own lane, never other chats. Telegram forgets every update below the
+//! offset of the next `getUpdates`; the offset sent is the oldest update
+//! still being handled, so an update is only forgotten once its handler
+//! finished, and a crash or stop in the middle gets it delivered again.
+//! Handlers are idempotent all the same (see `handlers`): a replay or a
+//! handler cut short resumes from what the database says.
 
 mod commands;
 mod handlers;
 
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use centermind_core::Secret;
@@ -21,7 +31,7 @@ use centermind_core::store::{Db, now};
 use chrono::Duration;
 use serde_json::{Value, json};
 use teloxide::Bot;
-use teloxide::types::{Me, Update};
+use teloxide::types::{Me, Update, UpdateKind};
 use teloxide::utils::command::BotCommands;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, error, info, info_span, warn};
@@ -29,6 +39,7 @@ use tracing::{Instrument, debug, error, info, info_span, warn};
 use crate::api::{self, ApiFailure};
 use crate::photos::PhotoHandle;
 
+pub use crate::api::ChatLimits;
 pub use commands::Command;
 
 /// Tuning of an intake bot. The defaults are the production values.
@@ -42,10 +53,19 @@ pub struct IntakeOptions {
     pub poll_timeout_secs: u32,
     /// Upper bound of any other Bot API request.
     pub request_timeout: StdDuration,
-    /// How often unanswered submissions are looked for.
+    /// How often unanswered submissions are looked for (and confirmations
+    /// that could not be sent are tried again).
     pub sweep_interval: StdDuration,
-    /// Flood waits up to this long are waited out inline; longer ones fail the call.
+    /// Longest a post may wait for its turn in a chat, for our own pacing or
+    /// for Telegram's flood control (429 `retry_after`) alike; a post that
+    /// would wait longer fails (a confirmation is then retried by the sweep).
     pub max_flood_wait: StdDuration,
+    /// How fast the bot posts in one chat (Telegram's limits by default).
+    pub limits: ChatLimits,
+    /// While updates are being handled Telegram cannot hold a long poll
+    /// (unconfirmed updates come back at once), so the bot looks for new
+    /// ones this often instead.
+    pub busy_poll_interval: StdDuration,
 }
 
 impl Default for IntakeOptions {
@@ -56,7 +76,9 @@ impl Default for IntakeOptions {
             poll_timeout_secs: 25,
             request_timeout: StdDuration::from_secs(15),
             sweep_interval: StdDuration::from_secs(5),
-            max_flood_wait: StdDuration::from_secs(30),
+            max_flood_wait: StdDuration::from_secs(120),
+            limits: ChatLimits::default(),
+            busy_poll_interval: StdDuration::from_millis(100),
         }
     }
 }
@@ -86,8 +108,27 @@ pub(crate) struct Ctx {
     pub(crate) distributor_id: DistributorId,
     pub(crate) bot: Bot,
     pub(crate) events: EventBus,
-    pub(crate) photos: Option<PhotoHandle>,
+    /// The photo workers to wake when a commit enqueued photos.
+    pub(crate) photos: Arc<[PhotoHandle]>,
     pub(crate) options: Arc<IntakeOptions>,
+    /// Submissions whose confirmation is being sent by some task of this bot
+    /// (a handler or the sweep): the other one leaves it alone.
+    pub(crate) confirming: Arc<Mutex<HashSet<i64>>>,
+}
+
+/// Held while a task sends a submission's confirmation; see [`Ctx::claim_confirmation`].
+pub(crate) struct ConfirmationClaim {
+    set: Arc<Mutex<HashSet<i64>>>,
+    submission: i64,
+}
+
+impl Drop for ConfirmationClaim {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&self.submission);
+    }
 }
 
 pub(crate) type HandlerError = Box<dyn std::error::Error + Send + Sync>;
@@ -101,8 +142,23 @@ impl Ctx {
             body,
             self.options.request_timeout,
             self.options.max_flood_wait,
+            &self.options.limits,
         )
         .await
+    }
+
+    /// Claim the sending of a submission's confirmation; `None` while another
+    /// task of this bot has it (it re-reads the exhibition, so one message).
+    pub(crate) fn claim_confirmation(&self, submission: i64) -> Option<ConfirmationClaim> {
+        let fresh = self
+            .confirming
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(submission);
+        fresh.then(|| ConfirmationClaim {
+            set: self.confirming.clone(),
+            submission,
+        })
     }
 
     /// Send a plain-text message, optionally as a reply and with a keyboard.
@@ -195,8 +251,9 @@ impl IntakeBot {
                 distributor_id,
                 bot,
                 events,
-                photos: None,
+                photos: Arc::new([]),
                 options: Arc::new(IntakeOptions::default()),
+                confirming: Arc::default(),
             },
         })
     }
@@ -207,8 +264,13 @@ impl IntakeBot {
     }
 
     /// Wake this photo worker when a commit enqueued photos.
-    pub fn with_photo_worker(mut self, photos: PhotoHandle) -> Self {
-        self.ctx.photos = Some(photos);
+    pub fn with_photo_worker(self, photos: PhotoHandle) -> Self {
+        self.with_photo_workers(vec![photos])
+    }
+
+    /// Wake these photo workers (all of them) when a commit enqueued photos.
+    pub fn with_photo_workers(mut self, photos: Vec<PhotoHandle>) -> Self {
+        self.ctx.photos = photos.into();
         self
     }
 
@@ -280,22 +342,39 @@ impl ConnectedBot {
 
     async fn run_inner(self, shutdown: CancellationToken) -> RunEnd {
         let ctx = self.ctx;
-        let schema = handlers::schema();
         // Finish what a previous run recorded but could not confirm in the group.
         if let Err(e) = handlers::recover(&ctx).await {
-            warn!(error = %e, "could not finish earlier confirmations; will retry on the next start");
+            warn!(error = %e, "could not finish earlier confirmations; will retry on the next sweep");
         }
         let sweeper_stop = shutdown.child_token();
         let sweeper = tokio::spawn(handlers::sweep_loop(ctx.clone(), sweeper_stop.clone()));
         let _stop_sweeper = sweeper_stop.clone().drop_guard();
 
-        let mut offset: i64 = 0;
+        let lanes_stop = shutdown.child_token();
+        let mut lanes = Lanes::new(handlers::schema(), ctx.clone(), self.me.clone(), lanes_stop.clone());
+        let mut counter = UpdateCounter::default();
         let mut healthy = false;
         let poll_timeout = StdDuration::from_secs(u64::from(self_poll_secs(&ctx)));
         let end = loop {
+            lanes.collect_finished();
+            if lanes.busy() {
+                // Telegram answers at once while an update is unconfirmed, so no
+                // long poll now: look again shortly, or when the last one finishes.
+                let deadline = tokio::time::Instant::now() + ctx.options.busy_poll_interval;
+                tokio::select! {
+                    biased;
+                    () = shutdown.cancelled() => break RunEnd::Stopped,
+                    () = lanes.until_idle_or(deadline) => {}
+                }
+            }
+            counter.add(lanes.take_finished_count());
+            let busy = lanes.busy();
+            // Before a long poll (which may last long), or once a second while busy.
+            counter.flush_if_due(&ctx, !busy).await;
+            let timeout = if busy { 0 } else { self_poll_secs(&ctx) };
             let body = json!({
-                "offset": offset,
-                "timeout": self_poll_secs(&ctx),
+                "offset": lanes.offset(),
+                "timeout": timeout,
                 "allowed_updates": ["message", "callback_query"],
             });
             let polled = tokio::select! {
@@ -320,40 +399,36 @@ impl ConnectedBot {
                 }
             };
             healthy = true;
-            let items = updates.as_array().cloned().unwrap_or_default();
-            let mut handled = 0i64;
+            let Value::Array(items) = updates else { continue };
             for raw in items {
-                let id = raw.get("update_id").and_then(Value::as_i64).unwrap_or(offset);
+                let Some(id) = raw.get("update_id").and_then(Value::as_i64) else {
+                    warn!("update without an update_id; skipped");
+                    continue;
+                };
+                if !lanes.is_new(id) {
+                    // Being handled, or handled and not confirmed yet.
+                    continue;
+                }
                 // From text: teloxide's `Update` does not deserialize from a `Value`
                 // (every kind comes out as `UpdateKind::Error`).
-                let update = match serde_json::from_str::<Update>(&raw.to_string()) {
-                    Ok(u) => Some(u),
+                match serde_json::from_str::<Update>(&raw.to_string()) {
+                    Ok(update) => lanes.dispatch(id, update),
                     Err(e) => {
                         warn!(update_id = id, error = %e, "update not understood; skipped");
-                        None
-                    }
-                };
-                if let Some(update) = update {
-                    let done = tokio::select! {
-                        biased;
-                        () = shutdown.cancelled() => false,
-                        () = dispatch(&schema, &ctx, &self.me, update) => true,
-                    };
-                    if !done {
-                        break;
+                        lanes.skip(id);
                     }
                 }
-                offset = id + 1;
-                handled += 1;
-            }
-            if handled > 0
-                && let Err(e) = ctx.db.add_bot_updates(ctx.distributor_id, handled, now()).await
-            {
-                warn!(error = %e, "cannot count handled updates");
             }
         };
+        // Updates still being handled are abandoned unconfirmed: Telegram
+        // delivers them again and the idempotent handlers finish them.
+        lanes_stop.cancel();
+        lanes.shut_down().await;
+        counter.add(lanes.take_finished_count());
+        counter.flush_if_due(&ctx, true).await;
         sweeper_stop.cancel();
         let _ = sweeper.await;
+        let offset = lanes.offset();
         if offset > 0 && end == RunEnd::Stopped {
             // Confirm what was handled, so the next start does not see it again.
             let body = json!({ "offset": offset, "timeout": 0, "limit": 1 });
@@ -361,6 +436,218 @@ impl ConnectedBot {
         }
         info!(?end, "intake bot stopped");
         end
+    }
+}
+
+/// Handled updates not yet added to `bot_status`: written when the bot goes
+/// idle, and at most once a second while it is busy.
+#[derive(Default)]
+struct UpdateCounter {
+    pending: i64,
+    last_flush: Option<tokio::time::Instant>,
+}
+
+impl UpdateCounter {
+    fn add(&mut self, n: i64) {
+        self.pending += n;
+    }
+
+    async fn flush_if_due(&mut self, ctx: &Ctx, force: bool) {
+        let due = self.last_flush.is_none_or(|t| t.elapsed() >= StdDuration::from_secs(1));
+        if self.pending == 0 || !(due || force) {
+            return;
+        }
+        self.last_flush = Some(tokio::time::Instant::now());
+        match ctx.db.add_bot_updates(ctx.distributor_id, self.pending, now()).await {
+            Ok(()) => self.pending = 0,
+            Err(e) => warn!(error = %e, "cannot count handled updates"),
+        }
+    }
+}
+
+/// Who an update comes from, in which chat: the updates of one person in
+/// one chat are handled in order, one at a time; different lanes run at once,
+/// so a reply waiting for its turn in a busy chat holds up nobody else.
+type LaneKey = (i64, u64);
+
+fn lane_of(update: &Update) -> LaneKey {
+    match &update.kind {
+        UpdateKind::Message(m) => (m.chat.id.0, m.from.as_ref().map_or(0, |u| u.id.0)),
+        UpdateKind::CallbackQuery(q) => (q.message.as_ref().map_or(0, |m| m.chat().id.0), q.from.id.0),
+        _ => (0, 0),
+    }
+}
+
+/// The updates being handled, by lane, and what Telegram may be told.
+///
+/// Telegram forgets every update below the `offset` of the next `getUpdates`.
+/// Only updates whose handler finished may be forgotten, so the offset is the
+/// oldest update still being handled (or the next new one); Telegram then
+/// hands back the ones above it, which are recognised and skipped.
+struct Lanes {
+    schema: Arc<teloxide::dispatching::UpdateHandler<HandlerError>>,
+    ctx: Ctx,
+    me: Arc<Me>,
+    stop: CancellationToken,
+    /// Per lane: where to queue its updates, and how many it has not finished.
+    lanes: HashMap<LaneKey, (tokio::sync::mpsc::UnboundedSender<(i64, Update)>, usize)>,
+    tasks: tokio::task::JoinSet<()>,
+    finished_tx: tokio::sync::mpsc::UnboundedSender<(LaneKey, i64)>,
+    finished_rx: tokio::sync::mpsc::UnboundedReceiver<(LaneKey, i64)>,
+    /// Dispatched, not finished.
+    unfinished: BTreeSet<i64>,
+    /// The first update id not seen yet (0 before any).
+    next_new: i64,
+    finished_count: i64,
+}
+
+impl Lanes {
+    fn new(
+        schema: teloxide::dispatching::UpdateHandler<HandlerError>,
+        ctx: Ctx,
+        me: Me,
+        stop: CancellationToken,
+    ) -> Self {
+        let (finished_tx, finished_rx) = tokio::sync::mpsc::unbounded_channel();
+        Self {
+            schema: Arc::new(schema),
+            ctx,
+            me: Arc::new(me),
+            stop,
+            lanes: HashMap::new(),
+            tasks: tokio::task::JoinSet::new(),
+            finished_tx,
+            finished_rx,
+            unfinished: BTreeSet::new(),
+            next_new: 0,
+            finished_count: 0,
+        }
+    }
+
+    fn busy(&self) -> bool {
+        !self.unfinished.is_empty()
+    }
+
+    /// The `getUpdates` offset: everything below it is handled.
+    fn offset(&self) -> i64 {
+        self.unfinished.first().copied().unwrap_or(self.next_new)
+    }
+
+    /// Whether an update id returned by Telegram was not dispatched yet.
+    fn is_new(&self, id: i64) -> bool {
+        id >= self.next_new
+    }
+
+    /// An update that will not be handled (not understood): confirm it.
+    fn skip(&mut self, id: i64) {
+        self.next_new = self.next_new.max(id + 1);
+        self.finished_count += 1;
+    }
+
+    fn dispatch(&mut self, id: i64, update: Update) {
+        self.next_new = self.next_new.max(id + 1);
+        self.unfinished.insert(id);
+        let key = lane_of(&update);
+        let entry = self.lanes.entry(key).or_insert_with(|| {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            self.tasks.spawn(run_lane(
+                self.schema.clone(),
+                self.ctx.clone(),
+                self.me.clone(),
+                rx,
+                self.finished_tx.clone(),
+                key,
+                self.stop.clone(),
+            ));
+            (tx, 0)
+        });
+        entry.1 += 1;
+        // The lane lives as long as its sender, which is dropped only once
+        // everything sent to it has finished.
+        let _ = entry.0.send((id, update));
+    }
+
+    fn finished(&mut self, key: LaneKey, id: i64) {
+        self.unfinished.remove(&id);
+        self.finished_count += 1;
+        if let Some(entry) = self.lanes.get_mut(&key) {
+            entry.1 = entry.1.saturating_sub(1);
+            if entry.1 == 0 {
+                self.lanes.remove(&key);
+            }
+        }
+    }
+
+    /// Take in the lanes' reports, without waiting.
+    fn collect_finished(&mut self) {
+        while let Ok((key, id)) = self.finished_rx.try_recv() {
+            self.finished(key, id);
+        }
+        while self.tasks.try_join_next().is_some() {}
+    }
+
+    /// Wait until nothing is being handled any more, or `deadline`.
+    async fn until_idle_or(&mut self, deadline: tokio::time::Instant) {
+        while self.busy() {
+            tokio::select! {
+                report = self.finished_rx.recv() => match report {
+                    Some((key, id)) => self.finished(key, id),
+                    None => return,
+                },
+                () = tokio::time::sleep_until(deadline) => return,
+            }
+        }
+    }
+
+    fn take_finished_count(&mut self) -> i64 {
+        std::mem::take(&mut self.finished_count)
+    }
+
+    /// Stop every lane (after `stop` was cancelled) and take in what finished.
+    async fn shut_down(&mut self) {
+        self.lanes.clear();
+        while self.tasks.join_next().await.is_some() {}
+        self.collect_finished();
+    }
+}
+
+/// Handle one lane's updates in order until its sender is dropped or the bot stops.
+async fn run_lane(
+    schema: Arc<teloxide::dispatching::UpdateHandler<HandlerError>>,
+    ctx: Ctx,
+    me: Arc<Me>,
+    mut updates: tokio::sync::mpsc::UnboundedReceiver<(i64, Update)>,
+    finished: tokio::sync::mpsc::UnboundedSender<(LaneKey, i64)>,
+    key: LaneKey,
+    stop: CancellationToken,
+) {
+    loop {
+        let next = tokio::select! {
+            biased;
+            () = stop.cancelled() => return,
+            next = updates.recv() => next,
+        };
+        let Some((id, update)) = next else { return };
+        // In a task of its own so that a panicking handler is contained: the
+        // update then counts as handled (else the offset would stay below it
+        // for good and hold back every later update).
+        let mut handling = tokio::spawn({
+            let (schema, ctx, me) = (schema.clone(), ctx.clone(), me.clone());
+            async move { dispatch(&schema, &ctx, &me, update).await }
+        });
+        tokio::select! {
+            biased;
+            () = stop.cancelled() => {
+                handling.abort();
+                return;
+            }
+            joined = &mut handling => {
+                if let Err(e) = joined {
+                    error!(update_id = id, error = %e, "update handler panicked; update skipped");
+                }
+            }
+        }
+        let _ = finished.send((key, id));
     }
 }
 
