@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use sqlx::{Sqlite, Transaction};
 
 use super::{Db, now};
 use crate::domain::DistributorId;
@@ -125,6 +126,32 @@ pub struct DistributorUpdate {
     pub points_highlighted: Option<i64>,
 }
 
+/// Insert a distributor (name and zone already checked) with the default PDV types.
+pub(super) async fn insert_distributor(
+    tx: &mut Transaction<'static, Sqlite>,
+    name: &str,
+    time_zone: &str,
+    bot_token: Option<&Secret<String>>,
+    admin_telegram_id: Option<i64>,
+) -> Result<DistributorId> {
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO distributors (name, time_zone, bot_token, admin_telegram_id, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(name)
+    .bind(time_zone)
+    .bind(bot_token.map(|t| t.expose().clone()))
+    .bind(admin_telegram_id)
+    .bind(at)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| Error::unique_violation(e, "distributor", name))?;
+    super::pdv_types::seed_defaults(tx, id).await?;
+    Ok(id)
+}
+
 pub(super) fn clean_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
@@ -162,22 +189,8 @@ impl Db {
         if let Some(token) = &new.bot_token {
             check_token(token)?;
         }
-        let at = now();
         let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO distributors (name, time_zone, bot_token, admin_telegram_id, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&name)
-        .bind(tz)
-        .bind(new.bot_token.as_ref().map(|t| t.expose().clone()))
-        .bind(new.admin_telegram_id)
-        .bind(at)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| Error::unique_violation(e, "distributor", name.clone()))?;
-        super::pdv_types::seed_defaults(&mut tx, id).await?;
+        let id = insert_distributor(&mut tx, &name, tz, new.bot_token.as_ref(), new.admin_telegram_id).await?;
         tx.commit().await?;
         self.distributor(id).await
     }

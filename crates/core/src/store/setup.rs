@@ -5,7 +5,6 @@
 use super::{Db, Distributor, PortalUser, now};
 use crate::domain::roles::PortalRole;
 use crate::domain::time_zone::{DEFAULT_TIME_ZONE, parse_time_zone};
-use crate::password::{hash_password, validate_new_password};
 use crate::{Error, Result, Secret};
 
 #[derive(Debug, Clone)]
@@ -34,18 +33,8 @@ impl Db {
         let name = super::distributors::clean_name(&setup.distributor_name)?;
         let tz = setup.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE);
         parse_time_zone(tz).map_err(|e| Error::invalid("time_zone", e))?;
-        validate_new_password(setup.password.expose())?;
-        let password = setup.password.clone();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| Error::PasswordHash(e.to_string()))??;
-        let display = setup
-            .display_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .unwrap_or(&username)
-            .to_string();
+        let hash = super::users::hash_new_password(&setup.password).await?;
+        let display = super::users::display_name_or_username(setup.display_name.as_deref(), &username);
 
         let at = now();
         // BEGIN IMMEDIATE: two first-run requests cannot both see "no users".
@@ -59,17 +48,7 @@ impl Db {
                 detail: "this install already has users".into(),
             });
         }
-        let distributor_id: i64 = sqlx::query_scalar(
-            "INSERT INTO distributors (name, time_zone, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&name)
-        .bind(tz)
-        .bind(at)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| Error::unique_violation(e, "distributor", name.clone()))?;
-        super::pdv_types::seed_defaults(&mut tx, distributor_id).await?;
+        let distributor_id = super::distributors::insert_distributor(&mut tx, &name, tz, None, None).await?;
         let user_id: i64 = sqlx::query_scalar(
             "INSERT INTO portal_users (username, display_name, password_hash, role, distributor_id, created_at, updated_at) \
              VALUES (?, ?, ?, ?, NULL, ?, ?) RETURNING id",

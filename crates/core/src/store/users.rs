@@ -46,6 +46,25 @@ pub(super) fn clean_username(u: &str) -> Result<String> {
     }
 }
 
+/// Check a new password against the rules and hash it. Hashing is
+/// deliberately slow: it runs off the async executor.
+pub(super) async fn hash_new_password(password: &Secret<String>) -> Result<String> {
+    validate_new_password(password.expose())?;
+    let password = password.clone();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::PasswordHash(e.to_string()))?
+}
+
+/// The name shown for a user: the one given, else the username.
+pub(super) fn display_name_or_username(display_name: Option<&str>, username: &str) -> String {
+    display_name
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(username)
+        .to_string()
+}
+
 impl Db {
     pub async fn create_portal_user(&self, new: NewPortalUser) -> Result<PortalUser> {
         let username = clean_username(&new.username)?;
@@ -61,19 +80,8 @@ impl Db {
                 self.distributor(d).await?;
             }
         }
-        validate_new_password(new.password.expose())?;
-        // Hashing is deliberately slow: keep it off the async executor.
-        let password = new.password.clone();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| Error::PasswordHash(e.to_string()))??;
-        let display = new
-            .display_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .unwrap_or(&username)
-            .to_string();
+        let hash = hash_new_password(&new.password).await?;
+        let display = display_name_or_username(new.display_name.as_deref(), &username);
         let at = now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO portal_users (username, display_name, password_hash, role, distributor_id, created_at, updated_at) \
@@ -129,10 +137,7 @@ impl Db {
 
     /// Set a new password and revoke every open session of the user.
     pub async fn set_portal_user_password(&self, id: PortalUserId, password: Secret<String>) -> Result<()> {
-        validate_new_password(password.expose())?;
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| Error::PasswordHash(e.to_string()))??;
+        let hash = hash_new_password(&password).await?;
         let at = now();
         let mut tx = self.begin_write().await?;
         let n = sqlx::query("UPDATE portal_users SET password_hash = ?, updated_at = ? WHERE id = ?")
