@@ -25,13 +25,13 @@ import {
   timeZone,
 } from "../visor/filterStore";
 import { changeableTo, reevaluation } from "../visor/history";
-import { actionForKey, isTypingTarget, type VisorAction } from "../visor/keyboard";
+import { reviewShortcuts, type ReviewDialog } from "../visor/keyboard";
 import { ReviewQueue } from "../visor/queue";
 import { EMPTY_DRAFT, type Draft } from "../visor/reasons";
 import { lastAccepted, submissions, verdictOutbox } from "../visor/store";
 import { toggleZoom } from "../visor/zoom";
 
-type Dialog = "none" | "reject" | "help";
+type Dialog = ReviewDialog;
 
 /**
  * Evaluated exhibitions, newest first, with a status filter; open one and change
@@ -173,51 +173,18 @@ export default function History() {
     setDraft(EMPTY_DRAFT);
   };
 
-  const run = (action: VisorAction) => {
-    if (dialog() === "help" && action !== "cancel" && action !== "help") return;
-    switch (action) {
-      case "approve":
-        if (dialog() === "none") change("approved");
-        break;
-      case "highlight":
-        if (dialog() === "none") change("highlighted");
-        break;
-      case "reject":
-        if (evaluator() && current()) setDialog("reject");
-        break;
-      case "next":
-        if (dialog() === "none") queue.next();
-        break;
-      case "previous":
-        if (dialog() === "none") queue.previous();
-        break;
-      case "zoom":
-        setZoom(toggleZoom(zoom()));
-        break;
-      case "comment":
-        commentBox?.focus();
-        break;
-      case "filters":
-        if (dialog() === "none") filterBar?.focus();
-        break;
-      case "help":
-        setDialog(dialog() === "help" ? "none" : "help");
-        break;
-      case "cancel":
-        if (dialog() !== "none") setDialog("none");
-        else if (isTypingTarget(document.activeElement)) (document.activeElement as HTMLElement).blur();
-        else setZoom(1);
-        break;
-    }
-  };
-
-  const onKeyDown = (event: KeyboardEvent) => {
-    const action = actionForKey(event, isTypingTarget(event.target));
-    if (action === null) return;
-    if (dialog() === "reject" && action !== "cancel") return;
-    event.preventDefault();
-    run(action);
-  };
+  const { run, onKeyDown } = reviewShortcuts({
+    dialog,
+    setDialog,
+    verdict: change,
+    canReject: () => evaluator() && current() !== undefined,
+    next: () => queue.next(),
+    previous: () => queue.previous(),
+    toggleZoom: () => setZoom(toggleZoom(zoom())),
+    resetZoom: () => setZoom(1),
+    focusComment: () => commentBox?.focus(),
+    focusFilters: () => filterBar?.focus(),
+  });
 
   onMount(() => {
     window.addEventListener("keydown", onKeyDown);

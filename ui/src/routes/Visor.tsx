@@ -22,13 +22,13 @@ import {
   setTimeZone,
   timeZone,
 } from "../visor/filterStore";
-import { actionForKey, isTypingTarget, type VisorAction } from "../visor/keyboard";
+import { reviewShortcuts, type ReviewDialog } from "../visor/keyboard";
 import { ReviewQueue } from "../visor/queue";
 import { buildEvaluation, EMPTY_DRAFT, type Draft } from "../visor/reasons";
 import { submissions, verdictOutbox } from "../visor/store";
 import { toggleZoom } from "../visor/zoom";
 
-type Dialog = "none" | "reject" | "help";
+type Dialog = ReviewDialog;
 
 /** The review screen: pending queue, big photo, verdicts by keyboard or mouse. */
 export default function Visor() {
@@ -128,53 +128,18 @@ export default function Visor() {
     queue.remove(item.id);
   };
 
-  const run = (action: VisorAction) => {
-    if (dialog() === "help" && action !== "cancel" && action !== "help") return;
-    switch (action) {
-      case "approve":
-        if (dialog() === "none") give("approved");
-        break;
-      case "highlight":
-        if (dialog() === "none") give("highlighted");
-        break;
-      case "reject":
-        if (evaluator() && current()) setDialog("reject");
-        break;
-      case "next":
-        if (dialog() === "none") queue.next();
-        break;
-      case "previous":
-        if (dialog() === "none") queue.previous();
-        break;
-      case "zoom":
-        setZoom(toggleZoom(zoom()));
-        break;
-      case "comment":
-        commentBox?.focus();
-        break;
-      case "filters":
-        if (dialog() === "none") filterBar?.focus();
-        break;
-      case "help":
-        setDialog(dialog() === "help" ? "none" : "help");
-        break;
-      case "cancel":
-        if (dialog() !== "none") setDialog("none");
-        else if (isTypingTarget(document.activeElement)) (document.activeElement as HTMLElement).blur();
-        else setZoom(1);
-        break;
-    }
-  };
-
-  const onKeyDown = (event: KeyboardEvent) => {
-    const action = actionForKey(event, isTypingTarget(event.target));
-    if (action === null) return;
-    // In the reject dialog, keys 1-5 pick a reason (handled by the dialog) and letters type.
-    if (dialog() === "reject" && action !== "cancel") return;
-    event.preventDefault();
-    // "c" must not also land in the comment box it focuses.
-    run(action);
-  };
+  const { run, onKeyDown } = reviewShortcuts({
+    dialog,
+    setDialog,
+    verdict: give,
+    canReject: () => evaluator() && current() !== undefined,
+    next: () => queue.next(),
+    previous: () => queue.previous(),
+    toggleZoom: () => setZoom(toggleZoom(zoom())),
+    resetZoom: () => setZoom(1),
+    focusComment: () => commentBox?.focus(),
+    focusFilters: () => filterBar?.focus(),
+  });
 
   onMount(() => {
     window.addEventListener("keydown", onKeyDown);

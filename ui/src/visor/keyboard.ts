@@ -72,3 +72,80 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   const type = (target as HTMLInputElement).type;
   return !["checkbox", "radio", "button", "submit", "reset", "range"].includes(type);
 }
+
+/** Which overlay the review screens show. */
+export type ReviewDialog = "none" | "reject" | "help";
+
+/** What a review screen (visor or history) does for each shortcut. */
+export interface ReviewKeyTargets {
+  dialog(): ReviewDialog;
+  setDialog(dialog: ReviewDialog): void;
+  /** Approve or highlight the current exhibition. */
+  verdict(verdict: "approved" | "highlighted"): void;
+  /** True when the reject dialog may open (a role that evaluates, an item on screen). */
+  canReject(): boolean;
+  next(): void;
+  previous(): void;
+  toggleZoom(): void;
+  resetZoom(): void;
+  focusComment(): void;
+  focusFilters(): void;
+}
+
+/**
+ * The shortcuts shared by the visor and the history: `run` performs an action
+ * (also used by the on-screen buttons), `onKeyDown` is the window's handler.
+ */
+export function reviewShortcuts(t: ReviewKeyTargets): {
+  run: (action: VisorAction) => void;
+  onKeyDown: (event: KeyboardEvent) => void;
+} {
+  const run = (action: VisorAction) => {
+    const open = t.dialog();
+    if (open === "help" && action !== "cancel" && action !== "help") return;
+    switch (action) {
+      case "approve":
+        if (open === "none") t.verdict("approved");
+        break;
+      case "highlight":
+        if (open === "none") t.verdict("highlighted");
+        break;
+      case "reject":
+        if (t.canReject()) t.setDialog("reject");
+        break;
+      case "next":
+        if (open === "none") t.next();
+        break;
+      case "previous":
+        if (open === "none") t.previous();
+        break;
+      case "zoom":
+        t.toggleZoom();
+        break;
+      case "comment":
+        t.focusComment();
+        break;
+      case "filters":
+        if (open === "none") t.focusFilters();
+        break;
+      case "help":
+        t.setDialog(open === "help" ? "none" : "help");
+        break;
+      case "cancel":
+        if (open !== "none") t.setDialog("none");
+        else if (isTypingTarget(document.activeElement)) (document.activeElement as HTMLElement).blur();
+        else t.resetZoom();
+        break;
+    }
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    const action = actionForKey(event, isTypingTarget(event.target));
+    if (action === null) return;
+    // In the reject dialog, keys 1-5 pick a reason (handled by the dialog) and letters type.
+    if (t.dialog() === "reject" && action !== "cancel") return;
+    // "c" must not also land in the comment box it focuses.
+    event.preventDefault();
+    run(action);
+  };
+  return { run, onKeyDown };
+}
