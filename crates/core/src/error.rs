@@ -33,6 +33,10 @@ pub enum Error {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 
+    /// A write whose shared COMMIT failed: nothing of it was saved.
+    #[error("database error: the commit failed: {0}")]
+    Commit(String),
+
     #[error("migration error: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 
@@ -52,13 +56,13 @@ impl Error {
     }
 
     /// Map a UNIQUE constraint violation to `AlreadyExists`; keep other errors.
-    pub(crate) fn unique_violation(err: sqlx::Error, entity: &'static str, detail: impl Into<String>) -> Self {
-        match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => Self::AlreadyExists {
+    pub(crate) fn unique_violation(err: impl Into<Self>, entity: &'static str, detail: impl Into<String>) -> Self {
+        match err.into() {
+            Self::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => Self::AlreadyExists {
                 entity,
                 detail: detail.into(),
             },
-            _ => Self::Database(err),
+            other => other,
         }
     }
 }

@@ -273,6 +273,8 @@ impl std::fmt::Debug for PhotoWorker {
 
 enum Outcome {
     Done,
+    /// Done, and the task was marked done with the result (one transaction).
+    Recorded,
     Retry {
         class: ErrorClass,
         error: String,
@@ -534,7 +536,7 @@ impl PhotoWorker {
             width: analysis.dimensions.map(|(w, _)| i64::from(w)),
             height: analysis.dimensions.map(|(_, h)| i64::from(h)),
         };
-        match self.db.mark_photo_stored(photo.photo_id, &stored, now()).await {
+        match self.db.mark_photo_stored(photo.photo_id, &stored, Some(task.id), now()).await {
             Ok(result) => {
                 info!(
                     key = %stored.storage_key,
@@ -543,7 +545,7 @@ impl PhotoWorker {
                     archive = result.archive_task.is_some(),
                     "photo stored"
                 );
-                Outcome::Done
+                Outcome::Recorded
             }
             Err(e) => db_retry(&e),
         }
@@ -665,6 +667,7 @@ impl PhotoWorker {
         let at = now();
         match outcome {
             Outcome::Done => self.db.complete_task(task.id, at).await?,
+            Outcome::Recorded => {}
             Outcome::Retry { class, error, config } => {
                 warn!(class = class.as_str(), %error, "photo storage failed");
                 self.event(

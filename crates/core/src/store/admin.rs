@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{Db, Group, Member, PdvType, PortalUser, now};
+use super::writer::ExecuteWrite;
 use crate::domain::roles::{MemberRole, PortalRole};
 use crate::domain::{DistributorId, GroupId, MemberId, PdvTypeId, PortalUserId};
 use crate::{Error, Result};
@@ -53,7 +54,7 @@ impl Db {
             .bind(u.active.unwrap_or(current.active))
             .bind(distributor_id)
             .bind(id)
-            .execute(self.pool())
+            .execute_write(self)
             .await?;
         self.group(distributor_id, id).await
     }
@@ -66,7 +67,7 @@ impl Db {
             .bind(now())
             .bind(distributor_id)
             .bind(id)
-            .execute(self.pool())
+            .execute_write(self)
             .await?;
         self.member(distributor_id, id).await
     }
@@ -91,7 +92,7 @@ impl Db {
             .bind(u.active.unwrap_or(current.active))
             .bind(distributor_id)
             .bind(id)
-            .execute(self.pool())
+            .execute_write(self)
             .await
             .map_err(|e| Error::unique_violation(e, "pdv type", name.clone()))?;
         self.pdv_type(distributor_id, id).await
@@ -129,7 +130,7 @@ impl Db {
             .bind(role)
             .bind(at)
             .bind(id)
-            .execute(self.pool())
+            .execute_write(self)
             .await?;
         if let Some(active) = u.active
             && active != current.active

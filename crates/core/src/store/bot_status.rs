@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Db;
+use super::writer::ExecuteWrite;
 use crate::Result;
 use crate::domain::DistributorId;
 
@@ -78,7 +79,7 @@ impl Db {
         .bind(change.last_error)
         .bind(change.restarts)
         .bind(at)
-        .execute(self.pool())
+        .execute_write(self)
         .await?;
         Ok(())
     }
@@ -93,7 +94,7 @@ impl Db {
         .bind(distributor_id)
         .bind(n)
         .bind(at)
-        .execute(self.pool())
+        .execute_write(self)
         .await?;
         Ok(())
     }

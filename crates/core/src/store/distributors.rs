@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use sqlx::{Sqlite, Transaction};
+use sqlx::SqliteConnection;
 
 use super::{Db, now};
 use crate::domain::DistributorId;
@@ -128,7 +128,7 @@ pub struct DistributorUpdate {
 
 /// Insert a distributor (name and zone already checked) with the default PDV types.
 pub(super) async fn insert_distributor(
-    tx: &mut Transaction<'static, Sqlite>,
+    conn: &mut SqliteConnection,
     name: &str,
     time_zone: &str,
     bot_token: Option<&Secret<String>>,
@@ -145,10 +145,10 @@ pub(super) async fn insert_distributor(
     .bind(admin_telegram_id)
     .bind(at)
     .bind(at)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| Error::unique_violation(e, "distributor", name))?;
-    super::pdv_types::seed_defaults(tx, id).await?;
+    super::pdv_types::seed_defaults(conn, id).await?;
     Ok(id)
 }
 

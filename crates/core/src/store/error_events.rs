@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::Db;
+use super::writer::FetchWrite;
 use crate::Result;
 use crate::domain::DistributorId;
 use crate::domain::error_class::ErrorClass;
@@ -40,7 +41,7 @@ impl Db {
         .bind(&event.message)
         .bind(event.context.as_ref().map(ToString::to_string))
         .bind(at)
-        .fetch_one(self.pool())
+        .fetch_one_write(self)
         .await?)
     }
 

@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use super::tasks::{NewTask, enqueue_in, kinds};
+use super::writer::ExecuteWrite;
 use super::{Db, now};
 use crate::domain::customer_number::CustomerNumber;
 use crate::domain::exhibition::{ExhibitionStatus, SyncState, Verdict, evaluate};
@@ -176,106 +178,139 @@ const SUMMARY: &str = "SELECT e.id, e.distributor_id, e.group_id, g.title AS gro
      JOIN pdv_types p ON p.id = e.pdv_type_id \
      LEFT JOIN portal_users u ON u.id = e.evaluator_id";
 
+/// `Db::record_exhibition` inside a caller's write transaction.
+pub(super) async fn record_exhibition_in(conn: &mut SqliteConnection, new: NewExhibition) -> Result<Recorded> {
+    let existing: Option<(String, bool)> = sqlx::query_as(
+        "SELECT id, possible_duplicate FROM exhibitions WHERE distributor_id = ? AND idempotency_key = ?",
+    )
+    .bind(new.distributor_id)
+    .bind(&new.idempotency_key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((id, dup)) = existing {
+        let id = Uuid::parse_str(&id).map_err(|e| Error::invalid("exhibition id", e.to_string()))?;
+        return Ok(Recorded {
+            id,
+            created: false,
+            possible_duplicate: dup,
+        });
+    }
+    // Foreign keys prove the rows exist; these checks prove they belong to this tenant.
+    let owned: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM telegram_groups WHERE id = ?1 AND distributor_id = ?4) \
+              + (SELECT count(*) FROM members WHERE id = ?2 AND distributor_id = ?4) \
+              + (SELECT count(*) FROM pdv_types WHERE id = ?3 AND distributor_id = ?4)",
+    )
+    .bind(new.group_id)
+    .bind(new.vendor_id)
+    .bind(new.pdv_type_id)
+    .bind(new.distributor_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if owned != 3 {
+        return Err(Error::invalid(
+            "exhibition",
+            "group, vendor and PDV type must belong to the distributor",
+        ));
+    }
+    if new.photos.is_empty() {
+        return Err(Error::invalid("photos", "an exhibition needs at least one photo"));
+    }
+    let mut duplicate = false;
+    for p in &new.photos {
+        let seen: i64 = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM exhibition_photos WHERE distributor_id = ?1 AND \
+               ((?2 IS NOT NULL AND telegram_file_unique_id = ?2) OR (?3 IS NOT NULL AND sha256 = ?3)))",
+        )
+        .bind(new.distributor_id)
+        .bind(&p.telegram_file_unique_id)
+        .bind(&p.sha256)
+        .fetch_one(&mut *conn)
+        .await?;
+        duplicate |= seen == 1;
+    }
+    let id = Uuid::now_v7();
+    let at = now();
+    sqlx::query(
+        "INSERT INTO exhibitions (id, distributor_id, group_id, vendor_id, customer_number, pdv_type_id, \
+           submitted_at, possible_duplicate, idempotency_key, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.hyphenated())
+    .bind(new.distributor_id)
+    .bind(new.group_id)
+    .bind(new.vendor_id)
+    .bind(new.customer_number.as_str())
+    .bind(new.pdv_type_id)
+    .bind(new.submitted_at)
+    .bind(duplicate)
+    .bind(&new.idempotency_key)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    for (position, p) in new.photos.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO exhibition_photos (exhibition_id, distributor_id, position, telegram_file_id, \
+               telegram_file_unique_id, storage_key, storage_link, sha256, size_bytes, width, height, upload_state, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.hyphenated())
+        .bind(new.distributor_id)
+        .bind(position as i64)
+        .bind(&p.telegram_file_id)
+        .bind(&p.telegram_file_unique_id)
+        .bind(&p.storage_key)
+        .bind(&p.storage_link)
+        .bind(&p.sha256)
+        .bind(p.size_bytes)
+        .bind(p.width)
+        .bind(p.height)
+        .bind(if p.storage_key.is_some() { "stored" } else { "pending" })
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Recorded {
+        id,
+        created: true,
+        possible_duplicate: duplicate,
+    })
+}
+
+pub(super) async fn set_confirmation_message_in(
+    conn: &mut SqliteConnection,
+    distributor_id: DistributorId,
+    id: Uuid,
+    chat_id: ChatId,
+    message_id: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE exhibitions SET confirmation_chat_id = ?, confirmation_message_id = ?, updated_at = ? \
+         WHERE distributor_id = ? AND id = ?",
+    )
+    .bind(chat_id)
+    .bind(message_id)
+    .bind(at)
+    .bind(distributor_id)
+    .bind(id.hyphenated())
+    .execute(conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        Err(Error::NotFound { entity: "exhibition" })
+    } else {
+        Ok(())
+    }
+}
+
 impl Db {
     /// Record a new exhibition with its photos in one transaction. Running it
     /// again with the same idempotency key returns the existing exhibition.
     pub async fn record_exhibition(&self, new: NewExhibition) -> Result<Recorded> {
         let mut tx = self.begin_write().await?;
-        let existing: Option<(String, bool)> = sqlx::query_as(
-            "SELECT id, possible_duplicate FROM exhibitions WHERE distributor_id = ? AND idempotency_key = ?",
-        )
-        .bind(new.distributor_id)
-        .bind(&new.idempotency_key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((id, dup)) = existing {
-            let id = Uuid::parse_str(&id).map_err(|e| Error::invalid("exhibition id", e.to_string()))?;
-            return Ok(Recorded {
-                id,
-                created: false,
-                possible_duplicate: dup,
-            });
-        }
-        // Foreign keys prove the rows exist; these checks prove they belong to this tenant.
-        let owned: i64 = sqlx::query_scalar(
-            "SELECT (SELECT count(*) FROM telegram_groups WHERE id = ?1 AND distributor_id = ?4) \
-                  + (SELECT count(*) FROM members WHERE id = ?2 AND distributor_id = ?4) \
-                  + (SELECT count(*) FROM pdv_types WHERE id = ?3 AND distributor_id = ?4)",
-        )
-        .bind(new.group_id)
-        .bind(new.vendor_id)
-        .bind(new.pdv_type_id)
-        .bind(new.distributor_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if owned != 3 {
-            return Err(Error::invalid(
-                "exhibition",
-                "group, vendor and PDV type must belong to the distributor",
-            ));
-        }
-        if new.photos.is_empty() {
-            return Err(Error::invalid("photos", "an exhibition needs at least one photo"));
-        }
-        let mut duplicate = false;
-        for p in &new.photos {
-            let seen: i64 = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM exhibition_photos WHERE distributor_id = ?1 AND \
-                   ((?2 IS NOT NULL AND telegram_file_unique_id = ?2) OR (?3 IS NOT NULL AND sha256 = ?3)))",
-            )
-            .bind(new.distributor_id)
-            .bind(&p.telegram_file_unique_id)
-            .bind(&p.sha256)
-            .fetch_one(&mut *tx)
-            .await?;
-            duplicate |= seen == 1;
-        }
-        let id = Uuid::now_v7();
-        let at = now();
-        sqlx::query(
-            "INSERT INTO exhibitions (id, distributor_id, group_id, vendor_id, customer_number, pdv_type_id, \
-               submitted_at, possible_duplicate, idempotency_key, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.hyphenated())
-        .bind(new.distributor_id)
-        .bind(new.group_id)
-        .bind(new.vendor_id)
-        .bind(new.customer_number.as_str())
-        .bind(new.pdv_type_id)
-        .bind(new.submitted_at)
-        .bind(duplicate)
-        .bind(&new.idempotency_key)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        for (position, p) in new.photos.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO exhibition_photos (exhibition_id, distributor_id, position, telegram_file_id, \
-                   telegram_file_unique_id, storage_key, storage_link, sha256, size_bytes, width, height, upload_state, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id.hyphenated())
-            .bind(new.distributor_id)
-            .bind(position as i64)
-            .bind(&p.telegram_file_id)
-            .bind(&p.telegram_file_unique_id)
-            .bind(&p.storage_key)
-            .bind(&p.storage_link)
-            .bind(&p.sha256)
-            .bind(p.size_bytes)
-            .bind(p.width)
-            .bind(p.height)
-            .bind(if p.storage_key.is_some() { "stored" } else { "pending" })
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let recorded = record_exhibition_in(&mut tx, new).await?;
         tx.commit().await?;
-        Ok(Recorded {
-            id,
-            created: true,
-            possible_duplicate: duplicate,
-        })
+        Ok(recorded)
     }
 
     /// Remember the bot's confirmation message, which later verdicts edit.
@@ -286,23 +321,9 @@ impl Db {
         chat_id: ChatId,
         message_id: i64,
     ) -> Result<()> {
-        let n = sqlx::query(
-            "UPDATE exhibitions SET confirmation_chat_id = ?, confirmation_message_id = ?, updated_at = ? \
-             WHERE distributor_id = ? AND id = ?",
-        )
-        .bind(chat_id)
-        .bind(message_id)
-        .bind(now())
-        .bind(distributor_id)
-        .bind(id.hyphenated())
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            Err(Error::NotFound { entity: "exhibition" })
-        } else {
-            Ok(())
-        }
+        let mut tx = self.begin_write().await?;
+        set_confirmation_message_in(&mut tx, distributor_id, id, chat_id, message_id, now()).await?;
+        tx.commit().await
     }
 
     /// Apply a verdict for `actor` at instant `at` (normally [`now`]). Tenant and
@@ -393,7 +414,7 @@ impl Db {
             .bind(now())
             .bind(id.hyphenated())
             .bind(status)
-            .execute(self.pool())
+            .execute_write(self)
             .await?
             .rows_affected();
         Ok(n == 1)
@@ -571,7 +592,7 @@ mod tests {
         pub(crate) distributor: DistributorId,
         group: GroupId,
         vendor: MemberId,
-        pdv: PdvTypeId,
+        pub(crate) pdv: PdvTypeId,
         supervisor: Actor,
     }
 

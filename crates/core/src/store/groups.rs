@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Db, now};
+use super::writer::FetchWrite;
 use crate::domain::{ChatId, DistributorId, GroupId};
 use crate::{Error, Result};
 
@@ -41,7 +42,7 @@ impl Db {
         .bind(new.chat_id)
         .bind(title)
         .bind(now())
-        .fetch_one(self.pool())
+        .fetch_one_write(self)
         .await
         .map_err(|e| Error::unique_violation(e, "group", format!("chat {}", new.chat_id)))?;
         self.group(new.distributor_id, id).await

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Db;
+use super::writer::ExecuteWrite;
 use crate::Result;
 use crate::domain::DistributorId;
 use crate::domain::exhibition::ExhibitionStatus;
@@ -35,7 +36,7 @@ impl Db {
         .bind(distributor_id)
         .bind(key)
         .bind(at)
-        .execute(self.pool())
+        .execute_write(self)
         .await?
         .rows_affected()
             == 1)
@@ -45,7 +46,7 @@ impl Db {
     pub async fn prune_handled_updates(&self, before: DateTime<Utc>) -> Result<u64> {
         Ok(sqlx::query("DELETE FROM handled_updates WHERE handled_at < ?")
             .bind(before)
-            .execute(self.pool())
+            .execute_write(self)
             .await?
             .rows_affected())
     }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Db, now};
+use super::writer::{ExecuteWrite, FetchWrite};
 use crate::domain::roles::MemberRole;
 use crate::domain::{DistributorId, MemberId, TelegramUserId};
 use crate::{Error, Result};
@@ -74,7 +75,7 @@ impl Db {
         .bind(new.username.as_deref().map(str::trim))
         .bind(at)
         .bind(at)
-        .fetch_one(self.pool())
+        .fetch_one_write(self)
         .await?;
         self.member(new.distributor_id, id).await
     }
@@ -124,7 +125,7 @@ impl Db {
             .bind(now())
             .bind(distributor_id)
             .bind(id)
-            .execute(self.pool())
+            .execute_write(self)
             .await?
             .rows_affected();
         if n == 0 {

@@ -23,6 +23,7 @@ mod setup;
 mod tasks;
 mod tv_tokens;
 mod users;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -30,7 +31,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::sync::Arc;
+
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 pub use admin::{GroupUpdate, MemberUpdate, PdvTypeUpdate, PortalUserUpdate};
 pub use bot_status::{BotState, BotStatus, BotStatusChange};
@@ -54,6 +57,7 @@ pub use setup::FirstSetup;
 pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};
 pub use tv_tokens::TvToken;
 pub use users::{NewPortalUser, PortalUser};
+pub use writer::{WriteStats, WriteTx};
 
 use crate::Result;
 
@@ -65,7 +69,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// A handle to the database, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
+    /// Reads (and the API's read-only statements) run on the pool.
     pool: SqlitePool,
+    /// Every write of this process goes through one connection, queued.
+    writer: Arc<writer::WriteGate>,
     path: Option<PathBuf>,
 }
 
@@ -81,10 +88,10 @@ impl Db {
         let path = Some(options.get_filename().to_path_buf())
             .filter(|p| !p.as_os_str().is_empty() && p != Path::new(":memory:"));
         let Some(file) = path.clone() else {
-            let pool = Self::pool_options().connect_with(options).await?;
-            let db = Self { pool, path };
-            MIGRATOR.run(&db.pool).await?;
-            return Ok(db);
+            let pool = Self::pool_options().connect_with(options.clone()).await?;
+            MIGRATOR.run(&pool).await?;
+            let writer = writer::WriteGate::new(SqliteConnection::connect_with(&options).await?);
+            return Ok(Self { pool, writer, path });
         };
         if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
@@ -104,8 +111,9 @@ impl Db {
         first.close().await?;
         drop(lock);
         outcome?;
+        let writer = writer::WriteGate::new(SqliteConnection::connect_with(&options).await?);
         let pool = Self::pool_options().connect_with(options).await?;
-        Ok(Self { pool, path })
+        Ok(Self { pool, writer, path })
     }
 
     /// Four connections: readers run in parallel under WAL and writers queue
@@ -136,9 +144,17 @@ impl Db {
         self.path.as_deref()
     }
 
-    /// Start a write transaction that holds the write lock from its first statement.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Start a write transaction: waits for this process's writer (first come,
+    /// first served), which holds SQLite's write lock (`BEGIN IMMEDIATE`).
+    /// Concurrent writers share one COMMIT (see `writer`); `commit` returns once
+    /// this transaction's writes are on disk.
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        self.writer.begin().await
+    }
+
+    /// How many writes this process committed, and in how many COMMITs.
+    pub fn write_stats(&self) -> WriteStats {
+        self.writer.stats()
     }
 
     /// Make a consistent copy of the live database (safe while others write).
@@ -151,6 +167,7 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

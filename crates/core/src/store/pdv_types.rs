@@ -4,6 +4,7 @@ use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use super::Db;
+use super::writer::FetchWrite;
 use crate::domain::{DistributorId, PdvTypeId};
 use crate::{Error, Result};
 
@@ -46,7 +47,7 @@ impl Db {
         )
         .bind(distributor_id)
         .bind(name)
-        .fetch_one(self.pool())
+        .fetch_one_write(self)
         .await
         .map_err(|e| Error::unique_violation(e, "pdv type", name.to_string()))?;
         self.pdv_type(distributor_id, id).await

@@ -11,8 +11,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use sqlx::SqliteConnection;
+
+use super::exhibitions::{record_exhibition_in, set_confirmation_message_in};
 use super::tasks::{NewTask, enqueue_in};
-use super::{Db, NewPhoto};
+use super::writer::{ExecuteWrite, FetchWrite};
+use super::{Db, NewExhibition, NewPhoto, Recorded};
 use crate::domain::{ChatId, DistributorId, GroupId, MemberId, TelegramUserId};
 use crate::{Error, Result};
 
@@ -130,7 +134,7 @@ impl Db {
         .bind(new.expires_at)
         .bind(at)
         .bind(at)
-        .execute(self.pool())
+        .execute_write(self)
         .await?
         .rows_affected()
             == 1;
@@ -211,7 +215,7 @@ impl Db {
         .bind(json(photo)?)
         .bind(at)
         .bind(photo.message_id)
-        .execute(self.pool())
+        .execute_write(self)
         .await?;
         self.submission(distributor_id, id)
             .await?
@@ -233,7 +237,7 @@ impl Db {
         .bind(at)
         .bind(distributor_id)
         .bind(id)
-        .execute(self.pool())
+        .execute_write(self)
         .await?;
         Ok(())
     }
@@ -255,7 +259,7 @@ impl Db {
         .bind(at)
         .bind(distributor_id)
         .bind(id)
-        .execute(self.pool())
+        .execute_write(self)
         .await?
         .rows_affected()
             == 1)
@@ -282,7 +286,7 @@ impl Db {
         .bind(at)
         .bind(distributor_id)
         .bind(id)
-        .execute(self.pool())
+        .execute_write(self)
         .await?
         .rows_affected()
             == 1)
@@ -297,29 +301,32 @@ impl Db {
         .bind(at)
         .bind(distributor_id)
         .bind(id)
-        .execute(self.pool())
+        .execute_write(self)
         .await?
         .rows_affected()
             == 1)
     }
 
-    /// After `Db::record_exhibition`: mark the submission committed to that
-    /// exhibition and enqueue `tasks` (photo storage) in the same transaction.
-    /// Returns false if it was already committed (a replayed button press).
+    /// The PDV type was chosen: record the exhibition (as `record_exhibition`),
+    /// mark the submission committed to it and enqueue `tasks(exhibition id)`
+    /// (photo storage), all in one transaction. A replayed press finds the
+    /// exhibition by its idempotency key and enqueues nothing: the boolean is
+    /// false when the submission was no longer waiting for its PDV type.
     pub async fn commit_submission(
         &self,
-        distributor_id: DistributorId,
         id: i64,
-        exhibition_id: Uuid,
-        tasks: &[NewTask],
+        exhibition: NewExhibition,
+        tasks: impl FnOnce(Uuid) -> Vec<NewTask> + Send,
         at: DateTime<Utc>,
-    ) -> Result<bool> {
+    ) -> Result<(Recorded, bool)> {
+        let distributor_id = exhibition.distributor_id;
         let mut tx = self.begin_write().await?;
+        let recorded = record_exhibition_in(&mut tx, exhibition).await?;
         let n = sqlx::query(
             "UPDATE pending_submissions SET state = 'committed', exhibition_id = ?, updated_at = ? \
              WHERE distributor_id = ? AND id = ? AND state = 'awaiting_pdv'",
         )
-        .bind(exhibition_id.hyphenated())
+        .bind(recorded.id.hyphenated())
         .bind(at)
         .bind(distributor_id)
         .bind(id)
@@ -327,26 +334,36 @@ impl Db {
         .await?
         .rows_affected();
         if n == 1 {
-            for task in tasks {
-                enqueue_in(&mut tx, task, at).await?;
+            for task in tasks(recorded.id) {
+                enqueue_in(&mut tx, &task, at).await?;
             }
         }
         tx.commit().await?;
-        Ok(n == 1)
+        Ok((recorded, n == 1))
+    }
+
+    /// The confirmation was sent as `message_id`: remember it on the
+    /// exhibition (verdicts edit it) and close the submission, together.
+    pub async fn finish_submission_confirmed(
+        &self,
+        distributor_id: DistributorId,
+        id: i64,
+        exhibition_id: Uuid,
+        chat_id: ChatId,
+        message_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        set_confirmation_message_in(&mut tx, distributor_id, exhibition_id, chat_id, message_id, at).await?;
+        finish_submission_in(&mut tx, distributor_id, id, at).await?;
+        tx.commit().await
     }
 
     /// The confirmation is in the group: the conversation is over.
     pub async fn finish_submission(&self, distributor_id: DistributorId, id: i64, at: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
-            "UPDATE pending_submissions SET state = 'done', updated_at = ? \
-             WHERE distributor_id = ? AND id = ? AND state = 'committed'",
-        )
-        .bind(at)
-        .bind(distributor_id)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let mut tx = self.begin_write().await?;
+        finish_submission_in(&mut tx, distributor_id, id, at).await?;
+        tx.commit().await
     }
 
     /// Close every open submission whose time ran out by `at`, returning them
@@ -362,7 +379,7 @@ impl Db {
         )))
         .bind(at)
         .bind(distributor_id)
-        .fetch_all(self.pool())
+        .fetch_all_write(self)
         .await?)
     }
 
@@ -376,6 +393,24 @@ impl Db {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+async fn finish_submission_in(
+    conn: &mut SqliteConnection,
+    distributor_id: DistributorId,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE pending_submissions SET state = 'done', updated_at = ? \
+         WHERE distributor_id = ? AND id = ? AND state = 'committed'",
+    )
+    .bind(at)
+    .bind(distributor_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -443,13 +478,45 @@ mod tests {
         assert!(!db.note_submission_text(d, s.id, 8, at).await.unwrap(), "replay");
         assert!(db.set_submission_number(d, s.id, "10452", at, at).await.unwrap());
         assert!(!db.set_submission_number(d, s.id, "10452", at, at).await.unwrap());
-        let id = Uuid::now_v7();
-        assert!(db.commit_submission(d, s.id, id, &[], at).await.unwrap());
-        assert!(!db.commit_submission(d, s.id, id, &[], at).await.unwrap());
+        let s = db.submission(d, s.id).await.unwrap().unwrap();
+        let exhibition = NewExhibition {
+            distributor_id: d,
+            group_id: group.id,
+            vendor_id: vendor.id,
+            customer_number: crate::domain::customer_number::CustomerNumber::parse("10452").unwrap(),
+            pdv_type_id: t.pdv,
+            submitted_at: s.burst_started_at,
+            idempotency_key: NewExhibition::idempotency_key(s.chat_id, s.first_message_id),
+            photos: s.photos.iter().map(PendingPhoto::to_new_photo).collect(),
+        };
+        let task = |id: Uuid| {
+            vec![NewTask {
+                kind: "store_photo".into(),
+                distributor_id: Some(d),
+                payload: serde_json::json!({ "exhibition_id": id.hyphenated().to_string() }),
+                dedupe_key: None,
+                max_attempts: 3,
+            }]
+        };
+        let (recorded, committed) = db.commit_submission(s.id, exhibition.clone(), task, at).await.unwrap();
+        assert!(recorded.created && committed);
+        let (replayed, committed) = db.commit_submission(s.id, exhibition, task, at).await.unwrap();
+        assert_eq!(replayed.id, recorded.id);
+        assert!(!replayed.created && !committed, "a replayed press records nothing");
+        let queued: Vec<String> =
+            sqlx::query_scalar("SELECT json_extract(payload, '$.exhibition_id') FROM tasks WHERE kind = 'store_photo'")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(queued, vec![recorded.id.hyphenated().to_string()], "tasks enqueued once");
         let c = db.committed_submissions(d).await.unwrap();
-        assert_eq!(c[0].exhibition_uuid(), Some(id));
-        db.finish_submission(d, s.id, at).await.unwrap();
+        assert_eq!(c[0].exhibition_uuid(), Some(recorded.id));
+        db.finish_submission_confirmed(d, s.id, recorded.id, s.chat_id, 77, at)
+            .await
+            .unwrap();
         assert!(db.committed_submissions(d).await.unwrap().is_empty());
+        let e = db.exhibition(d, recorded.id).await.unwrap();
+        assert_eq!(e.summary.confirmation_message_id, Some(77));
         assert!(
             db.open_submission(d, group.chat_id, vendor.telegram_user_id)
                 .await

@@ -30,7 +30,8 @@ use serde_json::json;
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::tasks::{NewTask, enqueue_in, kinds};
+use super::tasks::{complete_task_in, NewTask, enqueue_in, kinds};
+use super::writer::ExecuteWrite;
 use super::{Db, PhotoStorage};
 use crate::domain::{ChatId, DistributorId, GroupId};
 use crate::{Error, Result};
@@ -153,11 +154,13 @@ impl Db {
 
     /// Record a stored photo, link possible duplicates (see the module
     /// documentation) and, if the distributor archives to Google Drive,
-    /// enqueue the archive task, all in one transaction.
+    /// enqueue the archive task, all in one transaction; with `task`, the
+    /// storage task that did it is marked done in the same transaction.
     pub async fn mark_photo_stored(
         &self,
         photo_id: i64,
         stored: &StoredPhoto,
+        task: Option<i64>,
         at: DateTime<Utc>,
     ) -> Result<PhotoStored> {
         let mut tx = self.begin_write().await?;
@@ -189,6 +192,9 @@ impl Db {
         } else {
             None
         };
+        if let Some(task) = task {
+            complete_task_in(&mut tx, task, at).await?;
+        }
         tx.commit().await?;
         Ok(PhotoStored {
             duplicate_of,
@@ -241,7 +247,7 @@ impl Db {
         .bind(drive_file_id)
         .bind(link)
         .bind(photo_id)
-        .execute(self.pool())
+        .execute_write(self)
         .await?
         .rows_affected();
         if n == 0 {
@@ -414,13 +420,13 @@ mod tests {
         let pa = db.photo_to_store(t.distributor, a.id, 0).await.unwrap();
         assert_eq!(pa.upload_state, "pending");
         let first = db
-            .mark_photo_stored(pa.photo_id, &stored("a/0.jpg", "abc"), now())
+            .mark_photo_stored(pa.photo_id, &stored("a/0.jpg", "abc"), None, now())
             .await
             .unwrap();
         assert_eq!(first, PhotoStored::default());
         let pb = db.photo_to_store(t.distributor, b.id, 0).await.unwrap();
         let second = db
-            .mark_photo_stored(pb.photo_id, &stored("b/0.jpg", "abc"), now())
+            .mark_photo_stored(pb.photo_id, &stored("b/0.jpg", "abc"), None, now())
             .await
             .unwrap();
         assert_eq!(second.duplicate_of, Some(a.id));
@@ -466,7 +472,7 @@ mod tests {
             let dist = t.distributor;
             async move {
                 let p = db.photo_to_store(dist, id, 0).await.unwrap();
-                db.mark_photo_stored(p.photo_id, &s, now()).await.unwrap().duplicate_of
+                db.mark_photo_stored(p.photo_id, &s, None, now()).await.unwrap().duplicate_of
             }
         };
         assert_eq!(store(a, with_hash("a", "1", base)).await, None);
@@ -501,12 +507,12 @@ mod tests {
             .id;
         // The later exhibition's photo is stored first (the earlier one's download was retried).
         let pl = db.photo_to_store(t.distributor, late, 0).await.unwrap();
-        db.mark_photo_stored(pl.photo_id, &with_hash("l", "s1", 42), now())
+        db.mark_photo_stored(pl.photo_id, &with_hash("l", "s1", 42), None, now())
             .await
             .unwrap();
         let pe = db.photo_to_store(t.distributor, early, 0).await.unwrap();
         let result = db
-            .mark_photo_stored(pe.photo_id, &with_hash("e", "s2", 43), now())
+            .mark_photo_stored(pe.photo_id, &with_hash("e", "s2", 43), None, now())
             .await
             .unwrap();
         assert_eq!(result.duplicate_of, None, "the earlier one is not a duplicate");
@@ -539,7 +545,7 @@ mod tests {
         for (t, id) in [(&t1, a), (&t2, b)] {
             let p = db.photo_to_store(t.distributor, id, 0).await.unwrap();
             let r = db
-                .mark_photo_stored(p.photo_id, &with_hash("k", "same-sha", 7), now())
+                .mark_photo_stored(p.photo_id, &with_hash("k", "same-sha", 7), None, now())
                 .await
                 .unwrap();
             assert_eq!(r.duplicate_of, None);
@@ -590,7 +596,7 @@ mod tests {
             .id;
         let p = db.photo_to_store(t.distributor, id, 0).await.unwrap();
         let r = db
-            .mark_photo_stored(p.photo_id, &stored("1/k.jpg", "s"), now())
+            .mark_photo_stored(p.photo_id, &stored("1/k.jpg", "s"), None, now())
             .await
             .unwrap();
         let task = db.task(r.archive_task.unwrap()).await.unwrap();

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::Db;
+use super::writer::ExecuteWrite;
 use crate::domain::PortalUserId;
 use crate::domain::roles::Actor;
 use crate::password::{new_session_token, token_digest, verify_password};
@@ -99,7 +100,7 @@ impl Db {
         let n = sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")
             .bind(at)
             .bind(token_digest(token))
-            .execute(self.pool())
+            .execute_write(self)
             .await?
             .rows_affected();
         Ok(n == 1)

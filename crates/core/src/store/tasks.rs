@@ -93,6 +93,39 @@ pub async fn enqueue_in(conn: &mut SqliteConnection, task: &NewTask, at: DateTim
     .await?)
 }
 
+/// Mark a task done inside a caller's transaction (the work it did is
+/// committed with it).
+pub(super) async fn complete_task_in(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> Result<()> {
+    set_task_state_in(conn, id, TaskState::Done, None, None, at).await
+}
+
+async fn set_task_state_in(
+    conn: &mut SqliteConnection,
+    id: i64,
+    state: TaskState,
+    error: Option<&str>,
+    next: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE tasks SET state = ?, last_error = coalesce(?, last_error), \
+           next_attempt_at = coalesce(?, next_attempt_at), updated_at = ? WHERE id = ?",
+    )
+    .bind(state)
+    .bind(error)
+    .bind(next)
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        Err(Error::NotFound { entity: "task" })
+    } else {
+        Ok(())
+    }
+}
+
 impl Db {
     pub async fn enqueue_task(&self, task: &NewTask, at: DateTime<Utc>) -> Result<i64> {
         let mut tx = self.begin_write().await?;
@@ -182,23 +215,9 @@ impl Db {
         next: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let n = sqlx::query(
-            "UPDATE tasks SET state = ?, last_error = coalesce(?, last_error), \
-               next_attempt_at = coalesce(?, next_attempt_at), updated_at = ? WHERE id = ?",
-        )
-        .bind(state)
-        .bind(error)
-        .bind(next)
-        .bind(at)
-        .bind(id)
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            Err(Error::NotFound { entity: "task" })
-        } else {
-            Ok(())
-        }
+        let mut tx = self.begin_write().await?;
+        set_task_state_in(&mut tx, id, state, error, next, at).await?;
+        tx.commit().await
     }
 
     pub async fn task(&self, id: i64) -> Result<Task> {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::Db;
+use super::writer::{ExecuteWrite, FetchWrite};
 use crate::domain::{DistributorId, PortalUserId};
 use crate::password::{new_session_token, token_digest};
 use crate::{Error, Result, Secret};
@@ -43,7 +44,7 @@ impl Db {
         .bind(token_digest(&token))
         .bind(created_by)
         .bind(at)
-        .fetch_one(self.pool())
+        .fetch_one_write(self)
         .await?;
         Ok((self.tv_token(distributor_id, id).await?, token))
     }
@@ -76,7 +77,7 @@ impl Db {
         .bind(at)
         .bind(distributor_id)
         .bind(id)
-        .execute(self.pool())
+        .execute_write(self)
         .await?
         .rows_affected();
         if n == 0 {
@@ -97,7 +98,7 @@ impl Db {
         )
         .bind(at)
         .bind(token_digest(token))
-        .fetch_optional(self.pool())
+        .fetch_optional_write(self)
         .await?)
     }
 }

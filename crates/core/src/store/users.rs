@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Db, now};
+use super::writer::FetchWrite;
 use crate::domain::roles::PortalRole;
 use crate::domain::{DistributorId, PortalUserId};
 use crate::password::{hash_password, validate_new_password};
@@ -94,7 +95,7 @@ impl Db {
         .bind(new.distributor_id)
         .bind(at)
         .bind(at)
-        .fetch_one(self.pool())
+        .fetch_one_write(self)
         .await
         .map_err(|e| Error::unique_violation(e, "user", username.clone()))?;
         self.portal_user(id).await

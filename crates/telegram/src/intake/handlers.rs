@@ -23,7 +23,7 @@ use centermind_core::domain::hibernation::format_hhmm;
 use centermind_core::events::LiveEvent;
 use centermind_core::messages::customer_number_error;
 use centermind_core::store::{
-    Distributor, Group, Member, NewExhibition, NewMember, NewSubmission, NewTask, PendingPhoto, PendingSubmission,
+    Distributor, Group, Member, NewExhibition, NewMember, NewSubmission, PendingPhoto, PendingSubmission,
     SubmissionState, now,
 };
 use chrono::Duration;
@@ -481,26 +481,25 @@ async fn on_pdv_button(ctx: Ctx, q: CallbackQuery) -> HandlerResult {
     };
     let number = CustomerNumber::parse(s.customer_number.as_deref().unwrap_or_default())?;
     // The row first: nobody is told anything before it is committed.
-    let recorded = ctx
-        .db
-        .record_exhibition(NewExhibition {
-            distributor_id: d,
-            group_id: s.group_id,
-            vendor_id: s.vendor_id,
-            customer_number: number.clone(),
-            pdv_type_id: pdv.id,
-            submitted_at: s.burst_started_at,
-            idempotency_key: NewExhibition::idempotency_key(s.chat_id, s.first_message_id),
-            photos: s.photos.iter().map(PendingPhoto::to_new_photo).collect(),
-        })
-        .await?;
-    let tasks: Vec<NewTask> = s
-        .photos
-        .iter()
-        .enumerate()
-        .map(|(position, p)| store_photo_task(d, recorded.id, position as i64, s.chat_id, p.message_id))
-        .collect();
-    ctx.db.commit_submission(d, s.id, recorded.id, &tasks, now()).await?;
+    let exhibition = NewExhibition {
+        distributor_id: d,
+        group_id: s.group_id,
+        vendor_id: s.vendor_id,
+        customer_number: number.clone(),
+        pdv_type_id: pdv.id,
+        submitted_at: s.burst_started_at,
+        idempotency_key: NewExhibition::idempotency_key(s.chat_id, s.first_message_id),
+        photos: s.photos.iter().map(PendingPhoto::to_new_photo).collect(),
+    };
+    let tasks = |exhibition_id| {
+        s.photos
+            .iter()
+            .enumerate()
+            .map(|(position, p)| store_photo_task(d, exhibition_id, position as i64, s.chat_id, p.message_id))
+            .collect()
+    };
+    // The exhibition, the submission's commit and the photo tasks in one transaction.
+    let (recorded, _) = ctx.db.commit_submission(s.id, exhibition, tasks, now()).await?;
     if recorded.created {
         ctx.events.publish(LiveEvent::ExhibitionCreated {
             distributor_id: d,
@@ -561,9 +560,12 @@ async fn complete_confirmation(ctx: &Ctx, s: &PendingSubmission) -> HandlerResul
     if exhibition.summary.confirmation_message_id.is_none() {
         let text = crate::texts::confirmation_text(&exhibition.summary);
         let id = ctx.send(s.chat_id, &text, Some(s.first_message_id), None).await?;
-        ctx.db.set_confirmation_message(d, exhibition_id, s.chat_id, id).await?;
+        ctx.db
+            .finish_submission_confirmed(d, s.id, exhibition_id, s.chat_id, id, now())
+            .await?;
+    } else {
+        ctx.db.finish_submission(d, s.id, now()).await?;
     }
-    ctx.db.finish_submission(d, s.id, now()).await?;
     Ok(())
 }
 
