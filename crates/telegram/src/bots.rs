@@ -45,10 +45,6 @@ pub struct SupervisorOptions {
     pub restart_cap: Duration,
     /// Failed runs in a row before a bot is marked `failed`.
     pub max_consecutive_failures: u32,
-    /// Photo workers sharing the queue (each claims one task at a time).
-    /// More than one stores photos faster under load, but each keeps its own
-    /// "alert the admin at most once an hour" memory.
-    pub photo_workers: usize,
     pub intake: IntakeOptions,
     pub photos: PhotoOptions,
 }
@@ -60,7 +56,6 @@ impl Default for SupervisorOptions {
             restart_base: Duration::seconds(1),
             restart_cap: Duration::seconds(60),
             max_consecutive_failures: 10,
-            photo_workers: 1,
             intake: IntakeOptions::default(),
             photos: PhotoOptions::default(),
         }
@@ -161,28 +156,24 @@ impl BotSupervisor {
     /// restart) and the photo worker, and return.
     pub async fn run(self) {
         info!("bot supervisor started");
-        let workers: Vec<PhotoWorker> = (0..self.options.photo_workers.max(1))
-            .map(|_| {
-                PhotoWorker::new(
-                    self.db.clone(),
-                    self.store.clone(),
-                    self.client.clone(),
-                    self.parsed_url.clone(),
-                    self.shutdown.child_token(),
-                    self.options.photos.clone(),
-                )
-            })
-            .collect();
+        let worker = PhotoWorker::new(
+            self.db.clone(),
+            self.store.clone(),
+            self.client.clone(),
+            self.parsed_url.clone(),
+            self.shutdown.child_token(),
+            self.options.photos.clone(),
+        );
         let ctx = BotContext {
             db: self.db.clone(),
             api_url: self.api_url.clone(),
             parsed_url: self.parsed_url.clone(),
             client: self.client.clone(),
             events: self.events.clone(),
-            photos: workers.iter().map(PhotoWorker::handle).collect(),
+            photos: vec![worker.handle()],
             options: self.options.clone(),
         };
-        let workers: Vec<JoinHandle<()>> = workers.into_iter().map(|w| tokio::spawn(w.run())).collect();
+        let worker = tokio::spawn(worker.run());
         let mut running: HashMap<DistributorId, Running> = HashMap::new();
         loop {
             if let Err(e) = reconcile(&ctx, &mut running, &self.shutdown).await {
@@ -197,9 +188,7 @@ impl BotSupervisor {
             r.stop.cancel();
             let _ = r.task.await;
         }
-        for worker in workers {
-            let _ = worker.await;
-        }
+        let _ = worker.await;
         info!("bot supervisor stopped");
     }
 }

@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use centermind_core::config::GoogleDriveConfig;
@@ -45,6 +45,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use teloxide::Bot;
 use tokio::sync::Notify;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, error, info, info_span, warn};
 use uuid::Uuid;
@@ -216,6 +217,10 @@ pub struct PhotoOptions {
     /// Tell the admin once a photo failed this many times.
     pub alert_after_attempts: i64,
     pub idle_recheck: StdDuration,
+    /// Photos stored at once. Each waits mostly on Telegram (getFile,
+    /// download) and on its commit; a few in flight keep those waits
+    /// overlapping and the database's group commits full.
+    pub concurrency: usize,
     /// The Google account of `google_drive` distributors (`Config::google_drive`).
     pub drive: Option<GoogleDriveConfig>,
 }
@@ -230,6 +235,7 @@ impl Default for PhotoOptions {
             max_download_bytes: Some(CLOUD_DOWNLOAD_LIMIT),
             alert_after_attempts: 3,
             idle_recheck: StdDuration::from_secs(30),
+            concurrency: 4,
             drive: None,
         }
     }
@@ -247,7 +253,10 @@ impl PhotoHandle {
     }
 }
 
-/// The worker: claims `store_photo` and `archive_photo` tasks one at a time until shutdown.
+/// The worker: claims `store_photo` and `archive_photo` tasks, up to
+/// `PhotoOptions::concurrency` at a time, until shutdown. Cheap to clone: the
+/// clones share everything, including the admin-alert memory.
+#[derive(Clone)]
 pub struct PhotoWorker {
     db: Db,
     store: Arc<dyn PhotoStore>,
@@ -258,7 +267,8 @@ pub struct PhotoWorker {
     shutdown: CancellationToken,
     wake: Arc<Notify>,
     options: PhotoOptions,
-    last_alert: HashMap<DistributorId, DateTime<Utc>>,
+    /// When each distributor's admin was last alerted (at most once an hour).
+    last_alert: Arc<Mutex<HashMap<DistributorId, DateTime<Utc>>>>,
 }
 
 impl std::fmt::Debug for PhotoWorker {
@@ -358,7 +368,7 @@ impl PhotoWorker {
             shutdown,
             wake: Arc::new(Notify::new()),
             options,
-            last_alert: HashMap::new(),
+            last_alert: Arc::default(),
         }
     }
 
@@ -368,30 +378,47 @@ impl PhotoWorker {
         }
     }
 
-    pub async fn run(mut self) {
-        info!("photo worker started");
+    pub async fn run(self) {
+        let concurrency = self.options.concurrency.max(1);
+        info!(concurrency, "photo worker started");
         let shutdown = self.shutdown.clone();
+        let mut in_flight = JoinSet::new();
         loop {
-            let step = tokio::select! {
-                biased;
-                () = shutdown.cancelled() => break,
-                step = self.process_next() => step,
-            };
-            let pause = match step {
-                Ok(true) => continue,
-                Ok(false) => self.idle_pause().await,
-                Err(e) => {
-                    error!(error = %e, "photo worker: database error");
-                    StdDuration::from_secs(1)
+            let mut pause = None;
+            while in_flight.len() < concurrency {
+                match self.db.claim_task(KINDS, now(), self.options.lease).await {
+                    Ok(Some(task)) => {
+                        let worker = self.clone();
+                        in_flight.spawn(async move { worker.process(task).await });
+                    }
+                    Ok(None) => {
+                        if in_flight.is_empty() {
+                            pause = Some(self.idle_pause().await);
+                        }
+                        break;
+                    }
+                    Err(e) => {
+                        error!(error = %e, "photo worker: database error");
+                        pause = Some(StdDuration::from_secs(1));
+                        break;
+                    }
                 }
-            };
+            }
             tokio::select! {
                 biased;
                 () = shutdown.cancelled() => break,
+                Some(done) = in_flight.join_next(), if !in_flight.is_empty() => match done {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => error!(error = %e, "photo worker: database error"),
+                    Err(e) => error!(error = %e, "photo worker: a task panicked"),
+                },
                 () = self.wake.notified() => {}
-                () = tokio::time::sleep(pause) => {}
+                () = tokio::time::sleep(pause.unwrap_or_default()), if pause.is_some() => {}
             }
         }
+        // Unfinished tasks are abandoned: their lease runs out and they are
+        // claimed again after a restart.
+        in_flight.shutdown().await;
         info!("photo worker stopped");
     }
 
@@ -406,10 +433,7 @@ impl PhotoWorker {
         }
     }
 
-    async fn process_next(&mut self) -> Result<bool, CoreError> {
-        let Some(task) = self.db.claim_task(KINDS, now(), self.options.lease).await? else {
-            return Ok(false);
-        };
+    async fn process(&self, task: Task) -> Result<(), CoreError> {
         let span = info_span!(
             "photo_task",
             kind = %task.kind,
@@ -426,8 +450,7 @@ impl PhotoWorker {
             self.record(&task, outcome).await
         }
         .instrument(span)
-        .await?;
-        Ok(true)
+        .await
     }
 
     async fn attempt(&self, task: &Task) -> Outcome {
@@ -536,7 +559,11 @@ impl PhotoWorker {
             width: analysis.dimensions.map(|(w, _)| i64::from(w)),
             height: analysis.dimensions.map(|(_, h)| i64::from(h)),
         };
-        match self.db.mark_photo_stored(photo.photo_id, &stored, Some(task.id), now()).await {
+        match self
+            .db
+            .mark_photo_stored(photo.photo_id, &stored, Some(task.id), now())
+            .await
+        {
             Ok(result) => {
                 info!(
                     key = %stored.storage_key,
@@ -663,7 +690,7 @@ impl PhotoWorker {
         }
     }
 
-    async fn record(&mut self, task: &Task, outcome: Outcome) -> Result<(), CoreError> {
+    async fn record(&self, task: &Task, outcome: Outcome) -> Result<(), CoreError> {
         let at = now();
         match outcome {
             Outcome::Done => self.db.complete_task(task.id, at).await?,
@@ -705,25 +732,43 @@ impl PhotoWorker {
     }
 
     /// One Telegram message to the distributor's admin, at most once an hour.
-    async fn alert_admin(&mut self, d: Option<DistributorId>, class: ErrorClass, error: &str) {
+    async fn alert_admin(&self, d: Option<DistributorId>, class: ErrorClass, error: &str) {
         let Some(d) = d else { return };
         let at = now();
-        if self.last_alert.get(&d).is_some_and(|t| at - *t < Duration::hours(1)) {
-            return;
-        }
+        let previous = {
+            // Reserved before sending, so that tasks failing together send one alert.
+            let mut last = self
+                .last_alert
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.get(&d).is_some_and(|t| at - *t < Duration::hours(1)) {
+                return;
+            }
+            last.insert(d, at)
+        };
+        let forget = || {
+            let mut last = self
+                .last_alert
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match previous {
+                Some(t) => last.insert(d, t),
+                None => last.remove(&d),
+            };
+        };
         let (Ok(dist), Ok(Some(token))) = (self.db.distributor(d).await, self.db.distributor_bot_token(d).await) else {
+            forget();
             return;
         };
         let Some(admin) = dist.admin_telegram_id else {
+            forget();
             return;
         };
         let bot = Bot::with_client(token.expose().clone(), self.client.clone()).set_api_url(self.api_url.clone());
         let body = json!({ "chat_id": admin, "text": texts::admin_storage_failing(class.as_str(), error) });
-        match api::call(&bot, "sendMessage", &body, self.options.request_timeout).await {
-            Ok(_) => {
-                self.last_alert.insert(d, at);
-            }
-            Err(e) => warn!(error = %e, "cannot alert the admin"),
+        if let Err(e) = api::call(&bot, "sendMessage", &body, self.options.request_timeout).await {
+            warn!(error = %e, "cannot alert the admin");
+            forget();
         }
     }
 }

@@ -20,7 +20,7 @@ use centermind_core::store::{
     PhotoStorage, PhotoToArchive, TaskState, now,
 };
 use centermind_fake_drive::{self as fake_drive, Endpoint, FakeDrive, Fault};
-use centermind_fake_telegram::FakeTelegram;
+use centermind_fake_telegram::{FakeTelegram, Fault as TelegramFault};
 use centermind_telegram::photos::store_photo_task;
 use centermind_telegram::{LocalPhotoStore, PhotoHandle, PhotoOptions, PhotoWorker};
 use image::{DynamicImage, Rgb, RgbImage};
@@ -644,5 +644,30 @@ async fn perceptual_duplicates_are_flagged_within_the_distributor_only() {
     assert!(
         hashes.iter().all(|h| h.as_ref().is_some_and(|h| h.len() == 16)),
         "{hashes:?}"
+    );
+}
+
+/// The worker keeps several photos in flight: while Telegram is slow to
+/// answer one getFile, the next photos' requests already went out.
+#[tokio::test]
+async fn several_photos_are_stored_at_once() {
+    let mut w = World::new().await;
+    let norte = w.tenant("norte", 1, PhotoStorage::Local, None).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(w.submit(&norte, &[&jpeg(&scene(40 + i, 320, 240), 80)]).await);
+    }
+    let slow = Duration::from_secs(2);
+    w.telegram.fail_next("getFile", 4, TelegramFault::Slow(slow));
+    w.start_worker(None);
+    for id in &ids {
+        w.wait_stored(&norte, *id).await;
+    }
+    let asked = w.telegram.requests_to("getFile");
+    assert_eq!(asked.len(), 4, "one getFile per photo");
+    let spread = asked[3].received_at - asked[0].received_at;
+    assert!(
+        spread < slow,
+        "the fourth getFile came {spread:?} after the first, which took {slow:?} to answer: one at a time"
     );
 }

@@ -36,7 +36,7 @@ use centermind_core::store::{BotState, Db, DistributorUpdate, NewDistributor, Ne
 use centermind_fake_telegram::updates::{self, Person};
 use centermind_fake_telegram::{FakeTelegram, Post};
 use centermind_telegram::intake::ChatLimits;
-use centermind_telegram::{BotSupervisor, IntakeOptions, SupervisorOptions};
+use centermind_telegram::{BotSupervisor, IntakeOptions, PhotoOptions, SupervisorOptions};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -47,7 +47,7 @@ struct Args {
     exhibitions: usize,
     think: Duration,
     unpaced: bool,
-    photo_workers: usize,
+    photos_in_flight: usize,
     photo_px: (u32, u32),
     idle_bots: usize,
     idle_secs: u64,
@@ -63,7 +63,7 @@ impl Default for Args {
             exhibitions: 4,
             think: Duration::from_millis(1000),
             unpaced: false,
-            photo_workers: 1,
+            photos_in_flight: 4,
             photo_px: (320, 240),
             idle_bots: 1000,
             idle_secs: 30,
@@ -83,7 +83,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> anyhow::Result<Args> {
             "--exhibitions" => a.exhibitions = value()?.parse()?,
             "--think-ms" => a.think = Duration::from_millis(value()?.parse()?),
             "--unpaced" => a.unpaced = true,
-            "--photo-workers" => a.photo_workers = value()?.parse()?,
+            "--photos-in-flight" => a.photos_in_flight = value()?.parse()?,
             "--photo-px" => {
                 let v = value()?;
                 let (w, h) = v.split_once('x').context("--photo-px WIDTHxHEIGHT")?;
@@ -105,21 +105,21 @@ fn main() -> anyhow::Result<()> {
         args.next();
         let db = args
             .next()
-            .context("--sidecar DB API_URL PHOTO_DIR [--unpaced] [--photo-workers N]")?;
+            .context("--sidecar DB API_URL PHOTO_DIR [--unpaced] [--photos-in-flight N]")?;
         let api = args.next().context("API_URL")?;
         let photos = args.next().context("PHOTO_DIR")?;
-        let (mut unpaced, mut photo_workers) = (false, 1);
+        let (mut unpaced, mut photos_in_flight) = (false, 4);
         while let Some(flag) = args.next() {
             match flag.as_str() {
                 "--unpaced" => unpaced = true,
-                "--photo-workers" => photo_workers = args.next().context("--photo-workers N")?.parse()?,
+                "--photos-in-flight" => photos_in_flight = args.next().context("--photos-in-flight N")?.parse()?,
                 other => bail!("unknown argument {other}"),
             }
         }
         return tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?
-            .block_on(sidecar(db, api, photos.into(), unpaced, photo_workers));
+            .block_on(sidecar(db, api, photos.into(), unpaced, photos_in_flight));
     }
     let args = parse_args(args)?;
     tokio::runtime::Builder::new_multi_thread()
@@ -134,7 +134,7 @@ async fn sidecar(
     api: String,
     photo_dir: PathBuf,
     unpaced: bool,
-    photo_workers: usize,
+    photos_in_flight: usize,
 ) -> anyhow::Result<()> {
     let db = Db::open(&format!("sqlite://{db}")).await?;
     let shutdown = CancellationToken::new();
@@ -142,10 +142,14 @@ async fn sidecar(
     if unpaced {
         intake.limits = ChatLimits::unlimited();
     }
+    let stats = db.clone();
     let supervisor = BotSupervisor::new(db, &api, photo_dir, EventBus::default(), shutdown.clone())?.with_options(
         SupervisorOptions {
             intake,
-            photo_workers,
+            photos: PhotoOptions {
+                concurrency: photos_in_flight,
+                ..PhotoOptions::default()
+            },
             ..SupervisorOptions::default()
         },
     );
@@ -154,6 +158,15 @@ async fn sidecar(
     term.recv().await;
     shutdown.cancel();
     task.await?;
+    let w = stats.write_stats();
+    if w.commits > 0 {
+        println!(
+            "  sidecar database: {} write transactions in {} commits ({:.2} per fsync)",
+            w.writes,
+            w.commits,
+            w.writes as f64 / w.commits as f64
+        );
+    }
     Ok(())
 }
 
@@ -220,13 +233,13 @@ struct Child {
 }
 
 impl Child {
-    fn start(db: &Path, api: &str, photos: &Path, unpaced: bool, photo_workers: usize) -> anyhow::Result<Self> {
+    fn start(db: &Path, api: &str, photos: &Path, unpaced: bool, photos_in_flight: usize) -> anyhow::Result<Self> {
         let mut cmd = std::process::Command::new(std::env::current_exe()?);
         cmd.arg("--sidecar").arg(db).arg(api).arg(photos);
         if unpaced {
             cmd.arg("--unpaced");
         }
-        cmd.arg("--photo-workers").arg(photo_workers.to_string());
+        cmd.arg("--photos-in-flight").arg(photos_in_flight.to_string());
         Ok(Self { child: cmd.spawn()? })
     }
 
@@ -464,7 +477,7 @@ async fn throughput(args: &Args) -> anyhow::Result<()> {
     let fake = Arc::new(FakeTelegram::start().await?);
     fake.set_request_log(false);
     let ids = populate(&db, &fake, args.bots, args.groups).await?;
-    let child = Child::start(&db_path, fake.url(), &photos, args.unpaced, args.photo_workers)?;
+    let child = Child::start(&db_path, fake.url(), &photos, args.unpaced, args.photos_in_flight)?;
     let up = wait_running(&db, &ids, Duration::from_secs(120)).await?;
     println!("{} bots running after {:.1} s", ids.len(), up.as_secs_f64());
 
@@ -534,12 +547,12 @@ async fn throughput(args: &Args) -> anyhow::Result<()> {
         .await
         .unwrap_or((0,));
     println!(
-        "throughput: {total} exhibitions ({} bots × {} groups × {}), think {} ms, {} photo worker(s), {}",
+        "throughput: {total} exhibitions ({} bots × {} groups × {}), think {} ms, {} photos in flight, {}",
         args.bots,
         args.groups,
         args.exhibitions,
         args.think.as_millis(),
-        args.photo_workers,
+        args.photos_in_flight,
         if args.unpaced {
             "unpaced"
         } else {
@@ -581,7 +594,7 @@ async fn idle(args: &Args) -> anyhow::Result<()> {
     let fake = Arc::new(FakeTelegram::start().await?);
     fake.set_request_log(false);
     let ids = populate(&db, &fake, args.idle_bots, 1).await?;
-    let child = Child::start(&db_path, fake.url(), &photos, false, args.photo_workers)?;
+    let child = Child::start(&db_path, fake.url(), &photos, false, args.photos_in_flight)?;
     let up = wait_running(&db, &ids, Duration::from_secs(300)).await?;
     println!("idle: {} bots running after {:.1} s", ids.len(), up.as_secs_f64());
     // Let the start-up settle (commands registered, first sweeps done).

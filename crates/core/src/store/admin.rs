@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::{Db, Group, Member, PdvType, PortalUser, now};
 use super::writer::ExecuteWrite;
+use super::{Db, Group, Member, PdvType, PortalUser, now};
 use crate::domain::roles::{MemberRole, PortalRole};
 use crate::domain::{DistributorId, GroupId, MemberId, PdvTypeId, PortalUserId};
 use crate::{Error, Result};

@@ -32,7 +32,7 @@ pub struct ErrorEvent {
 
 impl Db {
     pub async fn record_error_event(&self, event: &NewErrorEvent, at: DateTime<Utc>) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+        sqlx::query_scalar(
             "INSERT INTO error_events (distributor_id, class, message, context, created_at) VALUES (?, ?, ?, ?, ?) \
              RETURNING id",
         )
@@ -42,7 +42,7 @@ impl Db {
         .bind(event.context.as_ref().map(ToString::to_string))
         .bind(at)
         .fetch_one_write(self)
-        .await?)
+        .await
     }
 
     /// The latest events, newest first; `None` lists every distributor's.

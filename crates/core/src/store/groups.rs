@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Db, now};
 use super::writer::FetchWrite;
+use super::{Db, now};
 use crate::domain::{ChatId, DistributorId, GroupId};
 use crate::{Error, Result};
 

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Db, now};
 use super::writer::{ExecuteWrite, FetchWrite};
+use super::{Db, now};
 use crate::domain::roles::MemberRole;
 use crate::domain::{DistributorId, MemberId, TelegramUserId};
 use crate::{Error, Result};

@@ -373,14 +373,14 @@ impl Db {
         distributor_id: DistributorId,
         at: DateTime<Utc>,
     ) -> Result<Vec<PendingSubmission>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE pending_submissions SET state = 'expired', updated_at = ?1 \
              WHERE distributor_id = ?2 AND state IN ('awaiting_number', 'awaiting_pdv') AND expires_at <= ?1 {RETURNING}"
         )))
         .bind(at)
         .bind(distributor_id)
         .fetch_all_write(self)
-        .await?)
+        .await
     }
 
     /// Submissions whose exhibition is recorded but whose confirmation may not
@@ -508,7 +508,11 @@ mod tests {
                 .fetch_all(db.pool())
                 .await
                 .unwrap();
-        assert_eq!(queued, vec![recorded.id.hyphenated().to_string()], "tasks enqueued once");
+        assert_eq!(
+            queued,
+            vec![recorded.id.hyphenated().to_string()],
+            "tasks enqueued once"
+        );
         let c = db.committed_submissions(d).await.unwrap();
         assert_eq!(c[0].exhibition_uuid(), Some(recorded.id));
         db.finish_submission_confirmed(d, s.id, recorded.id, s.chat_id, 77, at)

@@ -30,7 +30,7 @@ use serde_json::json;
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::tasks::{complete_task_in, NewTask, enqueue_in, kinds};
+use super::tasks::{NewTask, complete_task_in, enqueue_in, kinds};
 use super::writer::ExecuteWrite;
 use super::{Db, PhotoStorage};
 use crate::domain::{ChatId, DistributorId, GroupId};
@@ -472,7 +472,10 @@ mod tests {
             let dist = t.distributor;
             async move {
                 let p = db.photo_to_store(dist, id, 0).await.unwrap();
-                db.mark_photo_stored(p.photo_id, &s, None, now()).await.unwrap().duplicate_of
+                db.mark_photo_stored(p.photo_id, &s, None, now())
+                    .await
+                    .unwrap()
+                    .duplicate_of
             }
         };
         assert_eq!(store(a, with_hash("a", "1", base)).await, None);

@@ -93,13 +93,13 @@ impl Db {
         token: &Secret<String>,
         at: DateTime<Utc>,
     ) -> Result<Option<DistributorId>> {
-        Ok(sqlx::query_scalar(
+        sqlx::query_scalar(
             "UPDATE tv_tokens SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL RETURNING distributor_id",
         )
         .bind(at)
         .bind(token_digest(token))
         .fetch_optional_write(self)
-        .await?)
+        .await
     }
 }
 

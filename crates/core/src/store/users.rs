@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Db, now};
 use super::writer::FetchWrite;
+use super::{Db, now};
 use crate::domain::roles::PortalRole;
 use crate::domain::{DistributorId, PortalUserId};
 use crate::password::{hash_password, validate_new_password};

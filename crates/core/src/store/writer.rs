@@ -209,7 +209,12 @@ async fn commit_batch(writer: &mut Writer) {
     let Some(batch) = writer.batch.take() else {
         return;
     };
-    let result = writer.conn().execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
+    let result = writer
+        .conn()
+        .execute("COMMIT")
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
     if result.is_ok() {
         writer.stats.commits.fetch_add(1, Ordering::Relaxed);
         writer.stats.writes.fetch_add(batch.members as u64, Ordering::Relaxed);
