@@ -45,8 +45,45 @@ pub enum Command {
     /// Manage portal (desktop app) users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Inspect the background tasks (photo storage, Drive archive, verdict
+    /// edits) and give up ones another round once the cause is fixed.
+    #[command(subcommand)]
+    Task(TaskCommand),
     /// Print the effective configuration (secrets never included).
     Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// List tasks, newest first.
+    List {
+        /// Only tasks in this state.
+        #[arg(long, value_enum)]
+        state: Option<TaskStateArg>,
+        /// Only tasks of this kind (store_photo, archive_photo, edit_verdict).
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Queue dead tasks again with a fresh round of attempts, due now.
+    Retry {
+        /// Task ids (see `task list --state dead`).
+        ids: Vec<i64>,
+        /// Every dead task (of --kind, if given) instead of listed ids.
+        #[arg(long, conflicts_with = "ids")]
+        all_dead: bool,
+        #[arg(long)]
+        kind: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TaskStateArg {
+    Queued,
+    Running,
+    Done,
+    Dead,
 }
 
 #[derive(Debug, Args)]

@@ -2,10 +2,13 @@
 
 use anyhow::{Context, bail};
 use centermind_core::domain::hibernation::{format_hhmm, parse_hhmm};
-use centermind_core::store::{Db, DistributorUpdate, NewDistributor, NewGroup, NewPortalUser, PhotoStorage};
+use centermind_core::store::{
+    Db, DistributorUpdate, NewDistributor, NewGroup, NewPortalUser, PhotoStorage, TaskState, now,
+};
 
 use crate::cli::{
-    DistributorCommand, DistributorSetArgs, GroupCommand, MemberCommand, PdvTypeCommand, PhotoStorageArg, UserCommand,
+    DistributorCommand, DistributorSetArgs, GroupCommand, MemberCommand, PdvTypeCommand, PhotoStorageArg, TaskCommand,
+    TaskStateArg, UserCommand,
 };
 use crate::prompt::{read_secret, token_from_env};
 use crate::table::render;
@@ -314,6 +317,61 @@ pub async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
             let password = read_secret("Nueva contraseña: ")?;
             db.set_portal_user_password(u.id, password).await?;
             println!("Password of {} changed; open sessions were closed.", u.username);
+        }
+    }
+    Ok(())
+}
+
+pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
+    match cmd {
+        TaskCommand::List { state, kind, limit } => {
+            let state = state.map(|s| match s {
+                TaskStateArg::Queued => TaskState::Queued,
+                TaskStateArg::Running => TaskState::Running,
+                TaskStateArg::Done => TaskState::Done,
+                TaskStateArg::Dead => TaskState::Dead,
+            });
+            let rows: Vec<Vec<String>> = db
+                .list_tasks(state, kind.as_deref(), limit)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    vec![
+                        t.id.to_string(),
+                        t.kind,
+                        t.distributor_id.map(|d| d.to_string()).unwrap_or_default(),
+                        format!("{:?}", t.state).to_lowercase(),
+                        format!("{}/{}", t.attempts, t.max_attempts),
+                        t.next_attempt_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                        t.last_error.unwrap_or_default().chars().take(80).collect(),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                render(
+                    &[
+                        "ID",
+                        "KIND",
+                        "DISTRIBUTOR",
+                        "STATE",
+                        "ATTEMPTS",
+                        "NEXT ATTEMPT",
+                        "LAST ERROR"
+                    ],
+                    &rows
+                )
+            );
+        }
+        TaskCommand::Retry { ids, all_dead, kind } => {
+            if ids.is_empty() && !all_dead {
+                bail!("name the task ids to retry, or pass --all-dead");
+            }
+            let (requeued, kept) = db.retry_dead_tasks(&ids, kind.as_deref(), now()).await?;
+            println!("{requeued} task(s) queued again");
+            if kept > 0 {
+                println!("{kept} left dead: a newer task with the same purpose is already queued");
+            }
         }
     }
     Ok(())

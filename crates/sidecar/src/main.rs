@@ -82,6 +82,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Member(cmd) => commands::member(&db, cmd).await?,
         Command::PdvType(cmd) => commands::pdv_type(&db, cmd).await?,
         Command::User(cmd) => commands::user(&db, cmd).await?,
+        Command::Task(cmd) => commands::task(&db, cmd).await?,
         Command::Config => {}
     }
     db.close().await;
@@ -89,8 +90,16 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
 }
 
 fn toml_like(c: &Config) -> String {
+    let drive = match &c.google_drive {
+        // The client id is not a secret; the client secret and refresh token are.
+        Some(g) => format!(
+            "\n\n[google_drive]\nclient_id = {:?}\nclient_secret = \"(set)\"\nrefresh_token = \"(set)\"\ntoken_url = {:?}\napi_url = {:?}\nupload_url = {:?}",
+            g.client_id, g.token_url, g.api_url, g.upload_url
+        ),
+        None => "\n\n# [google_drive] not configured: distributors store photos in photo_dir only".to_string(),
+    };
     format!(
-        "data_dir = {:?}\ndatabase_url = {:?}\nphoto_dir = {:?}\ntelegram_api_url = {:?}\nlisten_addr = \"{}\"\nlog = {:?}",
+        "data_dir = {:?}\ndatabase_url = {:?}\nphoto_dir = {:?}\ntelegram_api_url = {:?}\nlisten_addr = \"{}\"\nlog = {:?}{drive}",
         c.data_dir.display().to_string(),
         c.database_url(),
         c.photo_dir().display().to_string(),

@@ -298,8 +298,95 @@ fn help_documents_every_command() {
         "member",
         "pdv-type",
         "user",
+        "task",
         "config",
     ] {
         assert!(help.contains(cmd), "{cmd} missing from --help:\n{help}");
     }
+}
+
+#[test]
+fn config_shows_google_drive_without_its_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = ok(&sidecar(dir.path(), &["config"], None));
+    assert!(plain.contains("[google_drive] not configured"), "{plain}");
+    let out = Command::new(BIN)
+        .arg("config")
+        .env_clear()
+        .env("CENTERMIND_DATA_DIR", dir.path())
+        .env("HOME", dir.path())
+        .env(
+            "CENTERMIND_GOOGLE_DRIVE__CLIENT_ID",
+            "client-123.apps.googleusercontent.com",
+        )
+        .env("CENTERMIND_GOOGLE_DRIVE__CLIENT_SECRET", "very-secret-value")
+        .env("CENTERMIND_GOOGLE_DRIVE__REFRESH_TOKEN", "1//refresh-secret")
+        .output()
+        .unwrap();
+    let shown = ok(&out);
+    assert!(shown.contains("client-123.apps.googleusercontent.com"), "{shown}");
+    assert!(shown.contains("client_secret = \"(set)\""), "{shown}");
+    assert!(
+        !shown.contains("very-secret-value") && !shown.contains("refresh-secret"),
+        "{shown}"
+    );
+}
+
+/// A task Telegram or Drive gave up on is listed and queued again once the
+/// administrator fixed the cause.
+#[test]
+fn dead_tasks_are_listed_and_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&sidecar(d, &["migrate"], None));
+    let ids: Vec<i64> = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = centermind_core::store::Db::open(&format!("sqlite://{}", d.join("centermind.db").display()))
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for kind in ["archive_photo", "archive_photo", "edit_verdict"] {
+            let task = centermind_core::store::NewTask {
+                kind: kind.into(),
+                distributor_id: None,
+                payload: serde_json::json!({}),
+                dedupe_key: None,
+                max_attempts: 1,
+            };
+            let id = db.enqueue_task(&task, centermind_core::store::now()).await.unwrap();
+            db.bury_task(
+                id,
+                "Drive: permission denied on the folder",
+                centermind_core::store::now(),
+            )
+            .await
+            .unwrap();
+            ids.push(id);
+        }
+        db.close().await;
+        ids
+    });
+    let list = ok(&sidecar(d, &["task", "list", "--state", "dead"], None));
+    assert!(list.contains("permission denied"), "{list}");
+    assert_eq!(list.matches("archive_photo").count(), 2, "{list}");
+
+    let refused = sidecar(d, &["task", "retry"], None);
+    assert!(!refused.status.success(), "retry without ids or --all-dead must refuse");
+
+    let out = ok(&sidecar(
+        d,
+        &["task", "retry", "--all-dead", "--kind", "archive_photo"],
+        None,
+    ));
+    assert!(out.contains("2 task(s) queued again"), "{out}");
+    let queued = ok(&sidecar(d, &["task", "list", "--state", "queued"], None));
+    assert_eq!(queued.matches("archive_photo").count(), 2, "{queued}");
+    assert!(queued.contains("0/1"), "attempts start over: {queued}");
+    let id = ids[2].to_string();
+    let out = ok(&sidecar(d, &["task", "retry", &id], None));
+    assert!(out.contains("1 task(s) queued again"), "{out}");
+    let dead = ok(&sidecar(d, &["task", "list", "--state", "dead"], None));
+    assert!(
+        !dead.contains("edit_verdict") && !dead.contains("archive_photo"),
+        "{dead}"
+    );
 }

@@ -20,6 +20,20 @@ use super::{Db, NewExhibition, NewPhoto, Recorded};
 use crate::domain::{ChatId, DistributorId, GroupId, MemberId, TelegramUserId};
 use crate::{Error, Result};
 
+/// How many of a chat's latest submissions `submission_with_photo` searches.
+const PHOTO_LOOKBACK: i64 = 64;
+
+/// Parameters: distributor, chat, photo message id.
+fn submission_with_photo_sql() -> String {
+    format!(
+        "{SELECT} WHERE id IN (SELECT id FROM pending_submissions \
+           WHERE distributor_id = ?1 AND chat_id = ?2 AND first_message_id <= ?3 \
+           ORDER BY first_message_id DESC LIMIT {PHOTO_LOOKBACK}) \
+         AND EXISTS (SELECT 1 FROM json_each(photos) WHERE json_extract(value, '$.message_id') = ?3) \
+         ORDER BY id DESC LIMIT 1"
+    )
+}
+
 /// A photo received for a submission (a compressed photo or an image file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingPhoto {
@@ -177,23 +191,23 @@ impl Db {
         .await?)
     }
 
-    /// The submission that already holds this photo message, if any.
+    /// The submission that already holds this photo message, if any. Only
+    /// the chat's newest `PHOTO_LOOKBACK` submissions started at or before
+    /// the message are searched (through the unique index), not its history:
+    /// a photo joins a burst a few seconds old, and a redelivered update comes
+    /// before anything newer is handled.
     pub async fn submission_with_photo(
         &self,
         distributor_id: DistributorId,
         chat_id: ChatId,
         message_id: i64,
     ) -> Result<Option<PendingSubmission>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE distributor_id = ? AND chat_id = ? AND first_message_id <= ?3 AND EXISTS \
-               (SELECT 1 FROM json_each(photos) WHERE json_extract(value, '$.message_id') = ?3) \
-             ORDER BY id DESC LIMIT 1"
-        )))
-        .bind(distributor_id)
-        .bind(chat_id)
-        .bind(message_id)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(submission_with_photo_sql()))
+            .bind(distributor_id)
+            .bind(chat_id)
+            .bind(message_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// Add a photo to a submission still waiting for its number. Adding the
@@ -383,6 +397,29 @@ impl Db {
         .await
     }
 
+    /// Delete finished conversations (done, expired, cancelled) last touched
+    /// before `before`, a few hundred per transaction so that the writer is
+    /// never held for long. Returns how many were deleted.
+    pub async fn prune_submissions(&self, before: DateTime<Utc>) -> Result<u64> {
+        const BATCH: i64 = 500;
+        let mut deleted = 0;
+        loop {
+            let n = sqlx::query(
+                "DELETE FROM pending_submissions WHERE id IN (SELECT id FROM pending_submissions \
+                   WHERE state IN ('done', 'expired', 'cancelled') AND updated_at < ? LIMIT ?)",
+            )
+            .bind(before)
+            .bind(BATCH)
+            .execute_write(self)
+            .await?
+            .rows_affected();
+            deleted += n;
+            if n < BATCH as u64 {
+                return Ok(deleted);
+            }
+        }
+    }
+
     /// Submissions whose exhibition is recorded but whose confirmation may not
     /// have been sent (the process stopped in between).
     pub async fn committed_submissions(&self, distributor_id: DistributorId) -> Result<Vec<PendingSubmission>> {
@@ -568,5 +605,120 @@ mod tests {
                 .is_empty()
         );
         assert!(!db.cancel_submission(t.distributor, s.id, at).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn the_photo_lookup_uses_the_chat_index() {
+        let (db, _d) = temp_db().await;
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {}",
+            submission_with_photo_sql()
+        )))
+        .bind(1)
+        .bind(-100)
+        .bind(5)
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        let text: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+        assert!(
+            text.iter().all(|d| !d.starts_with("SCAN pending_submissions")),
+            "a full scan: {text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|d| d.contains("sqlite_autoindex_pending_submissions") && d.contains("first_message_id<")),
+            "plan: {text:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn finished_conversations_are_pruned_after_a_while_and_open_ones_kept() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
+        let m = db.list_members(t.distributor).await.unwrap()[0].clone();
+        let now = now();
+        let long_ago = now - Duration::days(40);
+        let start = |message_id: i64, at| {
+            let new = NewSubmission {
+                distributor_id: t.distributor,
+                group_id: g.id,
+                chat_id: g.chat_id,
+                vendor_id: m.id,
+                vendor_telegram_id: m.telegram_user_id,
+                first_photo: photo(message_id),
+                media_group_id: None,
+                burst_started_at: at,
+                expires_at: at + Duration::minutes(10),
+            };
+            let db = db.clone();
+            async move { db.start_submission(&new, at).await.unwrap().0.id }
+        };
+        // 600 old cancelled ones (more than one batch), one recent, one still open.
+        for message_id in 1..=600 {
+            let id = start(message_id, long_ago).await;
+            assert!(db.cancel_submission(t.distributor, id, long_ago).await.unwrap());
+        }
+        let recent = start(1000, now).await;
+        db.cancel_submission(t.distributor, recent, now - Duration::days(1))
+            .await
+            .unwrap();
+        let open = start(1001, long_ago).await;
+        assert_eq!(db.prune_submissions(now - Duration::days(30)).await.unwrap(), 600);
+        let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM pending_submissions ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, vec![recent, open]);
+        assert_eq!(db.prune_submissions(now - Duration::days(30)).await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_photo_lookup_searches_only_the_chats_latest_submissions() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
+        let m = db.list_members(t.distributor).await.unwrap()[0].clone();
+        let at = now();
+        let start = |message_id: i64| {
+            let new = NewSubmission {
+                distributor_id: t.distributor,
+                group_id: g.id,
+                chat_id: g.chat_id,
+                vendor_id: m.id,
+                vendor_telegram_id: m.telegram_user_id,
+                first_photo: photo(message_id),
+                media_group_id: None,
+                burst_started_at: at,
+                expires_at: at + Duration::minutes(10),
+            };
+            let db = db.clone();
+            async move { db.start_submission(&new, at).await.unwrap().0 }
+        };
+        let found = |message_id| {
+            let db = db.clone();
+            async move {
+                db.submission_with_photo(t.distributor, g.chat_id, message_id)
+                    .await
+                    .unwrap()
+                    .map(|s| s.id)
+            }
+        };
+        // A burst whose second photo (message 1000) comes after the first
+        // photos of PHOTO_LOOKBACK - 1 other bursts in the chat: still found.
+        let first = start(1).await;
+        for message_id in 2..=PHOTO_LOOKBACK {
+            start(message_id).await;
+        }
+        db.add_submission_photo(t.distributor, first.id, &photo(1000), at)
+            .await
+            .unwrap();
+        assert_eq!(found(1000).await, Some(first.id));
+        assert_eq!(found(1).await, Some(first.id));
+        // One burst more in between and it is beyond the lookback.
+        start(PHOTO_LOOKBACK + 1).await;
+        assert_eq!(found(1000).await, None, "beyond the lookback");
+        assert_eq!(found(1).await, Some(first.id), "its first photo is still found");
     }
 }

@@ -220,6 +220,56 @@ impl Db {
         tx.commit().await
     }
 
+    /// Tasks newest first, optionally of one state and kind (for the admin).
+    pub async fn list_tasks(&self, state: Option<TaskState>, kind: Option<&str>, limit: i64) -> Result<Vec<Task>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY id DESC LIMIT ?3"
+        )))
+        .bind(state)
+        .bind(kind)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Give dead tasks a new round of attempts, due at `at`: those in `ids`,
+    /// or every dead one (of `kind`, if given) when `ids` is empty. A task
+    /// whose dedupe key already has a queued task stays dead (the queued one
+    /// carries newer data). Returns (requeued, left dead).
+    pub async fn retry_dead_tasks(&self, ids: &[i64], kind: Option<&str>, at: DateTime<Utc>) -> Result<(u64, u64)> {
+        let ids_json = serde_json::to_string(ids).map_err(|e| Error::invalid("ids", e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        let dead: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT id, dedupe_key FROM tasks WHERE state = 'dead' AND (?1 IS NULL OR kind = ?1) \
+               AND (json_array_length(?2) = 0 OR id IN (SELECT value FROM json_each(?2))) ORDER BY id DESC",
+        )
+        .bind(kind)
+        .bind(&ids_json)
+        .fetch_all(&mut *tx)
+        .await?;
+        let (mut requeued, mut kept) = (0, 0);
+        for (id, key) in dead {
+            let n = sqlx::query(
+                "UPDATE tasks SET state = 'queued', attempts = 0, next_attempt_at = ?1, updated_at = ?1 \
+                 WHERE id = ?2 AND (?3 IS NULL OR NOT EXISTS \
+                   (SELECT 1 FROM tasks o WHERE o.dedupe_key = ?3 AND o.state = 'queued'))",
+            )
+            .bind(at)
+            .bind(id)
+            .bind(&key)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                requeued += 1;
+            } else {
+                kept += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok((requeued, kept))
+    }
+
     pub async fn task(&self, id: i64) -> Result<Task> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
             .bind(id)
@@ -585,6 +635,58 @@ mod tests {
                 .await
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn dead_tasks_are_retried_on_request_without_breaking_dedupe() {
+        let (db, _d) = temp_db().await;
+        let at = now();
+        let task = |kind: &str, key: Option<&str>| NewTask {
+            kind: kind.into(),
+            distributor_id: None,
+            payload: serde_json::json!({}),
+            dedupe_key: key.map(str::to_string),
+            max_attempts: 1,
+        };
+        let mut ids = Vec::new();
+        for t in [
+            task("archive_photo", None),
+            task("archive_photo", Some("k")),
+            task("edit_verdict", None),
+        ] {
+            let id = db.enqueue_task(&t, at).await.unwrap();
+            db.bury_task(id, "gave up", at).await.unwrap();
+            ids.push(id);
+        }
+        // A newer task with key "k" waits already: the dead one stays dead.
+        let newer = db.enqueue_task(&task("archive_photo", Some("k")), at).await.unwrap();
+        let dead = db.list_tasks(Some(TaskState::Dead), None, 10).await.unwrap();
+        assert_eq!(
+            dead.iter().map(|t| t.id).collect::<Vec<_>>(),
+            vec![ids[2], ids[1], ids[0]]
+        );
+
+        let later = at + Duration::minutes(1);
+        assert_eq!(
+            db.retry_dead_tasks(&[], Some("archive_photo"), later).await.unwrap(),
+            (1, 1)
+        );
+        let first = db.task(ids[0]).await.unwrap();
+        assert_eq!(
+            (first.state, first.attempts, first.next_attempt_at),
+            (TaskState::Queued, 0, later)
+        );
+        assert_eq!(db.task(ids[1]).await.unwrap().state, TaskState::Dead);
+        assert_eq!(db.task(ids[2]).await.unwrap().state, TaskState::Dead, "another kind");
+        assert_eq!(db.task(newer).await.unwrap().state, TaskState::Queued);
+
+        assert_eq!(db.retry_dead_tasks(&[ids[2]], None, later).await.unwrap(), (1, 0));
+        assert_eq!(db.task(ids[2]).await.unwrap().state, TaskState::Queued);
+        assert_eq!(
+            db.retry_dead_tasks(&[ids[2]], None, later).await.unwrap(),
+            (0, 0),
+            "not dead any more"
         );
     }
 }

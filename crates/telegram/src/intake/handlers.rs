@@ -579,7 +579,7 @@ pub(crate) async fn recover(ctx: &Ctx) -> HandlerResult {
 }
 
 /// Expire unanswered submissions every `sweep_interval` until stopped; prune
-/// the handled-updates notes once an hour.
+/// the handled-updates notes and month-old finished conversations once an hour.
 pub(crate) async fn sweep_loop(ctx: Ctx, stop: CancellationToken) {
     let mut last_prune: Option<Instant> = None;
     loop {
@@ -593,6 +593,10 @@ pub(crate) async fn sweep_loop(ctx: Ctx, stop: CancellationToken) {
             last_prune = Some(Instant::now());
             if let Err(e) = ctx.db.prune_handled_updates(now() - Duration::hours(48)).await {
                 warn!(error = %e, "cannot prune handled updates");
+            }
+            // A finished conversation's buttons answer "no longer open" once pruned.
+            if let Err(e) = ctx.db.prune_submissions(now() - Duration::days(30)).await {
+                warn!(error = %e, "cannot prune finished conversations");
             }
         }
         tokio::select! {
