@@ -75,7 +75,10 @@ export function RejectDialog(props: {
             {(reason, i) => (
               <label class="radio">
                 <input
-                  ref={i() === 0 ? first : undefined}
+                  ref={(el) => {
+                    // The dialog takes the focus on its first reason (keyboard users).
+                    if (i() === 0) first = el;
+                  }}
                   type="radio"
                   name="reason"
                   value={reason}

@@ -88,6 +88,8 @@ describe("Visor", () => {
     await screen.findByText("Vendedor 1");
     key("r");
     const dialog = await screen.findByRole("dialog", { name: "Motivo del rechazo" });
+    // The dialog takes the focus: a keyboard user is on the first reason at once.
+    expect(document.activeElement).toBe(screen.getByRole("radio", { name: /Foto borrosa/ }));
     fireEvent.keyDown(dialog, { key: "1" });
     expect(screen.getByRole("radio", { name: /Foto borrosa/ })).toBeChecked();
     fireEvent.click(screen.getByRole("button", { name: "Rechazar" }));
