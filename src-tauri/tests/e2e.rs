@@ -1,8 +1,9 @@
 #![allow(clippy::unwrap_used)]
 //! End-to-end tests of the real desktop binary: `target/<profile>/centermind-desktop`
 //! (which embeds ui/dist) driven through tauri-driver + WebKitWebDriver, against a real
-//! `centermind-sidecar` with a seeded database, on a throw-away X display, D-Bus session
-//! and keyring (see `support`). They run one at a time (`.config/nextest.toml`).
+//! `centermind-sidecar` with a seeded database (or fed by vendors through its Telegram bot,
+//! on the fake Bot API: `support::intake`), on a throw-away X display, D-Bus session and
+//! keyring (see `support`). They run one at a time (`.config/nextest.toml`).
 //!
 //! Elements are found as a person finds them: buttons by their names, fields by their
 //! labels, messages by their ARIA roles; checks on what the app did are made on the
@@ -15,8 +16,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use support::procs::{ProcInfo, alive, descendants};
-use support::webdriver::{Session, WdResult, button, fact, field, heading, link, literal, role};
+use support::intake::{Intake, Submission, shelf_photo};
+use support::procs::{ProcInfo, Rollup, alive, descendants, rollup};
+use support::webdriver::{ENTER, Session, TAB, WdResult, button, fact, field, heading, link, literal, role};
 use support::{Api, App, Keyring, Machine, Sidecar, screenshots_dir};
 
 /// Big enough that the "sur" distributor has a handful of pending exhibitions (the
@@ -86,42 +88,60 @@ async fn log_in(session: &Session, username: &str, remember: bool) {
     session.click(&button("Ingresar")).await;
 }
 
-/// Idle memory of the app after login: the desktop process and its WebKit processes
-/// (`VmRSS`), printed and saved in artifacts/e2e-memory.txt.
-async fn report_memory(app: &App) {
+/// Idle memory of the app after login: the desktop process and its WebKit processes,
+/// printed and saved in artifacts/e2e-memory.txt. `VmRSS` counts the pages of shared
+/// libraries (GTK, WebKit, …) in full in each process, so its sum overstates what the app
+/// costs; PSS shares them out among the processes mapping them (other programs using the
+/// same libraries take their part), and Private is what only these processes hold.
+async fn report_memory(app: &App, when: &str, file: &str) {
     tokio::time::sleep(IDLE_BEFORE_MEASURING).await;
     let desktop = app.desktop().expect("the desktop process");
     let web: Vec<ProcInfo> = descendants(desktop.pid)
         .into_iter()
         .filter(|p| p.name.starts_with("WebKit"))
         .collect();
+    let processes: Vec<(ProcInfo, Rollup)> = std::iter::once(desktop)
+        .chain(web)
+        .map(|p| {
+            let r = rollup(p.pid).unwrap_or_default();
+            (p, r)
+        })
+        .collect();
     let mib = |kib: u64| kib.div_ceil(1024);
-    let line = |p: &ProcInfo| {
-        format!(
-            "{:<16} VmRSS {:>4} MiB (anon {}, file {}, shmem {})\n",
+    let mut report = format!(
+        "idle memory {IDLE_BEFORE_MEASURING:?} after {when} ({}), MiB:\n\
+         {:<16} {:>5} {:>5} {:>7}   VmRSS = anon + file + shmem; PSS = anon + file (+ shmem)\n",
+        support::desktop_bin().display(),
+        "process",
+        "VmRSS",
+        "PSS",
+        "Private",
+    );
+    for (p, r) in &processes {
+        report += &format!(
+            "{:<16} {:>5} {:>5} {:>7}   {} + {} + {}; {} + {}\n",
             p.name,
             mib(p.rss_kib),
+            mib(r.pss_kib),
+            mib(r.private_kib),
             mib(p.rss_anon_kib),
             mib(p.rss_file_kib),
-            mib(p.rss_shmem_kib)
-        )
-    };
-    let mut report = format!(
-        "idle RSS {IDLE_BEFORE_MEASURING:?} after the visor showed its first photo ({}):\n",
-        support::desktop_bin().display()
-    );
-    report += &line(&desktop);
-    for p in &web {
-        report += &line(p);
+            mib(p.rss_shmem_kib),
+            mib(r.pss_anon_kib),
+            mib(r.pss_file_kib),
+        );
     }
-    let total = desktop.rss_kib + web.iter().map(|p| p.rss_kib).sum::<u64>();
+    let sum = |f: &dyn Fn(&(ProcInfo, Rollup)) -> u64| mib(processes.iter().map(f).sum::<u64>());
     report += &format!(
-        "total VmRSS {} MiB (file-backed pages of shared libraries counted in each)\n",
-        mib(total)
+        "{:<16} {:>5} {:>5} {:>7}   (VmRSS counts shared library pages once per process)\n",
+        "total",
+        sum(&|(p, _)| p.rss_kib),
+        sum(&|(_, r)| r.pss_kib),
+        sum(&|(_, r)| r.private_kib),
     );
     eprint!("{report}");
     std::fs::create_dir_all(support::artifacts_dir()).unwrap();
-    std::fs::write(support::artifacts_dir().join("e2e-memory.txt"), report).unwrap();
+    std::fs::write(support::artifacts_dir().join(file), report).unwrap();
 }
 
 /// Connect to a server, log in ("Recordarme"), approve, reject with a reason, highlight,
@@ -164,7 +184,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     // The oldest pending exhibition first, with its photo.
     wait_current(s, &queue[0]).await;
     wait_photo(s, &customer(0)).await;
-    report_memory(&app).await;
+    report_memory(&app, "the visor showed its first photo", "e2e-memory.txt").await;
 
     // Forward with J to the first exhibition with a burst of photos (for the screenshot),
     // and back with K.
@@ -350,4 +370,440 @@ fn local_sidecar(app: &App) -> ProcInfo {
         .into_iter()
         .find(|p| p.name.starts_with("centermind-sid") && p.ppid == desktop.pid)
         .expect("a centermind-sidecar started by the app")
+}
+
+/// The queue a supervisor clears with the keyboard alone ("Desktop app": done when a
+/// queue of 100 pending exhibitions is cleared that way, every verdict in Telegram).
+const KEYBOARD_QUEUE: usize = 100;
+/// Groups the vendors send them in (two vendors per group; see `support::intake`).
+const KEYBOARD_GROUPS: usize = 50;
+const CENTRO_SUPERVISOR: &str = "supervisor.centro";
+const CENTRO_SUPERVISOR_NAME: &str = "Sofía Centro";
+/// The reasons of the reject dialog, keys 1–5, as the server stores them (es-AR).
+const REASONS: [&str; 5] = [
+    "Foto borrosa",
+    "No se ve la exhibición completa",
+    "Producto de la competencia en primer plano",
+    "Falta material POP",
+    "Otro",
+];
+/// The detail typed in the reject dialog, when there is one.
+const REJECT_DETAIL: &str = "repetir con más luz";
+/// Bound for every verdict to reach the Telegram group after the last key press.
+const VERDICTS_IN_TELEGRAM: Duration = Duration::from_secs(60);
+
+/// The verdict given to the `i`-th exhibition of the queue, and the keys that give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyVerdict {
+    /// A
+    Approve,
+    /// D
+    Highlight,
+    /// R, the reason's digit, then Enter (on the reason: the form is sent); or, with a
+    /// detail, Tab to the detail, type it, Tab to "Rechazar" and Enter.
+    Reject { reason: usize, detail: bool },
+}
+
+/// 70 approved, 20 highlighted, 10 rejected (every reason; half with a detail).
+fn key_verdict(i: usize) -> KeyVerdict {
+    match i % 10 {
+        3 | 7 => KeyVerdict::Highlight,
+        5 => KeyVerdict::Reject {
+            reason: (i / 10) % REASONS.len(),
+            detail: (i / 10) % 2 == 1,
+        },
+        _ => KeyVerdict::Approve,
+    }
+}
+
+impl KeyVerdict {
+    fn status(self) -> &'static str {
+        match self {
+            Self::Approve => "approved",
+            Self::Highlight => "highlighted",
+            Self::Reject { .. } => "rejected",
+        }
+    }
+
+    fn reason(self) -> Option<String> {
+        match self {
+            Self::Reject { reason, detail } => Some(if detail {
+                format!("{}: {REJECT_DETAIL}", REASONS[reason])
+            } else {
+                REASONS[reason].to_string()
+            }),
+            _ => None,
+        }
+    }
+
+    /// The bot's confirmation once edited with this verdict (crates/telegram texts.rs).
+    fn confirmation(self, s: &Submission) -> String {
+        let mut lines = vec![
+            match self {
+                Self::Approve => "✅ Aprobada",
+                Self::Highlight => "⭐ Destacada",
+                Self::Reject { .. } => "❌ Rechazada",
+            }
+            .to_string(),
+        ];
+        if let Some(reason) = self.reason() {
+            lines.push(format!("Motivo: {reason}"));
+        }
+        lines.push(format!("Vendedor: {}", s.vendor));
+        lines.push(format!("Cliente N°: {}", s.customer));
+        lines.push(format!("Tipo de PDV: {}", s.pdv_type));
+        lines.push("Fotos: 1".to_string());
+        lines.push(format!("Evaluó: {CENTRO_SUPERVISOR_NAME}"));
+        lines.join("\n")
+    }
+
+    /// Gives the verdict on the exhibition on screen, with the keyboard alone.
+    async fn give(self, s: &Session) {
+        match self {
+            Self::Approve => s.press("a").await,
+            Self::Highlight => s.press("d").await,
+            Self::Reject { reason, detail } => {
+                s.press("r").await;
+                s.wait_for(&format!("{}{}", role("dialog"), heading("Motivo del rechazo")))
+                    .await;
+                // It opens with the focus on its first reason, so that 1–5 and Enter work
+                // at once.
+                s.wait_until("the focus on the first reason of the reject dialog", || async {
+                    Ok(focus_on_first_reason(s).await?.then_some(()))
+                })
+                .await;
+                s.press(&(reason + 1).to_string()).await;
+                if detail {
+                    s.press(TAB).await;
+                    s.type_text(REJECT_DETAIL).await;
+                    s.press(TAB).await;
+                }
+                s.press(ENTER).await;
+            }
+        }
+    }
+}
+
+/// Whether the focus is on the first reason of the reject dialog.
+async fn focus_on_first_reason(s: &Session) -> WdResult<bool> {
+    Ok(s.execute(
+        "const e = document.activeElement; \
+         return !!e && e.name === 'reason' && !!e.closest('[role=dialog]') \
+           && e === document.querySelector('[role=dialog] input[name=reason]');",
+        &[],
+    )
+    .await?
+        == Value::Bool(true))
+}
+
+/// Records in the page, with the page's own clock (`performance.now()`), when each key
+/// goes down and when the visor shows another exhibition: the customer in its details
+/// changes (`dom`), the frame that renders it starts (`frame`: the next animation frame
+/// callback, which runs just before that frame's style, layout and paint), its new photo
+/// has loaded (`photo`) and the frame that renders it starts (`photoFrame`), and the frame
+/// after that (`photoAfter`: by then the photo was painted for sure, an upper bound).
+/// WebDriver's own latency is not in these figures. Entries go to `window.__cmVisorTiming`.
+const VISOR_TIMING_SCRIPT: &str = r#"
+if (window.__cmVisorTiming) return true;
+const t = { keys: [], shows: [], notify: null };
+window.__cmVisorTiming = t;
+const customer = () => {
+  for (const dt of document.querySelectorAll("dt")) {
+    if (dt.textContent.trim() === "Cliente") {
+      const dd = dt.nextElementSibling;
+      return dd ? dd.textContent.trim() : null;
+    }
+  }
+  return null;
+};
+const image = () => document.querySelector(".photo-stage img");
+const changed = () => { if (t.notify) t.notify(); };
+let last = customer();
+let shownSrc = image() ? image().getAttribute("src") : null;
+let waiting = null;
+const photoCheck = () => {
+  if (!waiting) return;
+  const img = image();
+  if (img && img.getAttribute("src") !== shownSrc && img.complete && img.naturalWidth > 0) {
+    const entry = waiting;
+    waiting = null;
+    shownSrc = img.getAttribute("src");
+    entry.photo = performance.now();
+    requestAnimationFrame(() => {
+      entry.photoFrame = performance.now();
+      requestAnimationFrame(() => { entry.photoAfter = performance.now(); changed(); });
+    });
+  }
+};
+window.addEventListener("keydown", (e) => { t.keys.push({ key: e.key, at: performance.now() }); }, true);
+document.addEventListener("load", photoCheck, true);
+new MutationObserver(() => {
+  const c = customer();
+  if (c !== last) {
+    last = c;
+    const entry = { customer: c, dom: performance.now(), frame: null, photo: null, photoFrame: null, photoAfter: null };
+    t.shows.push(entry);
+    waiting = c === null ? null : entry;
+    requestAnimationFrame(() => { entry.frame = performance.now(); changed(); });
+  }
+  photoCheck();
+}).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["src"] });
+return true;
+"#;
+
+/// Waits in the page until the `n`-th change of exhibition (0-based) shows `customer`
+/// (`null`: the empty queue) painted, with its photo; answers `{ok, shows}`.
+const VISOR_WAIT_SCRIPT: &str = r#"
+const [n, customer, limit] = arguments;
+const done = arguments[arguments.length - 1];
+const t = window.__cmVisorTiming;
+let finished = false;
+const finish = (ok) => {
+  if (finished) return;
+  finished = true;
+  t.notify = null;
+  done({ ok, shows: t.shows.slice(n) });
+};
+const check = () => {
+  if (t.shows.length > n + 1) return finish(false);
+  const e = t.shows[n];
+  if (e && e.customer === customer && e.frame !== null && (customer === null || e.photoAfter !== null)) finish(true);
+};
+t.notify = check;
+setTimeout(() => finish(false), limit);
+check();
+"#;
+
+/// Tabs through the page until the focus is on the element named `name`.
+async fn tab_to(s: &Session, name: &str) {
+    for _ in 0..40 {
+        s.press(TAB).await;
+        let focused = s
+            .execute(
+                "const e = document.activeElement; return e ? e.textContent.trim() : null;",
+                &[],
+            )
+            .await
+            .unwrap();
+        if focused.as_str() == Some(name) {
+            return;
+        }
+    }
+    panic!("Tab never reached {name:?}");
+}
+
+/// The 1-minute load average (the machine is often busy with builds: timing is relative).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// p50, p95 and max of `values` (milliseconds), as text.
+fn spread(values: &mut [f64]) -> String {
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let rank = (q * values.len() as f64).ceil() as usize;
+        values[rank.clamp(1, values.len()) - 1]
+    };
+    format!(
+        "p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms  (n = {})",
+        at(0.5),
+        at(0.95),
+        values[values.len() - 1],
+        values.len()
+    )
+}
+
+/// From each verdict's key press to the next exhibition on screen, read back from the page
+/// (see [`VISOR_TIMING_SCRIPT`]); printed and saved in artifacts/e2e-visor-timing.txt.
+async fn report_visor_timing(s: &Session, verdicts: usize, load: &str) {
+    let t = s.execute("return window.__cmVisorTiming;", &[]).await.unwrap();
+    let keys: Vec<(String, f64)> = t["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["key"].as_str().unwrap().to_string(), k["at"].as_f64().unwrap()))
+        .collect();
+    let shows = t["shows"].as_array().unwrap();
+    assert_eq!(shows.len(), verdicts, "one change of exhibition per verdict");
+    let (mut dom, mut frame, mut photo, mut after) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for show in shows {
+        let at = show["dom"].as_f64().unwrap();
+        // The key that gave the verdict: the last one before the change.
+        let (_, pressed) = keys
+            .iter()
+            .rev()
+            .find(|(_, k)| *k <= at)
+            .expect("a key press before every change");
+        dom.push(at - pressed);
+        frame.push(show["frame"].as_f64().unwrap() - pressed);
+        if let Some(rendered) = show["photoFrame"].as_f64() {
+            photo.push(rendered - pressed);
+        }
+        if let Some(painted) = show["photoAfter"].as_f64() {
+            after.push(painted - pressed);
+        }
+    }
+    let report = format!(
+        "visor, {verdicts} verdicts with the keyboard on a queue submitted through the bot \
+         ({}; load average before/after the review: {load}):\n\
+         from the verdict's key press (keydown, in the page's clock) to\n\
+         the next exhibition's details in the DOM         {}\n\
+         the frame that renders them                      {}\n\
+         its photo loaded, the frame that renders it      {}\n\
+         the frame after that (photo painted for sure)    {}\n\
+         (the last verdict's change is the empty-queue message: no photo)\n",
+        support::desktop_bin().display(),
+        spread(&mut dom),
+        spread(&mut frame),
+        spread(&mut photo),
+        spread(&mut after),
+    );
+    eprint!("{report}");
+    std::fs::create_dir_all(support::artifacts_dir()).unwrap();
+    std::fs::write(support::artifacts_dir().join("e2e-visor-timing.txt"), report).unwrap();
+}
+
+/// "Desktop app" done: vendors submit 100 exhibitions through the bot (fake Telegram Bot
+/// API, real sidecar); the supervisor connects, logs in once and clears the queue with the
+/// keyboard alone (approve, highlight, reject with a reason and sometimes a detail); the
+/// queue is empty in the app and on the server, and every confirmation in Telegram reads
+/// its verdict. The time from each key press to the next exhibition is reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alone() {
+    let started = Instant::now();
+    let machine = Machine::new(Keyring::Missing);
+    let data = machine.path().join("server-data");
+    let intake = Intake::start(KEYBOARD_GROUPS).await;
+    intake.register(&machine, &data, CENTRO_SUPERVISOR, CENTRO_SUPERVISOR_NAME);
+    let server = Sidecar::start_with(&machine, &data, &[("CENTERMIND_TELEGRAM_API_URL", intake.url())]).await;
+    let api = Api::new(&server.url);
+    let token = api.login(CENTRO_SUPERVISOR).await;
+    intake.wait_bot_polling().await;
+
+    // The vendors send their exhibitions while the supervisor starts the app, connects and
+    // logs in, typing and pressing Enter.
+    let vendors = async {
+        let submissions = intake.submit(KEYBOARD_QUEUE, shelf_photo).await;
+        let pending = api.all_pending(&token).await;
+        assert_eq!(
+            pending.len(),
+            KEYBOARD_QUEUE,
+            "pending on the server once the bot confirmed them all"
+        );
+        submissions
+    };
+    let supervisor = async {
+        let app = App::start(&machine, "keyboard").await;
+        let s = &app.session;
+        s.wait_for(&heading("Conectar con el servidor")).await;
+        s.fill(
+            &field("Dirección del servidor"),
+            server.url.trim_start_matches("http://"),
+        )
+        .await;
+        s.press(ENTER).await;
+        s.wait_for(&heading("Iniciar sesión")).await;
+        s.fill(&field("Usuario"), CENTRO_SUPERVISOR).await;
+        s.fill(&field("Contraseña"), support::PASSWORD).await;
+        s.press(ENTER).await;
+        s.wait_for(&heading(&format!("Hola, {CENTRO_SUPERVISOR_NAME}"))).await;
+        eprintln!("app started, connected and logged in: {:?}", started.elapsed());
+        app
+    };
+    let (submissions, app) = tokio::join!(vendors, supervisor);
+    let s = &app.session;
+    let queue = api.all_pending(&token).await;
+    assert_eq!(queue.len(), KEYBOARD_QUEUE);
+    let customer = |i: usize| queue[i]["customer_number"].as_str().unwrap();
+
+    // The server stores each photo in the background, shortly after the bot confirmed it
+    // (a test build needs a while for 100 photos of 1280×960). The visor fetches the details
+    // of the exhibition on screen and of the next one: those photos are waited for.
+    api.wait_photo_stored(&token, queue[0]["id"].as_str().unwrap()).await;
+    api.wait_photo_stored(&token, queue[1]["id"].as_str().unwrap()).await;
+
+    // To the visor with Tab and Enter; the oldest exhibition first, with its photo.
+    tab_to(s, "Abrir el visor").await;
+    s.press(ENTER).await;
+    wait_current(s, &queue[0]).await;
+    wait_photo(s, customer(0)).await;
+    assert_eq!(s.execute(VISOR_TIMING_SCRIPT, &[]).await.unwrap(), Value::Bool(true));
+
+    let reviewing = Instant::now();
+    let load_before = load_average();
+    for i in 0..KEYBOARD_QUEUE {
+        // This verdict makes the visor fetch the exhibition after the next one.
+        if let Some(later) = queue.get(i + 2) {
+            api.wait_photo_stored(&token, later["id"].as_str().unwrap()).await;
+        }
+        key_verdict(i).give(s).await;
+        let next = if i + 1 < KEYBOARD_QUEUE {
+            Value::from(customer(i + 1))
+        } else {
+            Value::Null
+        };
+        // Within WebDriver's script timeout (30 s), to get the page's answer on a failure.
+        let limit = 20_000;
+        let shown = s
+            .execute_async(VISOR_WAIT_SCRIPT, &[Value::from(i), next.clone(), Value::from(limit)])
+            .await
+            .unwrap();
+        assert!(
+            shown["ok"] == true,
+            "after verdict {} ({:?} on {}): expected {next} on screen, the visor showed {}",
+            i + 1,
+            key_verdict(i),
+            customer(i),
+            shown["shows"]
+        );
+    }
+    let reviewed = reviewing.elapsed();
+    let last_verdict = Instant::now();
+    s.wait_for_text(&role("status"), "No hay exhibiciones pendientes").await;
+    report_visor_timing(s, KEYBOARD_QUEUE, &format!("{load_before} / {}", load_average())).await;
+
+    // In Telegram: every confirmation edited to show its verdict.
+    let verdict_of: std::collections::HashMap<&str, KeyVerdict> =
+        (0..KEYBOARD_QUEUE).map(|i| (customer(i), key_verdict(i))).collect();
+    intake
+        .wait_verdicts(&submissions, VERDICTS_IN_TELEGRAM, |s| {
+            verdict_of[s.customer.as_str()].confirmation(s)
+        })
+        .await;
+    let in_telegram = last_verdict.elapsed();
+
+    // On the server: nothing pending, each verdict as given, by this supervisor.
+    assert_eq!(
+        api.all_pending(&token).await.len(),
+        0,
+        "the server still has pending exhibitions"
+    );
+    for (i, e) in queue.iter().enumerate() {
+        let verdict = key_verdict(i);
+        let now = api.exhibition(&token, e["id"].as_str().unwrap()).await;
+        assert_eq!(now["status"], verdict.status(), "{}", customer(i));
+        assert_eq!(now["evaluator_name"], CENTRO_SUPERVISOR_NAME, "{}", customer(i));
+        assert_eq!(
+            now["rejection_reason"].as_str(),
+            verdict.reason().as_deref(),
+            "{}",
+            customer(i)
+        );
+    }
+    eprintln!(
+        "e2e keyboard review: {KEYBOARD_QUEUE} verdicts in {reviewed:?}, every one in Telegram \
+         {in_telegram:?} after the last key press; whole test {:?}",
+        started.elapsed()
+    );
+
+    report_memory(
+        &app,
+        "the visor cleared a queue of 100 photos",
+        "e2e-memory-after-review.txt",
+    )
+    .await;
+    app.quit().await;
 }

@@ -9,6 +9,7 @@
 //! (Debian: webkit2gtk-driver) and `tauri-driver` (on `PATH` or in
 //! `~/.cache/centermind/tools/bin`, where `./x setup` installs it).
 
+pub mod intake;
 pub mod procs;
 pub mod webdriver;
 
@@ -250,13 +251,23 @@ impl Machine {
             command.env("CENTERMIND_DATA_DIR", dir);
         }
         let output = command.args(args).output().unwrap();
-        assert!(
-            output.status.success(),
-            "centermind-sidecar {args:?} failed: {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        check_cli(args, &output)
+    }
+
+    /// [`Machine::sidecar_cli`] with `input` on standard input (a bot token, a password).
+    pub fn sidecar_cli_with_input(&self, data_dir: &Path, args: &[&str], input: &str) -> String {
+        let mut command = self.command(sidecar_bin());
+        command
+            .env("CENTERMIND_DATA_DIR", data_dir)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        std::io::Write::write_all(&mut stdin, format!("{input}\n").as_bytes()).unwrap();
+        drop(stdin);
+        check_cli(args, &child.wait_with_output().unwrap())
     }
 
     /// Fills a database with a small demo: 2 distributors, their users (password
@@ -268,6 +279,17 @@ impl Machine {
             &["demo", "--exhibitions", &exhibitions.to_string(), "--seed", "2026"],
         );
     }
+}
+
+/// The output of a sidecar CLI command that must have succeeded.
+fn check_cli(args: &[&str], output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "centermind-sidecar {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 impl Drop for Machine {
@@ -294,12 +316,19 @@ pub struct Sidecar {
 
 impl Sidecar {
     pub async fn start(machine: &Machine, data_dir: &Path) -> Self {
+        Self::start_with(machine, data_dir, &[]).await
+    }
+
+    /// [`Sidecar::start`] with more settings in its environment (e.g.
+    /// `CENTERMIND_TELEGRAM_API_URL`: the fake Bot API).
+    pub async fn start_with(machine: &Machine, data_dir: &Path, env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let mut command = machine.command(sidecar_bin());
         command
             .arg("run")
             .env("CENTERMIND_DATA_DIR", data_dir)
-            .env("CENTERMIND_LISTEN_ADDR", format!("127.0.0.1:{port}"));
+            .env("CENTERMIND_LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .envs(env.iter().copied());
         let mut proc = Proc::spawn("sidecar", &mut command, &machine.logs());
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
@@ -488,6 +517,32 @@ impl Api {
         body["items"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The caller's whole pending queue, oldest first (every page).
+    pub async fn all_pending(&self, token: &str) -> Vec<Value> {
+        let mut all = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut query = vec![("status", "pending".to_string()), ("limit", "100".to_string())];
+            if let Some(c) = &cursor {
+                query.push(("cursor", c.clone()));
+            }
+            let (status, body) = self
+                .call(
+                    self.http
+                        .get(format!("{}/api/v1/exhibitions", self.base))
+                        .query(&query)
+                        .bearer_auth(token),
+                )
+                .await;
+            assert!(status.is_success(), "pending: {status} {body}");
+            all.extend(body["items"].as_array().cloned().unwrap_or_default());
+            match body["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_string()),
+                None => return all,
+            }
+        }
+    }
+
     pub async fn exhibition(&self, token: &str, id: &str) -> Value {
         let (status, body) = self
             .call(
@@ -498,6 +553,25 @@ impl Api {
             .await;
         assert!(status.is_success(), "exhibition {id}: {status} {body}");
         body
+    }
+
+    /// Waits until every photo of exhibition `id` is stored on the server.
+    pub async fn wait_photo_stored(&self, token: &str, id: &str) {
+        let started = Instant::now();
+        loop {
+            let photos = self.exhibition(token, id).await["photos"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if !photos.is_empty() && photos.iter().all(|p| !p["storage_key"].is_null()) {
+                return;
+            }
+            assert!(
+                started.elapsed() < STEP_TIMEOUT,
+                "the photos of {id} not stored after {STEP_TIMEOUT:?}: {photos:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Gives a verdict as `token`'s user; returns the HTTP status.

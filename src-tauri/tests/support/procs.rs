@@ -197,6 +197,37 @@ fn proc_info(pid: u32) -> Option<ProcInfo> {
     })
 }
 
+/// What a process's memory costs, from `/proc/<pid>/smaps_rollup`, in KiB.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rollup {
+    /// Proportional set size: each resident page divided by the number of processes
+    /// mapping it (a library shared by three processes counts a third in each).
+    pub pss_kib: u64,
+    pub pss_anon_kib: u64,
+    pub pss_file_kib: u64,
+    /// Pages only this process maps (`Private_Clean` + `Private_Dirty`): what its end
+    /// would give back.
+    pub private_kib: u64,
+}
+
+/// `None` when the process is gone (or its smaps cannot be read).
+#[must_use]
+pub fn rollup(pid: u32) -> Option<Rollup> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    let kib = |key: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
+            .unwrap_or(0)
+    };
+    Some(Rollup {
+        pss_kib: kib("Pss:"),
+        pss_anon_kib: kib("Pss_Anon:"),
+        pss_file_kib: kib("Pss_File:"),
+        private_kib: kib("Private_Clean:") + kib("Private_Dirty:"),
+    })
+}
+
 /// Every live process that descends from `root` (not `root` itself).
 #[must_use]
 pub fn descendants(root: u32) -> Vec<ProcInfo> {

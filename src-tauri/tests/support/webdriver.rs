@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 
 /// The key of an element reference in W3C WebDriver answers.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// WebDriver key codes for [`Session::press`].
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
 /// How often `wait_*` looks again.
 const POLL: Duration = Duration::from_millis(100);
 
@@ -236,6 +239,45 @@ impl Session {
         self.post("actions", &actions)
             .await
             .unwrap_or_else(|e| panic!("pressing {key:?}: {e}"));
+    }
+
+    /// Presses and releases each key of `keys` in turn, in one action sequence (typing a
+    /// text, or a chord-free series of shortcuts).
+    pub async fn press_keys(&self, keys: &[&str]) {
+        let events: Vec<Value> = keys
+            .iter()
+            .flat_map(|k| {
+                [
+                    json!({ "type": "keyDown", "value": k }),
+                    json!({ "type": "keyUp", "value": k }),
+                ]
+            })
+            .collect();
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": events }] });
+        self.post("actions", &actions)
+            .await
+            .unwrap_or_else(|e| panic!("pressing {keys:?}: {e}"));
+    }
+
+    /// Types `text` key by key on whatever has the focus.
+    pub async fn type_text(&self, text: &str) {
+        let keys: Vec<String> = text.chars().map(String::from).collect();
+        self.press_keys(&keys.iter().map(String::as_str).collect::<Vec<_>>())
+            .await;
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) in the page and returns
+    /// what it returns.
+    pub async fn execute(&self, script: &str, args: &[Value]) -> WdResult<Value> {
+        self.post("execute/sync", &json!({ "script": script, "args": args }))
+            .await
+    }
+
+    /// Runs `script` in the page and waits until it calls its last argument (the
+    /// callback) with the result; bounded by the session's script timeout (30 s).
+    pub async fn execute_async(&self, script: &str, args: &[Value]) -> WdResult<Value> {
+        self.post("execute/async", &json!({ "script": script, "args": args }))
+            .await
     }
 
     /// Waits until the page has painted what the DOM holds now (two animation frames):
