@@ -69,6 +69,31 @@ describe("Visor", () => {
     );
   });
 
+  it("a photo still being stored shows up by itself once the server has it", async () => {
+    const item = summary(1);
+    let asked = 0;
+    open(
+      fakeApi(
+        { session: SUPERVISOR, pending: [item] },
+        {
+          getExhibition: () => {
+            asked += 1;
+            const stored = detail(item);
+            // The first answer: the bot acknowledged the photos, the store has not finished.
+            const photos = asked === 1 ? stored.photos.map((p) => ({ ...p, storage_key: null })) : stored.photos;
+            return Promise.resolve({ status: "ok", data: { ...stored, photos } });
+          },
+        },
+      ),
+    );
+    expect(await screen.findByText("La foto todavía no está disponible.")).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText("La foto todavía no está disponible.")).toBeNull(), {
+      timeout: 5000,
+    });
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(await screen.findByRole("img", { name: /Foto 1 de 2/ })).toBeInTheDocument();
+  });
+
   it("A approves and the next exhibition shows at once; arrows move", async () => {
     const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2), summary(3)] });
     open(api);

@@ -31,6 +31,10 @@ import { toggleZoom } from "../visor/zoom";
 type Dialog = ReviewDialog;
 
 /** The review screen: pending queue, big photo, verdicts by keyboard or mouse. */
+/** How often, and how many times, a detail with photos not yet stored is asked again. */
+const PHOTO_RECHECK_MS = 2000;
+const PHOTO_RECHECK_TRIES = 30;
+
 export default function Visor() {
   useDocumentTitle(() => t("visor.title"));
   const [version, setVersion] = createSignal(0);
@@ -63,10 +67,31 @@ export default function Visor() {
   });
   const evaluator = () => canEvaluate(session()?.user.role);
 
-  const [detail] = createResource(
+  const [detail, { mutate: setDetail }] = createResource(
     () => current()?.id,
     (id) => queue.detail(id),
   );
+  // An exhibition that just arrived may still have photos on their way to the
+  // server's store (seconds): ask again while it is on screen, for a minute at
+  // most (a photo that could not be stored stays unavailable).
+  let recheck = { id: "", tries: 0 };
+  createEffect(() => {
+    const d = detail();
+    if (!d || !d.photos.some((p) => p.storage_key === null)) return;
+    if (recheck.id !== d.id) recheck = { id: d.id, tries: 0 };
+    if (recheck.tries >= PHOTO_RECHECK_TRIES) return;
+    recheck.tries += 1;
+    const id = d.id;
+    const timer = setTimeout(() => {
+      queue
+        .refreshDetail(id)
+        .then((fresh) => {
+          if (current()?.id === id) setDetail(fresh);
+        })
+        .catch(() => {});
+    }, PHOTO_RECHECK_MS);
+    onCleanup(() => clearTimeout(timer));
+  });
   // The date filter's days are the distributor's days.
   createEffect(() => {
     const zone = detail()?.time_zone;

@@ -203,6 +203,12 @@ export class ReviewQueue {
     if (this.#items.length - this.#index - 1 <= LOW_WATER) void this.#loadMore().catch(() => {});
   }
 
+  /** Asks the server again for a detail (its photos were still being stored). */
+  refreshDetail(id: string): Promise<ExhibitionDetail> {
+    this.#details.delete(id);
+    return this.detail(id);
+  }
+
   /** The detail of an item (fetched once, then cached). */
   detail(id: string): Promise<ExhibitionDetail> {
     let p = this.#details.get(id);
