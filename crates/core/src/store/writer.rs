@@ -169,6 +169,7 @@ impl WriteGate {
     }
 
     async fn abandon(self: Arc<Self>, mut guard: OwnedMutexGuard<Writer>) {
+        guard.abandoned = false;
         if rollback_savepoint(guard.conn()).await.is_err() {
             fail_batch(&mut guard, "a failed write could not be rolled back").await;
         }
@@ -335,12 +336,11 @@ impl Drop for WriteTx {
         let Some(mut guard) = self.guard.take() else {
             return;
         };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(self.gate.clone().abandon(guard));
-            }
-            // No runtime to await the rollback: the next writer does it.
-            Err(_) => guard.abandoned = true,
+        // Marked first: should the rollback task never run (no runtime, or
+        // one shutting down), the next writer rolls the savepoint back.
+        guard.abandoned = true;
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(self.gate.clone().abandon(guard));
         }
     }
 }
@@ -555,5 +555,19 @@ mod tests {
         make_table(&db).await;
         db.close().await;
         assert!(insert(&db, 1).await.is_err());
+    }
+
+    #[test]
+    fn a_writer_dropped_outside_any_runtime_is_rolled_back_by_the_next_one() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (db, _dir) = runtime.block_on(temp_db());
+        runtime.block_on(make_table(&db));
+        let mut lost = runtime.block_on(db.begin_write()).unwrap();
+        runtime
+            .block_on(sqlx::query("INSERT INTO t (k, v) VALUES (1, 'lost')").execute(&mut *lost))
+            .unwrap();
+        std::thread::spawn(move || drop(lost)).join().unwrap();
+        runtime.block_on(insert(&db, 2)).unwrap();
+        assert_eq!(runtime.block_on(keys(&db)), vec![2]);
     }
 }
