@@ -62,6 +62,9 @@ impl Default for SupervisorOptions {
     }
 }
 
+/// How often the intake's old notes and conversations are pruned (process-wide).
+const PRUNE_EVERY: StdDuration = StdDuration::from_secs(3600);
+
 /// Runs and supervises every distributor's bot until the shutdown token is cancelled.
 pub struct BotSupervisor {
     db: Db,
@@ -175,9 +178,14 @@ impl BotSupervisor {
         };
         let worker = tokio::spawn(worker.run());
         let mut running: HashMap<DistributorId, Running> = HashMap::new();
+        let mut last_prune: Option<std::time::Instant> = None;
         loop {
             if let Err(e) = reconcile(&ctx, &mut running, &self.shutdown).await {
                 error!(error = %e, "bot supervisor: cannot read the distributors");
+            }
+            if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+                last_prune = Some(std::time::Instant::now());
+                crate::intake::prune_intake_history(&self.db).await;
             }
             tokio::select! {
                 () = self.shutdown.cancelled() => break,

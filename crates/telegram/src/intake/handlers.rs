@@ -578,10 +578,10 @@ pub(crate) async fn recover(ctx: &Ctx) -> HandlerResult {
     Ok(())
 }
 
-/// Expire unanswered submissions every `sweep_interval` until stopped; prune
-/// the handled-updates notes and month-old finished conversations once an hour.
+/// Expire unanswered submissions and send confirmations left behind, every
+/// `sweep_interval` until stopped. (Pruning old notes is process-wide: the
+/// bot supervisor does it, see `prune_intake_history`.)
 pub(crate) async fn sweep_loop(ctx: Ctx, stop: CancellationToken) {
-    let mut last_prune: Option<Instant> = None;
     loop {
         if let Err(e) = expire(&ctx).await {
             warn!(error = %e, "cannot expire submissions");
@@ -589,20 +589,22 @@ pub(crate) async fn sweep_loop(ctx: Ctx, stop: CancellationToken) {
         if let Err(e) = recover(&ctx).await {
             warn!(error = %e, "cannot send a pending confirmation; will retry");
         }
-        if last_prune.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(3600)) {
-            last_prune = Some(Instant::now());
-            if let Err(e) = ctx.db.prune_handled_updates(now() - Duration::hours(48)).await {
-                warn!(error = %e, "cannot prune handled updates");
-            }
-            // A finished conversation's buttons answer "no longer open" once pruned.
-            if let Err(e) = ctx.db.prune_submissions(now() - Duration::days(30)).await {
-                warn!(error = %e, "cannot prune finished conversations");
-            }
-        }
         tokio::select! {
             () = stop.cancelled() => return,
             () = tokio::time::sleep(ctx.options.sweep_interval) => {}
         }
+    }
+}
+
+/// Forget what no redelivery or button press can need any more: handled-update
+/// notes after 48 h (Telegram redelivers for 24 h at most) and finished
+/// conversations after 30 days (their buttons then answer "no longer open").
+pub async fn prune_intake_history(db: &centermind_core::store::Db) {
+    if let Err(e) = db.prune_handled_updates(now() - Duration::hours(48)).await {
+        warn!(error = %e, "cannot prune handled updates");
+    }
+    if let Err(e) = db.prune_submissions(now() - Duration::days(30)).await {
+        warn!(error = %e, "cannot prune finished conversations");
     }
 }
 

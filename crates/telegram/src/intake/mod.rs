@@ -41,6 +41,7 @@ use crate::photos::PhotoHandle;
 
 pub use crate::api::ChatLimits;
 pub use commands::Command;
+pub use handlers::prune_intake_history;
 
 /// Tuning of an intake bot. The defaults are the production values.
 #[derive(Debug, Clone, PartialEq, Eq)]
