@@ -576,7 +576,7 @@ impl Db {
 
 #[cfg(test)]
 pub(crate) mod test_fixtures {
-    pub(crate) use super::tests::{new_exhibition, tenant};
+    pub(crate) use super::tests::{Tenant, new_exhibition, tenant};
 }
 
 #[cfg(test)]

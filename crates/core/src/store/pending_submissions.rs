@@ -466,9 +466,10 @@ async fn finish_submission_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::exhibitions::test_fixtures::tenant;
+    use crate::store::exhibitions::test_fixtures::{Tenant, tenant};
     use crate::store::now;
     use crate::store::test_support::temp_db;
+    use crate::store::{Group, Member};
     use chrono::Duration;
 
     fn photo(message_id: i64) -> PendingPhoto {
@@ -480,27 +481,36 @@ mod tests {
         }
     }
 
+    /// The tenant's first group and member: where the test's vendor sends photos.
+    async fn chat_of(db: &Db, t: &Tenant) -> (Group, Member) {
+        let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
+        let m = db.list_members(t.distributor).await.unwrap()[0].clone();
+        (g, m)
+    }
+
+    /// A burst starting with photo `message_id` at `at`, answered within 10 minutes.
+    fn burst(g: &Group, m: &Member, message_id: i64, at: DateTime<Utc>) -> NewSubmission {
+        NewSubmission {
+            distributor_id: g.distributor_id,
+            group_id: g.id,
+            chat_id: g.chat_id,
+            vendor_id: m.id,
+            vendor_telegram_id: m.telegram_user_id,
+            first_photo: photo(message_id),
+            media_group_id: None,
+            burst_started_at: at,
+            expires_at: at + Duration::minutes(10),
+        }
+    }
+
     #[tokio::test]
     async fn a_submission_goes_from_photo_to_commit_and_replays_are_no_ops() {
         let (db, _d) = temp_db().await;
         let t = tenant(&db, "A").await;
-        let (group, vendor, d) = {
-            let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
-            let m = db.list_members(t.distributor).await.unwrap()[0].clone();
-            (g, m, t.distributor)
-        };
+        let (group, vendor) = chat_of(&db, &t).await;
+        let d = t.distributor;
         let at = now();
-        let new = NewSubmission {
-            distributor_id: d,
-            group_id: group.id,
-            chat_id: group.chat_id,
-            vendor_id: vendor.id,
-            vendor_telegram_id: vendor.telegram_user_id,
-            first_photo: photo(5),
-            media_group_id: None,
-            burst_started_at: at,
-            expires_at: at + Duration::minutes(10),
-        };
+        let new = burst(&group, &vendor, 5, at);
         let (s, created) = db.start_submission(&new, at).await.unwrap();
         assert!(created);
         let (again, created) = db.start_submission(&new, at).await.unwrap();
@@ -583,21 +593,14 @@ mod tests {
     async fn open_submissions_expire_once() {
         let (db, _d) = temp_db().await;
         let t = tenant(&db, "A").await;
-        let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
-        let m = db.list_members(t.distributor).await.unwrap()[0].clone();
+        let (g, m) = chat_of(&db, &t).await;
         let at = now();
         let (s, _) = db
             .start_submission(
                 &NewSubmission {
-                    distributor_id: t.distributor,
-                    group_id: g.id,
-                    chat_id: g.chat_id,
-                    vendor_id: m.id,
-                    vendor_telegram_id: m.telegram_user_id,
-                    first_photo: photo(1),
                     media_group_id: Some("album".into()),
-                    burst_started_at: at,
                     expires_at: at + Duration::seconds(1),
+                    ..burst(&g, &m, 1, at)
                 },
                 at,
             )
@@ -649,22 +652,11 @@ mod tests {
     async fn finished_conversations_are_pruned_after_a_while_and_open_ones_kept() {
         let (db, _d) = temp_db().await;
         let t = tenant(&db, "A").await;
-        let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
-        let m = db.list_members(t.distributor).await.unwrap()[0].clone();
+        let (g, m) = chat_of(&db, &t).await;
         let now = now();
         let long_ago = now - Duration::days(40);
         let start = |message_id: i64, at| {
-            let new = NewSubmission {
-                distributor_id: t.distributor,
-                group_id: g.id,
-                chat_id: g.chat_id,
-                vendor_id: m.id,
-                vendor_telegram_id: m.telegram_user_id,
-                first_photo: photo(message_id),
-                media_group_id: None,
-                burst_started_at: at,
-                expires_at: at + Duration::minutes(10),
-            };
+            let new = burst(&g, &m, message_id, at);
             let db = db.clone();
             async move { db.start_submission(&new, at).await.unwrap().0.id }
         };
@@ -691,21 +683,10 @@ mod tests {
     async fn the_photo_lookup_searches_only_the_chats_latest_submissions() {
         let (db, _d) = temp_db().await;
         let t = tenant(&db, "A").await;
-        let g = db.list_groups(Some(t.distributor)).await.unwrap()[0].clone();
-        let m = db.list_members(t.distributor).await.unwrap()[0].clone();
+        let (g, m) = chat_of(&db, &t).await;
         let at = now();
         let start = |message_id: i64| {
-            let new = NewSubmission {
-                distributor_id: t.distributor,
-                group_id: g.id,
-                chat_id: g.chat_id,
-                vendor_id: m.id,
-                vendor_telegram_id: m.telegram_user_id,
-                first_photo: photo(message_id),
-                media_group_id: None,
-                burst_started_at: at,
-                expires_at: at + Duration::minutes(10),
-            };
+            let new = burst(&g, &m, message_id, at);
             let db = db.clone();
             async move { db.start_submission(&new, at).await.unwrap().0 }
         };
