@@ -154,13 +154,13 @@ impl WriteGate {
                 tokio::spawn(async move {
                     let mut guard = gate.writer.clone().lock_owned().await;
                     if guard.batch.as_ref().is_some_and(|b| b.id == id) {
-                        commit_batch(&mut guard).await;
+                        let _ = commit_batch(&mut guard, "COMMIT").await;
                     }
                 });
             }
             return;
         }
-        commit_batch(&mut guard).await;
+        let _ = commit_batch(&mut guard, "COMMIT").await;
     }
 
     /// Leave the batch open for the writers queued behind, up to `MAX_BATCH`.
@@ -186,7 +186,7 @@ impl WriteGate {
     /// Commit what is pending and close the connection; later writes fail.
     pub(super) async fn close(&self) {
         let mut guard = self.writer.lock().await;
-        commit_batch(&mut guard).await;
+        let _ = commit_batch(&mut guard, "COMMIT").await;
         if let Some(conn) = guard.conn.take() {
             let _ = conn.close().await;
         }
@@ -198,6 +198,11 @@ impl Writer {
     fn conn(&mut self) -> &mut SqliteConnection {
         self.conn.as_mut().expect("the writer connection is open")
     }
+
+    /// The open batch; only called by a live `WriteTx` (`begin` opened it).
+    fn batch(&mut self) -> &mut Batch {
+        self.batch.as_mut().expect("a live write transaction has an open batch")
+    }
 }
 
 async fn rollback_savepoint(conn: &mut SqliteConnection) -> std::result::Result<(), sqlx::Error> {
@@ -206,23 +211,25 @@ async fn rollback_savepoint(conn: &mut SqliteConnection) -> std::result::Result<
     Ok(())
 }
 
-async fn commit_batch(writer: &mut Writer) {
+/// COMMIT the open batch (`sql` is "COMMIT", or "RELEASE member; COMMIT" when
+/// its last writer commits too) and tell every writer in it how that went.
+async fn commit_batch(writer: &mut Writer, sql: &'static str) -> std::result::Result<(), sqlx::Error> {
     let Some(batch) = writer.batch.take() else {
-        return;
+        return Ok(());
     };
-    let result = writer
-        .conn()
-        .execute("COMMIT")
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string());
-    if result.is_ok() {
-        writer.stats.commits.fetch_add(1, Ordering::Relaxed);
-        writer.stats.writes.fetch_add(batch.members as u64, Ordering::Relaxed);
-    } else {
-        let _ = writer.conn().execute("ROLLBACK").await;
+    let result = writer.conn().execute(sql).await.map(|_| ());
+    match &result {
+        Ok(()) => {
+            writer.stats.commits.fetch_add(1, Ordering::Relaxed);
+            writer.stats.writes.fetch_add(batch.members as u64, Ordering::Relaxed);
+            batch.outcome.send_replace(Some(Ok(())));
+        }
+        Err(e) => {
+            let _ = writer.conn().execute("ROLLBACK").await;
+            batch.outcome.send_replace(Some(Err(e.to_string())));
+        }
     }
-    batch.outcome.send_replace(Some(result));
+    result
 }
 
 /// The shared transaction is gone (SQLite rolled it back on an I/O error, or a
@@ -261,37 +268,17 @@ pub struct WriteTx {
 impl WriteTx {
     /// Make this transaction's writes durable; returns once they are on disk.
     pub async fn commit(mut self) -> Result<()> {
-        let Some(mut guard) = self.guard.take() else {
-            return Err(Error::Commit("the transaction was already finished".into()));
-        };
-        let Some(members) = guard.batch.as_ref().map(|b| b.members) else {
-            return Err(Error::Commit("no transaction is open".into()));
-        };
-        if !self.gate.should_wait(members + 1) {
+        let mut guard = self.guard.take().expect("a live write transaction");
+        if !self.gate.should_wait(guard.batch().members + 1) {
             // Nobody queued behind: release and commit in one round trip.
-            return match guard.conn().execute("RELEASE member; COMMIT").await {
-                Ok(_) => {
-                    if let Some(batch) = guard.batch.take() {
-                        let writes = batch.members as u64 + 1;
-                        self.gate.stats.commits.fetch_add(1, Ordering::Relaxed);
-                        self.gate.stats.writes.fetch_add(writes, Ordering::Relaxed);
-                        batch.outcome.send_replace(Some(Ok(())));
-                    }
-                    Ok(())
-                }
-                Err(e) => {
-                    fail_batch(&mut guard, "the commit failed").await;
-                    Err(e.into())
-                }
-            };
+            guard.batch().members += 1;
+            return Ok(commit_batch(&mut guard, "RELEASE member; COMMIT").await?);
         }
         if let Err(e) = guard.conn().execute("RELEASE member").await {
             fail_batch(&mut guard, "the transaction was rolled back by SQLite").await;
             return Err(e.into());
         }
-        let Some(batch) = guard.batch.as_mut() else {
-            return Err(Error::Commit("no transaction is open".into()));
-        };
+        let batch = guard.batch();
         batch.members += 1;
         let mut outcome = batch.outcome.subscribe();
         self.gate.settle(guard).await;
