@@ -100,7 +100,7 @@ struct BotContext {
     parsed_url: reqwest::Url,
     client: reqwest::Client,
     events: EventBus,
-    photos: Vec<PhotoHandle>,
+    photos: PhotoHandle,
     options: SupervisorOptions,
 }
 
@@ -173,7 +173,7 @@ impl BotSupervisor {
             parsed_url: self.parsed_url.clone(),
             client: self.client.clone(),
             events: self.events.clone(),
-            photos: vec![worker.handle()],
+            photos: worker.handle(),
             options: self.options.clone(),
         };
         let worker = tokio::spawn(worker.run());
@@ -285,7 +285,7 @@ async fn supervise(ctx: BotContext, distributor_id: DistributorId, token: Secret
         ) {
             Ok(b) => b
                 .with_options(ctx.options.intake.clone())
-                .with_photo_workers(ctx.photos.clone()),
+                .with_photo_worker(ctx.photos.clone()),
             Err(e) => {
                 set_state(
                     &ctx,

@@ -506,7 +506,7 @@ async fn on_pdv_button(ctx: Ctx, q: CallbackQuery) -> HandlerResult {
             exhibition_id: recorded.id,
         });
     }
-    for worker in ctx.photos.iter() {
+    if let Some(worker) = &ctx.photos {
         worker.notify();
     }
     info!(

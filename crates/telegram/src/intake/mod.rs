@@ -109,8 +109,8 @@ pub(crate) struct Ctx {
     pub(crate) distributor_id: DistributorId,
     pub(crate) bot: Bot,
     pub(crate) events: EventBus,
-    /// The photo workers to wake when a commit enqueued photos.
-    pub(crate) photos: Arc<[PhotoHandle]>,
+    /// The photo worker to wake when a commit enqueued photos.
+    pub(crate) photos: Option<PhotoHandle>,
     pub(crate) options: Arc<IntakeOptions>,
     /// Submissions whose confirmation is being sent by some task of this bot
     /// (a handler or the sweep): the other one leaves it alone.
@@ -252,7 +252,7 @@ impl IntakeBot {
                 distributor_id,
                 bot,
                 events,
-                photos: Arc::new([]),
+                photos: None,
                 options: Arc::new(IntakeOptions::default()),
                 confirming: Arc::default(),
             },
@@ -265,13 +265,8 @@ impl IntakeBot {
     }
 
     /// Wake this photo worker when a commit enqueued photos.
-    pub fn with_photo_worker(self, photos: PhotoHandle) -> Self {
-        self.with_photo_workers(vec![photos])
-    }
-
-    /// Wake these photo workers (all of them) when a commit enqueued photos.
-    pub fn with_photo_workers(mut self, photos: Vec<PhotoHandle>) -> Self {
-        self.ctx.photos = photos.into();
+    pub fn with_photo_worker(mut self, photos: PhotoHandle) -> Self {
+        self.ctx.photos = Some(photos);
         self
     }
 
