@@ -15,6 +15,7 @@ pub mod error;
 pub mod model;
 pub mod session;
 pub mod sidecar;
+pub mod webview;
 
 use std::sync::Arc;
 
@@ -96,6 +97,9 @@ pub fn run() -> tauri::Result<()> {
                 tracing::warn!(error = %e, "cannot start the local server");
             }
             app.manage(shell);
+            if let Some(window) = app.get_webview_window("main") {
+                webview::configure(&window);
+            }
             #[cfg(unix)]
             tauri::async_runtime::spawn(exit_on_termination_signal(app.handle().clone()));
             Ok(())

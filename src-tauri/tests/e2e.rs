@@ -172,7 +172,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     connect_to(s, server.url.trim_start_matches("http://")).await;
     s.wait_for(&heading("Iniciar sesión")).await;
     s.fill(&field("Usuario"), SUPERVISOR).await;
-    s.save_screenshot(&screenshots_dir().join("login.png")).await;
+    app.save_screenshot(&screenshots_dir().join("login.png")).await;
     log_in(s, SUPERVISOR, true).await;
 
     // Home: who I am, and the token went to the OS keyring.
@@ -211,7 +211,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
         })
         .await;
     }
-    s.save_screenshot(&screenshots_dir().join("visor.png")).await;
+    app.save_screenshot(&screenshots_dir().join("visor.png")).await;
     for previous in queue[..burst].iter().rev() {
         s.press("k").await;
         wait_current(s, previous).await;

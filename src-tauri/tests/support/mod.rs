@@ -4,13 +4,13 @@
 //! driven through tauri-driver + WebKitWebDriver ([`App`]) and a plain HTTP client of
 //! the sidecar's API to set up and check what the app did ([`Api`]).
 //!
-//! Tools the tests need (installed by `./x setup`): Xvfb (only when `DISPLAY` is
-//! unset), `dbus-daemon`/`dbus-send`, `gnome-keyring-daemon`, `WebKitWebDriver`
+//! Tools the tests need (installed by `./x setup`): Xvfb, `dbus-daemon`/`dbus-send`, `gnome-keyring-daemon`, `WebKitWebDriver`
 //! (Debian: webkit2gtk-driver) and `tauri-driver` (on `PATH` or in
 //! `~/.cache/centermind/tools/bin`, where `./x setup` installs it).
 
 pub mod intake;
 pub mod procs;
+pub mod screen;
 pub mod webdriver;
 
 use std::ffi::OsString;
@@ -148,16 +148,33 @@ impl Machine {
         self.path().join("logs")
     }
 
-    /// The display of the caller when there is one, else a new Xvfb on a free display.
+    /// The file where Xvfb keeps what the screen shows (XWD), for screenshots.
+    #[must_use]
+    pub fn framebuffer(&self) -> PathBuf {
+        self.path().join("screen").join("Xvfb_screen0")
+    }
+
+    /// A new Xvfb on a free display, also on a developer's desktop: the app's windows
+    /// stay off the real screen, and screenshots come from Xvfb's framebuffer file.
     fn start_display(&mut self) {
-        if let Some(display) = std::env::var_os("DISPLAY").filter(|d| !d.is_empty()) {
-            self.display = display;
-            return;
-        }
+        let screen = self.path().join("screen");
+        std::fs::create_dir_all(&screen).unwrap();
         // -displayfd: Xvfb picks a free display itself and prints its number when ready.
         let (xvfb, stdout) = Proc::spawn_piped(
             "xvfb",
-            Command::new(tool("Xvfb")).args(["-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"]),
+            Command::new(tool("Xvfb"))
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-screen",
+                    "0",
+                    "1600x1000x24",
+                    "-nolisten",
+                    "tcp",
+                    "-nocursor",
+                    "-fbdir",
+                ])
+                .arg(&screen),
             &self.logs(),
         );
         self.xvfb = Some(xvfb);
@@ -358,6 +375,7 @@ pub struct App {
     pub session: Session,
     driver: Proc,
     name: String,
+    framebuffer: PathBuf,
 }
 
 impl App {
@@ -391,7 +409,31 @@ impl App {
             session,
             driver,
             name: name.to_string(),
+            framebuffer: machine.framebuffer(),
         }
+    }
+
+    /// A PNG of the app's window as the screen shows it.
+    pub async fn screenshot(&self) -> Result<Vec<u8>, String> {
+        let rect = self
+            .session
+            .window_rect()
+            .await
+            .map_err(|e| format!("window rect: {e}"))?;
+        screen::capture(&self.framebuffer, Some(rect))
+    }
+
+    /// Saves a screenshot as `path` (a PNG) once the page has painted, creating its folder.
+    pub async fn save_screenshot(&self, path: &Path) {
+        self.session
+            .settle()
+            .await
+            .unwrap_or_else(|e| panic!("waiting for a paint: {e}"));
+        let png = self.screenshot().await.unwrap_or_else(|e| panic!("screenshot: {e}"));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(path, png).unwrap();
     }
 
     /// The desktop process and everything it runs (web processes, a local sidecar).
@@ -424,16 +466,18 @@ impl Drop for App {
             // What the app showed when the test failed: a screenshot next to the others.
             let path = screenshots_dir().join(format!("failed-{}-{}.png", test_name(), self.name));
             let session = self.session.clone();
-            let saved = std::thread::spawn(move || {
+            let rect = std::thread::spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .ok()?;
-                runtime.block_on(async { session.screenshot().await.ok() })
+                runtime.block_on(async { session.window_rect().await.ok() })
             })
             .join()
             .ok()
             .flatten();
+            // The whole screen when the window cannot be found.
+            let saved = screen::capture(&self.framebuffer, rect).ok();
             if let Some(png) = saved {
                 let _ = std::fs::create_dir_all(screenshots_dir());
                 if std::fs::write(&path, png).is_ok() {

@@ -8,7 +8,6 @@ use std::future::Future;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 
 /// The key of an element reference in W3C WebDriver answers.
@@ -290,26 +289,21 @@ impl Session {
             .map(|_| ())
     }
 
-    /// A PNG of the application's web view.
-    pub async fn screenshot(&self) -> WdResult<Vec<u8>> {
-        let value = self.get("screenshot").await?;
-        let encoded = value.as_str().ok_or_else(|| transport("screenshot is not a string"))?;
-        base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .map_err(transport)
-    }
-
-    /// Saves a screenshot as `path` (a PNG), creating its folder.
-    pub async fn save_screenshot(&self, path: &Path) {
-        self.settle()
-            .await
-            .unwrap_or_else(|e| panic!("waiting for a paint: {e}"));
-        let png = self.screenshot().await.unwrap_or_else(|e| panic!("screenshot: {e}"));
-        assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).unwrap();
-        }
-        std::fs::write(path, png).unwrap();
+    /// Where the app's window is on the screen.
+    pub async fn window_rect(&self) -> WdResult<super::screen::Rect> {
+        let value = self.get("window/rect").await?;
+        let number = |key: &str| {
+            value[key]
+                .as_f64()
+                .map(|n| n.max(0.0).round() as u32)
+                .ok_or_else(|| transport(format!("window rect without {key}: {value}")))
+        };
+        Ok(super::screen::Rect {
+            x: number("x")?,
+            y: number("y")?,
+            width: number("width")?,
+            height: number("height")?,
+        })
     }
 }
 
