@@ -144,6 +144,25 @@ async fn report_memory(app: &App, when: &str, file: &str) {
     std::fs::write(support::artifacts_dir().join(file), report).unwrap();
 }
 
+/// Start-up time: from launching the app to its first screen painted (the connect
+/// form of a fresh install), printed and saved in artifacts/e2e-startup.txt. It includes
+/// WebKitWebDriver's session set-up, so a user's start is a little shorter.
+async fn report_startup(app: &App) {
+    app.session.wait_for(&heading("Conectar con el servidor")).await;
+    app.session
+        .settle()
+        .await
+        .unwrap_or_else(|e| panic!("waiting for a paint: {e}"));
+    let report = format!(
+        "start-up ({}): launch to the first screen painted in {} ms\n",
+        support::desktop_bin().display(),
+        app.since_launch().as_millis()
+    );
+    eprint!("{report}");
+    std::fs::create_dir_all(support::artifacts_dir()).unwrap();
+    std::fs::write(support::artifacts_dir().join("e2e-startup.txt"), report).unwrap();
+}
+
 /// Connect to a server, log in ("Recordarme"), approve, reject with a reason, highlight,
 /// meet a conflict, check the remembered session survives a restart, log out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -169,6 +188,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
 
     let mut app = App::start(&machine, "server").await;
     let s = &app.session;
+    report_startup(&app).await;
     connect_to(s, server.url.trim_start_matches("http://")).await;
     s.wait_for(&heading("Iniciar sesión")).await;
     s.fill(&field("Usuario"), SUPERVISOR).await;

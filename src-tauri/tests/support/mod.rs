@@ -376,6 +376,8 @@ pub struct App {
     driver: Proc,
     name: String,
     framebuffer: PathBuf,
+    /// When the WebDriver session (so the app's process) was asked for.
+    launched: Instant,
 }
 
 impl App {
@@ -402,6 +404,7 @@ impl App {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let launched = Instant::now();
         let session = Session::start(&url, &desktop_bin(), STEP_TIMEOUT)
             .await
             .unwrap_or_else(|e| panic!("no WebDriver session (is the app starting?): {e}"));
@@ -410,7 +413,14 @@ impl App {
             driver,
             name: name.to_string(),
             framebuffer: machine.framebuffer(),
+            launched,
         }
+    }
+
+    /// Time since the app was launched (WebKitWebDriver's session set-up included).
+    #[must_use]
+    pub fn since_launch(&self) -> Duration {
+        self.launched.elapsed()
     }
 
     /// A PNG of the app's window as the screen shows it.
