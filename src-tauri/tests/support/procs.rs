@@ -4,7 +4,8 @@
 //! group (tauri-driver → WebKitWebDriver → the app → its web processes and, in local
 //! mode, its sidecar). Dropping a `Proc` sends SIGTERM to the whole group, waits a
 //! little, then SIGKILLs what is left: no test leaves a process behind, even when it
-//! panics halfway.
+//! panics halfway. A test process killed outright (a nextest timeout, Ctrl+C) runs no
+//! `Drop`, so each group also has a watchdog that stops it once the test process is gone.
 
 use std::fs::File;
 use std::net::{Ipv4Addr, TcpListener};
@@ -23,6 +24,7 @@ pub struct Proc {
     name: String,
     child: Child,
     log: PathBuf,
+    watchdog: Option<Child>,
 }
 
 impl Proc {
@@ -63,14 +65,21 @@ impl Proc {
 
     /// Starts `command` (stdin as configured by the caller, else closed) in a new group.
     fn spawn_with(name: &str, command: &mut Command, log: PathBuf) -> Self {
+        Self::spawn_watched(name, command, log, std::process::id())
+    }
+
+    /// Like [`Proc::spawn_with`], the group stopped by a watchdog once `owner` is gone.
+    fn spawn_watched(name: &str, command: &mut Command, log: PathBuf, owner: u32) -> Self {
         let child = command
             .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name} ({:?}): {e}", command.get_program()));
+        let watchdog = start_watchdog(owner, child.id());
         Self {
             name: name.to_string(),
             child,
             log,
+            watchdog,
         }
     }
 
@@ -101,7 +110,33 @@ impl Proc {
         }
         let _ = kill_process_group(group, Signal::KILL);
         let _ = self.child.wait();
+        // Its group is gone: the watchdog must not signal that number once it is reused.
+        if let Some(mut watchdog) = self.watchdog.take() {
+            let _ = watchdog.kill();
+            let _ = watchdog.wait();
+        }
     }
+}
+
+/// A shell in its own process group (so whatever kills the owner's group spares it)
+/// that polls `owner` and, once it has exited, stops process group `group` as
+/// [`Proc::stop`] would. `None` (and a warning) if no shell can be started.
+fn start_watchdog(owner: u32, group: u32) -> Option<Child> {
+    // dash's kill takes no `--`: "-N" after the signal is the process group N.
+    let script = r#"while kill -0 "$1" 2>/dev/null; do sleep 1; done
+kill -TERM "-$2" 2>/dev/null || exit 0
+for _ in 1 2 3 4 5; do sleep 1; kill -0 "-$2" 2>/dev/null || exit 0; done
+kill -KILL "-$2" 2>/dev/null || true"#;
+    Command::new("sh")
+        .args(["-c", script, "centermind-e2e-watchdog"])
+        .args([owner.to_string(), group.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .inspect_err(|e| eprintln!("no watchdog for process group {group}: {e}"))
+        .ok()
 }
 
 impl Drop for Proc {
@@ -256,4 +291,43 @@ pub fn alive(pid: u32) -> bool {
         .ok()
         .and_then(|s| s.rsplit_once(')').map(|(_, rest)| !rest.trim_start().starts_with('Z')))
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_stopped_once_its_owner_is_gone() {
+        let logs = tempfile::tempdir().unwrap();
+        // Stands for the test process: killed outright, as a nextest timeout would.
+        let mut owner = Command::new("sleep").arg("120").spawn().unwrap();
+        // A leader with a child of its own, both in the group.
+        let mut command = Command::new("sh");
+        command.args(["-c", "sleep 120 & wait"]);
+        let mut proc = Proc::spawn_watched("sleeper", &mut command, logs.path().join("sleeper.log"), owner.id());
+        let group = Pid::from_child(&proc.child);
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            test_kill_process_group(group).is_ok(),
+            "the group runs while its owner does"
+        );
+
+        owner.kill().unwrap();
+        owner.wait().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut watchdog = proc.watchdog.take().unwrap();
+        loop {
+            let _ = proc.child.try_wait(); // reap the leader: a zombie still counts in its group
+            if test_kill_process_group(group).is_err() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the group outlived its owner by 10 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(
+            watchdog.wait().unwrap().success(),
+            "the watchdog ends once its work is done"
+        );
+    }
 }
