@@ -1,5 +1,6 @@
 //! A small W3C WebDriver client over reqwest: the handful of commands the end-to-end
-//! tests use (sessions, finding elements, clicks, typing, keys, scripts, screenshots).
+//! tests use (sessions, finding elements, clicks, typing, keys, scripts, where the
+//! window is). Screenshots come from the X server instead (`screen.rs`).
 //!
 //! Elements are found by what a person sees: a button by its visible name, a field by
 //! the text of its `<label>`, an alert by its ARIA role (see the XPath helpers below).
