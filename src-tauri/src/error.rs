@@ -58,7 +58,23 @@ pub enum CommandError {
     /// does not answer in time.
     #[error("local server: {message}")]
     LocalServer { message: String },
-    /// Checking for, downloading or installing an update failed.
+    /// The update server could not be reached, or did not answer a valid manifest.
+    #[error("update check: {message}")]
+    UpdateCheck { message: String },
+    /// A newer version is announced but not for this system (OS, architecture, installer).
+    #[error("update not published for this system: {message}")]
+    UpdateNotForThisSystem { message: String },
+    /// The downloaded update's signature is missing, wrong, or for another version:
+    /// nothing was installed.
+    #[error("update signature: {message}")]
+    UpdateSignature { message: String },
+    /// The administrator's authorisation to install (Linux packages) was refused.
+    #[error("update cancelled: {message}")]
+    UpdateCancelled { message: String },
+    /// The verified update could not be installed.
+    #[error("update install: {message}")]
+    UpdateInstall { message: String },
+    /// Any other failure of the updater.
     #[error("update: {message}")]
     Update { message: String },
     /// Local failure of the app itself (settings file, task).
@@ -87,6 +103,11 @@ impl CommandError {
             Self::Server { .. } => "server",
             Self::Keyring { .. } => "keyring",
             Self::LocalServer { .. } => "local_server",
+            Self::UpdateCheck { .. } => "update_check",
+            Self::UpdateNotForThisSystem { .. } => "update_not_for_this_system",
+            Self::UpdateSignature { .. } => "update_signature",
+            Self::UpdateCancelled { .. } => "update_cancelled",
+            Self::UpdateInstall { .. } => "update_install",
             Self::Update { .. } => "update",
             Self::Internal { .. } => "internal",
         }
@@ -133,6 +154,11 @@ mod tests {
             CommandError::TooManyAttempts { message: "m".into() },
             CommandError::Keyring { message: "m".into() },
             CommandError::LocalServer { message: "m".into() },
+            CommandError::UpdateCheck { message: "m".into() },
+            CommandError::UpdateNotForThisSystem { message: "m".into() },
+            CommandError::UpdateSignature { message: "m".into() },
+            CommandError::UpdateCancelled { message: "m".into() },
+            CommandError::UpdateInstall { message: "m".into() },
             CommandError::Update { message: "m".into() },
         ];
         for error in all {

@@ -200,6 +200,26 @@ mod tests {
     }
 
     #[test]
+    fn updates_must_be_signed_for_the_version_they_announce() {
+        let ctx = context();
+        let updater = ctx
+            .config()
+            .plugins
+            .0
+            .get("updater")
+            .expect("the updater is configured");
+        assert!(
+            updater["pubkey"].as_str().is_some_and(|k| !k.is_empty()),
+            "a public key to check updates"
+        );
+        // The bundler signs `version:<v>` into each signature; requiring it stops an endpoint
+        // (which a user can change in the settings) from passing off an older signed release.
+        assert_eq!(updater["requireSignedVersion"], true);
+        assert!(updater.get("dangerousInsecureTransportProtocol").is_none());
+        assert!(updater.get("allowDowngrades").is_none());
+    }
+
+    #[test]
     fn strict_csp() {
         let ctx = context();
         let csp = ctx

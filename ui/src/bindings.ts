@@ -115,7 +115,20 @@ export type CommandError =
  *  does not answer in time.
  */
 { code: "local_server"; message: string } | 
-/**  Checking for, downloading or installing an update failed. */
+/**  The update server could not be reached, or did not answer a valid manifest. */
+{ code: "update_check"; message: string } | 
+/**  A newer version is announced but not for this system (OS, architecture, installer). */
+{ code: "update_not_for_this_system"; message: string } | 
+/**
+ *  The downloaded update's signature is missing, wrong, or for another version:
+ *  nothing was installed.
+ */
+{ code: "update_signature"; message: string } | 
+/**  The administrator's authorisation to install (Linux packages) was refused. */
+{ code: "update_cancelled"; message: string } | 
+/**  The verified update could not be installed. */
+{ code: "update_install"; message: string } | 
+/**  Any other failure of the updater. */
 { code: "update"; message: string } | 
 /**  Local failure of the app itself (settings file, task). */
 { code: "internal"; message: string };

@@ -36,8 +36,40 @@ pub struct AvailableUpdate {
     pub notes: Option<String>,
 }
 
-fn update_error(e: impl std::fmt::Display) -> CommandError {
-    CommandError::Update { message: e.to_string() }
+/// What went wrong, in the terms the About screen explains: the server, the
+/// release (not for this system), its signature, the authorisation, the install.
+fn update_error(e: tauri_plugin_updater::Error) -> CommandError {
+    use tauri_plugin_updater::Error as E;
+    let message = e.to_string();
+    match e {
+        E::Reqwest(_)
+        | E::Network(_)
+        | E::ReleaseNotFound
+        | E::Serialization(_)
+        | E::Semver(_)
+        | E::Http(_)
+        | E::UrlParse(_)
+        | E::InsecureTransportProtocol => CommandError::UpdateCheck { message },
+        E::TargetNotFound(_) | E::TargetsNotFound(_) | E::UnsupportedArch | E::UnsupportedOs => {
+            CommandError::UpdateNotForThisSystem { message }
+        }
+        E::Minisign(_)
+        | E::Base64(_)
+        | E::SignatureUtf8(_)
+        | E::SignedVersionMismatch { .. }
+        | E::MissingSignedVersion => CommandError::UpdateSignature { message },
+        E::AuthenticationFailed => CommandError::UpdateCancelled { message },
+        E::Io(_)
+        | E::InvalidUpdaterFormat
+        | E::DebInstallFailed
+        | E::PackageInstallFailed
+        | E::TempDirNotFound
+        | E::TempDirNotOnSameMountPoint
+        | E::PreviousAppNotRestored(_)
+        | E::BinaryNotFoundInArchive
+        | E::FailedToDetermineExtractPath => CommandError::UpdateInstall { message },
+        _ => CommandError::Update { message },
+    }
 }
 
 fn default_endpoint(app: &AppHandle) -> Option<String> {
@@ -146,7 +178,39 @@ pub async fn install_update(app: AppHandle, shell: State<'_, Shell>) -> CommandR
 
 #[cfg(test)]
 mod tests {
-    use super::parse_update_endpoint;
+    use super::{parse_update_endpoint, update_error};
+    use tauri_plugin_updater::Error as E;
+
+    #[test]
+    fn updater_failures_are_told_apart() {
+        let cases = [
+            (E::Network("connection refused".into()), "update_check"),
+            (E::ReleaseNotFound, "update_check"),
+            (
+                E::TargetsNotFound(vec!["linux-x86_64-deb".into()]),
+                "update_not_for_this_system",
+            ),
+            (E::SignatureUtf8("x".into()), "update_signature"),
+            (
+                E::SignedVersionMismatch {
+                    signed: "0.1.0".into(),
+                    announced: "0.2.0".into(),
+                },
+                "update_signature",
+            ),
+            (E::MissingSignedVersion, "update_signature"),
+            (E::AuthenticationFailed, "update_cancelled"),
+            (E::PackageInstallFailed, "update_install"),
+            (E::InvalidUpdaterFormat, "update_install"),
+            (E::EmptyEndpoints, "update"),
+        ];
+        for (error, code) in cases {
+            let shown = error.to_string();
+            let mapped = update_error(error);
+            assert_eq!(mapped.code(), code, "{shown}");
+            assert!(mapped.to_string().ends_with(&shown), "the detail is kept: {mapped}");
+        }
+    }
 
     #[test]
     fn update_endpoints_must_be_https() {

@@ -19,6 +19,11 @@ const KEYS = {
   server: "errors.server",
   keyring: "errors.keyring",
   local_server: "errors.local_server",
+  update_check: "errors.update_check",
+  update_not_for_this_system: "errors.update_not_for_this_system",
+  update_signature: "errors.update_signature",
+  update_cancelled: "errors.update_cancelled",
+  update_install: "errors.update_install",
   update: "errors.update",
   internal: "errors.internal",
 } as const satisfies Record<CommandError["code"], MessageKey>;

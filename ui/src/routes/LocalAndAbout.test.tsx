@@ -102,6 +102,28 @@ describe("About", () => {
     expect(screen.getByRole("button", { name: "Instalar y reiniciar" })).toBeInTheDocument();
   });
 
+  it("an update with a bad signature is refused with its own message", async () => {
+    start(
+      fakeApi(
+        {},
+        {
+          checkForUpdates: () => ok({ current_version: "0.1.0", available: { version: "0.2.0", date: null, notes: null } }),
+          installUpdate: () => fail({ code: "update_signature", message: "signature verification failed" }),
+        },
+      ),
+      "#/about",
+    );
+    await screen.findByTestId("app-version");
+    fireEvent.click(screen.getByRole("button", { name: "Buscar actualizaciones" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Instalar y reiniciar" }));
+    await waitFor(() =>
+      expect(screen.getByRole("alert")).toHaveTextContent(
+        "La actualización no tiene una firma válida de CenterMind: no se instaló nada.",
+      ),
+    );
+    expect(screen.getByRole("alert")).toHaveTextContent("signature verification failed");
+  });
+
   it("up to date, and a refused endpoint is explained", async () => {
     start(
       fakeApi({}, { setUpdateEndpoint: () => fail({ code: "invalid_url", message: "Solo https://." }) }),
