@@ -144,6 +144,25 @@ async fn report_memory(app: &App, when: &str, file: &str) {
     std::fs::write(support::artifacts_dir().join(file), report).unwrap();
 }
 
+/// The app asks WebKit for its CPU renderer on Linux (src/webview.rs). With GPU
+/// compositing, WebKit's web process runs a `SkiaGPUWorker` thread (WebKitGTK 2.50,
+/// also on llvmpipe); with the CPU renderer it does not.
+fn assert_cpu_rendering(app: &App) {
+    let desktop = app.desktop().expect("the desktop process");
+    let web: Vec<ProcInfo> = descendants(desktop.pid)
+        .into_iter()
+        .filter(|p| p.name.starts_with("WebKitWebProces"))
+        .collect();
+    assert!(!web.is_empty(), "no WebKit web process under the app");
+    for process in web {
+        let threads = std::fs::read_dir(format!("/proc/{}/task", process.pid)).unwrap();
+        for thread in threads.flatten() {
+            let name = std::fs::read_to_string(thread.path().join("comm")).unwrap_or_default();
+            assert_ne!(name.trim(), "SkiaGPUWorker", "the web process renders with the GPU");
+        }
+    }
+}
+
 /// Start-up time: from launching the app to its first screen painted (the connect
 /// form of a fresh install), printed and saved in artifacts/e2e-startup.txt. It includes
 /// WebKitWebDriver's session set-up, so a user's start is a little shorter.
@@ -205,6 +224,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     wait_current(s, &queue[0]).await;
     wait_photo(s, &customer(0)).await;
     report_memory(&app, "the visor showed its first photo", "e2e-memory.txt").await;
+    assert_cpu_rendering(&app);
 
     // Forward with J to the first exhibition with a burst of photos (for the screenshot),
     // and back with K.
