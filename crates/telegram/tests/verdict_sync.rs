@@ -250,6 +250,25 @@ impl World {
         tasks
     }
 
+    /// The admin sets the distributor's bot token (`None`: removes it), as the API or CLI does.
+    async fn set_bot_token(&self, token: Option<&str>) {
+        self.db
+            .update_distributor(
+                self.tenant.distributor,
+                DistributorUpdate {
+                    bot_token: Some(token.map(|t| Secret::new(t.to_string()))),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    /// What the group shows in the bot's message `message_id`.
+    fn shown(&self, message_id: i64) -> String {
+        self.fake.message(CHAT, message_id).unwrap().text
+    }
+
     async fn stop(self) {
         self.shutdown.cancel();
         for w in self.workers {
@@ -295,10 +314,7 @@ async fn a_verdict_edits_the_confirmation_once_with_the_spanish_text() {
     );
     assert!(edit.params.get("parse_mode").is_none(), "plain text only");
     w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
-    assert_eq!(
-        w.fake.message(CHAT, message_id).unwrap().text,
-        edit.str("text").unwrap()
-    );
+    assert_eq!(w.shown(message_id), edit.str("text").unwrap());
     let tasks = w.tasks(id).await;
     assert_eq!(tasks.len(), 1);
     assert_eq!((tasks[0].state, tasks[0].attempts), (TaskState::Done, 1));
@@ -445,15 +461,7 @@ async fn a_kicked_bot_or_a_missing_token_is_undeliverable() {
 
     // No token at all: given up without calling Telegram.
     let (tokenless, _) = w.exhibition(&w.tenant, "-100:2").await;
-    w.db.update_distributor(
-        w.tenant.distributor,
-        DistributorUpdate {
-            bot_token: Some(None),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    w.set_bot_token(None).await;
     w.verdict(&w.tenant, tokenless, Verdict::Approved, ExhibitionStatus::Pending, None)
         .await;
     handle.notify();
@@ -472,15 +480,7 @@ async fn a_kicked_bot_or_a_missing_token_is_undeliverable() {
 #[tokio::test]
 async fn an_edit_held_up_by_a_missing_token_goes_out_once_the_token_is_set() {
     let mut w = world().await;
-    w.db.update_distributor(
-        w.tenant.distributor,
-        DistributorUpdate {
-            bot_token: Some(None),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    w.set_bot_token(None).await;
     let handle = w.start_worker();
     let (id, message_id) = w.exhibition(&w.tenant, "-100:1").await;
     let (kicked, _) = w.exhibition(&w.tenant, "-100:2").await;
@@ -491,26 +491,12 @@ async fn an_edit_held_up_by_a_missing_token_goes_out_once_the_token_is_set() {
     assert!(w.fake.requests_to(EDIT).is_empty());
 
     // The admin sets the token again (API or CLI): the edit goes out, no notify needed.
-    w.db.update_distributor(
-        w.tenant.distributor,
-        DistributorUpdate {
-            bot_token: Some(Some(Secret::new(TOKEN.to_string()))),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    w.set_bot_token(Some(TOKEN)).await;
     w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
     let edits = w.fake.requests_to(EDIT);
     assert_eq!(edits.len(), 1);
     assert_eq!(edits[0].int("message_id"), Some(message_id));
-    assert!(
-        w.fake
-            .message(CHAT, message_id)
-            .unwrap()
-            .text
-            .starts_with("✅ Aprobada")
-    );
+    assert!(w.shown(message_id).starts_with("✅ Aprobada"));
     let task = &w.tasks(id).await[0];
     assert_eq!((task.state, task.attempts), (TaskState::Done, 1));
 
@@ -561,27 +547,13 @@ async fn an_edit_refused_for_a_revoked_token_goes_out_with_the_new_one() {
 
     let new_token = "111111:NEWdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     w.fake.add_bot(new_token, "norte_bot");
-    w.db.update_distributor(
-        w.tenant.distributor,
-        DistributorUpdate {
-            bot_token: Some(Some(Secret::new(new_token.to_string()))),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    w.set_bot_token(Some(new_token)).await;
     w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
     let edits = w.fake.requests_to(EDIT);
     assert_eq!(edits.len(), 2);
     assert_eq!((edits[0].status, edits[1].status), (Some(401), Some(200)));
     assert_eq!(edits[1].token, new_token);
-    assert!(
-        w.fake
-            .message(CHAT, message_id)
-            .unwrap()
-            .text
-            .starts_with("❌ Rechazada")
-    );
+    assert!(w.shown(message_id).starts_with("❌ Rechazada"));
     w.stop().await;
 }
 
@@ -657,13 +629,7 @@ async fn a_server_error_is_retried_with_backoff() {
         "{:?}",
         task.last_error
     );
-    assert!(
-        w.fake
-            .message(CHAT, message_id)
-            .unwrap()
-            .text
-            .starts_with("✅ Aprobada")
-    );
+    assert!(w.shown(message_id).starts_with("✅ Aprobada"));
     w.stop().await;
 }
 
@@ -731,13 +697,7 @@ async fn a_worker_stopped_mid_request_loses_no_edit() {
     let edits = w.fake.wait_for_requests(EDIT, 2, WAIT).await;
     assert_eq!(edits.len(), 2);
     w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
-    assert!(
-        w.fake
-            .message(CHAT, message_id)
-            .unwrap()
-            .text
-            .ends_with("Comentario: ok")
-    );
+    assert!(w.shown(message_id).ends_with("Comentario: ok"));
     w.stop().await;
 }
 
@@ -752,7 +712,7 @@ async fn two_verdicts_in_a_row_leave_the_latest_in_telegram() {
         .await;
     let handle = w.start_worker();
     w.wait_sync(w.tenant.distributor, early, SyncState::Synced).await;
-    let shown = w.fake.message(CHAT, early_msg).unwrap().text;
+    let shown = w.shown(early_msg);
     assert!(shown.starts_with("❌ Rechazada\nMotivo: Foto borrosa\n"), "{shown}");
     assert_eq!(w.fake.requests_to(EDIT).len(), 1);
 
@@ -774,7 +734,7 @@ async fn two_verdicts_in_a_row_leave_the_latest_in_telegram() {
     handle.notify();
 
     w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
-    let shown = w.fake.message(CHAT, message_id).unwrap().text;
+    let shown = w.shown(message_id);
     assert!(shown.starts_with("⭐ Destacada\n"), "{shown}");
     assert!(shown.ends_with("Comentario: ¡Excelente!"), "{shown}");
     let edits = w.fake.requests_to(EDIT);
@@ -853,15 +813,7 @@ async fn a_new_bot_token_is_used_from_the_next_edit() {
     let new_token = "111111:ZZHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     w.fake.add_bot(new_token, "norte_bot");
     w.fake.remove_bot(TOKEN);
-    w.db.update_distributor(
-        w.tenant.distributor,
-        DistributorUpdate {
-            bot_token: Some(Some(Secret::new(new_token.to_string()))),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    w.set_bot_token(Some(new_token)).await;
     w.verdict(&w.tenant, b, Verdict::Approved, ExhibitionStatus::Pending, None)
         .await;
     handle.notify();
