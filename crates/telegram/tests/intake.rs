@@ -55,6 +55,19 @@ fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
     out.into_inner()
 }
 
+/// A running bot supervisor (see [`World::start_supervisor`]).
+struct Supervised {
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Supervised {
+    async fn stop(self) {
+        self.shutdown.cancel();
+        tokio::time::timeout(WAIT, self.task).await.unwrap().unwrap();
+    }
+}
+
 struct World {
     db: Db,
     fake: FakeTelegram,
@@ -163,6 +176,29 @@ impl World {
         let stop = self.shutdown.child_token();
         let task = tokio::spawn(bot.run(stop.clone()));
         self.bot = Some((stop, task));
+    }
+
+    /// The bot supervisor over this world's database (every distributor's bot), polling fast.
+    fn start_supervisor(&self) -> Supervised {
+        let shutdown = CancellationToken::new();
+        let supervisor = BotSupervisor::new(
+            self.db.clone(),
+            self.fake.url(),
+            self.photo_dir.clone(),
+            self.events.clone(),
+            shutdown.clone(),
+        )
+        .unwrap()
+        .with_options(SupervisorOptions {
+            poll_interval: Duration::from_millis(100),
+            intake: options(),
+            photos: photo_options(),
+            ..SupervisorOptions::default()
+        });
+        Supervised {
+            shutdown,
+            task: tokio::spawn(supervisor.run()),
+        }
     }
 
     async fn stop_bot(&mut self) -> RunEnd {
@@ -786,22 +822,7 @@ async fn the_supervisor_marks_an_invalid_token_at_once_and_follows_the_table() {
         })
         .await
         .unwrap();
-    let shutdown = CancellationToken::new();
-    let supervisor = BotSupervisor::new(
-        w.db.clone(),
-        w.fake.url(),
-        w.photo_dir.clone(),
-        w.events.clone(),
-        shutdown.clone(),
-    )
-    .unwrap()
-    .with_options(SupervisorOptions {
-        poll_interval: Duration::from_millis(100),
-        intake: options(),
-        photos: photo_options(),
-        ..SupervisorOptions::default()
-    });
-    let task = tokio::spawn(supervisor.run());
+    let supervisor = w.start_supervisor();
     let state = |id| {
         let db = w.db.clone();
         async move { db.bot_status(id).await.unwrap().map(|s| s.state) }
@@ -837,8 +858,7 @@ async fn the_supervisor_marks_an_invalid_token_at_once_and_follows_the_table() {
         assert!(tokio::time::Instant::now() < deadline, "not stopped");
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
-    shutdown.cancel();
-    tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    supervisor.stop().await;
 }
 
 #[tokio::test]
@@ -1151,22 +1171,7 @@ async fn three_distributors_bots_in_one_supervisor_keep_their_conversations_apar
             number,
         });
     }
-    let shutdown = CancellationToken::new();
-    let supervisor = BotSupervisor::new(
-        w.db.clone(),
-        w.fake.url(),
-        w.photo_dir.clone(),
-        w.events.clone(),
-        shutdown.clone(),
-    )
-    .unwrap()
-    .with_options(SupervisorOptions {
-        poll_interval: Duration::from_millis(100),
-        intake: options(),
-        photos: photo_options(),
-        ..SupervisorOptions::default()
-    });
-    let task = tokio::spawn(supervisor.run());
+    let supervisor = w.start_supervisor();
 
     // Ana sells for the three distributors and sends to the three groups at once.
     let conversation = |t: &Tenant| {
@@ -1235,8 +1240,7 @@ async fn three_distributors_bots_in_one_supervisor_keep_their_conversations_apar
     }
     let states: Vec<Option<BotState>> = futures_states(&w, &tenants).await;
     assert!(states.iter().all(|s| *s == Some(BotState::Running)), "{states:?}");
-    shutdown.cancel();
-    tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    supervisor.stop().await;
 }
 
 async fn futures_states(w: &World, tenants: &[Tenant]) -> Vec<Option<BotState>> {
