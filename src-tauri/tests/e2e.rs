@@ -139,9 +139,7 @@ async fn report_memory(app: &App, when: &str, file: &str) {
         sum(&|(_, r)| r.pss_kib),
         sum(&|(_, r)| r.private_kib),
     );
-    eprint!("{report}");
-    std::fs::create_dir_all(support::artifacts_dir()).unwrap();
-    std::fs::write(support::artifacts_dir().join(file), report).unwrap();
+    support::save_report(file, &report);
 }
 
 /// The app asks WebKit for its CPU renderer on Linux (src/webview.rs). With GPU
@@ -177,9 +175,7 @@ async fn report_startup(app: &App) {
         support::desktop_bin().display(),
         app.since_launch().as_millis()
     );
-    eprint!("{report}");
-    std::fs::create_dir_all(support::artifacts_dir()).unwrap();
-    std::fs::write(support::artifacts_dir().join("e2e-startup.txt"), report).unwrap();
+    support::save_report("e2e-startup.txt", &report);
 }
 
 /// Connect to a server, log in ("Recordarme"), approve, reject with a reason, highlight,
@@ -701,9 +697,7 @@ async fn report_visor_timing(s: &Session, verdicts: usize, load: &str) {
         spread(&mut photo),
         spread(&mut after),
     );
-    eprint!("{report}");
-    std::fs::create_dir_all(support::artifacts_dir()).unwrap();
-    std::fs::write(support::artifacts_dir().join("e2e-visor-timing.txt"), report).unwrap();
+    support::save_report("e2e-visor-timing.txt", &report);
 }
 
 /// "Desktop app" done: vendors submit 100 exhibitions through the bot (fake Telegram Bot

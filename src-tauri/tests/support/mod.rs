@@ -44,6 +44,13 @@ pub fn artifacts_dir() -> PathBuf {
     repo_root().join("artifacts")
 }
 
+/// Prints a measurement report and saves it as `artifacts/<file>`.
+pub fn save_report(file: &str, report: &str) {
+    eprint!("{report}");
+    std::fs::create_dir_all(artifacts_dir()).unwrap();
+    std::fs::write(artifacts_dir().join(file), report).unwrap();
+}
+
 /// Where screenshots are saved.
 #[must_use]
 pub fn screenshots_dir() -> PathBuf {
