@@ -12,6 +12,7 @@
 pub mod client;
 pub mod commands;
 pub mod error;
+pub mod logging;
 pub mod model;
 pub mod session;
 pub mod sidecar;
@@ -82,10 +83,17 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::
 pub fn run() -> tauri::Result<()> {
     let builder = specta_builder();
     let app = tauri::Builder::default()
+        // First: a second launch (a double click on the icon while the app runs) only
+        // brings this window forward and exits, before it starts a second local server.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            bring_forward(app)
+        }))
         .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .manage(sidecar::LocalServer::default())
         .setup(|app| {
+            logging::init(app.path().app_log_dir().ok().as_deref());
+            tracing::info!(version = %app.package_info().version, "CenterMind desktop starting");
             let settings = app.path().app_config_dir().ok().map(|d| d.join("settings.json"));
             let shell = session::Shell::new(settings, Arc::new(session::KeyringStore))
                 .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
@@ -112,6 +120,23 @@ pub fn run() -> tauri::Result<()> {
         }
     });
     Ok(())
+}
+
+/// Shows the main window on top, also when it was minimised or hidden.
+fn bring_forward(app: &tauri::AppHandle) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    for (what, done) in [
+        ("unminimize", window.unminimize()),
+        ("show", window.show()),
+        ("focus", window.set_focus()),
+    ] {
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "cannot {what} the main window");
+        }
+    }
+    tracing::info!("another launch of the app: main window brought forward");
 }
 
 /// `kill`, a session logout (SIGTERM), a closed terminal (SIGHUP) or Ctrl+C

@@ -17,6 +17,14 @@ use std::time::{Duration, Instant};
 /// The sidecar's executable name on this platform.
 pub const SIDECAR_NAME: &str = "centermind-sidecar";
 
+/// `centermind-sidecar run` exits with this when another `run` already serves its
+/// database (the sidecar's `instance::ALREADY_RUNNING_EXIT`).
+pub const ALREADY_RUNNING_EXIT: i32 = 3;
+/// What the app says then.
+pub const ALREADY_RUNNING_REASON: &str = "otro servidor de CenterMind ya usa los datos de este equipo \
+    (otra ventana de CenterMind, o un centermind-sidecar iniciado a mano): cerralo y volvé a intentar, \
+    o conectate a ese servidor";
+
 /// How often the watcher looks at the child.
 const POLL: Duration = Duration::from_millis(100);
 /// How long a stopping child gets to finish (SIGTERM) before it is killed.
@@ -299,11 +307,11 @@ fn watch(shared: &Shared) {
             return;
         }
         let exited = match state.child.as_mut().map(Child::try_wait) {
-            Some(Ok(Some(status))) => Some(status.to_string()),
+            Some(Ok(Some(status))) => Some((status.to_string(), status.code())),
             Some(Ok(None)) | None => None,
-            Some(Err(e)) => Some(e.to_string()),
+            Some(Err(e)) => Some((e.to_string(), None)),
         };
-        let Some(last_exit) = exited else {
+        let Some((last_exit, code)) = exited else {
             state = shared
                 .wake
                 .wait_timeout(state, POLL)
@@ -312,6 +320,14 @@ fn watch(shared: &Shared) {
             continue;
         };
         state.child = None;
+        if code == Some(ALREADY_RUNNING_EXIT) {
+            // Starting it again would meet the same server: say so at once.
+            tracing::error!("another local server already uses this computer's data");
+            state.status = Status::Failed {
+                reason: ALREADY_RUNNING_REASON.into(),
+            };
+            return;
+        }
         if state.started_at.elapsed() >= shared.backoff.stable {
             state.quick_deaths = 0;
         }
@@ -544,7 +560,7 @@ mod tests {
 
     #[test]
     fn a_child_that_keeps_dying_is_given_up_after_the_backoff() {
-        let supervisor = Supervisor::start(sh("exit 3"), quick()).expect("starts");
+        let supervisor = Supervisor::start(sh("exit 1"), quick()).expect("starts");
         assert!(
             wait_until(|| matches!(supervisor.status(), Status::Failed { .. })),
             "{:?}",
@@ -552,6 +568,23 @@ mod tests {
         );
         assert_eq!(supervisor.restarts(), 3);
         supervisor.stop();
+    }
+
+    #[test]
+    fn a_sidecar_that_finds_another_one_running_is_not_restarted() {
+        let supervisor = Supervisor::start(sh("exit 3"), quick()).expect("starts");
+        assert!(
+            wait_until(|| matches!(supervisor.status(), Status::Failed { .. })),
+            "{:?}",
+            supervisor.status()
+        );
+        assert_eq!(
+            supervisor.status(),
+            Status::Failed {
+                reason: ALREADY_RUNNING_REASON.into()
+            }
+        );
+        assert_eq!(supervisor.restarts(), 0);
     }
 
     #[test]
@@ -643,7 +676,7 @@ mod tests {
         spec.envs
             .push(("CENTERMIND_CONFIG".into(), data.path().join("none.toml").into()));
         std::fs::write(data.path().join("none.toml"), b"").expect("config");
-        let supervisor = Supervisor::start(spec, quick()).expect("starts");
+        let supervisor = Supervisor::start(spec.clone(), quick()).expect("starts");
         let pid = supervisor.pid().expect("running");
         let answered = wait_until(|| {
             use std::io::{Read, Write};
@@ -656,6 +689,26 @@ mod tests {
             body.starts_with("HTTP/1.1 200") || body.starts_with("HTTP/1.0 200")
         });
         assert!(answered, "{:?}", supervisor.status());
+
+        // A second one on the same data (another window of the app, `./x run`) refuses
+        // to start and is not restarted; the first keeps its database and bots.
+        let mut second = spec;
+        second.envs[0].1 = format!("127.0.0.1:{}", free_port().expect("port")).into();
+        let second = Supervisor::start(second, quick()).expect("starts");
+        assert!(
+            wait_until(|| matches!(second.status(), Status::Failed { .. })),
+            "{:?}",
+            second.status()
+        );
+        assert_eq!(
+            second.status(),
+            Status::Failed {
+                reason: ALREADY_RUNNING_REASON.into()
+            }
+        );
+        assert_eq!(second.restarts(), 0);
+        assert_eq!(supervisor.pid(), Some(pid));
+
         supervisor.stop();
         assert!(!alive(pid));
     }

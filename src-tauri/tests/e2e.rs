@@ -12,6 +12,7 @@
 
 mod support;
 
+use std::fs::File;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -397,6 +398,81 @@ async fn a_fresh_local_install_creates_its_first_user_and_its_sidecar_stops_with
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A second launch of the app (a double click on its icon while it runs) must not start a
+/// second local server on the same data: both would poll Telegram with the same bot
+/// tokens. It hands over to the running app, which brings its window forward, and exits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_launch_hands_over_to_the_running_app() {
+    // With a session bus: the hand-over goes through it on Linux.
+    let machine = Machine::new(Keyring::SecretService);
+    machine.seed(None, DEMO_EXHIBITIONS);
+    let app = App::start(&machine, "first").await;
+    let s = &app.session;
+    s.wait_for(&heading("Conectar con el servidor")).await;
+    s.click(&button("Usar este equipo")).await;
+    log_in(s, SUPERVISOR, false).await;
+    let desktop = app.desktop().unwrap();
+    let sidecar = local_sidecar(&app);
+
+    let log = File::create(machine.logs().join("second-launch.log")).unwrap();
+    let mut second = machine
+        .command(support::desktop_bin())
+        .stdin(std::process::Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let launched = Instant::now();
+    let exit = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if launched.elapsed() > Duration::from_secs(30) {
+            let _ = second.kill();
+            let _ = second.wait();
+            panic!("the second launch still runs after 30 s: it opened a second app");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "the second launch exits cleanly: {exit}");
+    eprintln!("second launch handed over and exited in {:?}", launched.elapsed());
+
+    // The running app heard of it (its log file, where support finds it).
+    let app_log = machine
+        .home()
+        .join(".local/share/ar.com.centermind.desktop/logs/centermind-desktop.log");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&app_log).is_ok_and(|l| l.contains("main window brought forward")) {
+        assert!(
+            Instant::now() < deadline,
+            "no hand-over in {}:\n{}",
+            app_log.display(),
+            std::fs::read_to_string(&app_log).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Still one app and one local server on this machine, the same ones.
+    assert_eq!(app.desktop().map(|d| d.pid), Some(desktop.pid));
+    assert_eq!(local_sidecar(&app).pid, sidecar.pid);
+    let home = format!("HOME={}", machine.home().display());
+    let sidecars: Vec<u32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.starts_with("centermind-sid"))
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == home.as_bytes()))
+        })
+        .collect();
+    assert_eq!(sidecars, vec![sidecar.pid], "one local server for this home");
+
+    // And it still works.
+    s.click(&link("Abrir el visor")).await;
+    s.wait_for(&button("Aprobar")).await;
+    app.quit().await;
 }
 
 /// The `centermind-sidecar` the app started (its child).

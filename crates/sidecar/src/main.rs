@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod demo;
+mod instance;
 mod prompt;
 mod serve;
 mod table;
@@ -41,7 +42,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::FAILURE
+            if err.downcast_ref::<instance::AlreadyRunning>().is_some() {
+                ExitCode::from(instance::ALREADY_RUNNING_EXIT)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -14,15 +14,22 @@ use centermind_telegram::{BotSupervisor, PhotoOptions, SupervisorOptions, Verdic
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::instance::InstanceLock;
+
 /// Serve until SIGINT or SIGTERM, then finish in-flight requests, stop the
 /// workers (an interrupted Telegram edit is redone after restart: it lives in
 /// the durable queue) and return.
 pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
+    // Before the port and the bots: a second service on this database must not start either.
+    let instance = db.path().map(InstanceLock::acquire).transpose()?;
     let addr = config.listen_addr;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
+    if let Some(Err(e)) = instance.as_ref().map(|lock| lock.announce(local)) {
+        tracing::warn!(error = %e, "cannot say in the lock file who serves the database");
+    }
 
     let shutdown = CancellationToken::new();
     // One bus for the whole process: the bots publish, the API streams.

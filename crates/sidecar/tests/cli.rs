@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 const TOKEN: &str = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
@@ -241,13 +241,13 @@ fn walk_count(dir: &Path) -> usize {
 }
 
 #[cfg(unix)] // SIGTERM is how service managers stop it on Linux and macOS
-#[test]
-fn run_serves_health_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+/// `centermind-sidecar run` on `data` and a free port; returns it and its address
+/// once it says it listens.
+fn start_run(data: &Path) -> (Child, String) {
     let mut child = Command::new(BIN)
         .arg("run")
         .env_clear()
-        .env("CENTERMIND_DATA_DIR", dir.path())
+        .env("CENTERMIND_DATA_DIR", data)
         .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -260,10 +260,14 @@ fn run_serves_health_and_stops_on_sigterm() {
         .split("http://")
         .nth(1)
         .and_then(|s| s.split_whitespace().next())
-        .expect("address line")
+        .unwrap_or_else(|| panic!("address line, got {line:?}"))
         .to_string();
+    (child, addr)
+}
 
-    let mut stream = TcpStream::connect(&addr).unwrap();
+/// The health endpoint's answer (status line, headers and body).
+fn health(addr: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
         "GET /api/v1/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
@@ -271,19 +275,79 @@ fn run_serves_health_and_stops_on_sigterm() {
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(
-        response.contains("\"status\":\"ok\"") && response.contains("\"database\":\"ok\""),
-        "{response}"
-    );
+    response
+}
 
+fn terminate(mut child: Child) -> std::process::ExitStatus {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let exit = child.wait().unwrap();
+    child.wait().unwrap()
+}
+
+#[test]
+fn run_serves_health_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, addr) = start_run(dir.path());
+    let response = health(&addr);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains("\"status\":\"ok\"") && response.contains("\"database\":\"ok\""),
+        "{response}"
+    );
+    let exit = terminate(child);
     assert!(exit.success(), "graceful stop must exit 0, got {exit}");
+}
+
+#[test]
+fn a_second_run_on_the_same_database_refuses_to_start_and_names_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, addr) = start_run(dir.path());
+
+    let mut second = Command::new(BIN)
+        .arg("run")
+        .env_clear()
+        .env("CENTERMIND_DATA_DIR", dir.path())
+        .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It must give up by itself; one that serves is stopped and fails the test.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while second.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = second.kill();
+    let second = second.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(3), "exit status 3: {stderr}");
+    assert!(stderr.contains("already running"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("(pid {}, http://{addr})", first.id())),
+        "names the first: {stderr}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&second.stdout).contains("listening"),
+        "the second never served"
+    );
+    assert!(health(&addr).starts_with("HTTP/1.1 200"), "the first still serves");
+
+    // A crash releases the lock: the next run starts without any clean-up.
+    let mut first = first;
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let (third, addr) = start_run(dir.path());
+    assert!(health(&addr).starts_with("HTTP/1.1 200"));
+    assert!(terminate(third).success());
+
+    // Other databases are not affected.
+    let other = tempfile::tempdir().unwrap();
+    let (a, _) = start_run(dir.path());
+    let (b, _) = start_run(other.path());
+    assert!(terminate(a).success() && terminate(b).success());
 }
 
 #[test]

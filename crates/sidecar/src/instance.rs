@@ -1,0 +1,187 @@
+//! One `run` per database.
+//!
+//! Two services on one database would both poll Telegram with the distributors'
+//! bot tokens (each one getting a share of the vendors' messages, and Telegram
+//! answering `409 Conflict` to both) and would edit the same verdicts into the
+//! groups twice. That happens easily: the desktop app's "este equipo" mode and
+//! `./x run` both use the per-user data folder. So `run` holds an exclusive OS
+//! lock on a file next to the database while it serves. The OS releases it when
+//! the process ends, however it ends (a crash or `kill -9` leaves nothing to
+//! clean up), so a lock is never stale.
+//!
+//! Who holds it is written to a second file: on Windows a locked file cannot be
+//! read by another process.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The exit status of `run` when another `run` already serves the database (the
+/// desktop app tells it apart from a crash: restarting would not help).
+pub const ALREADY_RUNNING_EXIT: u8 = 3;
+
+/// Another `run` holds the database.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "another centermind-sidecar is already running on {}{holder}: stop it first, or give this one another data folder (CENTERMIND_DATA_DIR)",
+    database.display()
+)]
+pub struct AlreadyRunning {
+    database: PathBuf,
+    /// ` (pid …, http://…)` when the holder has said, else empty.
+    holder: String,
+}
+
+/// The lock, held while alive.
+#[derive(Debug)]
+pub struct InstanceLock {
+    _file: File,
+    info: PathBuf,
+}
+
+impl InstanceLock {
+    /// Takes the lock for `database` without waiting.
+    ///
+    /// # Errors
+    /// [`AlreadyRunning`] when another process holds it; an I/O error when the
+    /// lock file cannot be created.
+    pub fn acquire(database: &Path) -> anyhow::Result<Self> {
+        let path = sibling(database, ".run.lock");
+        let info = sibling(database, ".run.info");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| anyhow::anyhow!("cannot create the lock file {}: {e}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(AlreadyRunning {
+                    database: database.to_path_buf(),
+                    holder: std::fs::read_to_string(&info)
+                        .ok()
+                        .and_then(|text| Holder::parse(&text))
+                        .map(|h| format!(" (pid {}, {})", h.pid, h.url))
+                        .unwrap_or_default(),
+                }
+                .into());
+            }
+            Err(TryLockError::Error(e)) => anyhow::bail!("cannot lock {}: {e}", path.display()),
+        }
+        // What an earlier run wrote is not about us.
+        let _ = std::fs::remove_file(&info);
+        Ok(Self { _file: file, info })
+    }
+
+    /// Says who holds the lock (this process, serving on `addr`), for the error a
+    /// second `run` prints.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn announce(&self, addr: SocketAddr) -> std::io::Result<()> {
+        let holder = Holder {
+            pid: std::process::id(),
+            url: format!("http://{addr}"),
+        };
+        std::fs::write(&self.info, holder.render())
+    }
+}
+
+impl Drop for InstanceLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.info);
+    }
+}
+
+/// `<database file name><suffix>` in the database's folder.
+fn sibling(database: &Path, suffix: &str) -> PathBuf {
+    let mut name = database.file_name().map(ToOwned::to_owned).unwrap_or_default();
+    name.push(suffix);
+    database.with_file_name(name)
+}
+
+/// Who holds the lock, as written to the info file.
+#[derive(Debug, PartialEq, Eq)]
+struct Holder {
+    pid: u32,
+    url: String,
+}
+
+impl Holder {
+    fn render(&self) -> String {
+        format!("pid={}\nurl={}\n", self.pid, self.url)
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        let value = |key: &str| {
+            text.lines()
+                .find_map(|line| line.strip_prefix(key)?.strip_prefix('='))
+                .map(str::trim)
+        };
+        Some(Self {
+            pid: value("pid")?.parse().ok()?,
+            url: value("url").filter(|u| u.starts_with("http"))?.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_second_lock_on_the_same_database_names_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("centermind.db");
+        let first = InstanceLock::acquire(&db).unwrap();
+        first.announce("127.0.0.1:8787".parse().unwrap()).unwrap();
+
+        let second = InstanceLock::acquire(&db).unwrap_err();
+        let second = second.downcast_ref::<AlreadyRunning>().expect("AlreadyRunning");
+        let message = second.to_string();
+        assert!(
+            message.contains(&format!("(pid {}, http://127.0.0.1:8787)", std::process::id())),
+            "{message}"
+        );
+        assert!(message.contains("centermind.db"), "{message}");
+
+        // Another database is another lock.
+        let other = InstanceLock::acquire(&dir.path().join("other.db")).unwrap();
+        drop(other);
+
+        drop(first);
+        assert!(
+            !dir.path().join("centermind.db.run.info").exists(),
+            "the info goes with the lock"
+        );
+        let again = InstanceLock::acquire(&db).unwrap();
+        drop(again);
+    }
+
+    #[test]
+    fn a_holder_that_has_not_announced_yet_is_still_a_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("centermind.db");
+        // A stale info file of an earlier run must not be shown as the holder.
+        std::fs::write(sibling(&db, ".run.info"), "pid=1\nurl=http://127.0.0.1:1\n").unwrap();
+        let _first = InstanceLock::acquire(&db).unwrap();
+        let err = InstanceLock::acquire(&db).unwrap_err().to_string();
+        assert!(err.contains("already running"), "{err}");
+        assert!(!err.contains("pid"), "{err}");
+    }
+
+    #[test]
+    fn holder_round_trip_and_garbage() {
+        let h = Holder {
+            pid: 42,
+            url: "http://0.0.0.0:8787".into(),
+        };
+        assert_eq!(Holder::parse(&h.render()), Some(h));
+        assert_eq!(Holder::parse(""), None);
+        assert_eq!(Holder::parse("pid=x\nurl=http://a"), None);
+        assert_eq!(Holder::parse("pid=1\nurl=ftp://a"), None);
+    }
+}
