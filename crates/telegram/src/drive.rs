@@ -92,6 +92,8 @@ pub struct GoogleDrive {
     timeout: Duration,
     token: tokio::sync::Mutex<Option<AccessToken>>,
     folders: Mutex<HashMap<(String, String), String>>,
+    /// Held while a folder missing from `folders` is looked up or created.
+    folder_gate: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for GoogleDrive {
@@ -226,6 +228,7 @@ impl GoogleDrive {
             timeout,
             token: tokio::sync::Mutex::new(None),
             folders: Mutex::new(HashMap::new()),
+            folder_gate: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -379,6 +382,12 @@ impl GoogleDrive {
     /// The id of folder `name` in `parent`, created if missing and `create`.
     async fn folder(&self, parent: &str, name: &str, create: bool) -> Result<Option<String>, StoreError> {
         let key = (parent.to_string(), name.to_string());
+        if let Some(id) = self.cached_folder(&key) {
+            return Ok(Some(id));
+        }
+        // One look-up at a time: two copies into a new folder would otherwise both
+        // miss it and both create it (Drive allows two folders with one name).
+        let _gate = self.folder_gate.lock().await;
         if let Some(id) = self.cached_folder(&key) {
             return Ok(Some(id));
         }

@@ -671,3 +671,31 @@ async fn several_photos_are_stored_at_once() {
         "the fourth getFile came {spread:?} after the first, which took {slow:?} to answer: one at a time"
     );
 }
+
+/// Copies of one group's photos made at the same time must meet in one folder per
+/// group and date: the second copy must not create the folders again while the first
+/// is still looking for them (Drive allows two folders with one name).
+#[tokio::test]
+async fn concurrent_copies_share_one_folder_per_group_and_date() {
+    let mut w = World::new().await;
+    let folder = w.drive.add_folder("Norte - CenterMind", None);
+    let norte = w.tenant("norte", 1, PhotoStorage::GoogleDrive, Some(&folder)).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(w.submit(&norte, &[&jpeg(&scene(60 + i, 320, 240), 80)]).await);
+    }
+    // Slow folder look-ups: every copy is looking before any has created a folder.
+    w.drive
+        .fail_next(Endpoint::List, 4, Fault::Slow(Duration::from_millis(400)));
+    w.start_worker(Some(w.drive_config()));
+    for id in &ids {
+        w.wait_archived(&norte, *id, 0).await;
+    }
+
+    let groups = w.drive.files_in(&folder);
+    assert_eq!(groups.len(), 1, "one folder for the group: {groups:?}");
+    let dates = w.drive.files_in(&groups[0].id);
+    assert_eq!(dates.len(), 1, "one folder for the date: {dates:?}");
+    assert_eq!(w.drive.files_in(&dates[0].id).len(), 4, "the four photos together");
+    assert_eq!(w.drive.requests_to(Endpoint::Create).len(), 2, "two folders created");
+}
