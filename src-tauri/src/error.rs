@@ -58,6 +58,10 @@ pub enum CommandError {
     /// does not answer in time.
     #[error("local server: {message}")]
     LocalServer { message: String },
+    /// Another CenterMind server already serves this computer's data (another copy
+    /// of the app in another session, or a `centermind-sidecar run` started by hand).
+    #[error("local server data in use: {message}")]
+    LocalServerInUse { message: String },
     /// The update server could not be reached, or did not answer a valid manifest.
     #[error("update check: {message}")]
     UpdateCheck { message: String },
@@ -103,6 +107,7 @@ impl CommandError {
             Self::Server { .. } => "server",
             Self::Keyring { .. } => "keyring",
             Self::LocalServer { .. } => "local_server",
+            Self::LocalServerInUse { .. } => "local_server_in_use",
             Self::UpdateCheck { .. } => "update_check",
             Self::UpdateNotForThisSystem { .. } => "update_not_for_this_system",
             Self::UpdateSignature { .. } => "update_signature",
@@ -154,6 +159,7 @@ mod tests {
             CommandError::TooManyAttempts { message: "m".into() },
             CommandError::Keyring { message: "m".into() },
             CommandError::LocalServer { message: "m".into() },
+            CommandError::LocalServerInUse { message: "m".into() },
             CommandError::UpdateCheck { message: "m".into() },
             CommandError::UpdateNotForThisSystem { message: "m".into() },
             CommandError::UpdateSignature { message: "m".into() },

@@ -20,10 +20,6 @@ pub const SIDECAR_NAME: &str = "centermind-sidecar";
 /// `centermind-sidecar run` exits with this when another `run` already serves its
 /// database (the sidecar's `instance::ALREADY_RUNNING_EXIT`).
 pub const ALREADY_RUNNING_EXIT: i32 = 3;
-/// What the app says then.
-pub const ALREADY_RUNNING_REASON: &str = "otro servidor de CenterMind ya usa los datos de este equipo \
-    (otra ventana de CenterMind, o un centermind-sidecar iniciado a mano): cerralo y volvé a intentar, \
-    o conectate a ese servidor";
 
 /// How often the watcher looks at the child.
 const POLL: Duration = Duration::from_millis(100);
@@ -151,6 +147,8 @@ pub enum Status {
     Restarting { restarts: u32, last_exit: String },
     /// It died too often (or cannot start): no more attempts.
     Failed { reason: String },
+    /// It found another server on its data and ended: starting it again would not help.
+    InUse { last_exit: String },
     /// Stopped on purpose.
     Stopped,
 }
@@ -322,10 +320,8 @@ fn watch(shared: &Shared) {
         state.child = None;
         if code == Some(ALREADY_RUNNING_EXIT) {
             // Starting it again would meet the same server: say so at once.
-            tracing::error!("another local server already uses this computer's data");
-            state.status = Status::Failed {
-                reason: ALREADY_RUNNING_REASON.into(),
-            };
+            tracing::error!(%last_exit, "another local server already uses this computer's data");
+            state.status = Status::InUse { last_exit };
             return;
         }
         if state.started_at.elapsed() >= shared.backoff.stable {
@@ -402,7 +398,10 @@ impl LocalServer {
     ) -> Result<u16, String> {
         let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((supervisor, port)) = running.as_ref()
-            && !matches!(supervisor.status(), Status::Failed { .. } | Status::Stopped)
+            && !matches!(
+                supervisor.status(),
+                Status::Failed { .. } | Status::InUse { .. } | Status::Stopped
+            )
         {
             return Ok(*port);
         }
@@ -574,15 +573,9 @@ mod tests {
     fn a_sidecar_that_finds_another_one_running_is_not_restarted() {
         let supervisor = Supervisor::start(sh("exit 3"), quick()).expect("starts");
         assert!(
-            wait_until(|| matches!(supervisor.status(), Status::Failed { .. })),
+            wait_until(|| matches!(supervisor.status(), Status::InUse { .. })),
             "{:?}",
             supervisor.status()
-        );
-        assert_eq!(
-            supervisor.status(),
-            Status::Failed {
-                reason: ALREADY_RUNNING_REASON.into()
-            }
         );
         assert_eq!(supervisor.restarts(), 0);
     }
@@ -696,15 +689,9 @@ mod tests {
         second.envs[0].1 = format!("127.0.0.1:{}", free_port().expect("port")).into();
         let second = Supervisor::start(second, quick()).expect("starts");
         assert!(
-            wait_until(|| matches!(second.status(), Status::Failed { .. })),
+            wait_until(|| matches!(second.status(), Status::InUse { .. })),
             "{:?}",
             second.status()
-        );
-        assert_eq!(
-            second.status(),
-            Status::Failed {
-                reason: ALREADY_RUNNING_REASON.into()
-            }
         );
         assert_eq!(second.restarts(), 0);
         assert_eq!(supervisor.pid(), Some(pid));

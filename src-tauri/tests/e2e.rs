@@ -403,8 +403,9 @@ async fn a_fresh_local_install_creates_its_first_user_and_its_sidecar_stops_with
 /// A second launch of the app (a double click on its icon while it runs) must not start a
 /// second local server on the same data: both would poll Telegram with the same bot
 /// tokens. It hands over to the running app, which brings its window forward, and exits.
+/// A server started by other means on the same data is named, not restarted against.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_launch_hands_over_to_the_running_app() {
+async fn a_second_launch_hands_over_and_a_second_server_is_never_started() {
     // With a session bus: the hand-over goes through it on Linux.
     let machine = Machine::new(Keyring::SecretService);
     machine.seed(None, DEMO_EXHIBITIONS);
@@ -472,6 +473,31 @@ async fn a_second_launch_hands_over_to_the_running_app() {
     // And it still works.
     s.click(&link("Abrir el visor")).await;
     s.wait_for(&button("Aprobar")).await;
+    app.quit().await;
+
+    // A server started by hand on the same data (`./x run`) is named, not fought with:
+    // the app's own sidecar finds it, ends, and is not started again.
+    let data = machine.home().join(".local/share/centermind");
+    let by_hand = Sidecar::start(&machine, &data).await;
+    let app = App::start(&machine, "in-use").await;
+    let s = &app.session;
+    s.wait_for_text(
+        &role("alert"),
+        "Otro servidor de CenterMind ya usa los datos de este equipo",
+    )
+    .await;
+    let desktop = app.desktop().unwrap();
+    assert!(
+        descendants(desktop.pid)
+            .iter()
+            .all(|p| !p.name.starts_with("centermind-sid")),
+        "no second server runs"
+    );
+    // Once it is gone, "Reintentar" starts the app's own.
+    drop(by_hand);
+    s.click(&button("Reintentar")).await;
+    s.wait_for(&heading("Iniciar sesión")).await;
+    assert_eq!(local_sidecar(&app).ppid, desktop.pid);
     app.quit().await;
 }
 

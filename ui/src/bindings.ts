@@ -115,6 +115,11 @@ export type CommandError =
  *  does not answer in time.
  */
 { code: "local_server"; message: string } | 
+/**
+ *  Another CenterMind server already serves this computer's data (another copy
+ *  of the app in another session, or a `centermind-sidecar run` started by hand).
+ */
+{ code: "local_server_in_use"; message: string } | 
 /**  The update server could not be reached, or did not answer a valid manifest. */
 { code: "update_check"; message: string } | 
 /**  A newer version is announced but not for this system (OS, architecture, installer). */

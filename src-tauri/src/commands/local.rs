@@ -54,8 +54,14 @@ pub async fn wait_until_healthy(
             Ok(info) => return Ok(info),
             Err(e) => e,
         };
-        if let Some(Status::Failed { reason }) = local.status() {
-            return Err(CommandError::LocalServer { message: reason });
+        match local.status() {
+            Some(Status::Failed { reason }) => return Err(CommandError::LocalServer { message: reason }),
+            Some(Status::InUse { last_exit }) => {
+                return Err(CommandError::LocalServerInUse {
+                    message: format!("centermind-sidecar: {last_exit}"),
+                });
+            }
+            _ => {}
         }
         if local.status().is_none() || matches!(local.status(), Some(Status::Stopped)) {
             return Err(CommandError::LocalServer {

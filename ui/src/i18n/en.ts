@@ -246,6 +246,8 @@ export const en: Messages = {
     server: "The server had an error. Try again.",
     keyring: "The system keyring could not be used.",
     local_server: "The server on this computer could not be started.",
+    local_server_in_use:
+      "Another CenterMind server already uses this computer's data (CenterMind open in another session, or a centermind-sidecar started by hand). Close it and try again, or connect to that server.",
     update: "The update could not be checked or installed.",
     update_check: "The update server could not be reached. Check the connection or the updates address.",
     update_not_for_this_system: "The new version is not published for this system yet.",

@@ -249,6 +249,8 @@ export const esAR = {
     server: "El servidor tuvo un error. Probá de nuevo.",
     keyring: "No se pudo usar el llavero del sistema.",
     local_server: "No se pudo iniciar el servidor en este equipo.",
+    local_server_in_use:
+      "Otro servidor de CenterMind ya usa los datos de este equipo (CenterMind abierto en otra sesión, o un centermind-sidecar iniciado a mano). Cerralo y volvé a intentar, o conectate a ese servidor.",
     update: "No se pudo buscar o instalar la actualización.",
     update_check: "No se pudo consultar el servidor de actualizaciones. Revisá la conexión o la dirección de las actualizaciones.",
     update_not_for_this_system: "La versión nueva todavía no está publicada para este sistema.",

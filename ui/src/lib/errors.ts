@@ -19,6 +19,7 @@ const KEYS = {
   server: "errors.server",
   keyring: "errors.keyring",
   local_server: "errors.local_server",
+  local_server_in_use: "errors.local_server_in_use",
   update_check: "errors.update_check",
   update_not_for_this_system: "errors.update_not_for_this_system",
   update_signature: "errors.update_signature",

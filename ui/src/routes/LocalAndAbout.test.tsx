@@ -56,6 +56,20 @@ describe("este equipo (local mode)", () => {
     expect(alert).toHaveTextContent("no respondió en 30 s");
   });
 
+  it("a local server whose data another server uses says so, with what to do", async () => {
+    start(
+      fakeApi(
+        { server: null },
+        { startLocalServer: () => fail({ code: "local_server_in_use", message: "centermind-sidecar: exit status: 3" }) },
+      ),
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Usar este equipo" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Otro servidor de CenterMind ya usa los datos de este equipo");
+    expect(alert).toHaveTextContent("Cerralo y volvé a intentar");
+    expect(alert).toHaveTextContent("exit status: 3");
+  });
+
   it("in local mode the app starts its server before restoring the session", async () => {
     const calls: string[] = [];
     const base = fakeApi({ server: "http://127.0.0.1:41234/", local: true, session: SUPERVISOR });
