@@ -17,7 +17,8 @@
 //!   plus [`FakeTelegram::wait_for_requests`] to wait without polling;
 //! - scripted faults per method ([`FakeTelegram::fail_next`]): 429 with
 //!   `retry_after`, the usual 400/403 errors, 500, 401, or a slow answer;
-//! - `getUpdates` (long polling) fed by [`FakeTelegram::push_update`], and
+//! - `getUpdates` (long polling) fed by [`FakeTelegram::push_update`] (a second
+//!   program polling the same token ends the first one's wait with 409), and
 //!   `getFile` plus file downloads (`/file/bot<token>/<path>`) for files added
 //!   with [`FakeTelegram::add_file`];
 //! - inline keyboards kept on messages (`reply_markup` of sendMessage,
@@ -32,6 +33,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -177,6 +179,11 @@ struct BotUpdates {
     queue: VecDeque<Value>,
     /// Woken when an update is pushed for this bot (its long polls wait on it).
     pushed: Arc<Notify>,
+    /// The newest `getUpdates` call; an older one still waiting is ended with 409, as
+    /// Telegram does when two programs poll one token.
+    polls: Arc<AtomicU64>,
+    /// Woken when a newer `getUpdates` call arrives.
+    superseded: Arc<Notify>,
 }
 
 #[derive(Debug, Clone)]
@@ -930,16 +937,23 @@ async fn get_updates(shared: &Shared, token: &str, params: &Value) -> Answer {
     let limit = params.get("limit").and_then(Value::as_u64).unwrap_or(100).clamp(1, 100) as usize;
     let timeout = params.get("timeout").and_then(Value::as_u64).unwrap_or(0);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout).min(MAX_LONG_POLL);
-    let pushed = shared
-        .lock()
-        .updates
-        .entry(token.to_string())
-        .or_default()
-        .pushed
-        .clone();
+    let (pushed, polls, superseded) = {
+        let mut state = shared.lock();
+        let u = state.updates.entry(token.to_string()).or_default();
+        (u.pushed.clone(), u.polls.clone(), u.superseded.clone())
+    };
+    let this_poll = polls.fetch_add(1, Ordering::SeqCst) + 1;
+    superseded.notify_waiters();
     loop {
         // Register interest before looking, so a push between the two is not missed.
         let notified = pushed.notified();
+        let newer = superseded.notified();
+        if polls.load(Ordering::SeqCst) != this_poll {
+            return Answer::error(
+                409,
+                "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+            );
+        }
         let batch: Vec<Value> = {
             let mut state = shared.lock();
             let updates = state.updates.entry(token.to_string()).or_default();
@@ -958,8 +972,10 @@ async fn get_updates(shared: &Shared, token: &str, params: &Value) -> Answer {
         if !batch.is_empty() || tokio::time::Instant::now() >= deadline {
             return Answer::ok(Value::Array(batch));
         }
-        if tokio::time::timeout_at(deadline, notified).await.is_err() {
-            return Answer::ok(json!([]));
+        tokio::select! {
+            () = notified => {}
+            () = newer => {}
+            () = tokio::time::sleep_until(deadline) => return Answer::ok(json!([])),
         }
     }
 }

@@ -294,3 +294,37 @@ async fn a_long_poll_answers_its_own_bots_updates_only() {
     assert_eq!(got.iter().map(|u| u.id.0 as i64).collect::<Vec<_>>(), [id]);
     assert_eq!(fake.pending_updates(OTHER), 1);
 }
+
+#[tokio::test]
+async fn a_second_program_polling_the_token_ends_the_first_ones_wait_with_409() {
+    let (fake, bot) = fake_and_bot().await;
+    let first = {
+        let bot = bot.clone();
+        tokio::spawn(async move { bot.get_updates().timeout(10).await })
+    };
+    fake.wait_for_requests("getUpdates", 1, Duration::from_secs(5)).await;
+    let second = {
+        let bot = bot.clone();
+        tokio::spawn(async move { bot.get_updates().timeout(10).await })
+    };
+    let refused = tokio::time::timeout(Duration::from_secs(5), first)
+        .await
+        .expect("the first poll is answered at once")
+        .unwrap()
+        .unwrap_err();
+    // teloxide knows Telegram's text for it.
+    assert!(
+        matches!(refused, RequestError::Api(ApiError::TerminatedByOtherGetUpdates)),
+        "{refused:?}"
+    );
+    let conflict = fake.requests_to("getUpdates")[0].status;
+    assert_eq!(conflict, Some(409));
+    // The newer poll keeps waiting, and gets what is pushed.
+    fake.push_update(
+        TOKEN,
+        json!({"message": {"message_id": 7, "date": 1_700_000_002,
+        "chat": {"id": CHAT, "type": "supergroup", "title": "Ventas"}, "text": "hola"}}),
+    );
+    let got = second.await.unwrap().unwrap();
+    assert_eq!(got.len(), 1);
+}

@@ -32,19 +32,24 @@ pub(crate) enum ApiFailure {
     Permanent(String),
     /// Network, timeout, Telegram 5xx: worth retrying later.
     Transient { class: ErrorClass, detail: String },
+    /// 409 on `getUpdates`: another program polls with the same token (the old
+    /// system still running, a second server).
+    TokenInUse(String),
 }
 
 impl ApiFailure {
     pub(crate) fn detail(&self) -> String {
         match self {
-            Self::Unauthorized(d) | Self::Permanent(d) | Self::Transient { detail: d, .. } => d.clone(),
+            Self::Unauthorized(d) | Self::Permanent(d) | Self::TokenInUse(d) | Self::Transient { detail: d, .. } => {
+                d.clone()
+            }
             Self::FloodWait { seconds } => format!("flood control: retry after {seconds} s"),
         }
     }
 
     pub(crate) fn class(&self) -> ErrorClass {
         match self {
-            Self::Unauthorized(_) => ErrorClass::Permission,
+            Self::Unauthorized(_) | Self::TokenInUse(_) => ErrorClass::Permission,
             Self::FloodWait { .. } => ErrorClass::RemoteDown,
             Self::Permanent(_) => ErrorClass::InvalidInput,
             Self::Transient { class, .. } => *class,
@@ -234,6 +239,7 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Value, ApiFailure> {
     Err(match code {
         401 | 404 => ApiFailure::Unauthorized(what),
         400 | 403 => ApiFailure::Permanent(what),
+        409 => ApiFailure::TokenInUse(what),
         _ => ApiFailure::Transient {
             class: ErrorClass::RemoteDown,
             detail: what,
@@ -358,6 +364,17 @@ mod tests {
         assert!(matches!(
             classify(400, e(400, "Bad Request: chat not found").as_bytes()),
             Err(ApiFailure::Permanent(_))
+        ));
+        assert!(matches!(
+            classify(
+                409,
+                e(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+                )
+                .as_bytes()
+            ),
+            Err(ApiFailure::TokenInUse(_))
         ));
         assert!(matches!(
             classify(502, b"<html>"),

@@ -45,6 +45,11 @@ pub struct SupervisorOptions {
     pub restart_cap: Duration,
     /// Failed runs in a row before a bot is marked `failed`.
     pub max_consecutive_failures: u32,
+    /// How long a bot whose token another program polls waits before polling again
+    /// (it does not fight over the updates; it never gives up either).
+    pub token_in_use_pause: StdDuration,
+    /// At most one alert to the admin about it per this long.
+    pub token_in_use_alert_every: StdDuration,
     pub intake: IntakeOptions,
     pub photos: PhotoOptions,
 }
@@ -56,6 +61,8 @@ impl Default for SupervisorOptions {
             restart_base: Duration::seconds(1),
             restart_cap: Duration::seconds(60),
             max_consecutive_failures: 10,
+            token_in_use_pause: StdDuration::from_secs(30),
+            token_in_use_alert_every: StdDuration::from_secs(3600),
             intake: IntakeOptions::default(),
             photos: PhotoOptions::default(),
         }
@@ -273,6 +280,7 @@ async fn supervise(ctx: BotContext, distributor_id: DistributorId, token: Secret
     let mut restarts: i64 = 0;
     let mut consecutive: u32 = 0;
     let mut started_at: Option<DateTime<Utc>> = None;
+    let mut in_use_alerted: Option<tokio::time::Instant> = None;
     loop {
         set_state(&ctx, distributor_id, BotState::Starting, started_at, None, restarts).await;
         let bot = match IntakeBot::new(
@@ -330,6 +338,31 @@ async fn supervise(ctx: BotContext, distributor_id: DistributorId, token: Secret
                 .await;
                 return;
             }
+            RunEnd::TokenInUse(detail) => {
+                let detail = format!("another program is polling Telegram with this bot's token: {detail}");
+                warn!(%detail, "bot token in use elsewhere; waiting before polling again");
+                restarts += 1;
+                set_state(
+                    &ctx,
+                    distributor_id,
+                    BotState::Restarting,
+                    started_at,
+                    Some(&detail),
+                    restarts,
+                )
+                .await;
+                if in_use_alerted.is_none_or(|at| at.elapsed() >= ctx.options.token_in_use_alert_every) {
+                    in_use_alerted = Some(tokio::time::Instant::now());
+                    send_admin(&ctx, distributor_id, &token, &texts::admin_token_in_use()).await;
+                }
+                tokio::select! {
+                    () = stop.cancelled() => {
+                        set_state(&ctx, distributor_id, BotState::Stopped, started_at, Some(&detail), restarts).await;
+                        return;
+                    }
+                    () = tokio::time::sleep(ctx.options.token_in_use_pause) => {}
+                }
+            }
             RunEnd::Failed { detail, healthy } => {
                 if healthy {
                     consecutive = 0;
@@ -376,13 +409,18 @@ async fn supervise(ctx: BotContext, distributor_id: DistributorId, token: Secret
 /// One message to the distributor's admin that the bot gave up (best effort:
 /// the same failure may keep this from arriving).
 async fn alert_admin(ctx: &BotContext, distributor_id: DistributorId, token: &Secret<String>, detail: &str) {
+    send_admin(ctx, distributor_id, token, &texts::admin_bot_failed(detail)).await;
+}
+
+/// A message to the distributor's admin, from its bot (best effort).
+async fn send_admin(ctx: &BotContext, distributor_id: DistributorId, token: &Secret<String>, text: &str) {
     let Ok(d) = ctx.db.distributor(distributor_id).await else {
         return;
     };
     let Some(admin) = d.admin_telegram_id else { return };
     let bot = Bot::with_client(token.expose().clone(), ctx.client.clone()).set_api_url(ctx.parsed_url.clone());
-    let body = json!({ "chat_id": admin, "text": texts::admin_bot_failed(detail) });
+    let body = json!({ "chat_id": admin, "text": text });
     if let Err(e) = api::call(&bot, "sendMessage", &body, StdDuration::from_secs(10)).await {
-        warn!(error = %e, "cannot alert the admin that the bot failed");
+        warn!(error = %e, "cannot alert the distributor's admin");
     }
 }

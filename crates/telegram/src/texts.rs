@@ -198,6 +198,13 @@ pub fn admin_storage_failing(class: &str, detail: &str) -> String {
 }
 
 /// Alert to the distributor's admin: the bot stopped after many failures.
+pub fn admin_token_in_use() -> String {
+    "⚠️ Otro programa está usando el token del bot de CenterMind (¿el sistema anterior sigue encendido, \
+     u otro servidor de CenterMind?). Mientras siga, los mensajes de los vendedores se reparten entre los dos \
+     y CenterMind no recibe todas las fotos. Apagá el otro programa: CenterMind vuelve a atender solo."
+        .into()
+}
+
 pub fn admin_bot_failed(detail: &str) -> String {
     format!("⚠️ El bot de CenterMind se detuvo después de muchos errores seguidos: {detail}")
 }

@@ -27,6 +27,8 @@ use tokio_util::sync::CancellationToken;
 const TOKEN: &str = "222222:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const CHAT: i64 = -1_002_000_000_001;
 const WAIT: Duration = Duration::from_secs(8);
+/// The distributor's admin (a private chat with the bot).
+const ADMIN: i64 = 900;
 
 fn options() -> IntakeOptions {
     IntakeOptions {
@@ -113,7 +115,7 @@ impl World {
                 name: "Norte".into(),
                 time_zone: Some("America/Argentina/Buenos_Aires".into()),
                 bot_token: Some(Secret::new(TOKEN.into())),
-                admin_telegram_id: Some(900),
+                admin_telegram_id: Some(ADMIN),
             })
             .await
             .unwrap();
@@ -180,6 +182,12 @@ impl World {
 
     /// The bot supervisor over this world's database (every distributor's bot), polling fast.
     fn start_supervisor(&self) -> Supervised {
+        self.start_supervisor_with(SupervisorOptions::default())
+    }
+
+    /// [`World::start_supervisor`] with other supervisor options (the intake, photo and
+    /// poll settings stay the tests' own).
+    fn start_supervisor_with(&self, supervision: SupervisorOptions) -> Supervised {
         let shutdown = CancellationToken::new();
         let supervisor = BotSupervisor::new(
             self.db.clone(),
@@ -193,7 +201,7 @@ impl World {
             poll_interval: Duration::from_millis(100),
             intake: options(),
             photos: photo_options(),
-            ..SupervisorOptions::default()
+            ..supervision
         });
         Supervised {
             shutdown,
@@ -674,7 +682,7 @@ async fn unknown_groups_are_told_once_and_private_chats_get_help() {
         w.push(updates::message(other, &ana(), id, updates::photo("x", "x-u", None)));
     }
     w.wait_message(other, "no está registrado", 1).await;
-    w.wait_message(900, "no está registrado", 1).await;
+    w.wait_message(ADMIN, "no está registrado", 1).await;
     w.push(updates::message(501, &ana(), 1, updates::text("hola")));
     w.wait_message(501, "Cómo cargar una exhibición", 1).await;
     w.settle().await;
@@ -805,7 +813,7 @@ async fn download_failures_are_classified_retried_and_alerted_once() {
             .iter()
             .all(|e| e.class == centermind_core::domain::error_class::ErrorClass::RemoteDown)
     );
-    assert_eq!(w.count_messages(900, "no logra guardar fotos"), 1);
+    assert_eq!(w.count_messages(ADMIN, "no logra guardar fotos"), 1);
     w.stop_bot().await;
 }
 
@@ -858,6 +866,66 @@ async fn the_supervisor_marks_an_invalid_token_at_once_and_follows_the_table() {
         assert!(tokio::time::Instant::now() < deadline, "not stopped");
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
+    supervisor.stop().await;
+}
+
+/// The old system left running with the same token (likely while migrating): Telegram
+/// answers 409 to whichever of the two programs was polling. The bot neither fights
+/// over the updates nor gives up: the admin is told once, the bot's status says why,
+/// and the bot takes over when the other program stops.
+#[tokio::test]
+async fn another_program_polling_the_token_is_reported_once_and_the_bot_takes_over_when_it_stops() {
+    let w = World::new().await;
+    let other_runs = CancellationToken::new();
+    let other = {
+        let url = format!("{}/bot{TOKEN}/getUpdates", w.fake.url());
+        let stop = other_runs.clone();
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            // Long polls one after another, as a polling bot library does.
+            while !stop.is_cancelled() {
+                let _ = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(r#"{"timeout":1}"#)
+                    .send()
+                    .await;
+            }
+        })
+    };
+    let supervisor = w.start_supervisor_with(SupervisorOptions {
+        token_in_use_pause: Duration::from_millis(300),
+        ..SupervisorOptions::default()
+    });
+
+    w.wait_message(ADMIN, "Otro programa está usando el token del bot", 1)
+        .await;
+    let status = w.db.bot_status(w.distributor).await.unwrap().unwrap();
+    let why = status.last_error.unwrap();
+    assert!(why.contains("another program is polling"), "{why}");
+    // More conflicts, no more alerts.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while w
+        .fake
+        .requests_to("getUpdates")
+        .iter()
+        .filter(|r| r.status == Some(409))
+        .count()
+        < 4
+    {
+        assert!(tokio::time::Instant::now() < deadline, "the conflict did not go on");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        w.count_messages(ADMIN, "Otro programa"),
+        1,
+        "one alert, not one per conflict"
+    );
+
+    other_runs.cancel();
+    other.await.unwrap();
+    // Alone again, the bot gets the vendors' messages.
+    w.full_submission(&ana(), &["t1"], "9", 1).await;
     supervisor.stop().await;
 }
 

@@ -97,6 +97,9 @@ pub enum RunEnd {
     Stopped,
     /// Telegram refused the token (401): restarting cannot help.
     InvalidToken(String),
+    /// Another program polls Telegram with this token (409): it gets the updates
+    /// until it stops.
+    TokenInUse(String),
     /// Anything else; `healthy` if the bot polled successfully before failing
     /// (the supervisor then resets its count of consecutive failures).
     Failed { detail: String, healthy: bool },
@@ -381,6 +384,7 @@ impl ConnectedBot {
             let updates = match polled {
                 Ok(v) => v,
                 Err(ApiFailure::Unauthorized(d)) => break RunEnd::InvalidToken(d),
+                Err(ApiFailure::TokenInUse(d)) => break RunEnd::TokenInUse(d),
                 Err(ApiFailure::FloodWait { seconds }) => {
                     tokio::select! {
                         () = shutdown.cancelled() => break RunEnd::Stopped,
