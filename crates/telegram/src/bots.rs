@@ -341,26 +341,14 @@ async fn supervise(ctx: BotContext, distributor_id: DistributorId, token: Secret
             RunEnd::TokenInUse(detail) => {
                 let detail = format!("another program is polling Telegram with this bot's token: {detail}");
                 warn!(%detail, "bot token in use elsewhere; waiting before polling again");
-                restarts += 1;
-                set_state(
-                    &ctx,
-                    distributor_id,
-                    BotState::Restarting,
-                    started_at,
-                    Some(&detail),
-                    restarts,
-                )
-                .await;
                 if in_use_alerted.is_none_or(|at| at.elapsed() >= ctx.options.token_in_use_alert_every) {
                     in_use_alerted = Some(tokio::time::Instant::now());
                     send_admin(&ctx, distributor_id, &token, &texts::admin_token_in_use()).await;
                 }
-                tokio::select! {
-                    () = stop.cancelled() => {
-                        set_state(&ctx, distributor_id, BotState::Stopped, started_at, Some(&detail), restarts).await;
-                        return;
-                    }
-                    () = tokio::time::sleep(ctx.options.token_in_use_pause) => {}
+                restarts += 1;
+                let pause = ctx.options.token_in_use_pause;
+                if !restart_after(&ctx, distributor_id, started_at, &detail, restarts, pause, &stop).await {
+                    return;
                 }
             }
             RunEnd::Failed { detail, healthy } => {
@@ -385,24 +373,41 @@ async fn supervise(ctx: BotContext, distributor_id: DistributorId, token: Secret
                 restarts += 1;
                 let delay = backoff_delay(consecutive, ctx.options.restart_base, ctx.options.restart_cap);
                 warn!(%detail, consecutive, delay_ms = delay.num_milliseconds(), "bot failed; restarting");
-                set_state(
-                    &ctx,
-                    distributor_id,
-                    BotState::Restarting,
-                    started_at,
-                    Some(&detail),
-                    restarts,
-                )
-                .await;
-                tokio::select! {
-                    () = stop.cancelled() => {
-                        set_state(&ctx, distributor_id, BotState::Stopped, started_at, Some(&detail), restarts).await;
-                        return;
-                    }
-                    () = tokio::time::sleep(delay.to_std().unwrap_or(StdDuration::from_secs(1))) => {}
+                let delay = delay.to_std().unwrap_or(StdDuration::from_secs(1));
+                if !restart_after(&ctx, distributor_id, started_at, &detail, restarts, delay, &stop).await {
+                    return;
                 }
             }
         }
+    }
+}
+
+/// Records that the bot starts again after `delay` because of `detail`, and waits.
+/// False when the bot is stopped meanwhile (recorded as stopped).
+async fn restart_after(
+    ctx: &BotContext,
+    distributor_id: DistributorId,
+    started_at: Option<DateTime<Utc>>,
+    detail: &str,
+    restarts: i64,
+    delay: StdDuration,
+    stop: &CancellationToken,
+) -> bool {
+    set_state(
+        ctx,
+        distributor_id,
+        BotState::Restarting,
+        started_at,
+        Some(detail),
+        restarts,
+    )
+    .await;
+    tokio::select! {
+        () = stop.cancelled() => {
+            set_state(ctx, distributor_id, BotState::Stopped, started_at, Some(detail), restarts).await;
+            false
+        }
+        () = tokio::time::sleep(delay) => true,
     }
 }
 
