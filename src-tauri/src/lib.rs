@@ -90,9 +90,12 @@ pub fn run() -> tauri::Result<()> {
         }))
         .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
-        .manage(sidecar::LocalServer::default())
         .setup(|app| {
-            logging::init(app.path().app_log_dir().ok().as_deref());
+            let log_dir = app.path().app_log_dir().ok();
+            logging::init(log_dir.as_deref());
+            app.manage(sidecar::LocalServer::logging_to(
+                log_dir.map(|d| d.join(logging::SIDECAR_FILE_NAME)),
+            ));
             tracing::info!(version = %app.package_info().version, "CenterMind desktop starting");
             let settings = app.path().app_config_dir().ok().map(|d| d.join("settings.json"));
             let shell = session::Shell::new(settings, Arc::new(session::KeyringStore))

@@ -3,7 +3,9 @@
 //! (`~/.local/share/ar.com.centermind.desktop/logs/centermind-desktop.log`,
 //! `%LOCALAPPDATA%\ar.com.centermind.desktop\logs\…` on Windows). A file past
 //! [`ROTATE_AT`] becomes `.old` at the next start, so at most two are kept.
-//! `CENTERMIND_LOG` sets the filter (default `info`).
+//! `CENTERMIND_LOG` sets the filter (default `info`). The local server the app
+//! starts ("este equipo") writes next to it, in [`SIDECAR_FILE_NAME`]: on Windows
+//! the app has no console, so its standard error goes nowhere.
 //!
 //! No secret reaches a line: the session token's `Debug` is redacted and the
 //! commands skip passwords in their spans.
@@ -18,6 +20,8 @@ use tracing_subscriber::{EnvFilter, Layer};
 
 /// The log file's name in the log folder.
 pub const FILE_NAME: &str = "centermind-desktop.log";
+/// Where the local server's output goes, in the same folder.
+pub const SIDECAR_FILE_NAME: &str = "centermind-sidecar.log";
 /// Size past which the file is set aside at start.
 pub const ROTATE_AT: u64 = 5 * 1024 * 1024;
 
@@ -30,7 +34,7 @@ pub fn init(dir: Option<&Path>) {
             .and_then(|f| EnvFilter::try_new(f).ok())
             .unwrap_or_else(|| EnvFilter::new("info"))
     };
-    let file = dir.and_then(|d| match open(d) {
+    let file = dir.and_then(|d| match open(&d.join(FILE_NAME)) {
         Ok(file) => Some(file),
         Err(e) => {
             eprintln!("cannot write the log file in {}: {e}", d.display());
@@ -38,6 +42,7 @@ pub fn init(dir: Option<&Path>) {
         }
     });
     let stderr = tracing_subscriber::fmt::layer()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_filter(filter());
     let to_file = file.map(|f| {
@@ -49,12 +54,17 @@ pub fn init(dir: Option<&Path>) {
     let _ = tracing_subscriber::registry().with(stderr).with(to_file).try_init();
 }
 
-/// Opens the log file for appending, first setting a large one aside.
-fn open(dir: &Path) -> std::io::Result<File> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(FILE_NAME);
-    if std::fs::metadata(&path).is_ok_and(|m| m.len() > ROTATE_AT) {
-        std::fs::rename(&path, old_path(&path))?;
+/// Opens a log file for appending (creating its folder), first setting a large
+/// one aside.
+///
+/// # Errors
+/// When the folder or the file cannot be created.
+pub fn open(path: &Path) -> std::io::Result<File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > ROTATE_AT) {
+        std::fs::rename(path, old_path(path))?;
     }
     File::options().create(true).append(true).open(path)
 }
@@ -73,12 +83,12 @@ mod tests {
     fn a_large_log_is_set_aside_at_start_and_a_small_one_appended_to() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("logs").join(FILE_NAME);
-        std::io::Write::write_all(&mut open(&dir.path().join("logs")).unwrap(), b"first\n").unwrap();
-        std::io::Write::write_all(&mut open(&dir.path().join("logs")).unwrap(), b"second\n").unwrap();
+        std::io::Write::write_all(&mut open(&path).unwrap(), b"first\n").unwrap();
+        std::io::Write::write_all(&mut open(&path).unwrap(), b"second\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "first\nsecond\n");
 
         std::fs::write(&path, vec![b'x'; usize::try_from(ROTATE_AT).unwrap() + 1]).unwrap();
-        std::io::Write::write_all(&mut open(&dir.path().join("logs")).unwrap(), b"fresh\n").unwrap();
+        std::io::Write::write_all(&mut open(&path).unwrap(), b"fresh\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "fresh\n");
         assert_eq!(
             std::fs::metadata(old_path(&path)).unwrap().len(),

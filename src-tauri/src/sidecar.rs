@@ -83,6 +83,9 @@ pub struct Spec {
     pub program: PathBuf,
     pub args: Vec<OsString>,
     pub envs: Vec<(OsString, OsString)>,
+    /// The file its output (standard output and error) is appended to; without
+    /// one, standard error is the app's own.
+    pub log: Option<PathBuf>,
 }
 
 impl Spec {
@@ -95,16 +98,26 @@ impl Spec {
             program,
             args: vec!["run".into()],
             envs: vec![("CENTERMIND_LISTEN_ADDR".into(), addr.to_string().into())],
+            log: None,
         }
     }
 
     fn spawn(&self) -> std::io::Result<Child> {
-        Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             .args(&self.args)
             .envs(self.envs.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
+            .stdout(Stdio::null());
+        // Each start opens it again: a long-lived server's file is set aside when large.
+        match self.log.as_deref().map(crate::logging::open) {
+            Some(Ok(file)) => {
+                command.stdout(file.try_clone()?).stderr(file);
+            }
+            Some(Err(e)) => tracing::warn!(error = %e, "cannot open the local server's log file"),
+            None => {}
+        }
+        command.spawn()
     }
 }
 
@@ -374,9 +387,19 @@ fn watch(shared: &Shared) {
 #[derive(Default)]
 pub struct LocalServer {
     running: Mutex<Option<(Supervisor, u16)>>,
+    log: Option<PathBuf>,
 }
 
 impl LocalServer {
+    /// A local server whose output goes to `log` (appended).
+    #[must_use]
+    pub fn logging_to(log: Option<PathBuf>) -> Self {
+        Self {
+            running: Mutex::default(),
+            log,
+        }
+    }
+
     /// Starts the sidecar unless it already runs (or is being restarted), and
     /// answers its port. `preferred` is tried first (the port of the last run).
     ///
@@ -412,7 +435,6 @@ impl LocalServer {
         self.spawn_into(&mut running, preferred, program, backoff)
     }
 
-    #[allow(clippy::unused_self)] // keeps the lock's owner obvious at the call sites
     fn spawn_into(
         &self,
         slot: &mut Option<(Supervisor, u16)>,
@@ -422,8 +444,12 @@ impl LocalServer {
     ) -> Result<u16, String> {
         let program = program()?;
         let port = reuse_or_free_port(preferred).map_err(|e| format!("no hay un puerto libre: {e}"))?;
-        let supervisor = Supervisor::start(Spec::sidecar(program.clone(), port), backoff)
-            .map_err(|e| format!("no se pudo iniciar {}: {e}", program.display()))?;
+        let spec = Spec {
+            log: self.log.clone(),
+            ..Spec::sidecar(program.clone(), port)
+        };
+        let supervisor =
+            Supervisor::start(spec, backoff).map_err(|e| format!("no se pudo iniciar {}: {e}", program.display()))?;
         *slot = Some((supervisor, port));
         Ok(port)
     }
@@ -460,6 +486,7 @@ mod tests {
             program: "/bin/sh".into(),
             args: vec!["-c".into(), script.into()],
             envs: vec![],
+            log: None,
         }
     }
 
@@ -520,6 +547,7 @@ mod tests {
             program: "sleep".into(),
             args: vec!["30".into()],
             envs: vec![],
+            log: None,
         };
         let supervisor = Supervisor::start(spec, quick()).expect("starts");
         let pid = supervisor.pid().expect("running");
@@ -570,6 +598,22 @@ mod tests {
     }
 
     #[test]
+    fn the_childs_output_is_appended_to_its_log_file_at_each_start() {
+        let dir = tempfile::tempdir().expect("dir");
+        let log = dir.path().join("logs").join("centermind-sidecar.log");
+        let spec = Spec {
+            log: Some(log.clone()),
+            ..sh("echo out; echo err >&2; exit 1")
+        };
+        let supervisor = Supervisor::start(spec, quick()).expect("starts");
+        assert!(wait_until(|| matches!(supervisor.status(), Status::Failed { .. })));
+        // The first start and three restarts, each appended.
+        let text = std::fs::read_to_string(&log).expect("log file");
+        assert_eq!(text.matches("out\n").count(), 4, "{text}");
+        assert_eq!(text.matches("err\n").count(), 4, "{text}");
+    }
+
+    #[test]
     fn a_sidecar_that_finds_another_one_running_is_not_restarted() {
         let supervisor = Supervisor::start(sh("exit 3"), quick()).expect("starts");
         assert!(
@@ -600,6 +644,7 @@ mod tests {
             program: "/nonexistent/centermind-sidecar".into(),
             args: vec![],
             envs: vec![],
+            log: None,
         };
         assert!(Supervisor::start(spec, quick()).is_err());
     }

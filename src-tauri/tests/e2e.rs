@@ -355,6 +355,13 @@ async fn on_this_computer_the_app_runs_its_own_sidecar() {
     s.press("a").await;
     let approved = api.wait_evaluated(&token, queue[0]["id"].as_str().unwrap()).await;
     assert_eq!(approved["status"], "approved");
+
+    // Its output is kept where support finds it (on Windows the app has no console).
+    let log = std::fs::read_to_string(app_log(&machine, "centermind-sidecar.log")).unwrap();
+    let listening = format!("CenterMind sidecar listening on {}", url.trim_end_matches('/'));
+    assert!(log.contains(&listening), "{log}");
+    assert!(log.contains("service listening"), "{log}");
+    assert!(!log.contains('\u{1b}'), "no colour codes in a file: {log}");
     app.quit().await;
     eprintln!("e2e on this computer: {:?}", started.elapsed());
 }
@@ -441,9 +448,7 @@ async fn a_second_launch_hands_over_and_a_second_server_is_never_started() {
     eprintln!("second launch handed over and exited in {:?}", launched.elapsed());
 
     // The running app heard of it (its log file, where support finds it).
-    let app_log = machine
-        .home()
-        .join(".local/share/ar.com.centermind.desktop/logs/centermind-desktop.log");
+    let app_log = app_log(&machine, "centermind-desktop.log");
     let deadline = Instant::now() + Duration::from_secs(10);
     while !std::fs::read_to_string(&app_log).is_ok_and(|l| l.contains("main window brought forward")) {
         assert!(
@@ -499,6 +504,14 @@ async fn a_second_launch_hands_over_and_a_second_server_is_never_started() {
     s.wait_for(&heading("Iniciar sesión")).await;
     assert_eq!(local_sidecar(&app).ppid, desktop.pid);
     app.quit().await;
+}
+
+/// A file in the app's log folder on `machine`.
+fn app_log(machine: &Machine, file: &str) -> std::path::PathBuf {
+    machine
+        .home()
+        .join(".local/share/ar.com.centermind.desktop/logs")
+        .join(file)
 }
 
 /// The `centermind-sidecar` the app started (its child).

@@ -29,6 +29,8 @@ fn main() -> ExitCode {
     // Logs go to stderr so that listings on stdout stay clean for scripts.
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        // No colour codes in a file (the desktop app's log of its local server, a service's log).
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
