@@ -14,9 +14,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{EnvFilter, Layer};
 
 /// The log file's name in the log folder.
 pub const FILE_NAME: &str = "centermind-desktop.log";
@@ -28,12 +28,10 @@ pub const ROTATE_AT: u64 = 5 * 1024 * 1024;
 /// Starts logging to standard error and, when `dir` can be used, to [`FILE_NAME`]
 /// in it. Does nothing if a subscriber is already set (tests).
 pub fn init(dir: Option<&Path>) {
-    let filter = || {
-        std::env::var("CENTERMIND_LOG")
-            .ok()
-            .and_then(|f| EnvFilter::try_new(f).ok())
-            .unwrap_or_else(|| EnvFilter::new("info"))
-    };
+    let filter = std::env::var("CENTERMIND_LOG")
+        .ok()
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
     let file = dir.and_then(|d| match open(&d.join(FILE_NAME)) {
         Ok(file) => Some(file),
         Err(e) => {
@@ -43,15 +41,17 @@ pub fn init(dir: Option<&Path>) {
     });
     let stderr = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
-        .with_filter(filter());
+        .with_writer(std::io::stderr);
     let to_file = file.map(|f| {
         tracing_subscriber::fmt::layer()
             .with_ansi(false)
             .with_writer(Mutex::new(f))
-            .with_filter(filter())
     });
-    let _ = tracing_subscriber::registry().with(stderr).with(to_file).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(stderr)
+        .with(to_file)
+        .try_init();
 }
 
 /// Opens a log file for appending (creating its folder), first setting a large

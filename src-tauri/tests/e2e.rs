@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use support::intake::{Intake, Submission, shelf_photo};
-use support::procs::{ProcInfo, Rollup, alive, descendants, rollup};
+use support::procs::{self, ProcInfo, Rollup, alive, descendants, rollup};
 use support::webdriver::{ENTER, Session, TAB, WdResult, button, fact, field, heading, link, literal, role};
 use support::{Api, App, Keyring, Machine, Sidecar, screenshots_dir};
 
@@ -464,14 +464,10 @@ async fn a_second_launch_hands_over_and_a_second_server_is_never_started() {
     assert_eq!(app.desktop().map(|d| d.pid), Some(desktop.pid));
     assert_eq!(local_sidecar(&app).pid, sidecar.pid);
     let home = format!("HOME={}", machine.home().display());
-    let sidecars: Vec<u32> = std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.starts_with("centermind-sid"))
-                && std::fs::read(format!("/proc/{pid}/environ"))
-                    .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == home.as_bytes()))
-        })
+    let sidecars: Vec<u32> = procs::all()
+        .into_iter()
+        .filter(|p| p.name.starts_with("centermind-sid") && procs::has_env(p.pid, &home))
+        .map(|p| p.pid)
         .collect();
     assert_eq!(sidecars, vec![sidecar.pid], "one local server for this home");
 

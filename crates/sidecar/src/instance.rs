@@ -16,6 +16,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use centermind_core::store::next_to;
+
 /// The exit status of `run` when another `run` already serves the database (the
 /// desktop app tells it apart from a crash: restarting would not help).
 pub const ALREADY_RUNNING_EXIT: u8 = 3;
@@ -46,8 +48,8 @@ impl InstanceLock {
     /// [`AlreadyRunning`] when another process holds it; an I/O error when the
     /// lock file cannot be created.
     pub fn acquire(database: &Path) -> anyhow::Result<Self> {
-        let path = sibling(database, ".run.lock");
-        let info = sibling(database, ".run.info");
+        let path = next_to(database, ".run.lock");
+        let info = next_to(database, ".run.info");
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -92,13 +94,6 @@ impl Drop for InstanceLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.info);
     }
-}
-
-/// `<database file name><suffix>` in the database's folder.
-fn sibling(database: &Path, suffix: &str) -> PathBuf {
-    let mut name = database.file_name().map(ToOwned::to_owned).unwrap_or_default();
-    name.push(suffix);
-    database.with_file_name(name)
 }
 
 /// Who holds the lock, as written to the info file.
@@ -166,7 +161,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("centermind.db");
         // A stale info file of an earlier run must not be shown as the holder.
-        std::fs::write(sibling(&db, ".run.info"), "pid=1\nurl=http://127.0.0.1:1\n").unwrap();
+        std::fs::write(next_to(&db, ".run.info"), "pid=1\nurl=http://127.0.0.1:1\n").unwrap();
         let _first = InstanceLock::acquire(&db).unwrap();
         let err = InstanceLock::acquire(&db).unwrap_err().to_string();
         assert!(err.contains("already running"), "{err}");

@@ -61,12 +61,12 @@ pub async fn wait_until_healthy(
                     message: format!("centermind-sidecar: {last_exit}"),
                 });
             }
-            _ => {}
-        }
-        if local.status().is_none() || matches!(local.status(), Some(Status::Stopped)) {
-            return Err(CommandError::LocalServer {
-                message: "el servidor local se detuvo".into(),
-            });
+            None | Some(Status::Stopped) => {
+                return Err(CommandError::LocalServer {
+                    message: "el servidor local se detuvo".into(),
+                });
+            }
+            Some(Status::Running { .. } | Status::Restarting { .. }) => {}
         }
         if started.elapsed() >= timeout {
             return Err(CommandError::LocalServer {

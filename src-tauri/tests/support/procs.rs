@@ -263,16 +263,28 @@ pub fn rollup(pid: u32) -> Option<Rollup> {
     })
 }
 
-/// Every live process that descends from `root` (not `root` itself).
+/// Every live process on the machine.
 #[must_use]
-pub fn descendants(root: u32) -> Vec<ProcInfo> {
-    let all: Vec<ProcInfo> = std::fs::read_dir("/proc")
+pub fn all() -> Vec<ProcInfo> {
+    std::fs::read_dir("/proc")
         .map(|dir| {
             dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
                 .filter_map(proc_info)
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Whether `pid` was started with `entry` (`NAME=value`) in its environment.
+#[must_use]
+pub fn has_env(pid: u32, entry: &str) -> bool {
+    std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == entry.as_bytes()))
+}
+
+/// Every live process that descends from `root` (not `root` itself).
+#[must_use]
+pub fn descendants(root: u32) -> Vec<ProcInfo> {
+    let all = all();
     let mut found: Vec<ProcInfo> = Vec::new();
     let mut parents = vec![root];
     while let Some(parent) = parents.pop() {

@@ -172,9 +172,10 @@ impl Db {
     }
 }
 
-fn lock_file_path(db: &Path) -> PathBuf {
+/// `<database file name><suffix>` in the database's folder (lock and info files).
+pub fn next_to(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".migrate.lock");
+    name.push(suffix);
     db.with_file_name(name)
 }
 
@@ -186,7 +187,7 @@ struct FileLock {
 
 impl FileLock {
     async fn acquire(db: &Path) -> Result<Self> {
-        let lock_path = lock_file_path(db);
+        let lock_path = next_to(db, ".migrate.lock");
         let file = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
             let file = std::fs::OpenOptions::new()
                 .create(true)
