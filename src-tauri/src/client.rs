@@ -19,6 +19,8 @@ use crate::model::{
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a whole request may take (photos included).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// The event stream is reopened after this long even when healthy (a request needs a deadline).
+pub const EVENTS_MAX_AGE: Duration = Duration::from_secs(3600);
 /// The health probe must be quick: it runs while the person waits on the connect screen.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(6);
 
@@ -331,6 +333,20 @@ impl Backend {
         let response = Self::send(self.request(Method::GET, &path, Some(token))?).await?;
         let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
         Ok(bytes.to_vec())
+    }
+
+    /// Opens `GET /api/v1/events` (Server-Sent Events). The stream is open-ended, so
+    /// this request's deadline is [`EVENTS_MAX_AGE`] instead of the usual one; the
+    /// caller notices a dead connection by the missing keep-alives.
+    ///
+    /// # Errors
+    /// Transport errors by kind; [`CommandError::Unauthenticated`] when the session ended.
+    pub async fn events(&self, token: &Token) -> CommandResult<Response> {
+        let request = self
+            .request(Method::GET, "api/v1/events", Some(token))?
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .timeout(EVENTS_MAX_AGE);
+        Self::send(request).await
     }
 
     pub async fn ranking(&self, token: &Token, month: Option<&str>) -> CommandResult<Ranking> {

@@ -12,6 +12,7 @@
 pub mod client;
 pub mod commands;
 pub mod error;
+pub mod live;
 pub mod logging;
 pub mod model;
 pub mod session;
@@ -50,6 +51,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::exhibitions::exhibition_photo,
             commands::exhibitions::exhibition_thumbnail,
             commands::ranking::ranking,
+            commands::live::follow_events,
+            commands::live::unfollow_events,
             commands::filters::filter_choices,
             commands::local::connection,
             commands::local::start_local_server,

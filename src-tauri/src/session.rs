@@ -117,6 +117,8 @@ pub struct Shell {
     settings_file: Option<PathBuf>,
     tokens: Arc<dyn TokenStore>,
     inner: Mutex<Inner>,
+    /// The task following the server's live events for the UI, if any.
+    live: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 impl Shell {
@@ -140,6 +142,7 @@ impl Shell {
                 session: None,
                 settings,
             }),
+            live: Mutex::new(None),
         })
     }
 
@@ -270,8 +273,22 @@ impl Shell {
         self.inner().session = Some(Session { token, info });
     }
 
+    /// Makes `task` the one following live events, stopping the previous one; `None`
+    /// only stops it.
+    pub fn replace_live(&self, task: Option<tauri::async_runtime::JoinHandle<()>>) {
+        let previous = std::mem::replace(
+            &mut *self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            task,
+        );
+        if let Some(previous) = previous {
+            previous.abort();
+        }
+    }
+
     /// Forgets the session in memory; with `forget_stored`, also the remembered token.
     pub async fn end_session(&self, forget_stored: bool) -> CommandResult<()> {
+        // Its events are not the next session's.
+        self.replace_live(None);
         let server = {
             let mut inner = self.inner();
             inner.session = None;

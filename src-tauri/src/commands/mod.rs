@@ -4,6 +4,7 @@
 
 pub mod exhibitions;
 pub mod filters;
+pub mod live;
 pub mod local;
 pub mod ranking;
 pub mod server;

@@ -16,6 +16,8 @@ pub const NAMES: &[&str] = &[
     "exhibition_photo",
     "exhibition_thumbnail",
     "ranking",
+    "follow_events",
+    "unfollow_events",
     "filter_choices",
     "connection",
     "start_local_server",

@@ -1,0 +1,30 @@
+//! The server's live events, followed for the screens that show them (visor, ranking).
+
+use tauri::State;
+use tauri::ipc::Channel;
+
+use crate::error::CommandResult;
+use crate::live::{self, LiveMessage};
+use crate::session::Shell;
+
+/// Starts following the server's live events for the signed-in session, sent to
+/// `on_message` until [`unfollow_events`], another call, or the end of the session.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip_all)]
+pub async fn follow_events(shell: State<'_, Shell>, on_message: Channel<LiveMessage>) -> CommandResult<()> {
+    let (backend, token) = shell.authed()?;
+    let task = tauri::async_runtime::spawn(async move {
+        live::follow(&backend, &token, |m| on_message.send(m).is_ok()).await;
+    });
+    shell.replace_live(Some(task));
+    Ok(())
+}
+
+/// Stops following live events (no screen shows them any more).
+#[tauri::command]
+#[specta::specta]
+pub async fn unfollow_events(shell: State<'_, Shell>) -> CommandResult<()> {
+    shell.replace_live(None);
+    Ok(())
+}
