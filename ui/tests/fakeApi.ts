@@ -1,4 +1,12 @@
-import type { CommandError, EvaluationInput, ExhibitionDetail, ExhibitionSummary, SessionInfo } from "../src/bindings";
+import type { Channel } from "@tauri-apps/api/core";
+import type {
+  CommandError,
+  EvaluationInput,
+  ExhibitionDetail,
+  ExhibitionSummary,
+  LiveMessage,
+  SessionInfo,
+} from "../src/bindings";
 import type { Api } from "../src/lib/api";
 import { detail } from "./fixtures";
 
@@ -31,11 +39,20 @@ export function fakeApi(
 ): Api & {
   evaluations: Array<{ id: string; verdict: string; reason: string | null }>;
   inputs: Array<{ id: string; input: EvaluationInput }>;
+  /** Sends a live message on the channel the UI follows (fails if it follows none). */
+  live(message: LiveMessage): void;
+  /** Whether the UI currently follows live events. */
+  following(): boolean;
+  /** A vendor's new exhibition, now pending on the "server". */
+  arrive(item: ExhibitionSummary): void;
+  /** Someone else's verdict: no longer pending on the "server". */
+  evaluateElsewhere(id: string): void;
 } {
   const pending = [...(options.pending ?? [])];
   const evaluated = [...(options.evaluated ?? [])];
   const evaluations: Array<{ id: string; verdict: string; reason: string | null }> = [];
   const inputs: Array<{ id: string; input: EvaluationInput }> = [];
+  let channel: Channel<LiveMessage> | null = null;
   const find = (id: string) => pending.find((p) => p.id === id) ?? evaluated.find((p) => p.id === id);
   const api: Api = {
     serverAddress: () => Promise.resolve(options.server === undefined ? SUPERVISOR.server_url : options.server),
@@ -96,8 +113,32 @@ export function fakeApi(
       ok({ current_version: "0.1.0", endpoint, default_endpoint: "https://updates.centermind.invalid/desktop" }),
     checkForUpdates: () => ok({ current_version: "0.1.0", available: null }),
     installUpdate: () => ok(null),
+    followEvents: (onMessage) => {
+      channel = onMessage;
+      return ok(null);
+    },
+    unfollowEvents: () => {
+      channel = null;
+      return ok(null);
+    },
     ranking: (month) => ok({ distributor_id: 1, month: month ?? "2025-01", scoring: { approved: 1, highlighted: 2 }, entries: [] }),
     ...overrides,
   };
-  return Object.assign(api, { evaluations, inputs });
+  return Object.assign(api, {
+    evaluations,
+    inputs,
+    live: (message: LiveMessage) => {
+      if (channel === null) throw new Error("the UI follows no live events");
+      channel.onmessage(message);
+    },
+    following: () => channel !== null,
+    arrive: (item: ExhibitionSummary) => void pending.push(item),
+    evaluateElsewhere: (id: string) => {
+      const at = pending.findIndex((p) => p.id === id);
+      const item = pending[at];
+      if (item === undefined) throw new Error(`${id} is not pending`);
+      pending.splice(at, 1);
+      evaluated.push({ ...item, status: "approved" });
+    },
+  });
 }

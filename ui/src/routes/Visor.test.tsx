@@ -178,6 +178,77 @@ describe("Visor", () => {
     expect(base.evaluations.map((e) => e.verdict)).toEqual(["approved"]);
   });
 
+  it("follows live events while open: a new exhibition appears by itself in an empty queue", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [] });
+    open(api);
+    expect(await screen.findByText("No hay exhibiciones pendientes. ¡Todo al día!")).toBeInTheDocument();
+    await waitFor(() => expect(api.following()).toBe(true));
+    api.live({ kind: "connected", reconnected: false });
+    expect(await screen.findByText("Las exhibiciones nuevas aparecen acá solas, en cuanto llegan.")).toBeInTheDocument();
+    api.arrive(summary(5));
+    api.live({ kind: "exhibition_created", exhibition_id: summary(5).id });
+    expect(await screen.findByText("Vendedor 5")).toBeInTheDocument();
+    // And it can be decided at once, like any other.
+    key("a");
+    await waitFor(() => expect(api.evaluations).toEqual([{ id: summary(5).id, verdict: "approved", reason: null }]));
+  });
+
+  it("arrivals join the end of the queue; verdicts already given do not come back", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    await waitFor(() => expect(api.following()).toBe(true));
+    key("a"); // still "pending" on this fake server, which keeps what it listed
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    api.arrive(summary(3));
+    api.live({ kind: "exhibition_created", exhibition_id: summary(3).id });
+    await waitFor(() => expect(screen.getByText("1 de 2")).toBeInTheDocument());
+    key("ArrowRight");
+    expect(await screen.findByText("Vendedor 3")).toBeInTheDocument();
+    key("ArrowRight");
+    expect(screen.getByText("2 de 2")).toBeInTheDocument();
+  });
+
+  it("a verdict given elsewhere takes the item out of the queue, or says so when it is on screen", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2), summary(3)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    await waitFor(() => expect(api.following()).toBe(true));
+    api.evaluateElsewhere(summary(2).id);
+    api.live({ kind: "exhibition_evaluated", exhibition_id: summary(2).id, status: "approved" });
+    await waitFor(() => expect(screen.getByText("1 de 2")).toBeInTheDocument());
+    api.live({ kind: "exhibition_evaluated", exhibition_id: summary(1).id, status: "rejected" });
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Otra persona acaba de evaluar esta exhibición: Rechazada. Pasá a la siguiente con →.",
+    );
+    key("ArrowRight");
+    expect(await screen.findByText("Vendedor 3")).toBeInTheDocument();
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("a dropped live connection shows a banner until it is back, and then looks for what it missed", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [] });
+    open(api);
+    await screen.findByText("No hay exhibiciones pendientes. ¡Todo al día!");
+    await waitFor(() => expect(api.following()).toBe(true));
+    api.live({ kind: "connected", reconnected: false });
+    api.live({ kind: "disconnected", retry_in_ms: 1000, reason: "connection refused" });
+    expect(await screen.findByText(/Se cortó la conexión en vivo con el servidor/)).toBeInTheDocument();
+    api.arrive(summary(8)); // sent while the stream was down: no event for it
+    api.live({ kind: "connected", reconnected: true });
+    expect(await screen.findByText("Vendedor 8")).toBeInTheDocument();
+    expect(screen.queryByText(/Se cortó la conexión en vivo/)).toBeNull();
+  });
+
+  it("stops following live events when the visor is left", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    await waitFor(() => expect(api.following()).toBe(true));
+    window.location.hash = "#/about";
+    await waitFor(() => expect(api.following()).toBe(false));
+  });
+
   it("says so when the queue is empty", async () => {
     open(fakeApi({ session: SUPERVISOR, pending: [] }));
     expect(await screen.findByText("No hay exhibiciones pendientes. ¡Todo al día!")).toBeInTheDocument();

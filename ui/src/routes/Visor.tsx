@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
-import type { ExhibitionSummary, Verdict } from "../bindings";
+import type { ExhibitionStatus, ExhibitionSummary, LiveMessage, Verdict } from "../bindings";
 import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
@@ -10,6 +10,7 @@ import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
+import { liveState, onLive } from "../lib/live";
 import { photoUrl, releasePhotoUrl, thumbnailUrl } from "../lib/photos";
 import { canEvaluate, session, signedOut } from "../lib/session";
 import { activeCount, toListFilter, type Filters } from "../visor/filters";
@@ -59,6 +60,8 @@ export default function Visor() {
   const [dialog, setDialog] = createSignal<Dialog>("none");
   const [draft, setDraft] = createSignal<Draft>(EMPTY_DRAFT);
   const [reasonProblem, setReasonProblem] = createSignal(false);
+  /** The exhibition on screen got a verdict from someone else meanwhile. */
+  const [takenElsewhere, setTakenElsewhere] = createSignal<{ id: string; status: ExhibitionStatus } | null>(null);
   let commentBox: HTMLTextAreaElement | undefined;
 
   const current = createMemo<ExhibitionSummary | undefined>(() => {
@@ -166,10 +169,30 @@ export default function Visor() {
     focusFilters: () => filterBar?.focus(),
   });
 
+  // New submissions appear by themselves; verdicts given elsewhere leave the queue.
+  const onLiveMessage = (m: LiveMessage) => {
+    const ignore = () => {};
+    switch (m.kind) {
+      case "exhibition_created":
+      case "resync":
+        void queue.arrivals().catch(ignore);
+        break;
+      case "connected":
+        if (m.reconnected) void queue.arrivals().catch(ignore);
+        break;
+      case "exhibition_evaluated":
+        if (queue.evaluatedElsewhere(m.exhibition_id)) setTakenElsewhere({ id: m.exhibition_id, status: m.status });
+        break;
+      default:
+        break;
+    }
+  };
+
   onMount(() => {
     window.addEventListener("keydown", onKeyDown);
     void load();
     void loadChoices();
+    onCleanup(onLive(onLiveMessage));
   });
 
   const applyFilters = (next: Filters) => {
@@ -199,6 +222,11 @@ export default function Visor() {
         ref={(handle) => (filterBar = handle)}
       />
       <OutboxBanners onReviewAgain={(item) => queue.restore(item)} />
+      <Show when={liveState() === "interrupted"}>
+        <p class="banner banner-warning" role="status">
+          {t("visor.liveInterrupted")}
+        </p>
+      </Show>
 
       <Show when={loadError() !== null}>
         <div class="banner banner-error" role="alert">
@@ -217,6 +245,9 @@ export default function Visor() {
             <p role="status">
               {loading() ? t("visor.loading") : activeCount(queueFilters()) > 0 ? t("visor.emptyFiltered") : t("visor.empty")}
             </p>
+            <Show when={!loading() && liveState() === "live"}>
+              <p class="hint">{t("visor.liveHint")}</p>
+            </Show>
             <Show when={!loading()}>
               <button type="button" class="button" onClick={() => void load()}>
                 {t("visor.reload")}
@@ -265,6 +296,13 @@ export default function Visor() {
 
             <aside class="visor-side card" aria-label={t("visor.title")}>
               <p class="visor-position">{position()}</p>
+              <Show when={takenElsewhere()?.id === item().id ? takenElsewhere() : undefined}>
+                {(taken) => (
+                  <p class="banner banner-warning" role="alert">
+                    {t("visor.takenElsewhere", { status: t(`status.${taken().status}`) })}
+                  </p>
+                )}
+              </Show>
               <Show when={item().possible_duplicate}>
                 <DuplicateNote detail={detail()?.id === item().id ? detail() : undefined} />
               </Show>

@@ -58,6 +58,8 @@ export class ReviewQueue {
   #cursor: string | null = null;
   #exhausted = false;
   #loading: Promise<void> | null = null;
+  /** Items taken out here (verdict given or seen elsewhere): a re-read must not bring them back. */
+  readonly #gone = new Set<string>();
   readonly #details = new Map<string, Promise<ExhibitionDetail>>();
   readonly #photos = new Map<string, Promise<string>>();
 
@@ -126,7 +128,9 @@ export class ReviewQueue {
         if (generation !== this.#generation) return;
         this.#deps.onPage?.(result.items);
         const known = new Set(this.#items.map((i) => i.id));
-        const fresh = result.items.filter((i) => !known.has(i.id) && (!evaluated || i.status !== "pending"));
+        const fresh = result.items.filter(
+          (i) => !known.has(i.id) && !this.#gone.has(i.id) && (!evaluated || i.status !== "pending"),
+        );
         this.#items = [...this.#items, ...fresh];
         this.#cursor = result.next_cursor;
         this.#exhausted = result.next_cursor === null;
@@ -140,6 +144,32 @@ export class ReviewQueue {
     });
     this.#loading = loading;
     return loading;
+  }
+
+  /**
+   * New exhibitions were announced (a live event, or the stream reopened): a
+   * pending queue read to its end reads the list again and appends what it did
+   * not have. One with pages still to read gets them in order anyway.
+   */
+  async arrivals(): Promise<void> {
+    if (this.#status !== "pending") return;
+    if (this.#loading) await this.#loading.catch(() => {});
+    if (!this.#exhausted) return;
+    this.#cursor = null;
+    this.#exhausted = false;
+    await this.#loadMore();
+    this.prefetch();
+  }
+
+  /**
+   * Someone gave `id` a verdict. It leaves the queue unless it is on screen
+   * (there the person sees it, and a verdict of theirs gets the conflict);
+   * returns whether it is the one on screen.
+   */
+  evaluatedElsewhere(id: string): boolean {
+    if (this.current()?.id === id) return true;
+    if (this.#status === "pending") this.remove(id);
+    return false;
   }
 
   /** Moves to the next item (no-op at the end). */
@@ -163,6 +193,7 @@ export class ReviewQueue {
 
   /** Takes an item out of the queue (its verdict was given); the following one becomes current. */
   remove(id: string): void {
+    this.#gone.add(id);
     const at = this.#items.findIndex((i) => i.id === id);
     if (at < 0) return;
     this.#items = this.#items.filter((i) => i.id !== id);
@@ -192,6 +223,7 @@ export class ReviewQueue {
 
   /** Puts an item back as the current one (its verdict was refused). */
   restore(item: ExhibitionSummary): void {
+    this.#gone.delete(item.id);
     if (this.#items.some((i) => i.id === item.id)) return;
     this.#items = [...this.#items.slice(0, this.#index), item, ...this.#items.slice(this.#index)];
     this.#afterMove();

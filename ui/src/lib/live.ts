@@ -1,0 +1,85 @@
+/**
+ * The server's live events (new exhibitions, verdicts, bot status), followed
+ * while at least one screen listens. The Rust shell holds the connection and
+ * reopens it when it breaks; here the messages are handed to the screens.
+ */
+import { Channel } from "@tauri-apps/api/core";
+import { createSignal } from "solid-js";
+import type { LiveMessage } from "../bindings";
+import { api, call } from "./api";
+import { signedOut } from "./session";
+
+/** `off`: nobody listens; `connecting`; `live`; `interrupted`: reconnecting. */
+export type LiveState = "off" | "connecting" | "live" | "interrupted";
+
+export type LiveListener = (message: LiveMessage) => void;
+
+/** Makes the channel the shell sends messages on (tests hand in their own). */
+export type ChannelFactory = (onMessage: (message: LiveMessage) => void) => Channel<LiveMessage>;
+
+const tauriChannel: ChannelFactory = (onMessage) => {
+  const channel = new Channel<LiveMessage>();
+  channel.onmessage = onMessage;
+  return channel;
+};
+
+const listeners = new Set<LiveListener>();
+const [liveState, setLiveState] = createSignal<LiveState>("off");
+let makeChannel: ChannelFactory = tauriChannel;
+/** Bumped at each start and stop: messages of an older channel are dropped. */
+let generation = 0;
+
+export { liveState };
+
+function dispatch(message: LiveMessage): void {
+  if (message.kind === "connected") setLiveState("live");
+  else if (message.kind === "disconnected") setLiveState("interrupted");
+  else if (message.kind === "signed_out") setLiveState("off");
+  for (const listener of [...listeners]) listener(message);
+  if (message.kind === "signed_out") signedOut();
+}
+
+function start(): void {
+  generation += 1;
+  const mine = generation;
+  setLiveState("connecting");
+  const channel = makeChannel((message) => {
+    if (mine === generation) dispatch(message);
+  });
+  call(api().followEvents(channel)).catch(() => {
+    if (mine === generation) setLiveState("interrupted");
+  });
+}
+
+function stop(): void {
+  generation += 1;
+  setLiveState("off");
+  void api()
+    .unfollowEvents()
+    .catch(() => {});
+}
+
+/**
+ * Calls `listener` with every live message until the returned function is
+ * called. The first listener starts following the server; the last one to
+ * leave stops it.
+ */
+export function onLive(listener: LiveListener): () => void {
+  listeners.add(listener);
+  if (listeners.size === 1) start();
+  let listening = true;
+  return () => {
+    if (!listening) return;
+    listening = false;
+    listeners.delete(listener);
+    if (listeners.size === 0) stop();
+  };
+}
+
+/** Tests: another channel factory (and no listener left from an earlier test). */
+export function resetLiveForTests(factory: ChannelFactory): void {
+  listeners.clear();
+  generation += 1;
+  setLiveState("off");
+  makeChannel = factory;
+}
