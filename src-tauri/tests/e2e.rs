@@ -289,9 +289,15 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     assert_eq!(highlighted["status"], "highlighted");
     assert_eq!(highlighted["comment"], "muy buena exhibición");
 
-    // Someone else approves the exhibition on screen first: our verdict is refused
+    // Someone else approves the exhibition on screen first: a verdict given anyway is refused
     // with a clear message naming who did what, and the server keeps their verdict.
+    // The visor hears of it at once (live events) and says so on the exhibition.
     assert!(api.evaluate(&other, &id(3), "approved").await.is_success());
+    s.wait_for_text(
+        &role("alert"),
+        "Otra persona acaba de evaluar esta exhibición: Aprobada",
+    )
+    .await;
     s.press("d").await;
     let message = s.wait_for_text(&role("alert"), "ya fue evaluada por").await;
     assert!(message.contains(&customer(3)), "{message}");
@@ -938,9 +944,24 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
             customer(i)
         );
     }
+    // A vendor sends one more while the visor is open on its empty queue: it appears by
+    // itself (the server's live events), with no key press, and its verdict reaches Telegram.
+    let late = intake.submit(1, |i| shelf_photo(KEYBOARD_QUEUE + i)).await;
+    let confirmed = Instant::now();
+    let pending = api.all_pending(&token).await;
+    assert_eq!(pending.len(), 1, "the late exhibition is pending on the server");
+    wait_current(s, &pending[0]).await;
+    let live_arrival = confirmed.elapsed();
+    KeyVerdict::Approve.give(s).await;
+    intake
+        .wait_verdicts(&late, VERDICTS_IN_TELEGRAM, |sub| KeyVerdict::Approve.confirmation(sub))
+        .await;
+    assert_eq!(api.all_pending(&token).await.len(), 0);
+
     eprintln!(
         "e2e keyboard review: {KEYBOARD_QUEUE} verdicts in {reviewed:?}, every one in Telegram \
-         {in_telegram:?} after the last key press; whole test {:?}",
+         {in_telegram:?} after the last key press; a late exhibition on screen {live_arrival:?} \
+         after the bot confirmed it; whole test {:?}",
         started.elapsed()
     );
 
