@@ -53,6 +53,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::ranking::ranking,
             commands::live::follow_events,
             commands::live::unfollow_events,
+            commands::window::set_fullscreen,
             commands::filters::filter_choices,
             commands::local::connection,
             commands::local::start_local_server,

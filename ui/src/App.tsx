@@ -8,7 +8,9 @@ import History from "./routes/History";
 import Home from "./routes/Home";
 import Login from "./routes/Login";
 import NotFound from "./routes/NotFound";
+import Ranking from "./routes/Ranking";
 import Setup from "./routes/Setup";
+import Tv from "./routes/Tv";
 import Visor from "./routes/Visor";
 import { startUp } from "./lib/session";
 
@@ -29,6 +31,8 @@ export function AppRoutes() {
       <Route path="/" component={guarded(Home)} />
       <Route path="/visor" component={guarded(Visor)} />
       <Route path="/history" component={guarded(History)} />
+      <Route path="/ranking" component={guarded(Ranking)} />
+      <Route path="/tv" component={guarded(Tv)} />
       <Route path="/about" component={About} />
       <Route path="/connect" component={Connect} />
       <Route path="/login" component={Login} />

@@ -63,6 +63,11 @@ export const commands = {
 	/**  Stops following live events (no screen shows them any more). */
 	unfollowEvents: () => typedError<null, CommandError>(__TAURI_INVOKE("unfollow_events")),
 	/**
+	 *  Puts the calling window in full screen (`true`) or back (`false`). A command
+	 *  of its own, so the web view needs no window-plugin permission.
+	 */
+	setFullscreen: (on: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_fullscreen", { on })),
+	/**
 	 *  Groups, vendors and PDV types to filter by. PDV types need only read access;
 	 *  groups and vendors come from the administration endpoints, so for other roles
 	 *  (or when the server refuses) they are `null` and the UI offers the ones it has

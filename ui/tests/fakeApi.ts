@@ -5,6 +5,7 @@ import type {
   ExhibitionDetail,
   ExhibitionSummary,
   LiveMessage,
+  RankingEntry,
   SessionInfo,
 } from "../src/bindings";
 import type { Api } from "../src/lib/api";
@@ -34,6 +35,8 @@ export function fakeApi(
     local?: boolean;
     /** The server has no user yet (first run). */
     needsSetup?: boolean;
+    /** The ranking of any month. */
+    ranking?: RankingEntry[];
   } = {},
   overrides: Partial<Api> = {},
 ): Api & {
@@ -41,6 +44,12 @@ export function fakeApi(
   inputs: Array<{ id: string; input: EvaluationInput }>;
   /** Sends a live message on the channel the UI follows (fails if it follows none). */
   live(message: LiveMessage): void;
+  /** Every full-screen request of the window, in order. */
+  fullscreen: boolean[];
+  /** Every month the ranking was asked for (`null`: the current one). */
+  rankings: Array<string | null>;
+  /** Replaces the ranking the "server" answers from now on. */
+  setRanking(entries: RankingEntry[]): void;
   /** Whether the UI currently follows live events. */
   following(): boolean;
   /** A vendor's new exhibition, now pending on the "server". */
@@ -53,6 +62,9 @@ export function fakeApi(
   const evaluations: Array<{ id: string; verdict: string; reason: string | null }> = [];
   const inputs: Array<{ id: string; input: EvaluationInput }> = [];
   let channel: Channel<LiveMessage> | null = null;
+  const fullscreen: boolean[] = [];
+  const rankings: Array<string | null> = [];
+  let rankingEntries = options.ranking ?? [];
   const find = (id: string) => pending.find((p) => p.id === id) ?? evaluated.find((p) => p.id === id);
   const api: Api = {
     serverAddress: () => Promise.resolve(options.server === undefined ? SUPERVISOR.server_url : options.server),
@@ -121,12 +133,24 @@ export function fakeApi(
       channel = null;
       return ok(null);
     },
-    ranking: (month) => ok({ distributor_id: 1, month: month ?? "2025-01", scoring: { approved: 1, highlighted: 2 }, entries: [] }),
+    setFullscreen: (on) => {
+      fullscreen.push(on);
+      return ok(null);
+    },
+    ranking: (month) => {
+      rankings.push(month);
+      return ok({ distributor_id: 1, month: month ?? "2025-01", scoring: { approved: 1, highlighted: 2 }, entries: rankingEntries });
+    },
     ...overrides,
   };
   return Object.assign(api, {
     evaluations,
     inputs,
+    fullscreen,
+    rankings,
+    setRanking: (entries: RankingEntry[]) => {
+      rankingEntries = entries;
+    },
     live: (message: LiveMessage) => {
       if (channel === null) throw new Error("the UI follows no live events");
       channel.onmessage(message);

@@ -10,5 +10,6 @@ pub mod ranking;
 pub mod server;
 pub mod session;
 pub mod updates;
+pub mod window;
 
 include!("names.rs");

@@ -18,6 +18,7 @@ pub const NAMES: &[&str] = &[
     "ranking",
     "follow_events",
     "unfollow_events",
+    "set_fullscreen",
     "filter_choices",
     "connection",
     "start_local_server",

@@ -1,4 +1,4 @@
-import { A, useNavigate, type RouteSectionProps } from "@solidjs/router";
+import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { Show } from "solid-js";
 import { t } from "../i18n";
 import { logout, session } from "../lib/session";
@@ -11,72 +11,84 @@ export function Layout(props: RouteSectionProps) {
   useDocumentLang();
   let main: HTMLElement | undefined;
   const navigate = useNavigate();
+  const location = useLocation();
 
   return (
-    <div class="shell">
-      {/* A plain "#main" link would be taken as a route by the hash router. */}
-      <button
-        type="button"
-        class="skip-link"
-        onClick={() => main?.focus()}
-      >
-        {t("app.skipToContent")}
-      </button>
-      <header class="topbar">
-        <A href="/" class="brand" end>
-          <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width="28" height="28" />
-          <span>{t("app.name")}</span>
-        </A>
-        <nav aria-label={t("nav.label")}>
-          <ul class="nav-list">
-            <li>
-              <A href="/" end activeClass="active">
-                {t("nav.home")}
-              </A>
-            </li>
-            <Show when={session()}>
+    <Show
+      when={location.pathname !== "/tv"}
+      // The TV dashboard is the whole screen: no banner, navigation or footer.
+      fallback={<main class="kiosk">{props.children}</main>}
+    >
+      <div class="shell">
+        {/* A plain "#main" link would be taken as a route by the hash router. */}
+        <button
+          type="button"
+          class="skip-link"
+          onClick={() => main?.focus()}
+        >
+          {t("app.skipToContent")}
+        </button>
+        <header class="topbar">
+          <A href="/" class="brand" end>
+            <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width="28" height="28" />
+            <span>{t("app.name")}</span>
+          </A>
+          <nav aria-label={t("nav.label")}>
+            <ul class="nav-list">
               <li>
-                <A href="/visor" activeClass="active">
-                  {t("nav.visor")}
+                <A href="/" end activeClass="active">
+                  {t("nav.home")}
                 </A>
               </li>
+              <Show when={session()}>
+                <li>
+                  <A href="/visor" activeClass="active">
+                    {t("nav.visor")}
+                  </A>
+                </li>
+                <li>
+                  <A href="/history" activeClass="active">
+                    {t("nav.history")}
+                  </A>
+                </li>
+                <li>
+                  <A href="/ranking" activeClass="active">
+                    {t("nav.ranking")}
+                  </A>
+                </li>
+              </Show>
               <li>
-                <A href="/history" activeClass="active">
-                  {t("nav.history")}
+                <A href="/about" activeClass="active">
+                  {t("nav.about")}
                 </A>
               </li>
-            </Show>
-            <li>
-              <A href="/about" activeClass="active">
-                {t("nav.about")}
-              </A>
-            </li>
-          </ul>
-        </nav>
-        <Show when={session()}>
-          {(s) => (
-            <div class="user-menu">
-              <span class="user-name">{s().user.display_name}</span>
-              <button
-                type="button"
-                class="button"
-                onClick={() => void logout().finally(() => navigate("/login"))}
-              >
-                {t("nav.logout")}
-              </button>
-            </div>
-          )}
-        </Show>
-        <LocaleSwitcher />
-      </header>
-      <main id="main" ref={main} tabindex="-1">
-        {props.children}
-      </main>
-      <footer class="footer">
-        <span>
-          {t("app.name")} · {t("app.version", { version: APP_VERSION })}
-        </span>
-      </footer>
-    </div>
+            </ul>
+          </nav>
+          <Show when={session()}>
+            {(s) => (
+              <div class="user-menu">
+                <span class="user-name">{s().user.display_name}</span>
+                <button
+                  type="button"
+                  class="button"
+                  onClick={() => void logout().finally(() => navigate("/login"))}
+                >
+                  {t("nav.logout")}
+                </button>
+              </div>
+            )}
+          </Show>
+          <LocaleSwitcher />
+        </header>
+        <main id="main" ref={main} tabindex="-1">
+          {props.children}
+        </main>
+        <footer class="footer">
+          <span>
+            {t("app.name")} · {t("app.version", { version: APP_VERSION })}
+          </span>
+        </footer>
+      </div>
+    </Show>
   );
 }

@@ -40,6 +40,9 @@ export default function Home() {
             </A>{" "}
             <A href="/history" class="button">
               {t("home.openHistory")}
+            </A>{" "}
+            <A href="/ranking" class="button">
+              {t("home.openRanking")}
             </A>
           </p>
           <Show when={!canEvaluate(s().user.role)}>

@@ -1,0 +1,62 @@
+/**
+ * A month's ranking that keeps itself current: read again shortly after live
+ * events (verdicts, new exhibitions; once per burst), after the live
+ * connection was reopened, and every few minutes in any case (a TV left on
+ * for days crosses into a new month).
+ */
+import { type Accessor, createResource, createSignal, onCleanup, type Resource } from "solid-js";
+import type { LiveMessage, Ranking } from "../bindings";
+import { api, call } from "../lib/api";
+import { onLive } from "../lib/live";
+import { debounce } from "./month";
+
+/** After a live event, wait this long for the rest of its burst before reading again. */
+export const LIVE_RELOAD_MS = 800;
+/** Read again at least this often. */
+export const PERIODIC_RELOAD_MS = 5 * 60_000;
+
+export interface LiveRanking {
+  readonly ranking: Resource<Ranking>;
+  /** When the ranking on screen was read. */
+  readonly updatedAt: Accessor<Date | null>;
+  reload(): void;
+}
+
+/** Whether a live message can change a ranking. */
+export function changesRanking(message: LiveMessage): boolean {
+  switch (message.kind) {
+    case "exhibition_created":
+    case "exhibition_evaluated":
+    case "resync":
+      return true;
+    case "connected":
+      return message.reconnected;
+    default:
+      return false;
+  }
+}
+
+/** `month`: `YYYY-MM`, or `null` for the current month in the distributor's zone. */
+export function useLiveRanking(month: Accessor<string | null>): LiveRanking {
+  const [updatedAt, setUpdatedAt] = createSignal<Date | null>(null);
+  const [ranking, { refetch }] = createResource(
+    () => ({ month: month() }),
+    async (key) => {
+      const read = await call(api().ranking(key.month));
+      setUpdatedAt(new Date());
+      return read;
+    },
+  );
+  const reload = () => void refetch();
+  const soon = debounce(reload, LIVE_RELOAD_MS);
+  const stop = onLive((message) => {
+    if (changesRanking(message)) soon();
+  });
+  const timer = setInterval(reload, PERIODIC_RELOAD_MS);
+  onCleanup(() => {
+    stop();
+    soon.cancel();
+    clearInterval(timer);
+  });
+  return { ranking, updatedAt, reload };
+}
