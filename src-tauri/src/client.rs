@@ -11,14 +11,16 @@ use url::Url;
 
 use crate::error::{CommandError, CommandResult};
 use crate::model::{
-    EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, FilterChoice, FirstSetupInput, Ranking,
-    ServerInfo, User,
+    EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat, FilterChoice, FirstSetupInput,
+    Ranking, ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User,
 };
 
 /// How long to wait for a TCP/TLS connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a whole request may take (photos included).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// An export of a long period may take a while to write on the server.
+const EXPORT_TIMEOUT: Duration = Duration::from_secs(600);
 /// The event stream is reopened after this long even when healthy (a request needs a deadline).
 pub const EVENTS_MAX_AGE: Duration = Duration::from_secs(3600);
 /// The health probe must be quick: it runs while the person waits on the connect screen.
@@ -333,6 +335,36 @@ impl Backend {
         let response = Self::send(self.request(Method::GET, &path, Some(token))?).await?;
         let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
         Ok(bytes.to_vec())
+    }
+
+    /// A period's figures grouped by `group_by`.
+    pub async fn report_summary(
+        &self,
+        token: &Token,
+        period: &ReportPeriod,
+        group_by: ReportGroupBy,
+    ) -> CommandResult<ReportSummary> {
+        let group_by = serde_json::to_value(group_by).map_err(CommandError::internal)?;
+        let request = self
+            .request(Method::GET, "api/v1/reports/summary", Some(token))?
+            .query(&period.query())
+            .query(&[("group_by", group_by.as_str().unwrap_or_default())]);
+        Self::json(request).await
+    }
+
+    /// Every exhibition of a period as a CSV or XLSX file; the body is read by the caller.
+    pub async fn report_export(
+        &self,
+        token: &Token,
+        period: &ReportPeriod,
+        format: ExportFormat,
+    ) -> CommandResult<Response> {
+        let path = format!("api/v1/reports/exhibitions.{}", format.extension());
+        let request = self
+            .request(Method::GET, &path, Some(token))?
+            .query(&period.query())
+            .timeout(EXPORT_TIMEOUT);
+        Self::send(request).await
     }
 
     /// Opens `GET /api/v1/events` (Server-Sent Events). The stream is open-ended, so

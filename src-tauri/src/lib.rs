@@ -11,6 +11,7 @@
 
 pub mod client;
 pub mod commands;
+pub mod downloads;
 pub mod error;
 pub mod live;
 pub mod logging;
@@ -54,6 +55,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::live::follow_events,
             commands::live::unfollow_events,
             commands::window::set_fullscreen,
+            commands::reports::report_summary,
+            commands::reports::export_report,
             commands::filters::filter_choices,
             commands::local::connection,
             commands::local::start_local_server,

@@ -300,9 +300,135 @@ pub struct Ranking {
     pub entries: Vec<RankingEntry>,
 }
 
+/// A ready-made report period, in the distributor's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportPreset {
+    Today,
+    Yesterday,
+    ThisWeek,
+    ThisMonth,
+    LastMonth,
+    Last30Days,
+    Last90Days,
+}
+
+/// What a report's figures are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportGroupBy {
+    Vendor,
+    Customer,
+    PdvType,
+    Group,
+    Status,
+}
+
+/// Which exhibitions a report covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReportPeriod {
+    Preset {
+        preset: ReportPreset,
+    },
+    /// Local dates (`YYYY-MM-DD`) of the distributor, both included.
+    Dates {
+        from: String,
+        to: String,
+    },
+}
+
+impl ReportPeriod {
+    /// The query string pairs the report endpoints take.
+    #[must_use]
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Self::Preset { preset } => {
+                let name = serde_json::to_value(preset)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                vec![("period", name)]
+            }
+            Self::Dates { from, to } => vec![("from", from.clone()), ("to", to.clone())],
+        }
+    }
+}
+
+/// `[start, end)` in UTC (RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct PeriodBounds {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct ReportRow {
+    pub key: String,
+    pub label: String,
+    pub sent: i64,
+    pub pending: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub highlighted: i64,
+    /// Approved or highlighted over evaluated; `null` when nothing was evaluated.
+    pub approval_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct ReportSummary {
+    pub distributor_id: i64,
+    pub period: PeriodBounds,
+    pub group_by: ReportGroupBy,
+    pub rows: Vec<ReportRow>,
+}
+
+/// The file a report is exported as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    #[must_use]
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// An exported report, saved on this computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct SavedReport {
+    /// The whole path, to show.
+    pub path: String,
+    pub file_name: String,
+    pub bytes: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_periods_become_the_endpoints_query() {
+        let preset = ReportPeriod::Preset {
+            preset: ReportPreset::Last30Days,
+        };
+        assert_eq!(preset.query(), vec![("period", "last30_days".to_string())]);
+        let dates = ReportPeriod::Dates {
+            from: "2025-01-01".into(),
+            to: "2025-01-31".into(),
+        };
+        assert_eq!(
+            dates.query(),
+            vec![("from", "2025-01-01".to_string()), ("to", "2025-01-31".to_string())]
+        );
+    }
 
     #[test]
     fn filter_query_has_only_the_set_fields() {

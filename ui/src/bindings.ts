@@ -67,6 +67,13 @@ export const commands = {
 	 *  of its own, so the web view needs no window-plugin permission.
 	 */
 	setFullscreen: (on: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_fullscreen", { on })),
+	/**  A period's figures grouped by vendor, customer, PDV type, group or status. */
+	reportSummary: (period: ReportPeriod, groupBy: ReportGroupBy) => typedError<ReportSummary, CommandError>(__TAURI_INVOKE("report_summary", { period, groupBy })),
+	/**
+	 *  Downloads every exhibition of the period as `format` into the Downloads folder
+	 *  (a new name if the file exists) and says where it is.
+	 */
+	exportReport: (period: ReportPeriod, format: ExportFormat) => typedError<SavedReport, CommandError>(__TAURI_INVOKE("export_report", { period, format })),
 	/**
 	 *  Groups, vendors and PDV types to filter by. PDV types need only read access;
 	 *  groups and vendors come from the administration endpoints, so for other roles
@@ -255,6 +262,9 @@ export type ExhibitionSummary = {
 	photo_count: number,
 };
 
+/**  The file a report is exported as. */
+export type ExportFormat = "csv" | "xlsx";
+
 /**  One choice of a listing filter (a group, a vendor or a PDV type). */
 export type FilterChoice = {
 	id: number,
@@ -306,6 +316,12 @@ export type LiveMessage =
 /**  The session ended on the server (401): following stops. */
 { kind: "signed_out" };
 
+/**  `[start, end)` in UTC (RFC 3339). */
+export type PeriodBounds = {
+	start: string,
+	end: string,
+};
+
 export type Photo = {
 	/**  1-based order within the burst. */
 	position: number,
@@ -336,8 +352,46 @@ export type RankingEntry = {
 	highlighted: number,
 };
 
+/**  What a report's figures are grouped by. */
+export type ReportGroupBy = "vendor" | "customer" | "pdv_type" | "group" | "status";
+
+/**  Which exhibitions a report covers. */
+export type ReportPeriod = { kind: "preset"; preset: ReportPreset } | 
+/**  Local dates (`YYYY-MM-DD`) of the distributor, both included. */
+{ kind: "dates"; from: string; to: string };
+
+/**  A ready-made report period, in the distributor's time zone. */
+export type ReportPreset = "today" | "yesterday" | "this_week" | "this_month" | "last_month" | "last30_days" | "last90_days";
+
+export type ReportRow = {
+	key: string,
+	label: string,
+	sent: number,
+	pending: number,
+	approved: number,
+	rejected: number,
+	highlighted: number,
+	/**  Approved or highlighted over evaluated; `null` when nothing was evaluated. */
+	approval_rate: number | null,
+};
+
+export type ReportSummary = {
+	distributor_id: number,
+	period: PeriodBounds,
+	group_by: ReportGroupBy,
+	rows: ReportRow[],
+};
+
 /**  Role of a portal user, ordered by privilege. */
 export type Role = "viewer" | "supervisor" | "admin" | "superadmin";
+
+/**  An exported report, saved on this computer. */
+export type SavedReport = {
+	/**  The whole path, to show. */
+	path: string,
+	file_name: string,
+	bytes: number,
+};
 
 export type Scoring = {
 	approved: number,

@@ -7,6 +7,7 @@ pub mod filters;
 pub mod live;
 pub mod local;
 pub mod ranking;
+pub mod reports;
 pub mod server;
 pub mod session;
 pub mod updates;

@@ -19,6 +19,8 @@ pub const NAMES: &[&str] = &[
     "follow_events",
     "unfollow_events",
     "set_fullscreen",
+    "report_summary",
+    "export_report",
     "filter_choices",
     "connection",
     "start_local_server",

@@ -7,5 +7,7 @@ use crate::error::{CommandError, CommandResult};
 #[tauri::command]
 #[specta::specta]
 pub async fn set_fullscreen(window: tauri::WebviewWindow, on: bool) -> CommandResult<()> {
-    window.set_fullscreen(on).map_err(CommandError::internal)
+    window.set_fullscreen(on).map_err(CommandError::internal)?;
+    tracing::info!(on, "window full screen");
+    Ok(())
 }
