@@ -9,6 +9,7 @@ import Home from "./routes/Home";
 import Login from "./routes/Login";
 import NotFound from "./routes/NotFound";
 import Ranking from "./routes/Ranking";
+import Reports from "./routes/Reports";
 import Setup from "./routes/Setup";
 import Tv from "./routes/Tv";
 import Visor from "./routes/Visor";
@@ -33,6 +34,7 @@ export function AppRoutes() {
       <Route path="/history" component={guarded(History)} />
       <Route path="/ranking" component={guarded(Ranking)} />
       <Route path="/tv" component={guarded(Tv)} />
+      <Route path="/reports" component={guarded(Reports)} />
       <Route path="/about" component={About} />
       <Route path="/connect" component={Connect} />
       <Route path="/login" component={Login} />

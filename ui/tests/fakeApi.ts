@@ -6,6 +6,8 @@ import type {
   ExhibitionSummary,
   LiveMessage,
   RankingEntry,
+  ReportPeriod,
+  ReportRow,
   SessionInfo,
 } from "../src/bindings";
 import type { Api } from "../src/lib/api";
@@ -35,6 +37,8 @@ export function fakeApi(
     local?: boolean;
     /** The server has no user yet (first run). */
     needsSetup?: boolean;
+    /** The summary of any period. */
+    report?: ReportRow[];
     /** The ranking of any month. */
     ranking?: RankingEntry[];
   } = {},
@@ -46,6 +50,8 @@ export function fakeApi(
   live(message: LiveMessage): void;
   /** Every full-screen request of the window, in order. */
   fullscreen: boolean[];
+  /** Every report summary and export asked for, in order. */
+  reports: Array<{ period: ReportPeriod; what: string }>;
   /** Every month the ranking was asked for (`null`: the current one). */
   rankings: Array<string | null>;
   /** Replaces the ranking the "server" answers from now on. */
@@ -64,6 +70,7 @@ export function fakeApi(
   let channel: Channel<LiveMessage> | null = null;
   const fullscreen: boolean[] = [];
   const rankings: Array<string | null> = [];
+  const reports: Array<{ period: ReportPeriod; what: string }> = [];
   let rankingEntries = options.ranking ?? [];
   const find = (id: string) => pending.find((p) => p.id === id) ?? evaluated.find((p) => p.id === id);
   const api: Api = {
@@ -133,6 +140,19 @@ export function fakeApi(
       channel = null;
       return ok(null);
     },
+    reportSummary: (period, groupBy) => {
+      reports.push({ period, what: groupBy });
+      return ok({
+        distributor_id: 1,
+        period: { start: "2025-01-01T03:00:00Z", end: "2025-02-01T03:00:00Z" },
+        group_by: groupBy,
+        rows: options.report ?? [],
+      });
+    },
+    exportReport: (period, format) => {
+      reports.push({ period, what: format });
+      return ok({ path: `/home/ana/Descargas/exhibiciones.${format}`, file_name: `exhibiciones.${format}`, bytes: 2048 });
+    },
     setFullscreen: (on) => {
       fullscreen.push(on);
       return ok(null);
@@ -148,6 +168,7 @@ export function fakeApi(
     inputs,
     fullscreen,
     rankings,
+    reports,
     setRanking: (entries: RankingEntry[]) => {
       rankingEntries = entries;
     },

@@ -56,6 +56,11 @@ export function Layout(props: RouteSectionProps) {
                     {t("nav.ranking")}
                   </A>
                 </li>
+                <li>
+                  <A href="/reports" activeClass="active">
+                    {t("nav.reports")}
+                  </A>
+                </li>
               </Show>
               <li>
                 <A href="/about" activeClass="active">

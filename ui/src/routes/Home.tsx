@@ -43,6 +43,9 @@ export default function Home() {
             </A>{" "}
             <A href="/ranking" class="button">
               {t("home.openRanking")}
+            </A>{" "}
+            <A href="/reports" class="button">
+              {t("home.openReports")}
             </A>
           </p>
           <Show when={!canEvaluate(s().user.role)}>
