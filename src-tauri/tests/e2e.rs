@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use support::intake::{Intake, Submission, shelf_photo};
 use support::procs::{self, ProcInfo, Rollup, alive, descendants, rollup};
-use support::webdriver::{ENTER, Session, TAB, WdResult, button, fact, field, heading, link, literal, role};
+use support::webdriver::{ENTER, ESCAPE, Session, TAB, WdResult, button, fact, field, heading, link, literal, role};
 use support::{Api, App, Keyring, Machine, Sidecar, screenshots_dir};
 
 /// Big enough that the "sur" distributor has a handful of pending exhibitions (the
@@ -971,5 +971,147 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
         "e2e-memory-after-review.txt",
     )
     .await;
+    app.quit().await;
+}
+
+/// Spanish month names, as the app writes them ("noviembre de 2026").
+fn spanish_month(month: &str) -> String {
+    const NAMES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    let (year, number) = month.split_once('-').unwrap();
+    format!("{} de {year}", NAMES[number.parse::<usize>().unwrap() - 1])
+}
+
+/// The ranking follows a verdict given elsewhere by itself, the TV mode shows it in
+/// full screen and Esc leaves it, and a report's figures and its CSV and Excel files
+/// match the server's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ranking_follows_verdicts_live_on_the_tv_and_reports_export_what_the_server_counts() {
+    let machine = Machine::new(Keyring::Missing);
+    let data = machine.path().join("server-data");
+    machine.seed(Some(&data), DEMO_EXHIBITIONS);
+    let server = Sidecar::start(&machine, &data).await;
+    let api = Api::new(&server.url);
+    let supervisor = api.login(SUPERVISOR).await;
+    let other = api.login(OTHER).await;
+    let ranking = api.get(&supervisor, "/api/v1/ranking", &[]).await;
+    let month = ranking["month"].as_str().unwrap().to_string();
+    let title = format!("Ranking de {}", spanish_month(&month));
+
+    let app = App::start(&machine, "ranking").await;
+    let s = &app.session;
+    connect_to(s, server.url.trim_start_matches("http://")).await;
+    log_in(s, SUPERVISOR, false).await;
+    s.click(&link("Ver el ranking del mes")).await;
+    s.wait_for(&heading(&title)).await;
+    let leader = ranking["entries"][0]["vendor_name"].as_str().unwrap();
+    s.wait_for_text("//table//tbody/tr[1]", leader).await;
+    app.save_screenshot(&screenshots_dir().join("ranking.png")).await;
+
+    // Another session approves one of this month's pending exhibitions: the vendor's
+    // approved count on screen goes up by itself (live events, no reload).
+    let pending = api.all_pending(&supervisor).await;
+    let this_month = pending
+        .iter()
+        .find(|e| e["submitted_at_local"].as_str().unwrap().starts_with(&month))
+        .expect("the demo has a pending exhibition this month");
+    let vendor = this_month["vendor_name"].as_str().unwrap();
+    let approved_before = ranking["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["vendor_name"] == vendor)
+        .map_or(0, |e| e["approved"].as_i64().unwrap());
+    assert!(
+        api.evaluate(&other, this_month["id"].as_str().unwrap(), "approved")
+            .await
+            .is_success()
+    );
+    // Columns: place, vendor (row header), points, approved, …
+    let approved_cell = format!("//table//tbody/tr[th={}]/td[3]", literal(vendor));
+    s.wait_until(
+        &format!("{vendor}'s approved count at {}", approved_before + 1),
+        || async {
+            let shown = texts(s, &approved_cell).await?;
+            Ok((shown == [(approved_before + 1).to_string()]).then_some(()))
+        },
+    )
+    .await;
+
+    // The TV mode: the month's top ten in full screen, then Esc back to the ranking.
+    s.click(&link("Modo TV")).await;
+    s.wait_for(&format!("//ol[@aria-label={}]/li", literal(&title))).await;
+    assert!(
+        texts(s, "//ol/li").await.unwrap().len() <= 10,
+        "the TV shows at most ten vendors"
+    );
+    assert!(s.find_all("//nav").await.unwrap().is_empty(), "no app chrome on the TV");
+    app.save_screenshot(&screenshots_dir().join("tv.png")).await;
+    let log = app_log(&machine, "centermind-desktop.log");
+    s.wait_until("the window put in full screen", || async {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        Ok(text.contains("window full screen on=true").then_some(()))
+    })
+    .await;
+    s.press(ESCAPE).await;
+    s.wait_for(&heading(&title)).await;
+
+    // Reports: this month by vendor, as the server counts it; then both files.
+    s.click(&link("Reportes")).await;
+    s.wait_for(&heading("Reportes")).await;
+    let summary = api
+        .get(
+            &supervisor,
+            "/api/v1/reports/summary",
+            &[("period", "this_month"), ("group_by", "vendor")],
+        )
+        .await;
+    let rows = summary["rows"].as_array().unwrap();
+    let sent: i64 = rows.iter().map(|r| r["sent"].as_i64().unwrap()).sum();
+    s.wait_for_text("//table//tbody/tr[1]/th", rows[0]["label"].as_str().unwrap())
+        .await;
+    let total = texts(s, "//table//tfoot/tr/td[1]").await.unwrap();
+    assert_eq!(total, [sent.to_string()], "the total sent of this month");
+
+    let downloads = machine.home().join("Downloads");
+    s.click(&button("Descargar CSV")).await;
+    let message = s.wait_for_text(&role("status"), "Guardado en").await;
+    let csv_path = message.trim_start_matches("Guardado en ").trim().to_string();
+    assert!(
+        std::path::Path::new(&csv_path).starts_with(&downloads),
+        "{csv_path} is in {}",
+        downloads.display()
+    );
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "the CSV starts with a BOM for Excel");
+    let lines = csv.lines().filter(|l| !l.is_empty()).count();
+    assert_eq!(
+        lines as i64,
+        sent + 1,
+        "one line per exhibition of the month plus the header"
+    );
+    s.click(&button("Descargar Excel")).await;
+    let message = s.wait_for_text(&role("status"), ".xlsx").await;
+    let xlsx_path = message.trim_start_matches("Guardado en ").trim().to_string();
+    let xlsx = std::fs::read(&xlsx_path).unwrap();
+    assert!(xlsx.starts_with(b"PK"), "{xlsx_path} is a zip (xlsx) file");
+    let leftovers: Vec<_> = std::fs::read_dir(&downloads)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial downloads left: {leftovers:?}");
     app.quit().await;
 }

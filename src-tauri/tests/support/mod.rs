@@ -564,6 +564,20 @@ impl Api {
         body
     }
 
+    /// `GET path?query` as the caller; panics unless it succeeds.
+    pub async fn get(&self, token: &str, path: &str, query: &[(&str, &str)]) -> Value {
+        let (status, body) = self
+            .call(
+                self.http
+                    .get(format!("{}{path}", self.base))
+                    .query(query)
+                    .bearer_auth(token),
+            )
+            .await;
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body
+    }
+
     /// The first page of the caller's pending queue, oldest first.
     pub async fn pending(&self, token: &str) -> Vec<Value> {
         let (status, body) = self

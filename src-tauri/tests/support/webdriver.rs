@@ -16,6 +16,7 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// WebDriver key codes for [`Session::press`].
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
+pub const ESCAPE: &str = "\u{E00C}";
 /// How often `wait_*` looks again.
 const POLL: Duration = Duration::from_millis(100);
 

@@ -176,7 +176,7 @@ export const en: Messages = {
   tv: {
     title: "Ranking for {month}",
     points: "{points} pts",
-    detail: "{approved} approved · {highlighted} highlighted · {sent} sent",
+    detail: "Approved {approved} · Highlighted {highlighted} · Sent {sent}",
     empty: "No exhibitions this month yet. Time to go sell!",
     exit: "Leave TV mode",
     exitHint: "Esc to leave",

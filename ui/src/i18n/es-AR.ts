@@ -179,7 +179,7 @@ export const esAR = {
   tv: {
     title: "Ranking de {month}",
     points: "{points} pts",
-    detail: "{approved} aprobadas · {highlighted} destacadas · {sent} enviadas",
+    detail: "Aprobadas {approved} · Destacadas {highlighted} · Enviadas {sent}",
     empty: "Todavía no hay exhibiciones este mes. ¡A salir a vender!",
     exit: "Salir del modo TV",
     exitHint: "Esc para salir",

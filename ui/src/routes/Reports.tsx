@@ -202,8 +202,14 @@ export default function Reports() {
             {exporting() === "csv" ? t("reports.exporting") : t("reports.exportCsv")}
           </button>
         </p>
-        <div aria-live="polite">
-          <Show when={saved()}>{(f) => <p class="banner banner-info">{t("reports.saved", { path: f().path })}</p>}</Show>
+        <div role="status">
+          <Show when={saved()}>
+            {(f) => (
+              <p class="banner banner-info">
+                {t("reports.saved", { path: f().path })}
+              </p>
+            )}
+          </Show>
         </div>
         <Show when={exportError()}>
           <p class="banner banner-error" role="alert">
