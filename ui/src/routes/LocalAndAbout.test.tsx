@@ -1,28 +1,10 @@
-import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import App from "../App";
-import { DEFAULT_LOCALE, setLocale } from "../i18n";
-import { setApi, type Api } from "../lib/api";
-import { resetSessionForTests } from "../lib/session";
+import { fireEvent, screen, waitFor } from "@solidjs/testing-library";
+import { describe, expect, it } from "vitest";
+import { appHarness } from "../../tests/app";
 import { fail, fakeApi, ok, SUPERVISOR } from "../../tests/fakeApi";
 
-let previous: Api;
-
-function start(api: Api, hash = "") {
-  previous = setApi(api);
-  window.location.hash = hash;
-  render(() => <App />);
-}
-
 describe("este equipo (local mode)", () => {
-  beforeEach(() => {
-    setLocale(DEFAULT_LOCALE);
-    resetSessionForTests();
-  });
-  afterEach(() => {
-    setApi(previous);
-    window.location.hash = "";
-  });
+  const start = appHarness();
 
   it("the connect screen starts the local server and goes to the login", async () => {
     let started = 0;
@@ -93,14 +75,7 @@ describe("este equipo (local mode)", () => {
 });
 
 describe("About", () => {
-  beforeEach(() => {
-    setLocale(DEFAULT_LOCALE);
-    resetSessionForTests();
-  });
-  afterEach(() => {
-    setApi(previous);
-    window.location.hash = "";
-  });
+  const start = appHarness();
 
   it("shows the version and checks for updates", async () => {
     start(

@@ -1,19 +1,8 @@
-import { fireEvent, render, screen, waitFor, within } from "@solidjs/testing-library";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import App from "../App";
+import { fireEvent, screen, waitFor, within } from "@solidjs/testing-library";
+import { describe, expect, it } from "vitest";
 import type { RankingEntry } from "../bindings";
-import { DEFAULT_LOCALE, setLocale } from "../i18n";
-import { setApi, type Api } from "../lib/api";
-import { resetSessionForTests } from "../lib/session";
+import { appHarness } from "../../tests/app";
 import { fakeApi, SUPERVISOR } from "../../tests/fakeApi";
-
-let previous: Api;
-
-function open(api: Api, hash: string) {
-  previous = setApi(api);
-  window.location.hash = hash;
-  render(() => <App />);
-}
 
 function entry(position: number, name: string, points: number): RankingEntry {
   return {
@@ -32,15 +21,7 @@ function entry(position: number, name: string, points: number): RankingEntry {
 const rows = () => within(screen.getByRole("table")).getAllByRole("row").slice(1);
 
 describe("Ranking", () => {
-  beforeEach(() => {
-    setLocale(DEFAULT_LOCALE);
-    resetSessionForTests();
-  });
-
-  afterEach(() => {
-    setApi(previous);
-    window.location.hash = "";
-  });
+  const open = appHarness();
 
   it("lists the month's vendors by place with their figures and the scoring", async () => {
     open(fakeApi({ session: SUPERVISOR, ranking: [entry(1, "Ana Paz", 12), entry(2, "Bruno Díaz", 7)] }), "#/ranking");

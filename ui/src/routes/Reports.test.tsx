@@ -1,19 +1,9 @@
-import { fireEvent, render, screen, waitFor, within } from "@solidjs/testing-library";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import App from "../App";
+import { fireEvent, screen, waitFor, within } from "@solidjs/testing-library";
+import { describe, expect, it } from "vitest";
 import type { ReportRow } from "../bindings";
-import { DEFAULT_LOCALE, setLocale } from "../i18n";
-import { setApi, type Api } from "../lib/api";
-import { resetSessionForTests } from "../lib/session";
+import type { Api } from "../lib/api";
+import { appHarness } from "../../tests/app";
 import { fail, fakeApi, SUPERVISOR } from "../../tests/fakeApi";
-
-let previous: Api;
-
-function open(api: Api) {
-  previous = setApi(api);
-  window.location.hash = "#/reports";
-  render(() => <App />);
-}
 
 const row = (key: string, label: string, approved: number, rejected: number): ReportRow => ({
   key,
@@ -27,15 +17,8 @@ const row = (key: string, label: string, approved: number, rejected: number): Re
 });
 
 describe("Reports", () => {
-  beforeEach(() => {
-    setLocale(DEFAULT_LOCALE);
-    resetSessionForTests();
-  });
-
-  afterEach(() => {
-    setApi(previous);
-    window.location.hash = "";
-  });
+  const render = appHarness();
+  const open = (api: Api) => render(api, "#/reports");
 
   it("shows this month by vendor with a totals row", async () => {
     const api = fakeApi({ session: SUPERVISOR, report: [row("1", "Ana Paz", 3, 1), row("2", "Bruno Díaz", 1, 1)] });

@@ -1,20 +1,9 @@
-import { fireEvent, render, screen } from "@solidjs/testing-library";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import App from "../App";
+import { fireEvent, screen } from "@solidjs/testing-library";
+import { describe, expect, it } from "vitest";
 import type { FirstSetupInput } from "../bindings";
-import { DEFAULT_LOCALE, setLocale } from "../i18n";
-import { setApi, type Api } from "../lib/api";
-import { resetSessionForTests } from "../lib/session";
+import { appHarness } from "../../tests/app";
 import { fail, fakeApi } from "../../tests/fakeApi";
 import { zoneLabel } from "./Setup";
-
-let previous: Api;
-
-function start(api: Api, hash = "") {
-  previous = setApi(api);
-  window.location.hash = hash;
-  render(() => <App />);
-}
 
 async function fillForm(password = "una-clave-larga", confirm = password) {
   fireEvent.input(await screen.findByLabelText("Nombre de la distribuidora"), {
@@ -28,14 +17,7 @@ async function fillForm(password = "una-clave-larga", confirm = password) {
 }
 
 describe("first run of a fresh install", () => {
-  beforeEach(() => {
-    setLocale(DEFAULT_LOCALE);
-    resetSessionForTests();
-  });
-  afterEach(() => {
-    setApi(previous);
-    window.location.hash = "";
-  });
+  const start = appHarness();
 
   it("a server without users shows the setup instead of the login, and it signs in", async () => {
     const sent: Array<{ input: FirstSetupInput; remember: boolean }> = [];
