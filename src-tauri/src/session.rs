@@ -117,8 +117,10 @@ pub struct Shell {
     settings_file: Option<PathBuf>,
     tokens: Arc<dyn TokenStore>,
     inner: Mutex<Inner>,
-    /// The task following the server's live events for the UI, if any.
-    live: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// The task following the server's live events for the UI, if any, with its id.
+    live: Mutex<Option<(u32, tauri::async_runtime::JoinHandle<()>)>>,
+    /// The id of the last follower started.
+    live_ids: std::sync::atomic::AtomicU32,
 }
 
 impl Shell {
@@ -143,6 +145,7 @@ impl Shell {
                 settings,
             }),
             live: Mutex::new(None),
+            live_ids: std::sync::atomic::AtomicU32::new(0),
         })
     }
 
@@ -273,22 +276,38 @@ impl Shell {
         self.inner().session = Some(Session { token, info });
     }
 
-    /// Makes `task` the one following live events, stopping the previous one; `None`
-    /// only stops it.
-    pub fn replace_live(&self, task: Option<tauri::async_runtime::JoinHandle<()>>) {
-        let previous = std::mem::replace(
-            &mut *self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
-            task,
-        );
-        if let Some(previous) = previous {
+    /// Makes `task` the one following live events, stopping the previous one, and
+    /// returns its id (for [`Shell::stop_live`]).
+    pub fn start_live(&self, task: tauri::async_runtime::JoinHandle<()>) -> u32 {
+        let id = self.live_ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some((_, previous)) = self.live_slot().replace((id, task)) {
             previous.abort();
         }
+        id
+    }
+
+    /// Stops the follower `id` (any follower with `None`). A stop that arrives after a
+    /// newer follower started leaves that one running: the UI's calls may be handled
+    /// out of order.
+    pub fn stop_live(&self, id: Option<u32>) {
+        let mut slot = self.live_slot();
+        if slot
+            .as_ref()
+            .is_some_and(|(current, _)| id.is_none_or(|id| id == *current))
+            && let Some((_, task)) = slot.take()
+        {
+            task.abort();
+        }
+    }
+
+    fn live_slot(&self) -> MutexGuard<'_, Option<(u32, tauri::async_runtime::JoinHandle<()>)>> {
+        self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Forgets the session in memory; with `forget_stored`, also the remembered token.
     pub async fn end_session(&self, forget_stored: bool) -> CommandResult<()> {
         // Its events are not the next session's.
-        self.replace_live(None);
+        self.stop_live(None);
         let server = {
             let mut inner = self.inner();
             inner.session = None;
@@ -360,6 +379,28 @@ pub fn session_info(
 mod tests {
     use super::*;
     use crate::model::Role;
+
+    fn live_id(shell: &Shell) -> Option<u32> {
+        shell.live_slot().as_ref().map(|(id, _)| *id)
+    }
+
+    #[test]
+    fn a_late_stop_of_an_older_follower_leaves_the_newer_one_running() {
+        let shell = Shell::new(None, Arc::new(MemoryStore::default())).unwrap();
+        let forever = || tauri::async_runtime::spawn(std::future::pending::<()>());
+        let first = shell.start_live(forever());
+        let second = shell.start_live(forever());
+        assert_ne!(first, second);
+        // The screen that left asked to stop its follower after the next screen started one.
+        shell.stop_live(Some(first));
+        assert_eq!(live_id(&shell), Some(second));
+        shell.stop_live(Some(second));
+        assert_eq!(live_id(&shell), None);
+        // The end of a session stops whichever runs.
+        shell.start_live(forever());
+        shell.stop_live(None);
+        assert_eq!(live_id(&shell), None);
+    }
 
     fn user() -> User {
         User {

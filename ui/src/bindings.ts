@@ -57,11 +57,15 @@ export const commands = {
 	ranking: (month: string | null) => typedError<Ranking, CommandError>(__TAURI_INVOKE("ranking", { month })),
 	/**
 	 *  Starts following the server's live events for the signed-in session, sent to
-	 *  `on_message` until [`unfollow_events`], another call, or the end of the session.
+	 *  `on_message` until [`unfollow_events`] with the returned id, another call, or
+	 *  the end of the session.
 	 */
-	followEvents: (onMessage: Channel<LiveMessage>) => typedError<null, CommandError>(__TAURI_INVOKE("follow_events", { onMessage })),
-	/**  Stops following live events (no screen shows them any more). */
-	unfollowEvents: () => typedError<null, CommandError>(__TAURI_INVOKE("unfollow_events")),
+	followEvents: (onMessage: Channel<LiveMessage>) => typedError<number, CommandError>(__TAURI_INVOKE("follow_events", { onMessage })),
+	/**
+	 *  Stops the follower `id` (no screen shows live events any more). A newer
+	 *  follower is left running.
+	 */
+	unfollowEvents: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("unfollow_events", { id })),
 	/**
 	 *  Puts the calling window in full screen (`true`) or back (`false`). A command
 	 *  of its own, so the web view needs no window-plugin permission.

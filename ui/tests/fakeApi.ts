@@ -68,6 +68,7 @@ export function fakeApi(
   const evaluations: Array<{ id: string; verdict: string; reason: string | null }> = [];
   const inputs: Array<{ id: string; input: EvaluationInput }> = [];
   let channel: Channel<LiveMessage> | null = null;
+  let followers = 0;
   const fullscreen: boolean[] = [];
   const rankings: Array<string | null> = [];
   const reports: Array<{ period: ReportPeriod; what: string }> = [];
@@ -134,10 +135,12 @@ export function fakeApi(
     installUpdate: () => ok(null),
     followEvents: (onMessage) => {
       channel = onMessage;
-      return ok(null);
+      followers += 1;
+      return ok(followers);
     },
-    unfollowEvents: () => {
-      channel = null;
+    unfollowEvents: (id) => {
+      // Like the shell: only the newest follower can be stopped.
+      if (id === followers) channel = null;
       return ok(null);
     },
     reportSummary: (period, groupBy) => {

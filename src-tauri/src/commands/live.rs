@@ -8,23 +8,24 @@ use crate::live::{self, LiveMessage};
 use crate::session::Shell;
 
 /// Starts following the server's live events for the signed-in session, sent to
-/// `on_message` until [`unfollow_events`], another call, or the end of the session.
+/// `on_message` until [`unfollow_events`] with the returned id, another call, or
+/// the end of the session.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all)]
-pub async fn follow_events(shell: State<'_, Shell>, on_message: Channel<LiveMessage>) -> CommandResult<()> {
+pub async fn follow_events(shell: State<'_, Shell>, on_message: Channel<LiveMessage>) -> CommandResult<u32> {
     let (backend, token) = shell.authed()?;
     let task = tauri::async_runtime::spawn(async move {
         live::follow(&backend, &token, |m| on_message.send(m).is_ok()).await;
     });
-    shell.replace_live(Some(task));
-    Ok(())
+    Ok(shell.start_live(task))
 }
 
-/// Stops following live events (no screen shows them any more).
+/// Stops the follower `id` (no screen shows live events any more). A newer
+/// follower is left running.
 #[tauri::command]
 #[specta::specta]
-pub async fn unfollow_events(shell: State<'_, Shell>) -> CommandResult<()> {
-    shell.replace_live(None);
+pub async fn unfollow_events(shell: State<'_, Shell>, id: u32) -> CommandResult<()> {
+    shell.stop_live(Some(id));
     Ok(())
 }

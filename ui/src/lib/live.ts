@@ -39,6 +39,9 @@ function dispatch(message: LiveMessage): void {
   if (message.kind === "signed_out") signedOut();
 }
 
+/** The shell's id of the follower this module started, once it answered. */
+let followerId: number | null = null;
+
 function start(): void {
   generation += 1;
   const mine = generation;
@@ -46,17 +49,30 @@ function start(): void {
   const channel = makeChannel((message) => {
     if (mine === generation) dispatch(message);
   });
-  call(api().followEvents(channel)).catch(() => {
-    if (mine === generation) setLiveState("interrupted");
-  });
+  call(api().followEvents(channel)).then(
+    (id) => {
+      // Stopped (or restarted) before the shell answered: stop this one.
+      if (mine === generation) followerId = id;
+      else unfollow(id);
+    },
+    () => {
+      if (mine === generation) setLiveState("interrupted");
+    },
+  );
+}
+
+function unfollow(id: number): void {
+  void api()
+    .unfollowEvents(id)
+    .catch(() => {});
 }
 
 function stop(): void {
   generation += 1;
   setLiveState("off");
-  void api()
-    .unfollowEvents()
-    .catch(() => {});
+  // By id: the shell may handle this after a newer start, which must keep running.
+  if (followerId !== null) unfollow(followerId);
+  followerId = null;
 }
 
 /**
@@ -80,6 +96,7 @@ export function onLive(listener: LiveListener): () => void {
 export function resetLiveForTests(factory: ChannelFactory): void {
   listeners.clear();
   generation += 1;
+  followerId = null;
   setLiveState("off");
   makeChannel = factory;
 }

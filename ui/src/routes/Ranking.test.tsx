@@ -58,6 +58,18 @@ describe("Ranking", () => {
     expect(api.rankings).toEqual([null, null]);
   });
 
+  it("coming from the visor, the ranking still follows live events", async () => {
+    const api = fakeApi({ session: SUPERVISOR, ranking: [entry(1, "Ana Paz", 3)] });
+    open(api, "#/visor");
+    await waitFor(() => expect(api.following()).toBe(true));
+    window.location.hash = "#/ranking";
+    await screen.findByText("Ana Paz");
+    await waitFor(() => expect(api.following()).toBe(true));
+    api.setRanking([entry(1, "Bruno Díaz", 5)]);
+    api.live({ kind: "exhibition_evaluated", exhibition_id: "e1", status: "approved" });
+    await waitFor(() => expect(rows()[0]).toHaveTextContent("1Bruno Díaz5"), { timeout: 3000 });
+  });
+
   it("the TV mode fills the screen with the top ten, without the app's chrome, until Esc", async () => {
     const many = Array.from({ length: 12 }, (_, i) => entry(i + 1, `Vendedor ${i + 1}`, 30 - i));
     const api = fakeApi({ session: SUPERVISOR, ranking: many });
