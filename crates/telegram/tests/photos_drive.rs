@@ -556,14 +556,12 @@ async fn a_drive_distributor_without_a_folder_is_alerted_once_and_archived_once_
     .unwrap();
     w.wait_archived(&norte, first, 0).await;
     w.wait_archived(&norte, second, 0).await;
-    assert_eq!(
-        w.archive_tasks()
-            .await
-            .iter()
-            .filter(|t| t.0 == TaskState::Done)
-            .count(),
-        2
-    );
+    // The photo records its Drive file before its task is marked done: wait for both.
+    eventually("both archive tasks done", || async {
+        let tasks = w.archive_tasks().await;
+        (tasks.iter().filter(|t| t.0 == TaskState::Done).count() == 2).then_some(())
+    })
+    .await;
     assert_eq!(w.alerts(&norte).len(), 1);
 }
 
