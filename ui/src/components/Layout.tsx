@@ -1,10 +1,18 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { t } from "../i18n";
 import { logout, session } from "../lib/session";
 import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
 import { LocaleSwitcher } from "./LocaleSwitcher";
+
+/** The screens of a signed-in person, in the navigation's order. */
+const SESSION_LINKS = [
+  ["/visor", "nav.visor"],
+  ["/history", "nav.history"],
+  ["/ranking", "nav.ranking"],
+  ["/reports", "nav.reports"],
+] as const;
 
 /** App frame shared by every screen: banner, navigation, main region, footer. */
 export function Layout(props: RouteSectionProps) {
@@ -41,26 +49,15 @@ export function Layout(props: RouteSectionProps) {
                 </A>
               </li>
               <Show when={session()}>
-                <li>
-                  <A href="/visor" activeClass="active">
-                    {t("nav.visor")}
-                  </A>
-                </li>
-                <li>
-                  <A href="/history" activeClass="active">
-                    {t("nav.history")}
-                  </A>
-                </li>
-                <li>
-                  <A href="/ranking" activeClass="active">
-                    {t("nav.ranking")}
-                  </A>
-                </li>
-                <li>
-                  <A href="/reports" activeClass="active">
-                    {t("nav.reports")}
-                  </A>
-                </li>
+                <For each={SESSION_LINKS}>
+                  {([href, label]) => (
+                    <li>
+                      <A href={href} activeClass="active">
+                        {t(label)}
+                      </A>
+                    </li>
+                  )}
+                </For>
               </Show>
               <li>
                 <A href="/about" activeClass="active">

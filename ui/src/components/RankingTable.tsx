@@ -2,6 +2,9 @@ import { For } from "solid-js";
 import type { RankingEntry } from "../bindings";
 import { formatNumber, t } from "../i18n";
 
+/** The figures of each vendor after the name, in column order (points first, in bold). */
+const FIGURES = ["points", "approved", "highlighted", "rejected", "pending", "sent"] as const;
+
 /** The month's vendors by points, with what each sent and how it was judged. */
 export function RankingTable(props: { entries: readonly RankingEntry[]; caption: string }) {
   return (
@@ -11,24 +14,13 @@ export function RankingTable(props: { entries: readonly RankingEntry[]; caption:
         <tr>
           <th scope="col">{t("ranking.position")}</th>
           <th scope="col">{t("ranking.vendor")}</th>
-          <th scope="col" class="num">
-            {t("ranking.points")}
-          </th>
-          <th scope="col" class="num">
-            {t("ranking.approved")}
-          </th>
-          <th scope="col" class="num">
-            {t("ranking.highlighted")}
-          </th>
-          <th scope="col" class="num">
-            {t("ranking.rejected")}
-          </th>
-          <th scope="col" class="num">
-            {t("ranking.pending")}
-          </th>
-          <th scope="col" class="num">
-            {t("ranking.sent")}
-          </th>
+          <For each={FIGURES}>
+            {(figure) => (
+              <th scope="col" class="num">
+                {t(`ranking.${figure}`)}
+              </th>
+            )}
+          </For>
         </tr>
       </thead>
       <tbody>
@@ -37,12 +29,11 @@ export function RankingTable(props: { entries: readonly RankingEntry[]; caption:
             <tr data-place={e.position <= 3 ? e.position : undefined}>
               <td class="ranking-place">{e.position}</td>
               <th scope="row">{e.vendor_name}</th>
-              <td class="num ranking-points">{formatNumber(e.points)}</td>
-              <td class="num">{formatNumber(e.approved)}</td>
-              <td class="num">{formatNumber(e.highlighted)}</td>
-              <td class="num">{formatNumber(e.rejected)}</td>
-              <td class="num">{formatNumber(e.pending)}</td>
-              <td class="num">{formatNumber(e.sent)}</td>
+              <For each={FIGURES}>
+                {(figure) => (
+                  <td class={figure === "points" ? "num ranking-points" : "num"}>{formatNumber(e[figure])}</td>
+                )}
+              </For>
             </tr>
           )}
         </For>

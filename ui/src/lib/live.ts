@@ -31,6 +31,14 @@ let generation = 0;
 
 export { liveState };
 
+/**
+ * Whether events may have been missed (the server dropped some for this client,
+ * or the stream was reopened): screens then re-read what they show.
+ */
+export function mayHaveMissedEvents(message: LiveMessage): boolean {
+  return message.kind === "resync" || (message.kind === "connected" && message.reconnected);
+}
+
 function dispatch(message: LiveMessage): void {
   if (message.kind === "connected") setLiveState("live");
   else if (message.kind === "disconnected") setLiveState("interrupted");

@@ -7,8 +7,9 @@
 import { type Accessor, createResource, createSignal, onCleanup, type Resource } from "solid-js";
 import type { LiveMessage, Ranking } from "../bindings";
 import { api, call } from "../lib/api";
-import { onLive } from "../lib/live";
-import { debounce } from "./month";
+import { mayHaveMissedEvents, onLive } from "../lib/live";
+import { intlLocale } from "../i18n";
+import { debounce, monthLabel } from "./month";
 
 /** After a live event, wait this long for the rest of its burst before reading again. */
 export const LIVE_RELOAD_MS = 800;
@@ -19,21 +20,14 @@ export interface LiveRanking {
   readonly ranking: Resource<Ranking>;
   /** When the ranking on screen was read. */
   readonly updatedAt: Accessor<Date | null>;
+  /** The shown ranking's month in the UI's language ("noviembre de 2026"); empty before the first read. */
+  readonly monthName: Accessor<string>;
   reload(): void;
 }
 
 /** Whether a live message can change a ranking. */
 export function changesRanking(message: LiveMessage): boolean {
-  switch (message.kind) {
-    case "exhibition_created":
-    case "exhibition_evaluated":
-    case "resync":
-      return true;
-    case "connected":
-      return message.reconnected;
-    default:
-      return false;
-  }
+  return message.kind === "exhibition_created" || message.kind === "exhibition_evaluated" || mayHaveMissedEvents(message);
 }
 
 /** `month`: `YYYY-MM`, or `null` for the current month in the distributor's zone. */
@@ -58,5 +52,9 @@ export function useLiveRanking(month: Accessor<string | null>): LiveRanking {
     soon.cancel();
     clearInterval(timer);
   });
-  return { ranking, updatedAt, reload };
+  const monthName = () => {
+    const shown = ranking.latest;
+    return shown ? monthLabel(shown.month, intlLocale()) : "";
+  };
+  return { ranking, updatedAt, monthName, reload };
 }

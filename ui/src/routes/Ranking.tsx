@@ -1,24 +1,20 @@
 import { A } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { RankingTable } from "../components/RankingTable";
-import { formatDateTime, intlLocale, t } from "../i18n";
+import { formatDateTime, t } from "../i18n";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
 import { liveState } from "../lib/live";
 import { useLiveRanking } from "../ranking/liveRanking";
-import { monthLabel, shiftMonth } from "../ranking/month";
+import { shiftMonth } from "../ranking/month";
 
 /** The month's vendor ranking, live, with a month picker and the way to the TV mode. */
 export default function Ranking() {
   useDocumentTitle(() => t("ranking.title"));
   /** `null`: the current month (the server knows which one it is in the distributor's zone). */
   const [month, setMonth] = createSignal<string | null>(null);
-  const { ranking, updatedAt } = useLiveRanking(month);
+  const { ranking, updatedAt, monthName: label } = useLiveRanking(month);
   const shown = () => ranking.latest;
-  const label = () => {
-    const r = shown();
-    return r ? monthLabel(r.month, intlLocale()) : "";
-  };
   const go = (delta: number) => {
     const r = shown();
     if (r) setMonth(shiftMonth(r.month, delta));

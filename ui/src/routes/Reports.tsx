@@ -4,10 +4,33 @@ import { formatNumber, t } from "../i18n";
 import { api, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
-import { PRESETS, toPeriod, totals, type PeriodChoice, type PeriodForm } from "../reports/period";
+import { PRESETS, toPeriod, totals, type PeriodChoice, type PeriodForm, type Totals } from "../reports/period";
 
 const STATUSES: readonly ExhibitionStatus[] = ["pending", "approved", "rejected", "highlighted"];
 const isStatus = (key: string): key is ExhibitionStatus => (STATUSES as readonly string[]).includes(key);
+
+/** The counts of a row, in column order. */
+const COUNTS = ["sent", "pending", "approved", "highlighted", "rejected"] as const;
+
+const EXPORTS = [
+  ["xlsx", "reports.exportXlsx"],
+  ["csv", "reports.exportCsv"],
+] as const;
+
+type Counts = Pick<ReportRow, (typeof COUNTS)[number]>;
+
+/** One line of the table: a name, its counts and its approval rate. */
+function FigureRow(props: { label: string; counts: Counts; approvalRate: number | null }) {
+  return (
+    <tr>
+      <th scope="row">{props.label}</th>
+      <For each={COUNTS}>{(count) => <td class="num">{formatNumber(props.counts[count])}</td>}</For>
+      <td class="num">{rate(props.approvalRate)}</td>
+    </tr>
+  );
+}
+
+const totalsRow = (sum: Totals) => ({ counts: sum, approvalRate: sum.approvalRate });
 
 const GROUPS: readonly ReportGroupBy[] = ["vendor", "customer", "pdv_type", "group", "status"];
 
@@ -138,44 +161,25 @@ export default function Reports() {
               <thead>
                 <tr>
                   <th scope="col">{t(`reports.groups.${s().group_by}`)}</th>
-                  <th scope="col" class="num">{t("reports.sent")}</th>
-                  <th scope="col" class="num">{t("reports.pending")}</th>
-                  <th scope="col" class="num">{t("reports.approved")}</th>
-                  <th scope="col" class="num">{t("reports.highlighted")}</th>
-                  <th scope="col" class="num">{t("reports.rejected")}</th>
-                  <th scope="col" class="num">{t("reports.approvalRate")}</th>
+                  <For each={COUNTS}>
+                    {(count) => (
+                      <th scope="col" class="num">
+                        {t(`reports.${count}`)}
+                      </th>
+                    )}
+                  </For>
+                  <th scope="col" class="num">
+                    {t("reports.approvalRate")}
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 <For each={s().rows}>
-                  {(row) => (
-                    <tr>
-                      <th scope="row">{label(row)}</th>
-                      <td class="num">{formatNumber(row.sent)}</td>
-                      <td class="num">{formatNumber(row.pending)}</td>
-                      <td class="num">{formatNumber(row.approved)}</td>
-                      <td class="num">{formatNumber(row.highlighted)}</td>
-                      <td class="num">{formatNumber(row.rejected)}</td>
-                      <td class="num">{rate(row.approval_rate)}</td>
-                    </tr>
-                  )}
+                  {(row) => <FigureRow label={label(row)} counts={row} approvalRate={row.approval_rate} />}
                 </For>
               </tbody>
               <tfoot>
-                {(() => {
-                  const sum = totals(s().rows);
-                  return (
-                    <tr>
-                      <th scope="row">{t("reports.total")}</th>
-                      <td class="num">{formatNumber(sum.sent)}</td>
-                      <td class="num">{formatNumber(sum.pending)}</td>
-                      <td class="num">{formatNumber(sum.approved)}</td>
-                      <td class="num">{formatNumber(sum.highlighted)}</td>
-                      <td class="num">{formatNumber(sum.rejected)}</td>
-                      <td class="num">{rate(sum.approvalRate)}</td>
-                    </tr>
-                  );
-                })()}
+                <FigureRow label={t("reports.total")} {...totalsRow(totals(s().rows))} />
               </tfoot>
             </table>
           </Show>
@@ -185,22 +189,18 @@ export default function Reports() {
       <section class="report-export" aria-labelledby="report-export-title">
         <h2 id="report-export-title">{t("reports.exportTitle")}</h2>
         <p class="actions">
-          <button
-            type="button"
-            class="button"
-            disabled={problem() !== null || exporting() !== null}
-            onClick={() => void download("xlsx")}
-          >
-            {exporting() === "xlsx" ? t("reports.exporting") : t("reports.exportXlsx")}
-          </button>{" "}
-          <button
-            type="button"
-            class="button"
-            disabled={problem() !== null || exporting() !== null}
-            onClick={() => void download("csv")}
-          >
-            {exporting() === "csv" ? t("reports.exporting") : t("reports.exportCsv")}
-          </button>
+          <For each={EXPORTS}>
+            {([format, text]) => (
+              <button
+                type="button"
+                class="button"
+                disabled={problem() !== null || exporting() !== null}
+                onClick={() => void download(format)}
+              >
+                {exporting() === format ? t("reports.exporting") : t(text)}
+              </button>
+            )}
+          </For>
         </p>
         <div role="status">
           <Show when={saved()}>

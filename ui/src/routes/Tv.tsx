@@ -1,12 +1,11 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
-import { formatDateTime, formatNumber, intlLocale, t } from "../i18n";
+import { formatDateTime, formatNumber, t } from "../i18n";
 import { api } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
 import { liveState } from "../lib/live";
 import { useLiveRanking } from "../ranking/liveRanking";
-import { monthLabel } from "../ranking/month";
 
 /** How many vendors fit on a TV, readable from across the room. */
 export const TV_ROWS = 10;
@@ -18,7 +17,7 @@ export const TV_ROWS = 10;
 export default function Tv() {
   useDocumentTitle(() => t("ranking.tvMode"));
   const navigate = useNavigate();
-  const { ranking } = useLiveRanking(() => null);
+  const { ranking, monthName: month } = useLiveRanking(() => null);
   const [now, setNow] = createSignal(new Date());
   const clock = setInterval(() => setNow(new Date()), 10_000);
   const leave = () => navigate("/ranking");
@@ -41,10 +40,6 @@ export default function Tv() {
   });
 
   const shown = () => ranking.latest;
-  const month = () => {
-    const r = shown();
-    return r ? monthLabel(r.month, intlLocale()) : "";
-  };
 
   return (
     <div class="tv">

@@ -10,7 +10,7 @@ import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
-import { liveState, onLive } from "../lib/live";
+import { liveState, mayHaveMissedEvents, onLive } from "../lib/live";
 import { photoUrl, releasePhotoUrl, thumbnailUrl } from "../lib/photos";
 import { canEvaluate, session, signedOut } from "../lib/session";
 import { activeCount, toListFilter, type Filters } from "../visor/filters";
@@ -171,20 +171,10 @@ export default function Visor() {
 
   // New submissions appear by themselves; verdicts given elsewhere leave the queue.
   const onLiveMessage = (m: LiveMessage) => {
-    const ignore = () => {};
-    switch (m.kind) {
-      case "exhibition_created":
-      case "resync":
-        void queue.arrivals().catch(ignore);
-        break;
-      case "connected":
-        if (m.reconnected) void queue.arrivals().catch(ignore);
-        break;
-      case "exhibition_evaluated":
-        if (queue.evaluatedElsewhere(m.exhibition_id)) setTakenElsewhere({ id: m.exhibition_id, status: m.status });
-        break;
-      default:
-        break;
+    if (m.kind === "exhibition_created" || mayHaveMissedEvents(m)) {
+      void queue.arrivals().catch(() => {});
+    } else if (m.kind === "exhibition_evaluated" && queue.evaluatedElsewhere(m.exhibition_id)) {
+      setTakenElsewhere({ id: m.exhibition_id, status: m.status });
     }
   };
 
