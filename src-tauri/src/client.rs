@@ -12,7 +12,7 @@ use url::Url;
 use crate::error::{CommandError, CommandResult};
 use crate::model::{
     EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat, FilterChoice, FirstSetupInput,
-    Ranking, ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User,
+    Ranking, ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
 };
 
 /// How long to wait for a TCP/TLS connection.
@@ -344,11 +344,10 @@ impl Backend {
         period: &ReportPeriod,
         group_by: ReportGroupBy,
     ) -> CommandResult<ReportSummary> {
-        let group_by = serde_json::to_value(group_by).map_err(CommandError::internal)?;
         let request = self
             .request(Method::GET, "api/v1/reports/summary", Some(token))?
             .query(&period.query())
-            .query(&[("group_by", group_by.as_str().unwrap_or_default())]);
+            .query(&[("group_by", wire_name(&group_by))]);
         Self::json(request).await
     }
 

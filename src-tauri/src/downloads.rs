@@ -66,10 +66,9 @@ pub async fn save(mut response: reqwest::Response, dir: &Path, name: &str) -> Co
         .await
         .map_err(|e| cannot("crear la carpeta", &e))?;
     let target = free_path(dir, name, Path::exists);
-    let partial = target.with_extension(format!(
-        "{}.part",
-        target.extension().and_then(|e| e.to_str()).unwrap_or("download")
-    ));
+    let mut partial = target.clone().into_os_string();
+    partial.push(".part");
+    let partial = PathBuf::from(partial);
     let mut file = tokio::fs::File::create(&partial)
         .await
         .map_err(|e| cannot("crear el archivo", &e))?;

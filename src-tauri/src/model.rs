@@ -300,6 +300,15 @@ pub struct Ranking {
     pub entries: Vec<RankingEntry>,
 }
 
+/// How a unit enum variant is spelled on the wire (its serde name), e.g. for a query string.
+#[must_use]
+pub fn wire_name(value: &impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// A ready-made report period, in the distributor's time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -343,13 +352,7 @@ impl ReportPeriod {
     #[must_use]
     pub fn query(&self) -> Vec<(&'static str, String)> {
         match self {
-            Self::Preset { preset } => {
-                let name = serde_json::to_value(preset)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                vec![("period", name)]
-            }
+            Self::Preset { preset } => vec![("period", wire_name(preset))],
             Self::Dates { from, to } => vec![("from", from.clone()), ("to", to.clone())],
         }
     }
