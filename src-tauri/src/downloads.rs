@@ -132,4 +132,53 @@ mod tests {
             dir.join("sin-extension (2)")
         );
     }
+
+    /// Answers one request on 127.0.0.1 with `declared` bytes promised and `body` sent, then hangs up.
+    async fn serve_once(declared: usize, body: &'static [u8]) -> String {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await;
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\nConnection: close\r\n\r\n");
+            socket.write_all(head.as_bytes()).await.unwrap();
+            socket.write_all(body).await.unwrap();
+        });
+        format!("http://{addr}/")
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[tokio::test]
+    async fn a_complete_download_is_saved_under_its_name_and_a_broken_one_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let downloads = dir.path().join("Descargas");
+        let http = reqwest::Client::new();
+
+        let url = serve_once(11, b"id;cliente\n").await;
+        let (path, bytes) = save(http.get(url).send().await.unwrap(), &downloads, "r.csv")
+            .await
+            .unwrap();
+        assert_eq!((path.clone(), bytes), (downloads.join("r.csv"), 11));
+        assert_eq!(std::fs::read(&path).unwrap(), b"id;cliente\n");
+
+        // 1000 bytes promised, 10 sent: an error, and neither the file nor its .part.
+        let url = serve_once(1000, b"id;cliente").await;
+        let broken = save(http.get(url).send().await.unwrap(), &downloads, "r.csv").await;
+        assert!(broken.is_err(), "{broken:?}");
+        assert_eq!(names_in(&downloads), ["r.csv"]);
+    }
 }
