@@ -51,8 +51,11 @@ pub fn message(event: &str, data: &str) -> Option<LiveMessage> {
         status: Option<ExhibitionStatus>,
         state: Option<String>,
     }
-    if event == "resync" {
-        return Some(LiveMessage::Resync);
+    match event {
+        "resync" => return Some(LiveMessage::Resync),
+        // The server closes the stream of a session that ended while it was open.
+        "session_ended" => return Some(LiveMessage::SignedOut),
+        _ => {}
     }
     let p: Payload = serde_json::from_str(data).ok()?;
     match event {
@@ -79,6 +82,8 @@ pub fn retry_delay(failures: u32) -> Duration {
 enum Ended {
     /// The UI no longer listens.
     ReceiverGone,
+    /// The server ended the stream because the session is over; it was told to the UI.
+    SignedOut,
     Broken(String),
 }
 
@@ -111,7 +116,7 @@ pub async fn follow(backend: &Backend, token: &Token, send: impl Fn(LiveMessage)
                 opened_before = true;
                 failures = 0;
                 match read(response, &send).await {
-                    Ended::ReceiverGone => return,
+                    Ended::ReceiverGone | Ended::SignedOut => return,
                     Ended::Broken(reason) => reason,
                 }
             }
@@ -142,13 +147,18 @@ async fn read(response: reqwest::Response, send: &impl Fn(LiveMessage) -> bool) 
     let mut events = std::pin::pin!(chunks.eventsource());
     while let Some(item) = events.next().await {
         match item {
-            Ok(event) => {
-                if let Some(m) = message(&event.event, &event.data)
-                    && !send(m)
-                {
-                    return Ended::ReceiverGone;
+            Ok(event) => match message(&event.event, &event.data) {
+                Some(LiveMessage::SignedOut) => {
+                    send(LiveMessage::SignedOut);
+                    return Ended::SignedOut;
                 }
-            }
+                Some(m) => {
+                    if !send(m) {
+                        return Ended::ReceiverGone;
+                    }
+                }
+                None => {}
+            },
             Err(e) => return Ended::Broken(e.to_string()),
         }
     }
@@ -188,6 +198,7 @@ mod tests {
             Some(LiveMessage::BotStatusChanged { state: "lost".into() })
         );
         assert_eq!(message("resync", "{}"), Some(LiveMessage::Resync));
+        assert_eq!(message("session_ended", "{}"), Some(LiveMessage::SignedOut));
     }
 
     #[test]

@@ -125,6 +125,11 @@ impl Drop for Server {
 }
 
 async fn login(base: &str) -> Token {
+    Token::new(session(base).await)
+}
+
+/// A new session's bearer token, as the server returns it.
+async fn session(base: &str) -> String {
     let reply: serde_json::Value = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/login"))
         .json(&serde_json::json!({"username": "supervisora", "password": PASSWORD}))
@@ -134,7 +139,7 @@ async fn login(base: &str) -> Token {
         .json()
         .await
         .unwrap();
-    Token::new(reply["token"].as_str().unwrap().to_string())
+    reply["token"].as_str().unwrap().to_string()
 }
 
 /// Follows `base`'s events in the background; what the UI would receive arrives on the receiver.
@@ -250,6 +255,38 @@ async fn an_ended_session_stops_following_with_signed_out() {
 
     assert_eq!(next(&mut rx).await, LiveMessage::SignedOut);
     // And nothing more: the follower has ended instead of retrying.
+    tokio::time::timeout(Duration::from_secs(5), follower)
+        .await
+        .expect("the follower ends")
+        .unwrap();
+    assert_eq!(rx.recv().await, None);
+    drop(server);
+}
+
+#[tokio::test]
+async fn a_logout_elsewhere_ends_an_open_stream_with_signed_out_and_no_retry() {
+    let world = World::new().await;
+    let server = world.serve(ANY_PORT);
+    let base = server.base.clone();
+    let raw = session(&base).await;
+    let (mut rx, follower) = follow(&base, Token::new(raw.clone()));
+    assert_eq!(next(&mut rx).await, LiveMessage::Connected { reconnected: false });
+
+    let status = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/logout"))
+        .bearer_auth(&raw)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
+    // The next event of its distributor finds the session gone: the server ends the
+    // stream, and the UI hears "signed out" at once rather than "disconnected".
+    world.events.publish(LiveEvent::ExhibitionCreated {
+        distributor_id: world.ours,
+        exhibition_id: Uuid::now_v7(),
+    });
+    assert_eq!(next(&mut rx).await, LiveMessage::SignedOut);
     tokio::time::timeout(Duration::from_secs(5), follower)
         .await
         .expect("the follower ends")

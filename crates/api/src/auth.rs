@@ -54,6 +54,13 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
+impl Authenticated {
+    /// The session token, for requests that must check the session again later (the event stream).
+    pub(crate) fn into_token(self) -> Secret<String> {
+        self.token
+    }
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct LoginRequest {
     username: String,

@@ -1,5 +1,11 @@
 //! `GET /api/v1/events`: a Server-Sent Events stream of one distributor's
 //! live events (new exhibition, verdict, bot status) for the visor and the TV.
+//!
+//! A stream outlives the request that opened it, so the session is checked
+//! again before each event and after every quiet [`SESSION_RECHECK`]: a logout,
+//! an expiry, a deactivated user or a changed tenant ends the stream with a
+//! `session_ended` event instead of leaking events to a token that no longer
+//! has the right to them.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -8,14 +14,21 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
+use centermind_core::Secret;
 use centermind_core::domain::DistributorId;
 use centermind_core::domain::roles::Action;
+use centermind_core::events::LiveEvent;
+use centermind_core::store::now;
 use futures_util::Stream;
 use serde::Deserialize;
+use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::Authenticated;
 use crate::{ApiError, AppState, tenant};
+
+/// How long a quiet stream goes before its session is checked again.
+pub(crate) const SESSION_RECHECK: Duration = Duration::from_secs(15);
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/events", get(events))
@@ -27,8 +40,67 @@ pub(crate) struct EventsQuery {
     distributor: Option<DistributorId>,
 }
 
+/// What one stream needs between events.
+struct Follower {
+    rx: Receiver<LiveEvent>,
+    state: AppState,
+    token: Secret<String>,
+    requested: Option<DistributorId>,
+    distributor: DistributorId,
+    ended: bool,
+}
+
+impl Follower {
+    /// Whether the token still reads this distributor's events. A database
+    /// error keeps the stream: the next check decides.
+    async fn still_allowed(&self) -> bool {
+        match self.state.db.session_actor(&self.token, now()).await {
+            Ok(Some(actor)) => tenant::resolve(&actor, self.requested, Action::ReadReports)
+                .is_ok_and(|distributor| distributor == self.distributor),
+            Ok(None) => false,
+            Err(err) => {
+                tracing::warn!(%err, "cannot recheck the session of an event stream");
+                true
+            }
+        }
+    }
+
+    async fn next(mut self) -> Option<(Result<Event, Infallible>, Self)> {
+        if self.ended {
+            return None;
+        }
+        loop {
+            // `None`: a quiet stretch, time to check the session.
+            let received = tokio::time::timeout(SESSION_RECHECK, self.rx.recv()).await.ok();
+            let event = match received {
+                Some(Ok(e)) if e.distributor_id() == self.distributor => {
+                    let data = serde_json::to_string(&e).unwrap_or_default();
+                    Event::default().event(e.name()).data(data)
+                }
+                Some(Ok(_)) => continue,
+                // Fell behind: tell the client to reload rather than miss events silently.
+                Some(Err(RecvError::Lagged(_))) => Event::default().event("resync").data("{}"),
+                Some(Err(RecvError::Closed)) => return None,
+                None if self.still_allowed().await => continue,
+                None => return Some((self.end(), self)),
+            };
+            if !self.still_allowed().await {
+                return Some((self.end(), self));
+            }
+            return Some((Ok(event), self));
+        }
+    }
+
+    fn end(&mut self) -> Result<Event, Infallible> {
+        self.ended = true;
+        tracing::info!(distributor = %self.distributor, "event stream ended: the session is no longer valid");
+        Ok(Event::default().event("session_ended").data("{}"))
+    }
+}
+
 /// Server-Sent Events of one distributor: `exhibition_created`, `exhibition_evaluated`,
-/// `bot_status_changed` (JSON data), and `resync` when the client fell behind.
+/// `bot_status_changed` (JSON data), `resync` when the client fell behind, and
+/// `session_ended` (then the stream closes) once the session is no longer valid.
 #[utoipa::path(get, path = "/api/v1/events", tag = "review", params(EventsQuery), security(("bearer" = [])),
     responses((status = 200, content_type = "text/event-stream", body = String)))]
 pub(crate) async fn events(
@@ -37,20 +109,14 @@ pub(crate) async fn events(
     Query(q): Query<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadReports)?;
-    let rx = state.events.subscribe();
-    let stream = futures_util::stream::unfold(rx, move |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) if e.distributor_id() == distributor => {
-                    let data = serde_json::to_string(&e).unwrap_or_default();
-                    return Some((Ok(Event::default().event(e.name()).data(data)), rx));
-                }
-                Ok(_) => continue,
-                // Fell behind: tell the client to reload rather than miss events silently.
-                Err(RecvError::Lagged(_)) => return Some((Ok(Event::default().event("resync").data("{}")), rx)),
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    });
+    let follower = Follower {
+        rx: state.events.subscribe(),
+        state,
+        token: auth.into_token(),
+        requested: q.distributor,
+        distributor,
+        ended: false,
+    };
+    let stream = futures_util::stream::unfold(follower, Follower::next);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

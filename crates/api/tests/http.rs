@@ -589,6 +589,50 @@ async fn event_stream_carries_only_the_callers_tenant() {
 }
 
 #[tokio::test]
+async fn an_event_stream_ends_when_its_session_is_revoked_and_carries_no_later_event() {
+    let s = Server::start().await;
+    let viewer = s.login("viewer.sur").await;
+    let mut stream = s
+        .client
+        .get(format!("{}/api/v1/events", s.base))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+
+    // The viewer logs out; the stream it opened before is still connected.
+    let (status, _) = s.post(Some(&viewer), "/api/v1/auth/logout", json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let own = s.tenants[0].exhibitions[0];
+    let sup = s.login("supervisor.sur").await;
+    let body = json!({"verdict": "approved", "expected_status": "pending"});
+    let (status, _) = s
+        .post(Some(&sup), &format!("/api/v1/exhibitions/{own}/evaluation"), body)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .expect("the stream neither ended nor spoke within 5 s")
+            .unwrap();
+        match chunk {
+            Some(bytes) => received.push_str(&String::from_utf8_lossy(&bytes)),
+            None => break,
+        }
+    }
+    assert!(received.contains("event: session_ended"), "{received}");
+    assert!(
+        !received.contains(&own.to_string()),
+        "an event reached a revoked session: {received}"
+    );
+}
+
+#[tokio::test]
 async fn report_summary_and_exports_for_a_period() {
     let s = Server::start().await;
     let viewer = s.login("viewer.sur").await;
