@@ -31,7 +31,9 @@ use crate::{ApiError, AppState, tenant};
 pub(crate) const SESSION_RECHECK: Duration = Duration::from_secs(15);
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/events", get(events))
+    Router::new()
+        .route("/api/v1/events", get(events))
+        .route("/api/v1/tv/events", get(tv_events))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -40,12 +42,20 @@ pub(crate) struct EventsQuery {
     distributor: Option<DistributorId>,
 }
 
+/// Who follows a stream, checked again while it is open.
+enum Follows {
+    /// A person's session; `requested` is the distributor the superadmin asked for.
+    Session { requested: Option<DistributorId> },
+    /// A kiosk's TV token: it hears only that the ranking changed.
+    Tv,
+}
+
 /// What one stream needs between events.
 struct Follower {
     rx: Receiver<LiveEvent>,
     state: AppState,
     token: Secret<String>,
-    requested: Option<DistributorId>,
+    follows: Follows,
     distributor: DistributorId,
     ended: bool,
 }
@@ -54,14 +64,41 @@ impl Follower {
     /// Whether the token still reads this distributor's events. A database
     /// error keeps the stream: the next check decides.
     async fn still_allowed(&self) -> bool {
-        match self.state.db.session_actor(&self.token, now()).await {
-            Ok(Some(actor)) => tenant::resolve(&actor, self.requested, Action::ReadReports)
-                .is_ok_and(|distributor| distributor == self.distributor),
-            Ok(None) => false,
+        let owner = match self.follows {
+            Follows::Session { requested } => self
+                .state
+                .db
+                .session_actor(&self.token, now())
+                .await
+                .map(|actor| actor.and_then(|actor| tenant::resolve(&actor, requested, Action::ReadReports).ok())),
+            Follows::Tv => self.state.db.tv_token_owner(&self.token).await,
+        };
+        match owner {
+            Ok(owner) => owner == Some(self.distributor),
             Err(err) => {
-                tracing::warn!(%err, "cannot recheck the session of an event stream");
+                tracing::warn!(%err, "cannot recheck the credentials of an event stream");
                 true
             }
+        }
+    }
+
+    /// The server-sent event for `e`, if this follower hears it.
+    fn event_for(&self, e: &LiveEvent) -> Option<Event> {
+        if e.distributor_id() != self.distributor {
+            return None;
+        }
+        match self.follows {
+            Follows::Session { .. } => {
+                let data = serde_json::to_string(e).unwrap_or_default();
+                Some(Event::default().event(e.name()).data(data))
+            }
+            // Which exhibition changed is not the kiosk's business: only that it should re-read.
+            Follows::Tv => match e {
+                LiveEvent::ExhibitionCreated { .. } | LiveEvent::ExhibitionEvaluated { .. } => {
+                    Some(Event::default().event("ranking_changed").data("{}"))
+                }
+                LiveEvent::BotStatusChanged { .. } => None,
+            },
         }
     }
 
@@ -73,11 +110,10 @@ impl Follower {
             // `None`: a quiet stretch, time to check the session.
             let received = tokio::time::timeout(SESSION_RECHECK, self.rx.recv()).await.ok();
             let event = match received {
-                Some(Ok(e)) if e.distributor_id() == self.distributor => {
-                    let data = serde_json::to_string(&e).unwrap_or_default();
-                    Event::default().event(e.name()).data(data)
-                }
-                Some(Ok(_)) => continue,
+                Some(Ok(e)) => match self.event_for(&e) {
+                    Some(event) => event,
+                    None => continue,
+                },
                 // Fell behind: tell the client to reload rather than miss events silently.
                 Some(Err(RecvError::Lagged(_))) => Event::default().event("resync").data("{}"),
                 Some(Err(RecvError::Closed)) => return None,
@@ -113,10 +149,42 @@ pub(crate) async fn events(
         rx: state.events.subscribe(),
         state,
         token: auth.into_token(),
-        requested: q.distributor,
+        follows: Follows::Session {
+            requested: q.distributor,
+        },
         distributor,
         ended: false,
     };
-    let stream = futures_util::stream::unfold(follower, Follower::next);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok(stream(follower))
+}
+
+/// The kiosk's live stream: `ranking_changed` whenever an exhibition of its
+/// distributor is registered or evaluated (re-read `/api/v1/tv/ranking`),
+/// `resync`, and `session_ended` once the TV token is revoked.
+#[utoipa::path(get, path = "/api/v1/tv/events", tag = "ranking", security(("tv_token" = [])),
+    responses((status = 200, content_type = "text/event-stream", body = String), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn tv_events(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let token = crate::auth::bearer_token(&headers)?;
+    let distributor = state
+        .db
+        .tv_token_owner(&token)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let follower = Follower {
+        rx: state.events.subscribe(),
+        state,
+        token,
+        follows: Follows::Tv,
+        distributor,
+        ended: false,
+    };
+    Ok(stream(follower))
+}
+
+fn stream(follower: Follower) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    Sse::new(futures_util::stream::unfold(follower, Follower::next))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

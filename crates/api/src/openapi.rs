@@ -29,6 +29,7 @@ use crate::AppState;
         crate::reports::xlsx_export,
         crate::events::events,
         crate::ranking::tv_ranking,
+        crate::events::tv_events,
         crate::admin::list_distributors,
         crate::admin::create_distributor,
         crate::admin::get_distributor,

@@ -30,6 +30,8 @@ pub(crate) struct RankingQuery {
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct RankingView {
     distributor_id: DistributorId,
+    /// For the kiosk's title: a TV token has no other way to learn it.
+    distributor_name: String,
     month: String,
     scoring: Scoring,
     entries: Vec<RankingEntry>,
@@ -52,6 +54,7 @@ pub(crate) async fn ranking(
     let entries = state.db.ranking(distributor_id, month).await?;
     Ok(Json(RankingView {
         distributor_id,
+        distributor_name: d.name,
         month: month.to_string(),
         scoring: d.scoring,
         entries,
@@ -77,6 +80,7 @@ pub(crate) async fn tv_ranking(
     let entries = state.db.ranking(distributor_id, month).await?;
     Ok(Json(RankingView {
         distributor_id,
+        distributor_name: d.name,
         month: month.to_string(),
         scoring: d.scoring,
         entries,

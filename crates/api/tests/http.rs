@@ -743,6 +743,7 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("get", "/api/v1/reports/exhibitions.xlsx"),
         ("get", "/api/v1/events"),
         ("get", "/api/v1/tv/ranking"),
+        ("get", "/api/v1/tv/events"),
         ("get", "/api/v1/distributors"),
         ("post", "/api/v1/distributors"),
         ("get", "/api/v1/distributors/{id}"),
@@ -1246,6 +1247,110 @@ async fn a_tv_token_shows_one_ranking_and_nothing_else_until_revoked() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(s.get(Some(&tv), "/api/v1/tv/ranking").await.0, StatusCode::UNAUTHORIZED);
+}
+
+/// Reads a server-sent event stream until `done` holds for what arrived, or it ends.
+async fn read_stream(stream: &mut reqwest::Response, done: impl Fn(&str) -> bool) -> (String, bool) {
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !done(&received) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("nothing more within 5 s; so far: {received}"))
+            .unwrap();
+        match chunk {
+            Some(bytes) => received.push_str(&String::from_utf8_lossy(&bytes)),
+            None => return (received, true),
+        }
+    }
+    (received, false)
+}
+
+#[tokio::test]
+async fn a_tv_token_hears_when_its_ranking_changes_and_nothing_else_until_revoked() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let (status, created) = send(
+        &s,
+        reqwest::Method::POST,
+        &admin,
+        "/api/v1/tv-tokens",
+        Some(json!({"label": "TV del depósito"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let tv = created["token"].as_str().unwrap().to_string();
+    let (_, ranking) = s.get(Some(&tv), "/api/v1/tv/ranking").await;
+    assert_eq!(ranking["distributor_name"], "Dist sur", "the kiosk's title: {ranking}");
+
+    let open = |token: &str| {
+        s.client
+            .get(format!("{}/api/v1/tv/events", s.base))
+            .bearer_auth(token)
+            .send()
+    };
+    let session = s.login("viewer.sur").await;
+    assert_eq!(
+        open(&session).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "a session is not a TV token"
+    );
+    let mut stream = open(&tv).await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+
+    // A verdict in the other tenant, then one in the TV's own.
+    let body = json!({"verdict": "approved", "expected_status": "pending"});
+    let norte = s.login("supervisor.norte").await;
+    let foreign = s.tenants[1].exhibitions[0];
+    let (status, _) = s
+        .post(
+            Some(&norte),
+            &format!("/api/v1/exhibitions/{foreign}/evaluation"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let own = s.tenants[0].exhibitions[0];
+    let sup = s.login("supervisor.sur").await;
+    let (status, _) = s
+        .post(
+            Some(&sup),
+            &format!("/api/v1/exhibitions/{own}/evaluation"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (received, ended) = read_stream(&mut stream, |r| r.contains("ranking_changed")).await;
+    assert!(!ended, "{received}");
+    assert_eq!(received.matches("event: ranking_changed").count(), 1, "{received}");
+    for id in [own, foreign] {
+        assert!(
+            !received.contains(&id.to_string()),
+            "the kiosk learns no exhibition: {received}"
+        );
+    }
+
+    // Revoked: the next change ends the stream instead of reaching the TV.
+    let id = created["tv_token"]["id"].as_i64().unwrap();
+    let (status, _) = send(
+        &s,
+        reqwest::Method::DELETE,
+        &admin,
+        &format!("/api/v1/tv-tokens/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let next = s.tenants[0].exhibitions[1];
+    let (status, _) = s
+        .post(Some(&sup), &format!("/api/v1/exhibitions/{next}/evaluation"), body)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (received, ended) = read_stream(&mut stream, |_| false).await;
+    assert!(ended, "{received}");
+    assert!(received.contains("event: session_ended"), "{received}");
+    assert!(!received.contains("ranking_changed"), "{received}");
+    assert_eq!(open(&tv).await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -101,6 +101,17 @@ impl Db {
         .fetch_optional_write(self)
         .await
     }
+
+    /// The distributor of a valid TV token, without marking it used: for checks
+    /// repeated while a kiosk stays connected.
+    pub async fn tv_token_owner(&self, token: &Secret<String>) -> Result<Option<DistributorId>> {
+        Ok(
+            sqlx::query_scalar("SELECT distributor_id FROM tv_tokens WHERE token_hash = ? AND revoked_at IS NULL")
+                .bind(token_digest(token))
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -133,6 +144,7 @@ mod tests {
             .unwrap();
         let (tv, token) = db.create_tv_token(d.id, "TV del salón", u.id, now()).await.unwrap();
         assert_eq!(db.tv_token_distributor(&token, now()).await.unwrap(), Some(d.id));
+        assert_eq!(db.tv_token_owner(&token).await.unwrap(), Some(d.id));
         assert!(db.tv_token(d.id, tv.id).await.unwrap().last_used_at.is_some());
         assert_eq!(
             db.tv_token_distributor(&Secret::new("nope".into()), now())
@@ -142,6 +154,7 @@ mod tests {
         );
         db.revoke_tv_token(d.id, tv.id, now()).await.unwrap();
         assert_eq!(db.tv_token_distributor(&token, now()).await.unwrap(), None);
+        assert_eq!(db.tv_token_owner(&token).await.unwrap(), None);
         assert!(
             db.revoke_tv_token(d.id + 1, tv.id, now()).await.is_err(),
             "other tenant"
