@@ -4,6 +4,7 @@
 use crate::domain::customer_number::CustomerNumberError;
 use crate::domain::exhibition::EvaluationError;
 use crate::domain::roles::AccessError;
+use crate::domain::schedule::ScheduleError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -26,6 +27,10 @@ pub enum Error {
 
     #[error(transparent)]
     Access(#[from] AccessError),
+
+    /// A job's schedule or time zone that cannot be used.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
 
     #[error("configuration error: {0}")]
     Config(String),

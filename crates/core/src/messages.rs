@@ -4,6 +4,7 @@
 
 use crate::domain::customer_number::{CustomerNumberError, MAX_DIGITS};
 use crate::domain::exhibition::{EvaluationError, ExhibitionStatus};
+use crate::domain::schedule::ScheduleError;
 
 pub fn customer_number_error(err: CustomerNumberError) -> String {
     let why = match err {
@@ -61,6 +62,28 @@ pub fn evaluation_error(err: &EvaluationError) -> String {
     }
 }
 
+/// Why a scheduled job's schedule or time zone was refused, with examples.
+pub fn schedule_error(err: &ScheduleError) -> String {
+    const EXAMPLES: &str = "Ejemplos: \"every 15m\", \"every 2h\", \"daily 03:00\".";
+    match err {
+        ScheduleError::Empty => format!("Falta la programación. {EXAMPLES}"),
+        ScheduleError::Unrecognised(s) => format!("No entiendo la programación \"{s}\". {EXAMPLES}"),
+        ScheduleError::BadInterval(s) => {
+            format!("El intervalo \"{s}\" no es válido: escribí minutos (\"every 15m\") u horas (\"every 2h\").")
+        }
+        ScheduleError::TooShort => "El intervalo mínimo es de 1 minuto.".into(),
+        ScheduleError::TooLong => {
+            "El intervalo máximo es de 7 días (\"every 168h\"); para una vez por día usá \"daily HH:MM\".".into()
+        }
+        ScheduleError::BadTime(s) => {
+            format!("La hora \"{s}\" no es válida: usá HH:MM de 24 horas, por ejemplo \"daily 03:00\".")
+        }
+        ScheduleError::UnknownTimeZone(s) => format!(
+            "No conozco la zona horaria \"{s}\". Usá un nombre IANA, por ejemplo America/Argentina/Buenos_Aires."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +99,15 @@ mod tests {
             assert!(m.contains("por ejemplo"), "{m}");
         }
         assert!(customer_number_error(CustomerNumberError::TooLong).contains("12"));
+    }
+
+    #[test]
+    fn schedule_errors_say_what_is_wrong_in_spanish() {
+        let m = schedule_error(&ScheduleError::Unrecognised("weekly".into()));
+        assert!(m.contains("weekly") && m.contains("daily 03:00"), "{m}");
+        assert!(schedule_error(&ScheduleError::TooShort).contains("1 minuto"));
+        let m = schedule_error(&ScheduleError::UnknownTimeZone("Mars/Base".into()));
+        assert!(m.contains("Mars/Base") && m.contains("zona horaria"), "{m}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod hibernation;
 pub mod period;
 pub mod ranking;
 pub mod roles;
+pub mod schedule;
 pub mod time_zone;
 
 /// Database ids. Plain integers, named for what they identify.

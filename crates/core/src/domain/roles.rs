@@ -95,6 +95,9 @@ pub enum Action {
     ManageDistributor,
     /// Create distributors, see all tenants.
     ManageAllDistributors,
+    /// See, pause, resume, reschedule and run the server's scheduled jobs
+    /// (backups, housekeeping, summaries): they concern every tenant.
+    ManageServer,
 }
 
 impl Action {
@@ -103,7 +106,7 @@ impl Action {
             Self::ReadReports | Self::ReadExhibitions => PortalRole::Viewer,
             Self::Evaluate => PortalRole::Supervisor,
             Self::ManageDistributor => PortalRole::Admin,
-            Self::ManageAllDistributors => PortalRole::Superadmin,
+            Self::ManageAllDistributors | Self::ManageServer => PortalRole::Superadmin,
         }
     }
 }
@@ -207,6 +210,24 @@ mod tests {
             assert!(s.authorize(Action::ManageDistributor, d).is_ok());
         }
         assert!(s.require(Action::ManageAllDistributors).is_ok());
+    }
+
+    #[test]
+    fn only_the_superadmin_manages_the_server() {
+        for role in [PortalRole::Viewer, PortalRole::Supervisor, PortalRole::Admin] {
+            assert_eq!(
+                actor(role, Some(1)).require(Action::ManageServer),
+                Err(AccessError::RoleTooLow {
+                    role,
+                    action: Action::ManageServer
+                })
+            );
+        }
+        assert!(
+            actor(PortalRole::Superadmin, None)
+                .require(Action::ManageServer)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -7,12 +7,15 @@
 //! failing with SQLITE_BUSY when a read upgrades to a write.
 
 mod admin;
+mod backup;
 mod bot_status;
 mod distributors;
 mod error_events;
 pub(crate) mod exhibitions;
 mod groups;
+mod housekeeping;
 mod intake;
+mod jobs;
 mod members;
 mod pdv_types;
 mod pending_submissions;
@@ -36,6 +39,7 @@ use std::sync::Arc;
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 pub use admin::{GroupUpdate, MemberUpdate, PdvTypeUpdate, PortalUserUpdate};
+pub use backup::{BACKUPS_KEPT, Backup, backup_file_name, backup_time};
 pub use bot_status::{BotState, BotStatus, BotStatusChange};
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
 pub use error_events::{ErrorEvent, NewErrorEvent};
@@ -44,6 +48,8 @@ pub use exhibitions::{
     NewPhoto, PendingCursor, Photo, Recorded,
 };
 pub use groups::{Group, NewGroup};
+pub use housekeeping::Housekeeping;
+pub use jobs::{INTERRUPTED, Job, JobRun, JobUpdate, RunOutcome, job_ids};
 pub use members::{Member, NewMember};
 pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
 pub use pending_submissions::{NewSubmission, PendingPhoto, PendingSubmission, SubmissionState};
@@ -51,7 +57,7 @@ pub use photo_storage::{
     PERCEPTUAL_MAX_DISTANCE, PhotoStored, PhotoToArchive, PhotoToStore, StoredPhoto, hamming_distance,
     parse_perceptual_hash, perceptual_hash_text,
 };
-pub use reports::{GroupBy, ReportRow, SummaryRow};
+pub use reports::{DayFigures, GroupBy, ReportRow, SummaryRow};
 pub use sessions::SESSION_TTL;
 pub use setup::FirstSetup;
 pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};
@@ -85,8 +91,10 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
+        // sqlx names an in-memory database `file:sqlx-in-memory-<n>`: not a path.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let path = Some(options.get_filename().to_path_buf())
-            .filter(|p| !p.as_os_str().is_empty() && p != Path::new(":memory:"));
+            .filter(|p| !in_memory && !p.as_os_str().is_empty() && p != Path::new(":memory:"));
         let Some(file) = path.clone() else {
             let pool = Self::pool_options().connect_with(options.clone()).await?;
             MIGRATOR.run(&pool).await?;

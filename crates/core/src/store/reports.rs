@@ -61,6 +61,20 @@ pub struct ReportRow {
     pub possible_duplicate: bool,
 }
 
+/// One distributor's activity in a period (a day), for the daily summary
+/// its admin receives in Telegram.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DayFigures {
+    /// Exhibitions received (sent by vendors) in the period.
+    pub received: i64,
+    /// Verdicts given in the period, by what the exhibition is now.
+    pub approved: i64,
+    pub highlighted: i64,
+    pub rejected: i64,
+    /// Waiting for a verdict now, whenever they arrived.
+    pub pending_now: i64,
+}
+
 const COUNTS: &str = "count(*) AS sent, \
     sum(e.status = 'pending') AS pending, sum(e.status = 'approved') AS approved, \
     sum(e.status = 'rejected') AS rejected, sum(e.status = 'highlighted') AS highlighted";
@@ -104,6 +118,25 @@ impl Db {
             .bind(period.end)
             .fetch_all(self.pool())
             .await?)
+    }
+
+    /// What happened in `period`: exhibitions received, verdicts given (by
+    /// current status), and the queue of pending ones now.
+    pub async fn day_figures(&self, distributor_id: DistributorId, period: Period) -> Result<DayFigures> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT count(*) FROM exhibitions WHERE distributor_id = ?1 AND submitted_at >= ?2 \
+                       AND submitted_at < ?3) AS received, \
+                    coalesce(sum(status = 'approved'), 0) AS approved, \
+                    coalesce(sum(status = 'highlighted'), 0) AS highlighted, \
+                    coalesce(sum(status = 'rejected'), 0) AS rejected, \
+                    (SELECT count(*) FROM exhibitions WHERE distributor_id = ?1 AND status = 'pending') AS pending_now \
+             FROM exhibitions WHERE distributor_id = ?1 AND evaluated_at >= ?2 AND evaluated_at < ?3",
+        )
+        .bind(distributor_id)
+        .bind(period.start)
+        .bind(period.end)
+        .fetch_one(self.pool())
+        .await?)
     }
 
     /// Every exhibition of the period, oldest first, as a stream of rows.
@@ -158,6 +191,76 @@ mod tests {
             ..r
         };
         assert_eq!(none.approval_rate(), None);
+    }
+
+    #[tokio::test]
+    async fn day_figures_count_arrivals_and_verdicts_of_the_day_and_the_queue_now() {
+        let (db, _d) = crate::store::test_support::temp_db().await;
+        let t = crate::store::exhibitions::test_fixtures::tenant(&db, "A").await;
+        let other = crate::store::exhibitions::test_fixtures::tenant(&db, "B").await;
+        // (submitted, verdict given at, status)
+        let rows = [
+            ("2026-05-09T12:00:00Z", None, "pending"), // yesterday, still pending
+            ("2026-05-09T13:00:00Z", Some("2026-05-10T10:00:00Z"), "approved"), // yesterday, judged today
+            ("2026-05-10T09:00:00Z", Some("2026-05-10T11:00:00Z"), "highlighted"),
+            ("2026-05-10T09:30:00Z", Some("2026-05-10T11:30:00Z"), "rejected"),
+            ("2026-05-10T10:00:00Z", Some("2026-05-11T09:00:00Z"), "approved"), // judged tomorrow
+            ("2026-05-10T11:00:00Z", None, "pending"),
+        ];
+        for (i, (at, judged, status)) in rows.iter().enumerate() {
+            let id = db
+                .record_exhibition(crate::store::exhibitions::test_fixtures::new_exhibition(
+                    &t,
+                    &format!("k{i}"),
+                    at,
+                    &format!("u{i}"),
+                ))
+                .await
+                .unwrap()
+                .id;
+            if let Some(judged) = judged {
+                sqlx::query("UPDATE exhibitions SET status = ?, evaluated_at = ? WHERE id = ?")
+                    .bind(status)
+                    .bind(judged.parse::<DateTime<Utc>>().unwrap())
+                    .bind(id.to_string())
+                    .execute(db.pool())
+                    .await
+                    .unwrap();
+            }
+        }
+        db.record_exhibition(crate::store::exhibitions::test_fixtures::new_exhibition(
+            &other,
+            "o1",
+            "2026-05-10T12:00:00Z",
+            "o1",
+        ))
+        .await
+        .unwrap();
+        let day = Period {
+            start: "2026-05-10T00:00:00Z".parse().unwrap(),
+            end: "2026-05-11T00:00:00Z".parse().unwrap(),
+        };
+        assert_eq!(
+            db.day_figures(t.distributor, day).await.unwrap(),
+            DayFigures {
+                received: 4,
+                approved: 1,
+                highlighted: 1,
+                rejected: 1,
+                pending_now: 2,
+            }
+        );
+        let quiet = Period {
+            start: "2026-01-10T00:00:00Z".parse().unwrap(),
+            end: "2026-01-11T00:00:00Z".parse().unwrap(),
+        };
+        assert_eq!(
+            db.day_figures(t.distributor, quiet).await.unwrap(),
+            DayFigures {
+                pending_now: 2,
+                ..DayFigures::default()
+            }
+        );
     }
 
     #[tokio::test]
