@@ -8,6 +8,8 @@
 //!   (and copies them to Google Drive for `google_drive` distributors, [`drive`]).
 //! - [`VerdictSync`] edits each exhibition's confirmation message once a
 //!   supervisor's verdict is stored (see [`verdict_sync`]).
+//! - [`DailySummary`] sends each distributor's admin the day's figures (the
+//!   sidecar's `daily_summary` job, see [`summary`]).
 //! - [`texts`] holds every Spanish text the bots post.
 //!
 //! How the sidecar uses it:
@@ -46,6 +48,7 @@ pub mod drive;
 mod edit;
 pub mod intake;
 pub mod photos;
+pub mod summary;
 pub mod texts;
 pub mod verdict_sync;
 
@@ -53,5 +56,6 @@ pub use bots::{BotSupervisor, SupervisorOptions};
 pub use drive::{GoogleDrive, GoogleDriveStore};
 pub use intake::{Command, ConnectedBot, IntakeBot, IntakeError, IntakeOptions, RunEnd};
 pub use photos::{LocalPhotoStore, PhotoHandle, PhotoOptions, PhotoStore, PhotoWorker, Placement, StoreError};
+pub use summary::{DailySummary, SummaryError, SummaryFailure, SummaryReport};
 pub use texts::confirmation_text;
 pub use verdict_sync::{SyncError, SyncHandle, SyncOptions, VerdictSync};

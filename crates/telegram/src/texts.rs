@@ -6,7 +6,7 @@
 
 use centermind_core::domain::exhibition::ExhibitionStatus;
 use centermind_core::messages::status_label;
-use centermind_core::store::ExhibitionSummary;
+use centermind_core::store::{DayFigures, ExhibitionSummary};
 
 /// Telegram's limit for a text message, in UTF-16 code units.
 pub const MAX_MESSAGE_UTF16: usize = 4096;
@@ -277,6 +277,24 @@ pub fn stats(today: [i64; 5], month: [i64; 5], month_label: &str) -> String {
     format!("📊 Estadísticas\n{}\n{}", line("Hoy", today), line(month_label, month))
 }
 
+/// The daily summary to a distributor's admin (`date` as dd/mm/yyyy).
+///
+/// ```text
+/// 📊 Resumen del 22/11/2026 — Distribuidora del Sur
+/// 📥 Recibidas: 12
+/// ✅ Aprobadas: 7
+/// ⭐ Destacadas: 2
+/// ❌ Rechazadas: 1
+/// ⏳ Pendientes ahora: 5
+/// ```
+pub fn daily_summary(distributor: &str, date: &str, f: &DayFigures) -> String {
+    fit(format!(
+        "📊 Resumen del {date} — {distributor}\n📥 Recibidas: {}\n✅ Aprobadas: {}\n⭐ Destacadas: {}\n\
+         ❌ Rechazadas: {}\n⏳ Pendientes ahora: {}",
+        f.received, f.approved, f.highlighted, f.rejected, f.pending_now
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use centermind_core::domain::exhibition::SyncState;
@@ -317,6 +335,22 @@ mod tests {
             rejection_reason: reason.map(Into::into),
             ..summary(status)
         }
+    }
+
+    #[test]
+    fn the_daily_summary_lists_the_days_figures() {
+        let f = DayFigures {
+            received: 12,
+            approved: 7,
+            highlighted: 2,
+            rejected: 1,
+            pending_now: 5,
+        };
+        assert_eq!(
+            daily_summary("Distribuidora del Sur", "22/11/2026", &f),
+            "📊 Resumen del 22/11/2026 — Distribuidora del Sur\n📥 Recibidas: 12\n✅ Aprobadas: 7\n\
+             ⭐ Destacadas: 2\n❌ Rechazadas: 1\n⏳ Pendientes ahora: 5"
+        );
     }
 
     #[test]
