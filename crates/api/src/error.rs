@@ -70,6 +70,7 @@ impl From<Error> for ApiError {
             Error::Evaluation(EvaluationError::NotAllowed(_)) => Self::Forbidden,
             Error::Invalid { field, reason } => Self::Invalid(format!("{field}: {reason}")),
             Error::CustomerNumber(e) => Self::Invalid(messages::customer_number_error(e)),
+            Error::Schedule(e) => Self::Invalid(messages::schedule_error(&e)),
             other => Self::Core(other),
         }
     }

@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod exhibitions;
 mod health;
+mod jobs;
 mod limiter;
 mod openapi;
 mod ranking;
@@ -33,6 +34,10 @@ pub use openapi::ApiDoc;
 /// Called after a verdict is committed (the Telegram sync wakes up on it).
 pub type VerdictHook = Arc<dyn Fn(Uuid) + Send + Sync>;
 
+/// Called with a job's id after a "run now" or a change of the job is
+/// committed (the scheduler wakes up on it instead of at its next poll).
+pub type JobHook = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -41,6 +46,7 @@ pub struct AppState {
     pub photo_dir: PathBuf,
     pub login_limiter: Arc<LoginLimiter>,
     pub on_verdict: VerdictHook,
+    pub on_job_request: JobHook,
     /// Live events of every tenant; the stream endpoint filters per caller.
     pub events: EventBus,
     /// Telegram Bot API base URL (bot tokens are checked with getMe before saving).
@@ -55,6 +61,7 @@ impl AppState {
             photo_dir,
             login_limiter: Arc::new(LoginLimiter::default()),
             on_verdict: Arc::new(|_| {}),
+            on_job_request: Arc::new(|_| {}),
             events: EventBus::default(),
             telegram_api_url: centermind_core::config::DEFAULT_TELEGRAM_API_URL.to_string(),
             time_zones: Arc::default(),
@@ -63,6 +70,11 @@ impl AppState {
 
     pub fn with_verdict_hook(mut self, hook: VerdictHook) -> Self {
         self.on_verdict = hook;
+        self
+    }
+
+    pub fn with_job_hook(mut self, hook: JobHook) -> Self {
+        self.on_job_request = hook;
         self
     }
 
@@ -91,5 +103,6 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::routes())
         .merge(openapi::routes())
         .merge(admin::routes())
+        .merge(jobs::routes())
         .with_state(state)
 }

@@ -49,6 +49,11 @@ use crate::AppState;
         crate::admin::list_tv_tokens,
         crate::admin::create_tv_token,
         crate::admin::revoke_tv_token,
+        crate::jobs::list_jobs,
+        crate::jobs::get_job,
+        crate::jobs::update_job,
+        crate::jobs::run_job,
+        crate::jobs::job_runs,
     ),
     // Types used only in query parameters are not collected automatically.
     components(schemas(

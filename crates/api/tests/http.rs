@@ -763,6 +763,11 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("get", "/api/v1/tv-tokens"),
         ("post", "/api/v1/tv-tokens"),
         ("delete", "/api/v1/tv-tokens/{id}"),
+        ("get", "/api/v1/jobs"),
+        ("get", "/api/v1/jobs/{id}"),
+        ("patch", "/api/v1/jobs/{id}"),
+        ("post", "/api/v1/jobs/{id}/run"),
+        ("get", "/api/v1/jobs/{id}/runs"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -1,0 +1,263 @@
+//! The scheduled jobs through real HTTP: only the superadmin sees and
+//! changes them; bad schedules and zones are refused with a clear message;
+//! "run now" is queued for the scheduler and wakes it.
+
+#![allow(clippy::unwrap_used)] // test fixtures panic on purpose
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use centermind_api::{AppState, router};
+use centermind_core::Secret;
+use centermind_core::domain::roles::PortalRole;
+use centermind_core::store::{Db, NewDistributor, NewPortalUser, RunOutcome, now};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "clave-de-prueba";
+
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    db: Db,
+    /// Job ids the API woke the scheduler for.
+    woken: Arc<Mutex<Vec<String>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&format!("sqlite://{}", dir.path().join("api.db").display()))
+            .await
+            .unwrap();
+        let d = db
+            .create_distributor(NewDistributor {
+                name: "Dist sur".into(),
+                time_zone: None,
+                bot_token: None,
+                admin_telegram_id: None,
+            })
+            .await
+            .unwrap();
+        for role in PortalRole::ALL {
+            db.create_portal_user(NewPortalUser {
+                username: role.as_str().into(),
+                display_name: None,
+                password: Secret::new(PASSWORD.into()),
+                role,
+                distributor_id: (role != PortalRole::Superadmin).then_some(d.id),
+            })
+            .await
+            .unwrap();
+        }
+        let woken = Arc::new(Mutex::new(Vec::new()));
+        let hook = {
+            let woken = woken.clone();
+            Arc::new(move |id: &str| woken.lock().unwrap().push(id.to_string()))
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = router(AppState::new(db.clone(), dir.path().join("photos")).with_job_hook(hook));
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .unwrap();
+        });
+        Self {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            db,
+            woken,
+            _dir: dir,
+        }
+    }
+
+    async fn login(&self, username: &str) -> String {
+        let (status, body) = self
+            .send(
+                Method::POST,
+                None,
+                "/api/v1/auth/login",
+                Some(json!({"username": username, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{username}: {body}");
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    async fn send(&self, method: Method, token: Option<&str>, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.send(Method::GET, Some(token), path, None).await
+    }
+
+    async fn patch(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(Method::PATCH, Some(token), path, Some(body)).await
+    }
+}
+
+/// Every job endpoint, with a body where it takes one.
+fn endpoints(job: &str) -> Vec<(Method, String, Option<Value>)> {
+    vec![
+        (Method::GET, "/api/v1/jobs".into(), None),
+        (Method::GET, format!("/api/v1/jobs/{job}"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/jobs/{job}"),
+            Some(json!({"active": false})),
+        ),
+        (Method::POST, format!("/api/v1/jobs/{job}/run"), None),
+        (Method::GET, format!("/api/v1/jobs/{job}/runs"), None),
+    ]
+}
+
+#[tokio::test]
+async fn only_the_superadmin_reaches_the_jobs() {
+    let s = Server::start().await;
+    for (method, path, body) in endpoints("backup") {
+        let (status, answer) = s.send(method.clone(), None, &path, body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        assert_eq!(answer["code"], "unauthenticated");
+    }
+    for user in ["admin", "supervisor", "viewer"] {
+        let token = s.login(user).await;
+        for (method, path, body) in endpoints("backup") {
+            let (status, answer) = s.send(method.clone(), Some(&token), &path, body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {method} {path}");
+            assert_eq!(answer["code"], "forbidden", "{user}: {method} {path}");
+        }
+    }
+    // Nothing the refused calls asked for happened.
+    let backup = s.db.job("backup", now()).await.unwrap();
+    assert!(backup.active && backup.run_requested_at.is_none());
+    assert!(s.woken.lock().unwrap().is_empty());
+
+    let root = s.login("superadmin").await;
+    for (method, path, body) in endpoints("backup") {
+        let (status, answer) = s.send(method.clone(), Some(&root), &path, body).await;
+        assert!(status.is_success(), "superadmin: {method} {path}: {status} {answer}");
+    }
+    // An unknown job is 404 everywhere.
+    for (method, path, body) in endpoints("nope").into_iter().skip(1) {
+        let (status, answer) = s.send(method.clone(), Some(&root), &path, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}");
+        assert_eq!(answer["code"], "not_found");
+    }
+}
+
+#[tokio::test]
+async fn the_superadmin_lists_reschedules_pauses_and_runs_jobs() {
+    let s = Server::start().await;
+    let root = s.login("superadmin").await;
+
+    let (status, jobs) = s.get(&root, "/api/v1/jobs").await;
+    assert_eq!(status, StatusCode::OK);
+    let jobs = jobs.as_array().unwrap();
+    let ids: Vec<&str> = jobs.iter().map(|j| j["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["backup", "daily_summary", "housekeeping"]);
+    let backup = &jobs[0];
+    assert_eq!(backup["name"], "Copia de seguridad de la base de datos");
+    assert_eq!(backup["schedule"], "daily 03:00");
+    assert_eq!(backup["time_zone"], "America/Argentina/Buenos_Aires");
+    assert_eq!(backup["active"], true);
+    assert!(backup["next_run_at"].is_string());
+    assert!(backup["last_run"].is_null() && backup["last_run_at"].is_null() && backup["run_requested_at"].is_null());
+
+    // Reschedule: stored in canonical form, the scheduler is told.
+    let (status, job) = s
+        .patch(
+            &root,
+            "/api/v1/jobs/housekeeping",
+            json!({"schedule": "every 120m", "time_zone": "Europe/Madrid"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{job}");
+    assert_eq!(job["schedule"], "every 2h");
+    assert_eq!(job["time_zone"], "Europe/Madrid");
+    assert_eq!(s.woken.lock().unwrap().as_slice(), ["housekeeping"]);
+
+    // Bad schedules and zones: 422 with a Spanish explanation, nothing changes.
+    for (body, says) in [
+        (json!({"schedule": "weekly on monday"}), "No entiendo la programación"),
+        (json!({"schedule": "every 0m"}), "mínimo es de 1 minuto"),
+        (json!({"schedule": "daily 25:00"}), "La hora \"25:00\" no es válida"),
+        (
+            json!({"time_zone": "Mars/Olympus", "active": false}),
+            "No conozco la zona horaria \"Mars/Olympus\"",
+        ),
+    ] {
+        let (status, answer) = s.patch(&root, "/api/v1/jobs/housekeeping", body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(answer["code"], "invalid");
+        let message = answer["message"].as_str().unwrap();
+        assert!(message.contains(says), "{body}: {message}");
+    }
+    let unchanged = s.db.job("housekeeping", now()).await.unwrap();
+    assert_eq!(unchanged.schedule.to_string(), "every 2h");
+    assert!(unchanged.active);
+    // Unknown fields are refused rather than ignored.
+    let (status, _) = s
+        .patch(&root, "/api/v1/jobs/housekeeping", json!({"interval": 5}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Pause: no next run.
+    let (status, job) = s
+        .patch(&root, "/api/v1/jobs/daily_summary", json!({"active": false}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(job["active"], false);
+    assert!(job["next_run_at"].is_null());
+
+    // Run now (also a paused job): 202, queued until the scheduler takes it.
+    let (status, job) = s
+        .send(Method::POST, Some(&root), "/api/v1/jobs/daily_summary/run", None)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert!(job["run_requested_at"].is_string(), "{job}");
+    assert_eq!(
+        s.woken.lock().unwrap().last().map(String::as_str),
+        Some("daily_summary")
+    );
+    assert!(s.db.job("daily_summary", now()).await.unwrap().is_due(now()));
+
+    // The history, newest first, with the fields the admin screen shows.
+    let (status, runs) = s.get(&root, "/api/v1/jobs/backup/runs").await;
+    assert_eq!((status, runs), (StatusCode::OK, json!([])));
+    let mut ids = Vec::new();
+    for (i, outcome) in [RunOutcome::Succeeded, RunOutcome::Failed, RunOutcome::Succeeded]
+        .into_iter()
+        .enumerate()
+    {
+        let at = now() + chrono::Duration::seconds(i as i64);
+        let run = s.db.start_job_run("backup", at).await.unwrap().unwrap();
+        s.db.finish_job_run(run.id, outcome, &format!("corrida {i}"), at)
+            .await
+            .unwrap();
+        ids.push(run.id);
+    }
+    let (_, runs) = s.get(&root, "/api/v1/jobs/backup/runs?limit=2").await;
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["id"], ids[2]);
+    assert_eq!(runs[1]["outcome"], "failed");
+    assert_eq!(runs[1]["detail"], "corrida 1");
+    assert_eq!(runs[0]["job_id"], "backup");
+    assert!(runs[0]["started_at"].is_string() && runs[0]["finished_at"].is_string());
+    let (_, job) = s.get(&root, "/api/v1/jobs/backup").await;
+    assert_eq!(job["last_run"]["id"], ids[2]);
+    assert_eq!(job["last_run"]["outcome"], "succeeded");
+    assert_eq!(job["last_run_at"], job["last_run"]["started_at"]);
+}
