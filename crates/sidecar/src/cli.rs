@@ -24,7 +24,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the service until SIGINT/SIGTERM (health endpoint now; bots and jobs as they land).
+    /// Run the service until SIGINT/SIGTERM: the HTTP API, the Telegram bots, the verdict sync and the scheduled jobs.
     Run,
     /// Create the database if needed and apply pending migrations.
     Migrate,
@@ -49,8 +49,61 @@ pub enum Command {
     /// edits) and give up ones another round once the cause is fixed.
     #[command(subcommand)]
     Task(TaskCommand),
+    /// The scheduled jobs the service runs (backup, housekeeping, daily
+    /// summary): list them and their runs, pause/resume or reschedule them,
+    /// or ask for a run now.
+    #[command(subcommand)]
+    Job(JobCommand),
     /// Print the effective configuration (secrets never included).
     Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobCommand {
+    /// List the jobs: schedule, time zone, last run and next run.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The runs of a job, newest first.
+    Runs {
+        /// Job id (see `job list`): backup, housekeeping, daily_summary.
+        id: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pause/resume a job or change its schedule or time zone. The running
+    /// service follows within seconds; the next run counts from the change.
+    Set {
+        id: String,
+        /// `every 15m`, `every 2h` (1 minute to 7 days) or `daily 03:00`.
+        #[arg(long)]
+        schedule: Option<String>,
+        /// IANA time zone in which a daily time is read, e.g. America/Argentina/Buenos_Aires.
+        #[arg(long)]
+        time_zone: Option<String>,
+        /// `false` pauses the job (`job run` still runs it), `true` resumes it.
+        #[arg(long, action = clap::ArgAction::Set, value_name = "true|false")]
+        active: Option<bool>,
+    },
+    /// Ask the running service (`centermind-sidecar run`) to run a job now; it
+    /// starts it within seconds. Without a running service the request waits
+    /// for the next start, unless --now runs the job here instead.
+    Run {
+        id: String,
+        /// Run the job in this process and wait for it (when no service runs,
+        /// e.g. a backup before an upgrade). A job never runs twice at once.
+        #[arg(long)]
+        now: bool,
+        /// After asking the service, wait for the run to end and print it.
+        #[arg(long, conflicts_with = "now")]
+        wait: bool,
+        /// How long --wait waits before giving up (the run goes on).
+        #[arg(long, default_value_t = 1800, value_name = "SECONDS", requires = "wait")]
+        timeout: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -294,6 +347,34 @@ mod tests {
             Command::Group(GroupCommand::Add { chat_id, .. }) => assert_eq!(chat_id, -100123),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn job_set_takes_true_or_false_for_active() {
+        let cli = Cli::try_parse_from([
+            "x",
+            "job",
+            "set",
+            "backup",
+            "--active",
+            "false",
+            "--schedule",
+            "daily 04:00",
+        ])
+        .unwrap();
+        match cli.command {
+            Command::Job(JobCommand::Set {
+                id, active, schedule, ..
+            }) => {
+                assert_eq!(
+                    (id.as_str(), active, schedule.as_deref()),
+                    ("backup", Some(false), Some("daily 04:00"))
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["x", "job", "set", "backup", "--active", "maybe"]).is_err());
+        assert!(Cli::try_parse_from(["x", "job", "run", "backup", "--now", "--wait"]).is_err());
     }
 
     #[test]

@@ -1,15 +1,20 @@
 //! Administration commands: thin adapters from the CLI to `centermind-core`.
 
 use anyhow::{Context, bail};
+use centermind_core::config::Config;
 use centermind_core::domain::hibernation::{format_hhmm, parse_hhmm};
 use centermind_core::store::{
-    Db, DistributorUpdate, NewDistributor, NewGroup, NewPortalUser, PhotoStorage, TaskState, now,
+    Db, DistributorUpdate, JobRun, JobUpdate, NewDistributor, NewGroup, NewPortalUser, PhotoStorage, RunOutcome,
+    TaskState, now,
 };
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use crate::cli::{
-    DistributorCommand, DistributorSetArgs, GroupCommand, MemberCommand, PdvTypeCommand, PhotoStorageArg, TaskCommand,
-    TaskStateArg, UserCommand,
+    DistributorCommand, DistributorSetArgs, GroupCommand, JobCommand, MemberCommand, PdvTypeCommand, PhotoStorageArg,
+    TaskCommand, TaskStateArg, UserCommand,
 };
+use crate::jobs::{JobRunner, run_now};
 use crate::prompt::{read_secret, token_from_env};
 use crate::table::render;
 
@@ -375,4 +380,201 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A time on the job's wall clock, e.g. `2026-11-22 03:00 -03`.
+fn job_time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+/// `250 ms`, `3.4 s`.
+fn took(d: chrono::Duration) -> String {
+    let ms = d.num_milliseconds().max(0);
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        format!("{:.1} s", d.as_seconds_f64())
+    }
+}
+
+fn one_line(text: &str, max: usize) -> String {
+    let line = text.replace('\n', " ");
+    if line.chars().count() <= max {
+        line
+    } else {
+        format!("{}…", line.chars().take(max.saturating_sub(1)).collect::<String>())
+    }
+}
+
+pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()> {
+    match cmd {
+        JobCommand::List { json } => {
+            let jobs = db.list_jobs(now()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&jobs)?);
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = jobs
+                .iter()
+                .map(|j| {
+                    let next = match (j.run_requested_at, j.next_run_at) {
+                        (Some(_), _) => "now (requested)".to_string(),
+                        (None, Some(next)) => job_time(next, j.time_zone),
+                        (None, None) => "-".to_string(),
+                    };
+                    let (last, outcome, detail) = j.last_run.as_ref().map_or_else(
+                        || ("never".to_string(), String::new(), String::new()),
+                        |r| {
+                            (
+                                job_time(r.started_at, j.time_zone),
+                                r.outcome.as_str().to_string(),
+                                one_line(r.detail.as_deref().unwrap_or(""), 70),
+                            )
+                        },
+                    );
+                    vec![
+                        j.id.clone(),
+                        if j.active { "yes" } else { "paused" }.to_string(),
+                        j.schedule.to_string(),
+                        j.time_zone.name().to_string(),
+                        last,
+                        outcome,
+                        next,
+                        detail,
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                render(
+                    &[
+                        "ID",
+                        "ACTIVE",
+                        "SCHEDULE",
+                        "TIME ZONE",
+                        "LAST RUN",
+                        "OUTCOME",
+                        "NEXT RUN",
+                        "DETAIL"
+                    ],
+                    &rows
+                )
+            );
+        }
+        JobCommand::Runs { id, limit, json } => {
+            let job = db.job(&id, now()).await?;
+            let runs = db.job_runs(&id, limit).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&runs)?);
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = runs
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.to_string(),
+                        job_time(r.started_at, job.time_zone),
+                        r.finished_at.map(|f| took(f - r.started_at)).unwrap_or_default(),
+                        r.outcome.as_str().to_string(),
+                        one_line(r.detail.as_deref().unwrap_or(""), 200),
+                    ]
+                })
+                .collect();
+            println!("{}", render(&["RUN", "STARTED", "TOOK", "OUTCOME", "DETAIL"], &rows));
+        }
+        JobCommand::Set {
+            id,
+            schedule,
+            time_zone,
+            active,
+        } => {
+            if schedule.is_none() && time_zone.is_none() && active.is_none() {
+                bail!("nothing to change: give --schedule, --time-zone and/or --active");
+            }
+            let job = db
+                .update_job(
+                    &id,
+                    JobUpdate {
+                        active,
+                        schedule,
+                        time_zone,
+                    },
+                    now(),
+                )
+                .await?;
+            let next = job.next_run_at.map_or_else(
+                || "paused".to_string(),
+                |t| format!("next run {}", job_time(t, job.time_zone)),
+            );
+            println!("Job {}: {} in {}, {next}", job.id, job.schedule, job.time_zone.name());
+        }
+        JobCommand::Run {
+            id,
+            now: here,
+            wait,
+            timeout,
+        } => {
+            if here {
+                let runner = JobRunner::new(db.clone(), config)?;
+                let Some(run) = run_now(db, &runner, &id).await? else {
+                    bail!("job {id} is already running (in the service or another command); see `job runs {id}`");
+                };
+                print_run(&id, &run);
+                if run.outcome == RunOutcome::Failed {
+                    bail!("the run of {id} failed");
+                }
+                return Ok(());
+            }
+            let job = db.request_job_run(&id, now()).await?;
+            let service = db.path().map(crate::instance::holder).transpose()?.flatten();
+            let Some(who) = service else {
+                println!(
+                    "Run of {id} requested, but no service is running on this database: it runs when \
+                     `centermind-sidecar run` starts (or run it here with `job run {id} --now`)."
+                );
+                if wait {
+                    bail!("no service is running to wait for");
+                }
+                return Ok(());
+            };
+            println!("Run of {id} requested; the service{who} starts it within a few seconds.");
+            if !wait {
+                return Ok(());
+            }
+            let since = job.run_requested_at.unwrap_or_else(now);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(timeout);
+            loop {
+                let done = db
+                    .job_runs(&id, 10)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.started_at >= since && r.outcome != RunOutcome::Running);
+                if let Some(run) = done {
+                    print_run(&id, &run);
+                    if run.outcome == RunOutcome::Failed {
+                        bail!("the run of {id} failed");
+                    }
+                    return Ok(());
+                }
+                if std::time::Instant::now() > deadline {
+                    bail!("the run of {id} has not ended after {timeout} s (it goes on; see `job runs {id}`)");
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_run(id: &str, run: &JobRun) {
+    let took = run
+        .finished_at
+        .map(|f| format!(" in {}", took(f - run.started_at)))
+        .unwrap_or_default();
+    println!(
+        "Run {} of {id} {}{took}: {}",
+        run.id,
+        run.outcome.as_str(),
+        run.detail.as_deref().unwrap_or("")
+    );
 }

@@ -90,6 +90,35 @@ impl InstanceLock {
     }
 }
 
+/// Whether a `run` serves `database` now: `Some` with how it introduced
+/// itself (` (pid …, http://…)`, or empty before it has), `None` when no
+/// service runs. Only looks: the lock is not kept, nothing is written.
+///
+/// # Errors
+/// When the lock file exists but cannot be opened or tested.
+pub fn holder(database: &Path) -> anyhow::Result<Option<String>> {
+    let path = next_to(database, ".run.lock");
+    let file = match OpenOptions::new().write(true).open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => anyhow::bail!("cannot open the lock file {}: {e}", path.display()),
+    };
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.unlock();
+            Ok(None)
+        }
+        Err(TryLockError::WouldBlock) => Ok(Some(
+            std::fs::read_to_string(next_to(database, ".run.info"))
+                .ok()
+                .and_then(|text| Holder::parse(&text))
+                .map(|h| format!(" (pid {}, {})", h.pid, h.url))
+                .unwrap_or_default(),
+        )),
+        Err(TryLockError::Error(e)) => anyhow::bail!("cannot test the lock {}: {e}", path.display()),
+    }
+}
+
 impl Drop for InstanceLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.info);
@@ -154,6 +183,22 @@ mod tests {
         );
         let again = InstanceLock::acquire(&db).unwrap();
         drop(again);
+    }
+
+    #[test]
+    fn the_holder_is_seen_without_taking_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("centermind.db");
+        assert_eq!(holder(&db).unwrap(), None, "no lock file yet");
+        let lock = InstanceLock::acquire(&db).unwrap();
+        assert_eq!(holder(&db).unwrap().as_deref(), Some(""), "not announced yet");
+        lock.announce("127.0.0.1:8787".parse().unwrap()).unwrap();
+        let seen = holder(&db).unwrap().unwrap();
+        assert!(seen.contains("http://127.0.0.1:8787"), "{seen}");
+        drop(lock);
+        assert_eq!(holder(&db).unwrap(), None);
+        // Looking did not keep the lock: a service can start.
+        drop(InstanceLock::acquire(&db).unwrap());
     }
 
     #[test]

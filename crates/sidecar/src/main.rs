@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod demo;
 mod instance;
+mod jobs;
 mod prompt;
 mod serve;
 mod table;
@@ -90,6 +91,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::PdvType(cmd) => commands::pdv_type(&db, cmd).await?,
         Command::User(cmd) => commands::user(&db, cmd).await?,
         Command::Task(cmd) => commands::task(&db, cmd).await?,
+        Command::Job(cmd) => commands::job(&db, &config, cmd).await?,
         Command::Config => {}
     }
     db.close().await;

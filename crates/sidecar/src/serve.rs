@@ -1,6 +1,7 @@
 //! `run`: the long-running service: the HTTP API (`centermind-api`), one
-//! Telegram intake bot per active distributor (supervised), and the verdict
-//! sync into Telegram, on one runtime sharing one event bus.
+//! Telegram intake bot per active distributor (supervised), the verdict
+//! sync into Telegram and the scheduled jobs (`jobs`), on one runtime sharing
+//! one event bus.
 
 use std::net::SocketAddr;
 
@@ -15,10 +16,12 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::instance::InstanceLock;
+use crate::jobs::{JobRunner, Scheduler};
 
 /// Serve until SIGINT or SIGTERM, then finish in-flight requests, stop the
 /// workers (an interrupted Telegram edit is redone after restart: it lives in
-/// the durable queue) and return.
+/// the durable queue; a job run gets a few seconds to finish, else it is
+/// recorded as interrupted) and return.
 pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     // Before the port and the bots: a second service on this database must not start either.
     let instance = db.path().map(InstanceLock::acquire).transpose()?;
@@ -58,11 +61,16 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     )?
     .with_options(options);
     let bots_worker = tokio::spawn(bots.run());
+    // Backups, housekeeping and the daily summary, as configured in the database.
+    let scheduler = Scheduler::new(db.clone(), JobRunner::new(db.clone(), config)?, shutdown.clone());
+    let scheduler_handle = scheduler.handle();
+    let scheduler_worker = tokio::spawn(scheduler.run());
 
     let state = AppState::new(db.clone(), config.photo_dir())
         .with_events(events)
         .with_telegram_api_url(config.telegram_api_url.clone())
-        .with_verdict_hook(Arc::new(move |_exhibition| sync_handle.notify()));
+        .with_verdict_hook(Arc::new(move |_exhibition| sync_handle.notify()))
+        .with_job_hook(Arc::new(move |_job| scheduler_handle.notify()));
     tracing::info!(%local, "service listening");
     println!("CenterMind sidecar listening on http://{local} (Ctrl+C to stop)");
     let served = axum::serve(
@@ -77,6 +85,10 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     }
     if let Err(err) = bots_worker.await {
         tracing::error!(%err, "bot supervisor ended abnormally");
+    }
+    // A run in progress gets a few seconds to finish, else it is recorded as interrupted.
+    if let Err(err) = scheduler_worker.await {
+        tracing::error!(%err, "job scheduler ended abnormally");
     }
     db.close().await;
     served?;

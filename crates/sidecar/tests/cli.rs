@@ -363,6 +363,7 @@ fn help_documents_every_command() {
         "pdv-type",
         "user",
         "task",
+        "job",
         "config",
     ] {
         assert!(help.contains(cmd), "{cmd} missing from --help:\n{help}");
