@@ -146,20 +146,19 @@ async fn read(response: reqwest::Response, send: &impl Fn(LiveMessage) -> bool) 
     });
     let mut events = std::pin::pin!(chunks.eventsource());
     while let Some(item) = events.next().await {
-        match item {
-            Ok(event) => match message(&event.event, &event.data) {
-                Some(LiveMessage::SignedOut) => {
-                    send(LiveMessage::SignedOut);
-                    return Ended::SignedOut;
-                }
-                Some(m) => {
-                    if !send(m) {
-                        return Ended::ReceiverGone;
-                    }
-                }
-                None => {}
-            },
+        let event = match item {
+            Ok(event) => event,
             Err(e) => return Ended::Broken(e.to_string()),
+        };
+        let Some(m) = message(&event.event, &event.data) else {
+            continue;
+        };
+        if matches!(m, LiveMessage::SignedOut) {
+            send(m);
+            return Ended::SignedOut;
+        }
+        if !send(m) {
+            return Ended::ReceiverGone;
         }
     }
     Ended::Broken("the server closed the stream".into())
