@@ -5,14 +5,18 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::{CommandError, CommandResult};
+use crate::model::admin::{
+    BotStatus, Distributor, DistributorSettings, Group, GroupChanges, Member, MemberChanges, NewDistributorInput,
+    NewGroupInput, NewTvToken, NewUserInput, PdvType, PdvTypeChanges, PortalUser, TvToken, UserChanges,
+};
 use crate::model::{
-    EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat, FilterChoice, FirstSetupInput,
-    Ranking, ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
+    EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat, FirstSetupInput, Ranking,
+    ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
 };
 
 /// How long to wait for a TCP/TLS connection.
@@ -153,7 +157,9 @@ fn from_api_code(status: StatusCode, body: ApiErrorBody) -> CommandError {
         "too_many_attempts" => CommandError::TooManyAttempts { message },
         "forbidden" | "setup_not_local" => CommandError::Forbidden { message },
         "not_found" => CommandError::NotFound { message },
-        "invalid" | "invalid_evaluation" | "already_exists" | "already_set_up" => CommandError::Invalid { message },
+        "invalid" | "invalid_evaluation" | "already_set_up" => CommandError::Invalid { message },
+        "already_exists" => CommandError::AlreadyExists { message },
+        "telegram_unreachable" => CommandError::TelegramUnreachable { message },
         "conflict" => match body.current {
             Some(current) => CommandError::Conflict { message, current },
             None => CommandError::Invalid { message },
@@ -170,6 +176,7 @@ fn from_status(status: StatusCode) -> CommandError {
         StatusCode::FORBIDDEN => CommandError::Forbidden { message },
         StatusCode::NOT_FOUND => CommandError::NotFound { message },
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => CommandError::Invalid { message },
+        StatusCode::CONFLICT => CommandError::AlreadyExists { message },
         StatusCode::TOO_MANY_REQUESTS => CommandError::TooManyAttempts { message },
         _ => CommandError::Server { message },
     }
@@ -389,44 +396,6 @@ impl Backend {
     }
 }
 
-/// A row of `GET /api/v1/groups`.
-#[derive(Deserialize)]
-struct GroupRow {
-    id: i64,
-    title: String,
-    active: bool,
-}
-
-/// A row of `GET /api/v1/members`.
-#[derive(Deserialize)]
-struct MemberRow {
-    id: i64,
-    first_name: String,
-    last_name: Option<String>,
-    username: Option<String>,
-    active: bool,
-}
-
-impl MemberRow {
-    /// As the listings name vendors ("First Last"), else the username.
-    fn name(&self) -> String {
-        let full = format!("{} {}", self.first_name, self.last_name.as_deref().unwrap_or_default());
-        let full = full.trim();
-        match (full.is_empty(), &self.username) {
-            (true, Some(u)) => format!("@{u}"),
-            _ => full.to_string(),
-        }
-    }
-}
-
-/// A row of `GET /api/v1/pdv-types`.
-#[derive(Deserialize)]
-struct PdvTypeRow {
-    id: i64,
-    name: String,
-    active: bool,
-}
-
 /// `?distributor=` for the superadmin; nothing for everyone else.
 fn scope(distributor: Option<i64>) -> Vec<(&'static str, String)> {
     distributor
@@ -434,53 +403,185 @@ fn scope(distributor: Option<i64>) -> Vec<(&'static str, String)> {
         .unwrap_or_default()
 }
 
+/// A create request's body: the superadmin names the distributor in it, everyone
+/// else acts on their own (no `distributor` key at all).
+#[derive(Serialize)]
+struct Scoped<'a, T: Serialize> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    distributor: Option<i64>,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+fn scoped<T: Serialize>(distributor: Option<i64>, body: &T) -> Scoped<'_, T> {
+    Scoped { distributor, body }
+}
+
+/// Administration (`/api/v1/distributors`, `/groups`, `/members`, `/pdv-types`,
+/// `/users`, `/tv-tokens`). The server checks role and tenant on every call: admins
+/// act on their own distributor (`distributor` = `None`), the superadmin names one.
 impl Backend {
+    async fn list<T: DeserializeOwned>(&self, token: &Token, path: &str, distributor: Option<i64>) -> CommandResult<T> {
+        Self::json(self.request(Method::GET, path, Some(token))?.query(&scope(distributor))).await
+    }
+
+    async fn create<B: Serialize, T: DeserializeOwned>(
+        &self,
+        token: &Token,
+        path: &str,
+        distributor: Option<i64>,
+        body: &B,
+    ) -> CommandResult<T> {
+        Self::json(
+            self.request(Method::POST, path, Some(token))?
+                .json(&scoped(distributor, body)),
+        )
+        .await
+    }
+
+    async fn change<B: Serialize, T: DeserializeOwned>(
+        &self,
+        token: &Token,
+        path: &str,
+        distributor: Option<i64>,
+        body: &B,
+    ) -> CommandResult<T> {
+        Self::json(
+            self.request(Method::PATCH, path, Some(token))?
+                .query(&scope(distributor))
+                .json(body),
+        )
+        .await
+    }
+
+    /// Every distributor for the superadmin; an admin's own only.
+    pub async fn distributors(&self, token: &Token) -> CommandResult<Vec<Distributor>> {
+        self.list(token, "api/v1/distributors", None).await
+    }
+
+    pub async fn distributor(&self, token: &Token, id: i64) -> CommandResult<Distributor> {
+        self.list(token, &format!("api/v1/distributors/{id}"), None).await
+    }
+
+    /// Superadmin only.
+    pub async fn create_distributor(&self, token: &Token, input: &NewDistributorInput) -> CommandResult<Distributor> {
+        self.create(token, "api/v1/distributors", None, input).await
+    }
+
+    pub async fn update_distributor(
+        &self,
+        token: &Token,
+        id: i64,
+        settings: &DistributorSettings,
+    ) -> CommandResult<Distributor> {
+        self.change(token, &format!("api/v1/distributors/{id}"), None, settings)
+            .await
+    }
+
+    pub async fn bot_status(&self, token: &Token, id: i64) -> CommandResult<BotStatus> {
+        self.list(token, &format!("api/v1/distributors/{id}/bot-status"), None)
+            .await
+    }
+
     /// The distributor's Telegram groups (admins only: others get `Forbidden`).
-    pub async fn groups(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<FilterChoice>> {
-        let request = self
-            .request(Method::GET, "api/v1/groups", Some(token))?
-            .query(&scope(distributor));
-        let rows: Vec<GroupRow> = Self::json(request).await?;
-        Ok(rows
-            .into_iter()
-            .map(|g| FilterChoice {
-                id: g.id,
-                name: g.title,
-                active: g.active,
-            })
-            .collect())
+    pub async fn groups(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<Group>> {
+        self.list(token, "api/v1/groups", distributor).await
+    }
+
+    pub async fn create_group(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        input: &NewGroupInput,
+    ) -> CommandResult<Group> {
+        self.create(token, "api/v1/groups", distributor, input).await
+    }
+
+    pub async fn update_group(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        id: i64,
+        changes: &GroupChanges,
+    ) -> CommandResult<Group> {
+        self.change(token, &format!("api/v1/groups/{id}"), distributor, changes)
+            .await
     }
 
     /// The distributor's Telegram members (admins only: others get `Forbidden`).
-    pub async fn members(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<FilterChoice>> {
-        let request = self
-            .request(Method::GET, "api/v1/members", Some(token))?
-            .query(&scope(distributor));
-        let rows: Vec<MemberRow> = Self::json(request).await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| FilterChoice {
-                id: m.id,
-                name: m.name(),
-                active: m.active,
-            })
-            .collect())
+    pub async fn members(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<Member>> {
+        self.list(token, "api/v1/members", distributor).await
     }
 
-    /// The distributor's PDV types (read access is enough).
-    pub async fn pdv_types(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<FilterChoice>> {
+    pub async fn update_member(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        id: i64,
+        changes: &MemberChanges,
+    ) -> CommandResult<Member> {
+        self.change(token, &format!("api/v1/members/{id}"), distributor, changes)
+            .await
+    }
+
+    /// The distributor's PDV types in order, inactive ones too (read access is enough).
+    pub async fn pdv_types(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<PdvType>> {
+        self.list(token, "api/v1/pdv-types", distributor).await
+    }
+
+    pub async fn create_pdv_type(&self, token: &Token, distributor: Option<i64>, name: &str) -> CommandResult<PdvType> {
+        let body = serde_json::json!({ "name": name });
+        self.create(token, "api/v1/pdv-types", distributor, &body).await
+    }
+
+    pub async fn update_pdv_type(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        id: i64,
+        changes: &PdvTypeChanges,
+    ) -> CommandResult<PdvType> {
+        self.change(token, &format!("api/v1/pdv-types/{id}"), distributor, changes)
+            .await
+    }
+
+    pub async fn users(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<PortalUser>> {
+        self.list(token, "api/v1/users", distributor).await
+    }
+
+    pub async fn create_user(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        input: &NewUserInput,
+    ) -> CommandResult<PortalUser> {
+        self.create(token, "api/v1/users", distributor, input).await
+    }
+
+    /// Users are addressed by id alone: the server finds them within the caller's reach.
+    pub async fn update_user(&self, token: &Token, id: i64, changes: &UserChanges) -> CommandResult<PortalUser> {
+        self.change(token, &format!("api/v1/users/{id}"), None, changes).await
+    }
+
+    pub async fn tv_tokens(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Vec<TvToken>> {
+        self.list(token, "api/v1/tv-tokens", distributor).await
+    }
+
+    pub async fn create_tv_token(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        label: &str,
+    ) -> CommandResult<NewTvToken> {
+        let body = serde_json::json!({ "label": label });
+        self.create(token, "api/v1/tv-tokens", distributor, &body).await
+    }
+
+    pub async fn revoke_tv_token(&self, token: &Token, distributor: Option<i64>, id: i64) -> CommandResult<()> {
         let request = self
-            .request(Method::GET, "api/v1/pdv-types", Some(token))?
+            .request(Method::DELETE, &format!("api/v1/tv-tokens/{id}"), Some(token))?
             .query(&scope(distributor));
-        let rows: Vec<PdvTypeRow> = Self::json(request).await?;
-        Ok(rows
-            .into_iter()
-            .map(|p| FilterChoice {
-                id: p.id,
-                name: p.name,
-                active: p.active,
-            })
-            .collect())
+        Self::send(request).await.map(drop)
     }
 }
 
@@ -568,19 +669,57 @@ mod tests {
     }
 
     #[test]
-    fn member_names_read_like_the_listings() {
-        let row = |first: &str, last: Option<&str>, username: Option<&str>| MemberRow {
-            id: 1,
-            first_name: first.into(),
-            last_name: last.map(Into::into),
-            username: username.map(Into::into),
-            active: true,
-        };
-        assert_eq!(row("Ana", Some("Paz"), None).name(), "Ana Paz");
-        assert_eq!(row("Ana", None, Some("ana")).name(), "Ana");
-        assert_eq!(row("", None, Some("ana")).name(), "@ana");
+    fn the_distributor_goes_in_the_query_or_the_body_only_for_the_superadmin() {
         assert_eq!(scope(Some(4)), vec![("distributor", "4".to_string())]);
         assert!(scope(None).is_empty());
+        let input = NewGroupInput {
+            chat_id: -100_123,
+            title: "Ventas".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(scoped(Some(4), &input)).expect("serialises"),
+            serde_json::json!({"distributor": 4, "chat_id": -100_123, "title": "Ventas"})
+        );
+        assert_eq!(
+            serde_json::to_value(scoped(None, &input)).expect("serialises"),
+            serde_json::json!({"chat_id": -100_123, "title": "Ventas"})
+        );
+    }
+
+    #[test]
+    fn duplicates_and_an_unreachable_telegram_have_their_own_codes() {
+        let body = |code: &str| ApiErrorBody {
+            code: code.into(),
+            message: "Ya existe (user).".into(),
+            current: None,
+        };
+        assert_eq!(
+            from_api_code(StatusCode::CONFLICT, body("already_exists")),
+            CommandError::AlreadyExists {
+                message: "Ya existe (user).".into()
+            }
+        );
+        assert_eq!(
+            from_api_code(StatusCode::BAD_GATEWAY, body("telegram_unreachable")).code(),
+            "telegram_unreachable"
+        );
+        // The first-run setup on a server that has users stays a refusal of the data.
+        assert_eq!(
+            from_api_code(StatusCode::CONFLICT, body("already_set_up")).code(),
+            "invalid"
+        );
+        // A 409 without the API's body (a proxy) is still a duplicate.
+        assert_eq!(from_status(StatusCode::CONFLICT).code(), "already_exists");
+        // A 422 keeps the server's message (e.g. Telegram refused the bot token).
+        let refused = ApiErrorBody {
+            code: "invalid".into(),
+            message: "Datos inválidos: bot_token: Telegram rechazó el token del bot".into(),
+            current: None,
+        };
+        assert_eq!(
+            from_api_code(StatusCode::UNPROCESSABLE_ENTITY, refused).to_string(),
+            "invalid: Datos inválidos: bot_token: Telegram rechazó el token del bot"
+        );
     }
 
     #[test]

@@ -42,6 +42,16 @@ pub enum CommandError {
     /// The server refused the data (422): e.g. a rejection without a reason.
     #[error("invalid: {message}")]
     Invalid { message: String },
+    /// The server already has one with that name, username or chat id (409).
+    #[error("already exists: {message}")]
+    AlreadyExists { message: String },
+    /// The server could not reach Telegram to check something (a bot token): try later.
+    #[error("Telegram unreachable: {message}")]
+    TelegramUnreachable { message: String },
+    /// Refused here before reaching the server: the change would take the signed-in
+    /// person's own access away (deactivate themself, drop their own admin role).
+    #[error("own account: {message}")]
+    OwnAccount { message: String },
     /// Someone evaluated first; `current` is the exhibition as it is now.
     #[error("conflict: {message}")]
     Conflict {
@@ -103,6 +113,9 @@ impl CommandError {
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not_found",
             Self::Invalid { .. } => "invalid",
+            Self::AlreadyExists { .. } => "already_exists",
+            Self::TelegramUnreachable { .. } => "telegram_unreachable",
+            Self::OwnAccount { .. } => "own_account",
             Self::Conflict { .. } => "conflict",
             Self::Server { .. } => "server",
             Self::Keyring { .. } => "keyring",
@@ -158,6 +171,9 @@ mod tests {
             CommandError::NotCenterMind { message: "m".into() },
             CommandError::TooManyAttempts { message: "m".into() },
             CommandError::Keyring { message: "m".into() },
+            CommandError::AlreadyExists { message: "m".into() },
+            CommandError::TelegramUnreachable { message: "m".into() },
+            CommandError::OwnAccount { message: "m".into() },
             CommandError::LocalServer { message: "m".into() },
             CommandError::LocalServerInUse { message: "m".into() },
             CommandError::UpdateCheck { message: "m".into() },

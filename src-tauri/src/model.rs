@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod admin;
+
 /// Role of a portal user, ordered by privilege.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]

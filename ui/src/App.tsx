@@ -1,8 +1,14 @@
-import { HashRouter, Route } from "@solidjs/router";
+import { HashRouter, Navigate, Route, type RouteSectionProps } from "@solidjs/router";
 import { onMount, type JSX } from "solid-js";
 import { Layout } from "./components/Layout";
 import { RequireSession } from "./components/RequireSession";
 import About from "./routes/About";
+import AdminLayout from "./routes/admin/AdminLayout";
+import DistributorSettings from "./routes/admin/DistributorSettings";
+import Groups from "./routes/admin/Groups";
+import PdvTypes from "./routes/admin/PdvTypes";
+import TvTokens from "./routes/admin/TvTokens";
+import Users from "./routes/admin/Users";
 import Connect from "./routes/Connect";
 import History from "./routes/History";
 import Home from "./routes/Home";
@@ -35,6 +41,21 @@ export function AppRoutes() {
       <Route path="/ranking" component={guarded(Ranking)} />
       <Route path="/tv" component={guarded(Tv)} />
       <Route path="/reports" component={guarded(Reports)} />
+      <Route
+        path="/admin"
+        component={(props: RouteSectionProps) => (
+          <RequireSession>
+            <AdminLayout {...props} />
+          </RequireSession>
+        )}
+      >
+        <Route path="/" component={() => <Navigate href="/admin/distributor" />} />
+        <Route path="/distributor" component={DistributorSettings} />
+        <Route path="/users" component={Users} />
+        <Route path="/groups" component={Groups} />
+        <Route path="/pdv-types" component={PdvTypes} />
+        <Route path="/tv" component={TvTokens} />
+      </Route>
       <Route path="/about" component={About} />
       <Route path="/connect" component={Connect} />
       <Route path="/login" component={Login} />

@@ -100,6 +100,54 @@ export const commands = {
 	checkForUpdates: () => typedError<UpdateCheck, CommandError>(__TAURI_INVOKE("check_for_updates")),
 	/**  Downloads the newer version, checks its signature, installs it and restarts. */
 	installUpdate: () => typedError<null, CommandError>(__TAURI_INVOKE("install_update")),
+	/**
+	 *  The distributors the signed-in person administers: all of them for the
+	 *  superadmin, their own for an admin.
+	 */
+	listDistributors: () => typedError<Distributor[], CommandError>(__TAURI_INVOKE("list_distributors")),
+	/**  One distributor's settings (never its bot token: only whether one is set). */
+	getDistributor: (id: number) => typedError<Distributor, CommandError>(__TAURI_INVOKE("get_distributor", { id })),
+	/**  A new distributor, with its default PDV types (superadmin only). */
+	createDistributor: (input: NewDistributorInput) => typedError<Distributor, CommandError>(__TAURI_INVOKE("create_distributor", { input })),
+	/**
+	 *  Changes the settings that are set in `settings`. A bot token is checked with
+	 *  Telegram by the server first (refused with its reason); `""` removes it.
+	 */
+	updateDistributor: (id: number, settings: DistributorSettings) => typedError<Distributor, CommandError>(__TAURI_INVOKE("update_distributor", { id, settings })),
+	/**  What the distributor's Telegram bot is doing. */
+	distributorBotStatus: (id: number) => typedError<BotStatus, CommandError>(__TAURI_INVOKE("distributor_bot_status", { id })),
+	/**  The distributor's Telegram groups, active or not. */
+	listGroups: (distributor: number | null) => typedError<Group[], CommandError>(__TAURI_INVOKE("list_groups", { distributor })),
+	/**  Registers a Telegram group by its chat id: the bot then takes photos from it. */
+	createGroup: (distributor: number | null, input: NewGroupInput) => typedError<Group, CommandError>(__TAURI_INVOKE("create_group", { distributor, input })),
+	/**  Renames a group or turns it on or off. */
+	updateGroup: (distributor: number | null, id: number, changes: GroupChanges) => typedError<Group, CommandError>(__TAURI_INVOKE("update_group", { distributor, id, changes })),
+	/**  Everyone the bot has seen in the distributor's groups. */
+	listMembers: (distributor: number | null) => typedError<Member[], CommandError>(__TAURI_INVOKE("list_members", { distributor })),
+	/**  Changes a member's role in the bot (vendor, supervisor, admin) or turns them on or off. */
+	updateMember: (distributor: number | null, id: number, changes: MemberChanges) => typedError<Member, CommandError>(__TAURI_INVOKE("update_member", { distributor, id, changes })),
+	/**  The distributor's PDV types in the order the bot offers them, inactive ones too. */
+	listPdvTypes: (distributor: number | null) => typedError<PdvType[], CommandError>(__TAURI_INVOKE("list_pdv_types", { distributor })),
+	/**  Adds a PDV type at the end of the list. */
+	createPdvType: (distributor: number | null, name: string) => typedError<PdvType, CommandError>(__TAURI_INVOKE("create_pdv_type", { distributor, name })),
+	/**  Renames, moves (`position`) or turns a PDV type on or off. */
+	updatePdvType: (distributor: number | null, id: number, changes: PdvTypeChanges) => typedError<PdvType, CommandError>(__TAURI_INVOKE("update_pdv_type", { distributor, id, changes })),
+	/**  The distributor's portal users (who sign in to the app). */
+	listUsers: (distributor: number | null) => typedError<PortalUser[], CommandError>(__TAURI_INVOKE("list_users", { distributor })),
+	/**  A new portal user of the distributor, with a first password. */
+	createUser: (distributor: number | null, input: NewUserInput) => typedError<PortalUser, CommandError>(__TAURI_INVOKE("create_user", { distributor, input })),
+	/**
+	 *  Changes a user's name, role, password or whether they may sign in. A new password
+	 *  or a deactivation ends that user's sessions. The signed-in person cannot
+	 *  deactivate themself or change their own role here (another admin can).
+	 */
+	updateUser: (id: number, changes: UserChanges) => typedError<PortalUser, CommandError>(__TAURI_INVOKE("update_user", { id, changes })),
+	/**  The distributor's TV tokens, revoked ones too (never the tokens themselves). */
+	listTvTokens: (distributor: number | null) => typedError<TvToken[], CommandError>(__TAURI_INVOKE("list_tv_tokens", { distributor })),
+	/**  A new TV token: the answer carries the token this one time only. */
+	createTvToken: (distributor: number | null, label: string) => typedError<NewTvToken, CommandError>(__TAURI_INVOKE("create_tv_token", { distributor, label })),
+	/**  Revokes a TV token: that TV stops showing the ranking. */
+	revokeTvToken: (distributor: number | null, id: number) => typedError<null, CommandError>(__TAURI_INVOKE("revoke_tv_token", { distributor, id })),
 };
 
 /* Types */
@@ -108,6 +156,20 @@ export type AvailableUpdate = {
 	/**  RFC 3339, when published. */
 	date: string | null,
 	notes: string | null,
+};
+
+/**  What the distributor's Telegram bot is doing, as the server last recorded it. */
+export type BotStatus = {
+	distributor_id: number,
+	/**  `stopped`, `starting`, `running`, `restarting`, `failed` or `invalid_token`. */
+	state: string,
+	/**  RFC 3339: when the bot last started. */
+	started_at: string | null,
+	last_error: string | null,
+	restarts: number,
+	updates_handled: number,
+	/**  RFC 3339: when this was recorded (`null`: no server has run the bot yet). */
+	updated_at: string | null,
 };
 
 export type CommandError = 
@@ -127,6 +189,15 @@ export type CommandError =
 { code: "unauthenticated"; message: string } | { code: "bad_credentials"; message: string } | { code: "too_many_attempts"; message: string } | { code: "forbidden"; message: string } | { code: "not_found"; message: string } | 
 /**  The server refused the data (422): e.g. a rejection without a reason. */
 { code: "invalid"; message: string } | 
+/**  The server already has one with that name, username or chat id (409). */
+{ code: "already_exists"; message: string } | 
+/**  The server could not reach Telegram to check something (a bot token): try later. */
+{ code: "telegram_unreachable"; message: string } | 
+/**
+ *  Refused here before reaching the server: the change would take the signed-in
+ *  person's own access away (deactivate themself, drop their own admin role).
+ */
+{ code: "own_account"; message: string } | 
 /**  Someone evaluated first; `current` is the exhibition as it is now. */
 { code: "conflict"; message: string; current: ExhibitionDetail } | 
 /**  The server failed (5xx) or answered something unexpected. */
@@ -170,6 +241,46 @@ export type Connection = {
 	url: string | null,
 	/**  "Este equipo": start the local sidecar before connecting. */
 	local: boolean,
+};
+
+/**  A distributor as the API shows it: whether a bot token is set, never the token. */
+export type Distributor = {
+	id: number,
+	name: string,
+	active: boolean,
+	/**  IANA name. */
+	time_zone: string,
+	has_bot_token: boolean,
+	/**  Who gets the bot's alerts in Telegram. */
+	admin_telegram_id: number | null,
+	hibernation: Hibernation,
+	photo_storage: PhotoStorage,
+	drive_folder_id: string | null,
+	scoring: Scoring,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A change to a distributor's settings: only the fields that are set are sent. */
+export type DistributorSettings = {
+	/**  Superadmin only. */
+	name?: string | null,
+	/**  Superadmin only. */
+	active?: boolean | null,
+	time_zone?: string | null,
+	admin_telegram_id?: number | null,
+	/**  Write-only: a new token (checked with Telegram by the server), or `""` to remove it. */
+	bot_token?: string | null,
+	hibernation_enabled?: boolean | null,
+	/**  `HH:MM`. */
+	hibernation_start?: string | null,
+	/**  `HH:MM`. */
+	hibernation_end?: string | null,
+	points_approved?: number | null,
+	points_highlighted?: number | null,
+	photo_storage?: PhotoStorage | null,
+	/**  Google Drive folder id; `""` clears it. */
+	drive_folder_id?: string | null,
 };
 
 /**  The earlier submission a possible duplicate points at. */
@@ -300,6 +411,31 @@ export type FirstSetupInput = {
 	password: string,
 };
 
+/**  A Telegram group registered to a distributor. */
+export type Group = {
+	id: number,
+	distributor_id: number,
+	/**  As Telegram reports it (groups are negative, e.g. -1001234567890). */
+	chat_id: number,
+	title: string,
+	active: boolean,
+	created_at: string,
+};
+
+export type GroupChanges = {
+	title?: string | null,
+	active?: boolean | null,
+};
+
+/**  The nightly window in which the bot registers nothing (local `HH:MM`). */
+export type Hibernation = {
+	enabled: boolean,
+	/**  `HH:MM`, inclusive. */
+	start: string,
+	/**  `HH:MM`, exclusive: when the bot opens again. */
+	end: string,
+};
+
 /**  What the UI receives, in order. */
 export type LiveMessage = 
 /**
@@ -320,6 +456,72 @@ export type LiveMessage =
 /**  The session ended on the server (401): following stops. */
 { kind: "signed_out" };
 
+/**  Someone the bot has seen in the distributor's groups. */
+export type Member = {
+	id: number,
+	distributor_id: number,
+	telegram_user_id: number,
+	first_name: string,
+	last_name: string | null,
+	username: string | null,
+	role: MemberRole,
+	active: boolean,
+	created_at: string,
+	updated_at: string,
+};
+
+export type MemberChanges = {
+	role?: MemberRole | null,
+	active?: boolean | null,
+};
+
+/**  Role of a Telegram member (what the bot lets them do). */
+export type MemberRole = "vendor" | "supervisor" | "admin";
+
+/**  A new distributor (superadmin only). */
+export type NewDistributorInput = {
+	name: string,
+	/**  IANA zone; the server's default (Buenos Aires) when absent. */
+	time_zone?: string | null,
+	admin_telegram_id?: number | null,
+	/**  Checked with Telegram by the server before it is saved. */
+	bot_token?: string | null,
+};
+
+export type NewGroupInput = {
+	chat_id: number,
+	title: string,
+};
+
+/**  A TV token just created: `token` is shown this once (only its digest is stored). */
+export type NewTvToken = {
+	token: string,
+	tv_token: TvToken,
+};
+
+export type NewUserInput = {
+	username: string,
+	/**  The username when absent. */
+	display_name?: string | null,
+	role: Role,
+	password: string,
+};
+
+/**  A point-of-sale type the bot offers, in `position` order. */
+export type PdvType = {
+	id: number,
+	distributor_id: number,
+	name: string,
+	position: number,
+	active: boolean,
+};
+
+export type PdvTypeChanges = {
+	name?: string | null,
+	position?: number | null,
+	active?: boolean | null,
+};
+
 /**  `[start, end)` in UTC (RFC 3339). */
 export type PeriodBounds = {
 	start: string,
@@ -334,6 +536,21 @@ export type Photo = {
 	width: number | null,
 	height: number | null,
 	size_bytes: number | null,
+};
+
+/**  Where a distributor's photos are kept besides the server's own copy. */
+export type PhotoStorage = "local" | "google_drive";
+
+/**  A person who signs in to the app or the API. */
+export type PortalUser = {
+	id: number,
+	username: string,
+	display_name: string,
+	role: Role,
+	distributor_id: number | null,
+	active: boolean,
+	last_login_at: string | null,
+	created_at: string,
 };
 
 export type Ranking = {
@@ -423,6 +640,18 @@ export type SessionInfo = {
 	remember_failed: boolean,
 };
 
+/**  A TV (kiosk) that shows the distributor's ranking without a user session. */
+export type TvToken = {
+	id: number,
+	distributor_id: number,
+	/**  Where the TV is, e.g. "TV del salón". */
+	label: string,
+	created_at: string,
+	last_used_at: string | null,
+	/**  Set once revoked: the TV no longer gets the ranking. */
+	revoked_at: string | null,
+};
+
 /**  The result of a check. */
 export type UpdateCheck = {
 	current_version: string,
@@ -445,6 +674,14 @@ export type User = {
 	display_name: string,
 	role: Role,
 	distributor_id: number | null,
+};
+
+/**  A change to a user. A new password or `active: false` ends the user's sessions. */
+export type UserChanges = {
+	display_name?: string | null,
+	role?: Role | null,
+	active?: boolean | null,
+	password?: string | null,
 };
 
 export type Verdict = "approved" | "rejected" | "highlighted";

@@ -4,6 +4,7 @@ import App from "../src/App";
 import { DEFAULT_LOCALE, setLocale } from "../src/i18n";
 import { setApi, type Api } from "../src/lib/api";
 import { resetSessionForTests } from "../src/lib/session";
+import { resetAdminForTests } from "../src/admin/context";
 
 /**
  * For a test file that renders the whole app: each test starts in es-AR with no
@@ -15,6 +16,7 @@ export function appHarness(): (api: Api, hash?: string) => void {
   beforeEach(() => {
     setLocale(DEFAULT_LOCALE);
     resetSessionForTests();
+    resetAdminForTests();
   });
   afterEach(() => {
     if (previous) setApi(previous);

@@ -11,6 +11,8 @@ import type {
   SessionInfo,
 } from "../src/bindings";
 import type { Api } from "../src/lib/api";
+import { session as signedIn } from "../src/lib/session";
+import { fakeAdmin, type AdminSeed } from "./fakeAdmin";
 import { detail } from "./fixtures";
 
 type Result<T> = Promise<{ status: "ok"; data: T } | { status: "error"; error: CommandError }>;
@@ -24,6 +26,16 @@ export const SUPERVISOR: SessionInfo = {
   expires_at: "2030-01-01T00:00:00Z",
   remembered: false,
   remember_failed: false,
+};
+
+export const ADMIN: SessionInfo = {
+  ...SUPERVISOR,
+  user: { id: 2, username: "admin.sur", display_name: "Administración Sur", role: "admin", distributor_id: 1 },
+};
+
+export const SUPERADMIN: SessionInfo = {
+  ...SUPERVISOR,
+  user: { id: 1, username: "superadmin", display_name: "Superadministración", role: "superadmin", distributor_id: null },
 };
 
 /** A transport that answers like a small server; override any command. */
@@ -41,6 +53,8 @@ export function fakeApi(
     report?: ReportRow[];
     /** The ranking of any month. */
     ranking?: RankingEntry[];
+    /** What the administration commands start with. */
+    admin?: AdminSeed;
   } = {},
   overrides: Partial<Api> = {},
 ): Api & {
@@ -62,7 +76,10 @@ export function fakeApi(
   arrive(item: ExhibitionSummary): void;
   /** Someone else's verdict: no longer pending on the "server". */
   evaluateElsewhere(id: string): void;
+  /** The administration side: its calls and its state. */
+  admin: ReturnType<typeof fakeAdmin>;
 } {
+  const admin = fakeAdmin(options.admin ?? {}, signedIn);
   const pending = [...(options.pending ?? [])];
   const evaluated = [...(options.evaluated ?? [])];
   const evaluations: Array<{ id: string; verdict: string; reason: string | null }> = [];
@@ -164,9 +181,11 @@ export function fakeApi(
       rankings.push(month);
       return ok({ distributor_id: 1, month: month ?? "2025-01", scoring: { approved: 1, highlighted: 2 }, entries: rankingEntries });
     },
+    ...admin.api,
     ...overrides,
   };
   return Object.assign(api, {
+    admin,
     evaluations,
     inputs,
     fullscreen,

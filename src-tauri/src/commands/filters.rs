@@ -29,9 +29,36 @@ async fn choices(
     distributor: Option<i64>,
     admin: bool,
 ) -> CommandResult<FilterChoices> {
-    let pdv_types = backend.pdv_types(token, distributor).await?;
+    let pdv_types = backend
+        .pdv_types(token, distributor)
+        .await?
+        .into_iter()
+        .map(|p| FilterChoice {
+            id: p.id,
+            name: p.name,
+            active: p.active,
+        })
+        .collect();
     let (groups, vendors) = if admin {
         let (groups, vendors) = tokio::join!(backend.groups(token, distributor), backend.members(token, distributor));
+        let groups = groups.map(|list| {
+            list.into_iter()
+                .map(|g| FilterChoice {
+                    id: g.id,
+                    name: g.title,
+                    active: g.active,
+                })
+                .collect()
+        });
+        let vendors = vendors.map(|list| {
+            list.into_iter()
+                .map(|m| FilterChoice {
+                    id: m.id,
+                    name: m.name(),
+                    active: m.active,
+                })
+                .collect()
+        });
         (optional(groups)?, optional(vendors)?)
     } else {
         (None, None)

@@ -2,6 +2,7 @@
 //! per group. Each is listed in [`NAMES`] (the permissions `build.rs` generates)
 //! and in [`crate::specta_builder`] (the invoke handler and TypeScript bindings).
 
+pub mod admin;
 pub mod exhibitions;
 pub mod filters;
 pub mod live;

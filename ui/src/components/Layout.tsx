@@ -1,7 +1,7 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import { t } from "../i18n";
-import { logout, session } from "../lib/session";
+import { canAdminister, logout, session } from "../lib/session";
 import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
 import { LocaleSwitcher } from "./LocaleSwitcher";
@@ -58,6 +58,13 @@ export function Layout(props: RouteSectionProps) {
                     </li>
                   )}
                 </For>
+                <Show when={canAdminister(session()?.user.role)}>
+                  <li>
+                    <A href="/admin" activeClass="active">
+                      {t("nav.admin")}
+                    </A>
+                  </li>
+                </Show>
               </Show>
               <li>
                 <A href="/about" activeClass="active">

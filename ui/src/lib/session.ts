@@ -83,6 +83,11 @@ export function canEvaluate(role: Role | undefined): boolean {
   return role === "supervisor" || role === "admin" || role === "superadmin";
 }
 
+/** Roles that administer a distributor (the server checks again on every call). */
+export function canAdminister(role: Role | undefined): boolean {
+  return role === "admin" || role === "superadmin";
+}
+
 /** Test helper: back to the first state. */
 export function resetSessionForTests(): void {
   setLocalMode(false);

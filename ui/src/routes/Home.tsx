@@ -2,7 +2,7 @@ import { A } from "@solidjs/router";
 import { Show } from "solid-js";
 import { t } from "../i18n";
 import { useDocumentTitle } from "../lib/document";
-import { canEvaluate, session } from "../lib/session";
+import { canAdminister, canEvaluate, session } from "../lib/session";
 
 /** After sign-in: who you are, your role and distributor, and where to go. */
 export default function Home() {
@@ -47,6 +47,12 @@ export default function Home() {
             <A href="/reports" class="button">
               {t("home.openReports")}
             </A>
+            <Show when={canAdminister(s().user.role)}>
+              {" "}
+              <A href="/admin" class="button">
+                {t("home.openAdmin")}
+              </A>
+            </Show>
           </p>
           <Show when={!canEvaluate(s().user.role)}>
             <p class="hint">{t("visor.noPermission")}</p>

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { distributor } from "../../tests/fakeAdmin";
+import { formFrom, settingsChanges, settingsProblems } from "./settings";
+
+describe("the distributor settings form", () => {
+  const d = distributor(1, "Distribuidora Sur");
+
+  it("an untouched form sends nothing, and an admin never sends the name", () => {
+    const form = formFrom(d);
+    expect(settingsChanges(d, form, false)).toEqual({});
+    expect(settingsChanges(d, { ...form, name: "Otra" }, false)).toEqual({});
+    expect(settingsChanges(d, { ...form, name: " Otra " }, true)).toEqual({ name: "Otra" });
+  });
+
+  it("sends only what changed, with numbers as numbers", () => {
+    const form = {
+      ...formFrom(d),
+      points_approved: "3",
+      hibernation_start: "23:30",
+      photo_storage: "google_drive" as const,
+      drive_folder_id: " carpeta ",
+    };
+    expect(settingsChanges(d, form, false)).toEqual({
+      points_approved: 3,
+      hibernation_start: "23:30",
+      photo_storage: "google_drive",
+      drive_folder_id: "carpeta",
+    });
+  });
+
+  it("explains what is wrong, field by field", () => {
+    const problems = settingsProblems(
+      d,
+      {
+        ...formFrom(d),
+        admin_telegram_id: "",
+        hibernation_end: "22:00",
+        points_highlighted: "2000",
+        photo_storage: "google_drive",
+      },
+      false,
+    );
+    expect(problems).toEqual({
+      name: null,
+      admin_telegram_id: "Una vez cargado no se puede dejar vacío: escribí el ID de otra persona.",
+      hibernation_start: null,
+      hibernation_end: "El horario no puede empezar y terminar a la misma hora.",
+      points_approved: null,
+      points_highlighted: "Un número entero de 0 a 1000.",
+      drive_folder_id: "Para copiar a Google Drive, escribí el id de la carpeta.",
+    });
+  });
+});
