@@ -1115,3 +1115,105 @@ async fn the_ranking_follows_verdicts_live_on_the_tv_and_reports_export_what_the
     assert!(leftovers.is_empty(), "no partial downloads left: {leftovers:?}");
     app.quit().await;
 }
+
+/// The administration area against the real server: an admin adds a PDV type, creates a
+/// supervisor and a TV token from the app; the server then offers the type, the new
+/// supervisor signs in (through the API and in the app, where there is no
+/// "Administración" for them) and the token opens the TV ranking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_then_honours() {
+    const ADMIN: &str = "admin.sur";
+    const NEW_USER: &str = "sofia.e2e";
+    let started = Instant::now();
+    let machine = Machine::new(Keyring::Missing);
+    let data = machine.path().join("server-data");
+    // Administration needs no exhibitions: the smallest demo.
+    machine.seed(Some(&data), 10);
+    let server = Sidecar::start(&machine, &data).await;
+    let api = Api::new(&server.url);
+    let admin = api.login(ADMIN).await;
+    let distributor = api.me(&admin).await["distributor_id"].as_i64().unwrap();
+
+    let app = App::start(&machine, "admin").await;
+    let s = &app.session;
+    connect_to(s, server.url.trim_start_matches("http://")).await;
+    log_in(s, ADMIN, false).await;
+    s.click(&link("Administración")).await;
+    s.wait_for(&heading("Datos generales")).await;
+    s.wait_for(&heading("Estado del bot")).await;
+    s.wait_for(&fact("Mensajes atendidos")).await;
+    app.save_screenshot(&screenshots_dir().join("admin-distributor.png"))
+        .await;
+
+    // A PDV type, added at the end of the bot's list.
+    s.click(&link("Tipos de PDV")).await;
+    s.fill(&field("Tipo nuevo"), "Farmacia").await;
+    s.click(&button("Agregar")).await;
+    s.wait_for_text(&role("status"), "Se agregó «Farmacia» al final.").await;
+    app.save_screenshot(&screenshots_dir().join("admin-pdv-types.png"))
+        .await;
+
+    // A supervisor, with a password the login then takes.
+    s.click(&link("Usuarios")).await;
+    s.click(&button("Nuevo usuario")).await;
+    s.wait_for(&role("dialog")).await;
+    s.fill(&field("Usuario"), NEW_USER).await;
+    s.fill(&field("Nombre"), "Sofía Prueba").await;
+    s.fill(&field("Contraseña"), support::PASSWORD).await;
+    s.fill(&field("Repetí la contraseña"), support::PASSWORD).await;
+    s.click(&button("Crear usuario")).await;
+    s.wait_for_text(&role("status"), &format!("Se creó el usuario {NEW_USER}."))
+        .await;
+    s.wait_for(&format!(
+        "//table//th[starts-with(normalize-space(.), {})]",
+        literal(NEW_USER)
+    ))
+    .await;
+    app.save_screenshot(&screenshots_dir().join("admin-users.png")).await;
+
+    // A TV token, shown once.
+    s.click(&link("Pantallas TV")).await;
+    s.fill(&field("Dónde está la TV"), "TV del salón").await;
+    s.click(&button("Crear token")).await;
+    let shown = s.wait_for(&field("Token")).await;
+    let tv_token = s.property(&shown, "value").await.unwrap().as_str().unwrap().to_string();
+    assert!(tv_token.len() >= 32, "a whole token is shown: {tv_token:?}");
+    s.click(&button("Ya lo guardé")).await;
+    s.wait_gone(&role("dialog")).await;
+    assert!(
+        s.find_all(&format!("//*[contains(., {})]", literal(&tv_token)))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the token is not on screen once its dialog is closed"
+    );
+
+    // The server has all three.
+    let types = api.get(&admin, "/api/v1/pdv-types", &[]).await;
+    let types = types.as_array().unwrap();
+    let last = types.iter().max_by_key(|t| t["position"].as_i64()).unwrap();
+    assert_eq!((&last["name"], &last["active"]), (&"Farmacia".into(), &true.into()));
+    let sofia = api.login(NEW_USER).await;
+    let me = api.me(&sofia).await;
+    assert_eq!(me["role"], "supervisor");
+    assert_eq!(me["display_name"], "Sofía Prueba");
+    assert_eq!(me["distributor_id"].as_i64(), Some(distributor));
+    let offered = api.get(&sofia, "/api/v1/pdv-types", &[]).await;
+    assert!(
+        offered.as_array().unwrap().iter().any(|t| t["name"] == "Farmacia"),
+        "{offered}"
+    );
+    let tv = api.get(&tv_token, "/api/v1/tv/ranking", &[]).await;
+    assert_eq!(tv["distributor_id"].as_i64(), Some(distributor), "{tv}");
+
+    // The new supervisor signs in to the app, where administration is not offered.
+    s.click(&button("Cerrar sesión")).await;
+    log_in(s, NEW_USER, false).await;
+    s.wait_for(&heading("Hola, Sofía Prueba")).await;
+    assert!(
+        s.find_all(&link("Administración")).await.unwrap().is_empty(),
+        "no Administración for a supervisor"
+    );
+    app.quit().await;
+    eprintln!("e2e administration: {:?}", started.elapsed());
+}
