@@ -449,6 +449,12 @@ pub(crate) async fn update_user(
         return Err(ApiError::NotFound);
     }
     state.db.portal_user_in(scope, id).await?;
+    // Nobody locks themself out by a slip: another admin (or the superadmin) must do it.
+    if id == auth.actor.user_id && (b.active == Some(false) || b.role.is_some_and(|role| role != auth.actor.role)) {
+        return Err(ApiError::Invalid(
+            "No podés desactivar tu propia cuenta ni cambiar tu propio rol: pedíselo a otro administrador".into(),
+        ));
+    }
     if let Some(password) = b.password {
         state.db.set_portal_user_password(id, password).await?;
     }

@@ -1172,6 +1172,29 @@ async fn admin_manages_groups_members_pdv_types_and_users_of_their_tenant_only()
         "deactivation ends sessions"
     );
 
+    // An admin cannot lock themself out: not deactivate, not demote (a name change is fine).
+    let (_, me) = s.get(Some(&admin), "/api/v1/me").await;
+    let me = format!("/api/v1/users/{}", me["id"].as_i64().unwrap());
+    for change in [json!({"active": false}), json!({"role": "viewer"})] {
+        let (status, body) = send(&s, Method::PATCH, &admin, &me, Some(change.clone())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{change}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("propia cuenta"), "{body}");
+    }
+    let (status, body) = send(
+        &s,
+        Method::PATCH,
+        &admin,
+        &me,
+        Some(json!({"role": "admin", "display_name": "Ana"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        s.get(Some(&admin), "/api/v1/me").await.0,
+        StatusCode::OK,
+        "still signed in"
+    );
+
     for who in ["supervisor.sur", "viewer.sur"] {
         let t = s.login(who).await;
         for path in [
