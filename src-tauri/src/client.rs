@@ -14,6 +14,7 @@ use crate::model::admin::{
     BotStatus, Distributor, DistributorSettings, Group, GroupChanges, Member, MemberChanges, NewDistributorInput,
     NewGroupInput, NewTvToken, NewUserInput, PdvType, PdvTypeChanges, PortalUser, TvToken, UserChanges,
 };
+use crate::model::jobs::{Job, JobChanges, JobRun};
 use crate::model::{
     EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat, FirstSetupInput, Ranking,
     ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
@@ -387,6 +388,23 @@ impl Backend {
         Self::send(request).await
     }
 
+    /// Opens `GET /api/v1/tv/events` with a TV token: `ranking_changed` only.
+    ///
+    /// # Errors
+    /// As [`Backend::events`]; [`CommandError::Unauthenticated`] once the token is revoked.
+    pub async fn tv_events(&self, tv_token: &Token) -> CommandResult<Response> {
+        let request = self
+            .request(Method::GET, "api/v1/tv/events", Some(tv_token))?
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .timeout(EVENTS_MAX_AGE);
+        Self::send(request).await
+    }
+
+    /// The current month's ranking of the TV token's distributor.
+    pub async fn tv_ranking(&self, tv_token: &Token) -> CommandResult<Ranking> {
+        Self::json(self.request(Method::GET, "api/v1/tv/ranking", Some(tv_token))?).await
+    }
+
     pub async fn ranking(&self, token: &Token, month: Option<&str>) -> CommandResult<Ranking> {
         let mut request = self.request(Method::GET, "api/v1/ranking", Some(token))?;
         if let Some(m) = month {
@@ -585,6 +603,52 @@ impl Backend {
     }
 }
 
+/// The server's scheduled jobs (`/api/v1/jobs`, superadmin only: anyone else gets
+/// `Forbidden`). Jobs are named by their ids (`backup`, `housekeeping`…).
+impl Backend {
+    pub async fn jobs(&self, token: &Token) -> CommandResult<Vec<Job>> {
+        Self::json(self.request(Method::GET, "api/v1/jobs", Some(token))?).await
+    }
+
+    /// Pauses or resumes a job, or changes its schedule or time zone (422 with the
+    /// server's reason when it cannot use them).
+    pub async fn update_job(&self, token: &Token, id: &str, changes: &JobChanges) -> CommandResult<Job> {
+        let path = format!("api/v1/jobs/{}", job_segment(id)?);
+        Self::json(self.request(Method::PATCH, &path, Some(token))?.json(changes)).await
+    }
+
+    /// Asks for a run now (202 with the job); the service starts it within seconds.
+    pub async fn run_job(&self, token: &Token, id: &str) -> CommandResult<Job> {
+        let path = format!("api/v1/jobs/{}/run", job_segment(id)?);
+        Self::json(self.request(Method::POST, &path, Some(token))?).await
+    }
+
+    /// The job's runs, newest first, at most `limit`.
+    pub async fn job_runs(&self, token: &Token, id: &str, limit: u32) -> CommandResult<Vec<JobRun>> {
+        let path = format!("api/v1/jobs/{}/runs", job_segment(id)?);
+        let request = self
+            .request(Method::GET, &path, Some(token))?
+            .query(&[("limit", limit)]);
+        Self::json(request).await
+    }
+}
+
+/// Job ids are short snake_case names: refuse anything else before it reaches a URL path.
+fn job_segment(id: &str) -> CommandResult<&str> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if ok {
+        Ok(id)
+    } else {
+        Err(CommandError::Invalid {
+            message: format!("identificador de tarea inválido: {id:?}"),
+        })
+    }
+}
+
 /// Exhibition ids are UUIDs: refuse anything else before it reaches a URL path.
 fn path_segment(id: &str) -> CommandResult<&str> {
     let ok = !id.is_empty() && id.len() <= 40 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
@@ -719,6 +783,35 @@ mod tests {
         assert_eq!(
             from_api_code(StatusCode::UNPROCESSABLE_ENTITY, refused).to_string(),
             "invalid: Datos inválidos: bot_token: Telegram rechazó el token del bot"
+        );
+    }
+
+    #[test]
+    fn job_ids_are_checked_before_building_paths() {
+        for good in ["backup", "housekeeping", "daily_summary"] {
+            assert_eq!(job_segment(good), Ok(good));
+        }
+        for bad in [
+            "",
+            "../jobs",
+            "backup/run",
+            "backup?x=1",
+            "Backup",
+            "copia de seguridad",
+        ] {
+            assert_eq!(job_segment(bad).map_err(|e| e.code()), Err("invalid"), "{bad}");
+        }
+        // A schedule the server cannot use keeps its Spanish reason.
+        let refused = ApiErrorBody {
+            code: "invalid".into(),
+            message: "Datos inválidos: No entiendo la programación \"weekly\".".into(),
+            current: None,
+        };
+        assert_eq!(
+            from_api_code(StatusCode::UNPROCESSABLE_ENTITY, refused),
+            CommandError::Invalid {
+                message: "Datos inválidos: No entiendo la programación \"weekly\".".into()
+            }
         );
     }
 

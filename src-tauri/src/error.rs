@@ -33,6 +33,9 @@ pub enum CommandError {
     Unauthenticated { message: String },
     #[error("wrong credentials: {message}")]
     BadCredentials { message: String },
+    /// The server does not know the TV code (mistyped, or revoked by an admin).
+    #[error("invalid TV code: {message}")]
+    InvalidTvToken { message: String },
     #[error("too many attempts: {message}")]
     TooManyAttempts { message: String },
     #[error("forbidden: {message}")]
@@ -109,6 +112,7 @@ impl CommandError {
             Self::NotConnected { .. } => "not_connected",
             Self::Unauthenticated { .. } => "unauthenticated",
             Self::BadCredentials { .. } => "bad_credentials",
+            Self::InvalidTvToken { .. } => "invalid_tv_token",
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not_found",
@@ -174,6 +178,7 @@ mod tests {
             CommandError::AlreadyExists { message: "m".into() },
             CommandError::TelegramUnreachable { message: "m".into() },
             CommandError::OwnAccount { message: "m".into() },
+            CommandError::InvalidTvToken { message: "m".into() },
             CommandError::LocalServer { message: "m".into() },
             CommandError::LocalServerInUse { message: "m".into() },
             CommandError::UpdateCheck { message: "m".into() },

@@ -54,6 +54,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::ranking::ranking,
             commands::live::follow_events,
             commands::live::unfollow_events,
+            commands::kiosk::start_kiosk,
+            commands::kiosk::kiosk_status,
+            commands::kiosk::kiosk_ranking,
+            commands::kiosk::follow_kiosk_events,
+            commands::kiosk::end_kiosk,
             commands::window::set_fullscreen,
             commands::reports::report_summary,
             commands::reports::export_report,
@@ -83,6 +88,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::admin::list_tv_tokens,
             commands::admin::create_tv_token,
             commands::admin::revoke_tv_token,
+            commands::jobs::list_jobs,
+            commands::jobs::update_job,
+            commands::jobs::run_job,
+            commands::jobs::job_runs,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.
         .dangerously_cast_bigints_to_number()

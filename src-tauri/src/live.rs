@@ -35,6 +35,8 @@ pub enum LiveMessage {
     },
     /// The distributor's bot changed state (running, lost, token in use, …).
     BotStatusChanged { state: String },
+    /// The kiosk's ranking moved (the TV stream says no more than that).
+    RankingChanged,
     /// The server dropped events for this client: reload what is on screen.
     Resync,
     /// The session ended on the server (401): following stops.
@@ -53,6 +55,7 @@ pub fn message(event: &str, data: &str) -> Option<LiveMessage> {
     }
     match event {
         "resync" => return Some(LiveMessage::Resync),
+        "ranking_changed" => return Some(LiveMessage::RankingChanged),
         // The server closes the stream of a session that ended while it was open.
         "session_ended" => return Some(LiveMessage::SignedOut),
         _ => {}
@@ -95,13 +98,31 @@ enum ReadError {
     Transport(String),
 }
 
+/// Which stream a follower reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A person's session: `GET /api/v1/events`.
+    Session,
+    /// The office TV's token: `GET /api/v1/tv/events`.
+    Tv,
+}
+
 /// Follows the event stream until the UI stops listening (`send` returns false) or
 /// the session ends. Runs until aborted otherwise: reconnects with backoff.
 pub async fn follow(backend: &Backend, token: &Token, send: impl Fn(LiveMessage) -> bool) {
+    follow_source(backend, token, Source::Session, send).await;
+}
+
+/// [`follow`] for either stream.
+pub async fn follow_source(backend: &Backend, token: &Token, source: Source, send: impl Fn(LiveMessage) -> bool) {
     let mut failures = 0u32;
     let mut opened_before = false;
     loop {
-        let reason = match backend.events(token).await {
+        let opened = match source {
+            Source::Session => backend.events(token).await,
+            Source::Tv => backend.tv_events(token).await,
+        };
+        let reason = match opened {
             Err(CommandError::Unauthenticated { .. }) => {
                 send(LiveMessage::SignedOut);
                 return;
@@ -198,6 +219,7 @@ mod tests {
         );
         assert_eq!(message("resync", "{}"), Some(LiveMessage::Resync));
         assert_eq!(message("session_ended", "{}"), Some(LiveMessage::SignedOut));
+        assert_eq!(message("ranking_changed", "{}"), Some(LiveMessage::RankingChanged));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod admin;
+pub mod jobs;
 
 /// Role of a portal user, ordered by privilege.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -35,6 +36,14 @@ pub struct SessionInfo {
     pub remembered: bool,
     /// "Recordarme" was asked for but the credential store refused it.
     pub remember_failed: bool,
+}
+
+/// This computer as the office TV: it shows one distributor's ranking with a TV
+/// token instead of a person's session (the token itself stays in Rust).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct KioskInfo {
+    pub server_url: String,
+    pub distributor_name: String,
 }
 
 /// What `GET /api/v1/health` tells about a server.
@@ -296,6 +305,9 @@ pub struct RankingEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Ranking {
     pub distributor_id: i64,
+    /// Sent by servers since the TV stream; older ones leave it empty.
+    #[serde(default)]
+    pub distributor_name: String,
     /// `YYYY-MM`.
     pub month: String,
     pub scoring: Scoring,

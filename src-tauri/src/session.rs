@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::client::{Backend, Token, parse_server_url};
 use crate::error::{CommandError, CommandResult};
-use crate::model::{SessionInfo, User};
+use crate::model::{KioskInfo, SessionInfo, User};
 
 /// Service name under which tokens are stored in the OS credential store.
 pub const KEYRING_SERVICE: &str = "ar.com.centermind.desktop";
@@ -104,11 +104,24 @@ struct Session {
     info: SessionInfo,
 }
 
+/// This computer as the office TV, with its TV token.
+struct Kiosk {
+    token: Token,
+    info: KioskInfo,
+}
+
 #[derive(Default)]
 struct Inner {
     server: Option<Url>,
     session: Option<Session>,
+    kiosk: Option<Kiosk>,
     settings: Settings,
+}
+
+/// The credential-store key of a server's TV token (sessions are keyed by the bare address).
+#[must_use]
+pub fn kiosk_key(server: &Url) -> String {
+    format!("tv:{server}")
 }
 
 /// The desktop shell's managed state.
@@ -142,6 +155,7 @@ impl Shell {
             inner: Mutex::new(Inner {
                 server,
                 session: None,
+                kiosk: None,
                 settings,
             }),
             live: Mutex::new(None),
@@ -238,6 +252,7 @@ impl Shell {
             let mut inner = self.inner();
             if inner.server.as_ref() != Some(&url) {
                 inner.session = None;
+                inner.kiosk = None;
             }
             inner.server = Some(url.clone());
             inner.settings.server_url = Some(url.to_string());
@@ -274,6 +289,67 @@ impl Shell {
     /// Keeps a new session in memory.
     pub fn start_session(&self, token: Token, info: SessionInfo) {
         self.inner().session = Some(Session { token, info });
+    }
+
+    /// Makes this computer the TV of the token's distributor.
+    pub fn start_kiosk(&self, token: Token, info: KioskInfo) {
+        self.inner().kiosk = Some(Kiosk { token, info });
+    }
+
+    /// The TV mode in memory, if any (no network).
+    #[must_use]
+    pub fn kiosk_info(&self) -> Option<KioskInfo> {
+        self.inner().kiosk.as_ref().map(|k| k.info.clone())
+    }
+
+    /// Keeps the distributor's name learnt from a later read (a restore while offline has none).
+    pub fn set_kiosk_name(&self, name: &str) {
+        if let Some(kiosk) = self.inner().kiosk.as_mut()
+            && !name.is_empty()
+        {
+            kiosk.info.distributor_name = name.to_string();
+        }
+    }
+
+    /// The client and TV token of the TV mode.
+    ///
+    /// # Errors
+    /// [`CommandError::NotConnected`], or [`CommandError::Unauthenticated`] outside TV mode.
+    pub fn kiosk(&self) -> CommandResult<(Backend, Token)> {
+        let backend = self.backend()?;
+        let token =
+            self.inner()
+                .kiosk
+                .as_ref()
+                .map(|k| k.token.clone())
+                .ok_or_else(|| CommandError::Unauthenticated {
+                    message: "Este equipo no está configurado como pantalla TV.".into(),
+                })?;
+        Ok((backend, token))
+    }
+
+    /// Leaves TV mode and forgets the TV token here and in the credential store.
+    pub async fn end_kiosk(&self) -> CommandResult<()> {
+        self.stop_live(None);
+        let server = {
+            let mut inner = self.inner();
+            inner.kiosk = None;
+            inner.server.clone()
+        };
+        match server {
+            Some(server) => self.delete_token(&kiosk_key(&server)).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Passes `result` through; a 401 (the TV token was revoked) leaves TV mode.
+    pub async fn check_kiosk<T>(&self, result: CommandResult<T>) -> CommandResult<T> {
+        if let Err(CommandError::Unauthenticated { .. }) = &result
+            && let Err(e) = self.end_kiosk().await
+        {
+            tracing::warn!(error = %e, "could not forget the TV token");
+        }
+        result
     }
 
     /// Makes `task` the one following live events, stopping the previous one, and
@@ -497,6 +573,44 @@ mod tests {
         assert!(shell.check(unauthenticated).await.is_err());
         assert!(shell.session_info().is_none());
         assert_eq!(store.load(url.as_str()), Ok(None));
+    }
+
+    #[tokio::test]
+    async fn a_revoked_tv_token_leaves_tv_mode_and_is_forgotten_but_a_session_token_is_kept() {
+        let store = Arc::new(MemoryStore::default());
+        let shell = Shell::new(None, store.clone()).expect("shell");
+        let url = parse_server_url("127.0.0.1:8787").expect("url");
+        shell.set_server(url.clone()).expect("set");
+        let (tv, person) = (Token::new("tv-secret".into()), Token::new("session".into()));
+        shell.save_token(&kiosk_key(&url), &tv).await.expect("saved");
+        shell.save_token(url.as_str(), &person).await.expect("saved");
+        let info = KioskInfo {
+            server_url: url.to_string(),
+            distributor_name: String::new(),
+        };
+        shell.start_kiosk(tv.clone(), info);
+        shell.set_kiosk_name("Distribuidora Sur");
+        assert_eq!(
+            shell.kiosk_info().map(|k| k.distributor_name).as_deref(),
+            Some("Distribuidora Sur")
+        );
+        assert_eq!(shell.kiosk().map(|(_, t)| t), Ok(tv.clone()));
+
+        // Offline is not revoked.
+        let offline: CommandResult<()> = Err(CommandError::Unreachable { message: "m".into() });
+        assert!(shell.check_kiosk(offline).await.is_err());
+        assert!(shell.kiosk_info().is_some());
+
+        let revoked: CommandResult<()> = Err(CommandError::signed_out());
+        assert!(shell.check_kiosk(revoked).await.is_err());
+        assert!(shell.kiosk_info().is_none());
+        assert_eq!(shell.kiosk().map(|_| ()).map_err(|e| e.code()), Err("unauthenticated"));
+        assert_eq!(store.load(&kiosk_key(&url)), Ok(None));
+        assert_eq!(
+            store.load(url.as_str()),
+            Ok(Some(person)),
+            "a person's remembered session is another key"
+        );
     }
 
     #[tokio::test]

@@ -296,6 +296,59 @@ async fn a_logout_elsewhere_ends_an_open_stream_with_signed_out_and_no_retry() {
 }
 
 #[tokio::test]
+async fn the_tv_follows_only_its_distributors_ranking_until_its_code_is_revoked() {
+    let world = World::new().await;
+    let server = world.serve(ANY_PORT);
+    let admin = world.db.list_portal_users(Some(world.ours)).await.unwrap()[0].id;
+    let (tv, code) = world
+        .db
+        .create_tv_token(world.ours, "TV del salón", admin, centermind_core::store::now())
+        .await
+        .unwrap();
+    let backend = Backend::new(
+        Backend::http_client().unwrap(),
+        format!("{}/", server.base).parse().unwrap(),
+    );
+    let token = Token::new(code.into_inner());
+    let ranking = backend.tv_ranking(&token).await.unwrap();
+    assert_eq!(ranking.distributor_name, "Distribuidora Sur");
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let follower = tokio::spawn(async move {
+        live::follow_source(&backend, &token, live::Source::Tv, |m| tx.send(m).is_ok()).await;
+    });
+    assert_eq!(next(&mut rx).await, LiveMessage::Connected { reconnected: false });
+    world.events.publish(LiveEvent::ExhibitionEvaluated {
+        distributor_id: world.theirs,
+        exhibition_id: Uuid::now_v7(),
+        status: CoreStatus::Approved,
+    });
+    world.events.publish(LiveEvent::ExhibitionEvaluated {
+        distributor_id: world.ours,
+        exhibition_id: Uuid::now_v7(),
+        status: CoreStatus::Approved,
+    });
+    assert_eq!(next(&mut rx).await, LiveMessage::RankingChanged);
+
+    world
+        .db
+        .revoke_tv_token(world.ours, tv.id, centermind_core::store::now())
+        .await
+        .unwrap();
+    world.events.publish(LiveEvent::ExhibitionCreated {
+        distributor_id: world.ours,
+        exhibition_id: Uuid::now_v7(),
+    });
+    assert_eq!(next(&mut rx).await, LiveMessage::SignedOut);
+    tokio::time::timeout(Duration::from_secs(5), follower)
+        .await
+        .expect("the follower ends")
+        .unwrap();
+    assert_eq!(rx.recv().await, None);
+    drop(server);
+}
+
+#[tokio::test]
 async fn a_receiver_that_went_away_ends_the_follower() {
     let world = World::new().await;
     let server = world.serve(ANY_PORT);

@@ -12,6 +12,7 @@ import Users from "./routes/admin/Users";
 import Connect from "./routes/Connect";
 import History from "./routes/History";
 import Home from "./routes/Home";
+import Kiosk from "./routes/Kiosk";
 import Login from "./routes/Login";
 import NotFound from "./routes/NotFound";
 import Ranking from "./routes/Ranking";
@@ -56,6 +57,7 @@ export function AppRoutes() {
         <Route path="/pdv-types" component={PdvTypes} />
         <Route path="/tv" component={TvTokens} />
       </Route>
+      <Route path="/kiosk" component={Kiosk} />
       <Route path="/about" component={About} />
       <Route path="/connect" component={Connect} />
       <Route path="/login" component={Login} />

@@ -67,6 +67,26 @@ export const commands = {
 	 */
 	unfollowEvents: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("unfollow_events", { id })),
 	/**
+	 *  Checks `tv_token` with the server and makes this computer its distributor's TV.
+	 *  A signed-in person's session is closed here (a TV keeps nobody's account).
+	 */
+	startKiosk: (tvToken: string) => typedError<KioskInfo, CommandError>(__TAURI_INVOKE("start_kiosk", { tvToken })),
+	/**
+	 *  The TV mode: the one in memory, else one restored from the credential store.
+	 *  A revoked code is forgotten; an unreachable server keeps the TV mode (the
+	 *  screen retries), so a TV that boots before the network still comes back.
+	 */
+	kioskStatus: () => typedError<KioskInfo | null, CommandError>(__TAURI_INVOKE("kiosk_status")),
+	/**  The current month's ranking of the TV's distributor. A revoked code leaves TV mode. */
+	kioskRanking: () => typedError<Ranking, CommandError>(__TAURI_INVOKE("kiosk_ranking")),
+	/**
+	 *  Follows the TV stream (`ranking_changed`) like [`super::live::follow_events`];
+	 *  stopped with `unfollow_events`.
+	 */
+	followKioskEvents: (onMessage: Channel<LiveMessage>) => typedError<number, CommandError>(__TAURI_INVOKE("follow_kiosk_events", { onMessage })),
+	/**  Stops being a TV and forgets the code. */
+	endKiosk: () => typedError<null, CommandError>(__TAURI_INVOKE("end_kiosk")),
+	/**
 	 *  Puts the calling window in full screen (`true`) or back (`false`). A command
 	 *  of its own, so the web view needs no window-plugin permission.
 	 */
@@ -148,6 +168,20 @@ export const commands = {
 	createTvToken: (distributor: number | null, label: string) => typedError<NewTvToken, CommandError>(__TAURI_INVOKE("create_tv_token", { distributor, label })),
 	/**  Revokes a TV token: that TV stops showing the ranking. */
 	revokeTvToken: (distributor: number | null, id: number) => typedError<null, CommandError>(__TAURI_INVOKE("revoke_tv_token", { distributor, id })),
+	/**  Every job with its latest run, by id. */
+	listJobs: () => typedError<Job[], CommandError>(__TAURI_INVOKE("list_jobs")),
+	/**
+	 *  Pauses (`active: false`) or resumes a job, or changes its schedule or time zone.
+	 *  A schedule or zone the server cannot use is refused with its reason (`invalid`).
+	 */
+	updateJob: (id: string, changes: JobChanges) => typedError<Job, CommandError>(__TAURI_INVOKE("update_job", { id, changes })),
+	/**
+	 *  Asks for a run now, also of a paused job; the service starts it within seconds.
+	 *  The answer is the job with `run_requested_at` set: follow the run with [`job_runs`].
+	 */
+	runJob: (id: string) => typedError<Job, CommandError>(__TAURI_INVOKE("run_job", { id })),
+	/**  The job's runs, newest first: `limit` of them (20 when absent, at most 500). */
+	jobRuns: (id: string, limit: number | null) => typedError<JobRun[], CommandError>(__TAURI_INVOKE("job_runs", { id, limit })),
 };
 
 /* Types */
@@ -186,7 +220,9 @@ export type CommandError =
 /**  No server is configured yet. */
 { code: "not_connected"; message: string } | 
 /**  No session, or the server ended it (the local session is cleared). */
-{ code: "unauthenticated"; message: string } | { code: "bad_credentials"; message: string } | { code: "too_many_attempts"; message: string } | { code: "forbidden"; message: string } | { code: "not_found"; message: string } | 
+{ code: "unauthenticated"; message: string } | { code: "bad_credentials"; message: string } | 
+/**  The server does not know the TV code (mistyped, or revoked by an admin). */
+{ code: "invalid_tv_token"; message: string } | { code: "too_many_attempts"; message: string } | { code: "forbidden"; message: string } | { code: "not_found"; message: string } | 
 /**  The server refused the data (422): e.g. a rejection without a reason. */
 { code: "invalid"; message: string } | 
 /**  The server already has one with that name, username or chat id (409). */
@@ -436,6 +472,70 @@ export type Hibernation = {
 	end: string,
 };
 
+/**  A scheduled job as the server shows it. */
+export type Job = {
+	/**  `backup`, `housekeeping` or `daily_summary`. */
+	id: string,
+	/**  In Spanish, e.g. "Copia de seguridad de la base de datos". */
+	name: string,
+	/**  What it does, in Spanish. */
+	description: string,
+	/**  Canonical: `every 15m`, `every 2h` or `daily 03:00`. */
+	schedule: string,
+	/**  IANA zone in which a `daily` time is read. */
+	time_zone: string,
+	/**  `false`: paused (a "run now" still runs it). */
+	active: boolean,
+	/**  RFC 3339: when its latest run started. */
+	last_run_at: string | null,
+	/**
+	 *  RFC 3339: when it runs next on its schedule; `null` while paused; at or
+	 *  before now: overdue (it runs as soon as the service can).
+	 */
+	next_run_at: string | null,
+	/**  RFC 3339: a "run now" the service has not picked up yet. */
+	run_requested_at: string | null,
+	/**  Its latest run, possibly still running. */
+	last_run: JobRun | null,
+	created_at: string,
+	updated_at: string,
+};
+
+/**
+ *  A change to a job: only the fields that are set are sent (the server refuses
+ *  unknown fields).
+ */
+export type JobChanges = {
+	/**  `false` pauses the job, `true` resumes it. */
+	active?: boolean | null,
+	/**  `every 15m`, `every 2h` (1 minute to 7 days) or `daily HH:MM`. */
+	schedule?: string | null,
+	/**  IANA zone in which a daily time is read. */
+	time_zone?: string | null,
+};
+
+/**  One run of a job. */
+export type JobRun = {
+	id: number,
+	job_id: string,
+	/**  RFC 3339. */
+	started_at: string,
+	/**  RFC 3339; `null` while running. */
+	finished_at: string | null,
+	outcome: RunOutcome,
+	/**  What the run did or why it failed, in Spanish (e.g. the backup's file and size). */
+	detail: string | null,
+};
+
+/**
+ *  This computer as the office TV: it shows one distributor's ranking with a TV
+ *  token instead of a person's session (the token itself stays in Rust).
+ */
+export type KioskInfo = {
+	server_url: string,
+	distributor_name: string,
+};
+
 /**  What the UI receives, in order. */
 export type LiveMessage = 
 /**
@@ -451,6 +551,8 @@ export type LiveMessage =
 { kind: "exhibition_evaluated"; exhibition_id: string; status: ExhibitionStatus } | 
 /**  The distributor's bot changed state (running, lost, token in use, …). */
 { kind: "bot_status_changed"; state: string } | 
+/**  The kiosk's ranking moved (the TV stream says no more than that). */
+{ kind: "ranking_changed" } | 
 /**  The server dropped events for this client: reload what is on screen. */
 { kind: "resync" } | 
 /**  The session ended on the server (401): following stops. */
@@ -555,6 +657,8 @@ export type PortalUser = {
 
 export type Ranking = {
 	distributor_id: number,
+	/**  Sent by servers since the TV stream; older ones leave it empty. */
+	distributor_name?: string,
 	/**  `YYYY-MM`. */
 	month: string,
 	scoring: Scoring,
@@ -605,6 +709,9 @@ export type ReportSummary = {
 
 /**  Role of a portal user, ordered by privilege. */
 export type Role = "viewer" | "supervisor" | "admin" | "superadmin";
+
+/**  How a run ended, or that it has not yet. */
+export type RunOutcome = "running" | "succeeded" | "failed";
 
 /**  An exported report, saved on this computer. */
 export type SavedReport = {

@@ -4,6 +4,7 @@ import type {
   EvaluationInput,
   ExhibitionDetail,
   ExhibitionSummary,
+  KioskInfo,
   LiveMessage,
   RankingEntry,
   ReportPeriod,
@@ -38,6 +39,9 @@ export const SUPERADMIN: SessionInfo = {
   user: { id: 1, username: "superadmin", display_name: "Superadministración", role: "superadmin", distributor_id: null },
 };
 
+/** The office TV code the fake server knows by default. */
+export const TV_CODE = "tv-3f9a1c2b7d";
+
 /** A transport that answers like a small server; override any command. */
 export function fakeApi(
   options: {
@@ -55,6 +59,10 @@ export function fakeApi(
     ranking?: RankingEntry[];
     /** What the administration commands start with. */
     admin?: AdminSeed;
+    /** This computer is already the office TV (restored at start). */
+    kiosk?: KioskInfo | null;
+    /** The TV code the "server" knows (default `TV_CODE`). */
+    tvCode?: string;
   } = {},
   overrides: Partial<Api> = {},
 ): Api & {
@@ -78,6 +86,14 @@ export function fakeApi(
   evaluateElsewhere(id: string): void;
   /** The administration side: its calls and its state. */
   admin: ReturnType<typeof fakeAdmin>;
+  /** How the UI followed live events, in order: `session` or `kiosk`. */
+  followedAs: Array<"session" | "kiosk">;
+  /** How many times the office TV read its ranking. */
+  kioskReads(): number;
+  /** The office TV this computer is, as the shell keeps it. */
+  kiosk(): KioskInfo | null;
+  /** An admin revokes the TV code: reads now answer 401. */
+  revokeTvCode(): void;
 } {
   const admin = fakeAdmin(options.admin ?? {}, signedIn);
   const pending = [...(options.pending ?? [])];
@@ -90,6 +106,23 @@ export function fakeApi(
   const rankings: Array<string | null> = [];
   const reports: Array<{ period: ReportPeriod; what: string }> = [];
   let rankingEntries = options.ranking ?? [];
+  const followedAs: Array<"session" | "kiosk"> = [];
+  let kiosk: KioskInfo | null = options.kiosk ?? null;
+  let kioskReads = 0;
+  let tvCode: string | null = options.tvCode ?? TV_CODE;
+  const follow = (as: "session" | "kiosk", onMessage: Channel<LiveMessage>) => {
+    channel = onMessage;
+    followers += 1;
+    followedAs.push(as);
+    return ok(followers);
+  };
+  const currentRanking = (month: string | null) => ({
+    distributor_id: 1,
+    distributor_name: "Distribuidora Sur",
+    month: month ?? "2025-01",
+    scoring: { approved: 1, highlighted: 2 },
+    entries: rankingEntries,
+  });
   const find = (id: string) => pending.find((p) => p.id === id) ?? evaluated.find((p) => p.id === id);
   const api: Api = {
     serverAddress: () => Promise.resolve(options.server === undefined ? SUPERVISOR.server_url : options.server),
@@ -150,10 +183,29 @@ export function fakeApi(
       ok({ current_version: "0.1.0", endpoint, default_endpoint: "https://updates.centermind.invalid/desktop" }),
     checkForUpdates: () => ok({ current_version: "0.1.0", available: null }),
     installUpdate: () => ok(null),
-    followEvents: (onMessage) => {
-      channel = onMessage;
-      followers += 1;
-      return ok(followers);
+    followEvents: (onMessage) => follow("session", onMessage),
+    followKioskEvents: (onMessage) =>
+      kiosk === null ? fail({ code: "unauthenticated", message: "no TV" }) : follow("kiosk", onMessage),
+    kioskStatus: () => ok(kiosk),
+    startKiosk: (code) => {
+      if (tvCode === null || code.trim() !== tvCode) {
+        return fail({ code: "invalid_tv_token", message: "El servidor no reconoce este código de pantalla TV." });
+      }
+      kiosk = { server_url: SUPERVISOR.server_url, distributor_name: "Distribuidora Sur" };
+      return ok(kiosk);
+    },
+    kioskRanking: () => {
+      kioskReads += 1;
+      if (kiosk === null || tvCode === null) {
+        kiosk = null;
+        return fail({ code: "unauthenticated", message: "Este equipo no está configurado como pantalla TV." });
+      }
+      return ok(currentRanking(null));
+    },
+    endKiosk: () => {
+      kiosk = null;
+      channel = null;
+      return ok(null);
     },
     unfollowEvents: (id) => {
       // Like the shell: only the newest follower can be stopped.
@@ -179,13 +231,19 @@ export function fakeApi(
     },
     ranking: (month) => {
       rankings.push(month);
-      return ok({ distributor_id: 1, month: month ?? "2025-01", scoring: { approved: 1, highlighted: 2 }, entries: rankingEntries });
+      return ok(currentRanking(month));
     },
     ...admin.api,
     ...overrides,
   };
   return Object.assign(api, {
     admin,
+    followedAs,
+    kioskReads: () => kioskReads,
+    kiosk: () => kiosk,
+    revokeTvCode: () => {
+      tvCode = null;
+    },
     evaluations,
     inputs,
     fullscreen,

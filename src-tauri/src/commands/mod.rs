@@ -5,6 +5,8 @@
 pub mod admin;
 pub mod exhibitions;
 pub mod filters;
+pub mod jobs;
+pub mod kiosk;
 pub mod live;
 pub mod local;
 pub mod ranking;

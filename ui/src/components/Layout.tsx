@@ -1,7 +1,7 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import { t } from "../i18n";
-import { canAdminister, logout, session } from "../lib/session";
+import { canAdminister, kiosk, logout, session } from "../lib/session";
 import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
 import { LocaleSwitcher } from "./LocaleSwitcher";
@@ -23,7 +23,7 @@ export function Layout(props: RouteSectionProps) {
 
   return (
     <Show
-      when={location.pathname !== "/tv"}
+      when={location.pathname !== "/tv" && !(location.pathname === "/kiosk" && kiosk() !== null)}
       // The TV dashboard is the whole screen: no banner, navigation or footer.
       fallback={<main class="kiosk">{props.children}</main>}
     >

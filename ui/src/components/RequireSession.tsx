@@ -24,6 +24,9 @@ export function RequireSession(props: { children: JSX.Element }) {
       <Match when={boot().kind === "login"}>
         <Navigate href="/login" />
       </Match>
+      <Match when={boot().kind === "kiosk"}>
+        <Navigate href="/kiosk" />
+      </Match>
       <Match when={boot().kind === "error"}>
         <div class="banner banner-error" role="alert">
           <p>{describeError((boot() as { error: unknown }).error)}</p>

@@ -12,6 +12,9 @@ import { signedOut } from "./session";
 /** `off`: nobody listens; `connecting`; `live`; `interrupted`: reconnecting. */
 export type LiveState = "off" | "connecting" | "live" | "interrupted";
 
+/** Whose stream: a person's session, or this computer as the office TV (its TV code). */
+export type LiveSource = "session" | "kiosk";
+
 export type LiveListener = (message: LiveMessage) => void;
 
 /** Makes the channel the shell sends messages on (tests hand in their own). */
@@ -26,6 +29,8 @@ const tauriChannel: ChannelFactory = (onMessage) => {
 const listeners = new Set<LiveListener>();
 const [liveState, setLiveState] = createSignal<LiveState>("off");
 let makeChannel: ChannelFactory = tauriChannel;
+/** The stream the current listeners follow (set by the first of them). */
+let source: LiveSource = "session";
 /** Bumped at each start and stop: messages of an older channel are dropped. */
 let generation = 0;
 
@@ -44,7 +49,8 @@ function dispatch(message: LiveMessage): void {
   else if (message.kind === "disconnected") setLiveState("interrupted");
   else if (message.kind === "signed_out") setLiveState("off");
   for (const listener of [...listeners]) listener(message);
-  if (message.kind === "signed_out") signedOut();
+  // A revoked TV code is the TV screen's business (it says so and asks for a new one).
+  if (message.kind === "signed_out" && source === "session") signedOut();
 }
 
 /** The shell's id of the follower this module started, once it answered. */
@@ -57,7 +63,8 @@ function start(): void {
   const channel = makeChannel((message) => {
     if (mine === generation) dispatch(message);
   });
-  call(api().followEvents(channel)).then(
+  const follow = source === "kiosk" ? api().followKioskEvents(channel) : api().followEvents(channel);
+  call(follow).then(
     (id) => {
       // Stopped (or restarted) before the shell answered: stop this one.
       if (mine === generation) followerId = id;
@@ -85,12 +92,15 @@ function stop(): void {
 
 /**
  * Calls `listener` with every live message until the returned function is
- * called. The first listener starts following the server; the last one to
- * leave stops it.
+ * called. The first listener starts following the server (its `from` stream);
+ * the last one to leave stops it.
  */
-export function onLive(listener: LiveListener): () => void {
+export function onLive(listener: LiveListener, from: LiveSource = "session"): () => void {
   listeners.add(listener);
-  if (listeners.size === 1) start();
+  if (listeners.size === 1) {
+    source = from;
+    start();
+  }
   let listening = true;
   return () => {
     if (!listening) return;
@@ -105,6 +115,7 @@ export function resetLiveForTests(factory: ChannelFactory): void {
   listeners.clear();
   generation += 1;
   followerId = null;
+  source = "session";
   setLiveState("off");
   makeChannel = factory;
 }

@@ -3,7 +3,7 @@
  * here: it stays in the Rust shell. `boot()` decides the first screen.
  */
 import { createSignal } from "solid-js";
-import type { Role, SessionInfo } from "../bindings";
+import type { KioskInfo, Role, SessionInfo } from "../bindings";
 import { api, call } from "./api";
 
 export type BootState =
@@ -12,6 +12,8 @@ export type BootState =
   | { readonly kind: "connect" }
   | { readonly kind: "login" }
   | { readonly kind: "ready" }
+  /** This computer is the office TV (a TV code, no person signed in). */
+  | { readonly kind: "kiosk" }
   | { readonly kind: "error"; readonly error: unknown };
 
 const [server, setServer] = createSignal<string | null>(null);
@@ -19,8 +21,12 @@ const [session, setSessionSignal] = createSignal<SessionInfo | null>(null);
 const [boot, setBoot] = createSignal<BootState>({ kind: "loading" });
 /** True when the server is the app's own sidecar ("este equipo"). */
 const [localMode, setLocalMode] = createSignal(false);
+/** The office TV this computer is, if it is one. */
+const [kiosk, setKiosk] = createSignal<KioskInfo | null>(null);
+/** The office TV's code was revoked: the TV screen says so when it asks for a new one. */
+const [kioskRevoked, setKioskRevoked] = createSignal(false);
 
-export { boot, localMode, server, session };
+export { boot, kiosk, kioskRevoked, localMode, server, session };
 
 /**
  * Reads the saved server (in local mode, starts the app's own sidecar and waits
@@ -41,9 +47,16 @@ export async function startUp(): Promise<BootState> {
     if (address === null) {
       state = { kind: "connect" };
     } else {
-      const restored = await call(api().currentSession());
-      setSessionSignal(restored);
-      state = restored === null ? { kind: "login" } : { kind: "ready" };
+      // An office TV comes back as one after a restart, before any sign-in.
+      const tv = await call(api().kioskStatus());
+      setKiosk(tv);
+      if (tv !== null) {
+        state = { kind: "kiosk" };
+      } else {
+        const restored = await call(api().currentSession());
+        setSessionSignal(restored);
+        state = restored === null ? { kind: "login" } : { kind: "ready" };
+      }
     }
   } catch (error) {
     state = { kind: "error", error };
@@ -62,6 +75,21 @@ export function connected(url: string, local = false): void {
 export function signedIn(info: SessionInfo): void {
   setSessionSignal(info);
   setBoot({ kind: "ready" });
+}
+
+/** This computer became the office TV (any session was closed by the shell). */
+export function kioskStarted(info: KioskInfo): void {
+  setSessionSignal(null);
+  setKioskRevoked(false);
+  setKiosk(info);
+  setBoot({ kind: "kiosk" });
+}
+
+/** This computer is no longer the office TV (left on purpose, or its code was revoked). */
+export function kioskEnded(revoked = false): void {
+  setKioskRevoked(revoked);
+  setKiosk(null);
+  setBoot({ kind: server() === null ? "connect" : "login" });
 }
 
 /** Forgets the session here (after logout or a 401). */
@@ -93,5 +121,7 @@ export function resetSessionForTests(): void {
   setLocalMode(false);
   setServer(null);
   setSessionSignal(null);
+  setKiosk(null);
+  setKioskRevoked(false);
   setBoot({ kind: "loading" });
 }

@@ -7,7 +7,7 @@
 import { type Accessor, createResource, createSignal, onCleanup, type Resource } from "solid-js";
 import type { LiveMessage, Ranking } from "../bindings";
 import { api, call } from "../lib/api";
-import { mayHaveMissedEvents, onLive } from "../lib/live";
+import { type LiveSource, mayHaveMissedEvents, onLive } from "../lib/live";
 import { intlLocale } from "../i18n";
 import { debounce, monthLabel } from "./month";
 
@@ -27,16 +27,24 @@ export interface LiveRanking {
 
 /** Whether a live message can change a ranking. */
 export function changesRanking(message: LiveMessage): boolean {
-  return message.kind === "exhibition_created" || message.kind === "exhibition_evaluated" || mayHaveMissedEvents(message);
+  return (
+    message.kind === "exhibition_created" ||
+    message.kind === "exhibition_evaluated" ||
+    message.kind === "ranking_changed" ||
+    mayHaveMissedEvents(message)
+  );
 }
 
-/** `month`: `YYYY-MM`, or `null` for the current month in the distributor's zone. */
-export function useLiveRanking(month: Accessor<string | null>): LiveRanking {
+/**
+ * `month`: `YYYY-MM`, or `null` for the current month in the distributor's zone.
+ * `source`: a person's session, or the office TV with its TV code (current month only).
+ */
+export function useLiveRanking(month: Accessor<string | null>, source: LiveSource = "session"): LiveRanking {
   const [updatedAt, setUpdatedAt] = createSignal<Date | null>(null);
   const [ranking, { refetch }] = createResource(
     () => ({ month: month() }),
     async (key) => {
-      const read = await call(api().ranking(key.month));
+      const read = await call(source === "kiosk" ? api().kioskRanking() : api().ranking(key.month));
       setUpdatedAt(new Date());
       return read;
     },
@@ -45,7 +53,7 @@ export function useLiveRanking(month: Accessor<string | null>): LiveRanking {
   const soon = debounce(reload, LIVE_RELOAD_MS);
   const stop = onLive((message) => {
     if (changesRanking(message)) soon();
-  });
+  }, source);
   const timer = setInterval(reload, PERIODIC_RELOAD_MS);
   onCleanup(() => {
     stop();

@@ -49,6 +49,9 @@ export default function Login() {
       <Match when={boot().kind === "connect"}>
         <Navigate href="/connect" />
       </Match>
+      <Match when={boot().kind === "kiosk"}>
+        <Navigate href="/kiosk" />
+      </Match>
       <Match when={firstRun() === true}>
         <Navigate href="/setup" />
       </Match>
@@ -110,6 +113,9 @@ export default function Login() {
               {busy() ? t("login.submitting") : t("login.submit")}
             </button>
           </form>
+          <p class="hint auth-alt">
+            <A href="/kiosk">{t("kiosk.useAsTv")}</A>
+          </p>
         </section>
       </Match>
     </Switch>
