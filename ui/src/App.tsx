@@ -6,6 +6,7 @@ import About from "./routes/About";
 import AdminLayout from "./routes/admin/AdminLayout";
 import DistributorSettings from "./routes/admin/DistributorSettings";
 import Groups from "./routes/admin/Groups";
+import Jobs from "./routes/admin/Jobs";
 import PdvTypes from "./routes/admin/PdvTypes";
 import TvTokens from "./routes/admin/TvTokens";
 import Users from "./routes/admin/Users";
@@ -56,6 +57,7 @@ export function AppRoutes() {
         <Route path="/groups" component={Groups} />
         <Route path="/pdv-types" component={PdvTypes} />
         <Route path="/tv" component={TvTokens} />
+        <Route path="/jobs" component={Jobs} />
       </Route>
       <Route path="/kiosk" component={Kiosk} />
       <Route path="/about" component={About} />

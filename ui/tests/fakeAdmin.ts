@@ -10,6 +10,7 @@ import type {
   TvToken,
 } from "../src/bindings";
 import type { Api } from "../src/lib/api";
+import { fakeJobs, type JobCommand, type JobsSeed } from "./fakeJobs";
 
 type Result<T> = Promise<{ status: "ok"; data: T } | { status: "error"; error: CommandError }>;
 const ok = <T>(data: T): Result<T> => Promise.resolve({ status: "ok", data });
@@ -82,6 +83,8 @@ export interface AdminSeed {
   pdvTypes?: PdvType[];
   tvTokens?: TvToken[];
   bot?: BotStatus;
+  /** The server's scheduled jobs (the built-in ones when absent) and their runs. */
+  jobs?: JobsSeed;
 }
 
 export type AdminCommand =
@@ -103,7 +106,8 @@ export type AdminCommand =
   | "updateUser"
   | "listTvTokens"
   | "createTvToken"
-  | "revokeTvToken";
+  | "revokeTvToken"
+  | JobCommand;
 
 /** Every administration command called, with its arguments, in order. */
 export type AdminCall = { command: string; args: unknown[] };
@@ -111,7 +115,8 @@ export type AdminCall = { command: string; args: unknown[] };
 /**
  * The administration commands of a small in-memory server: lists per distributor
  * (`null` = the caller's own), duplicates refused with `already_exists`, a bot token
- * refused with `invalid` like Telegram would, a new TV token returned once.
+ * refused with `invalid` like Telegram would, a new TV token returned once, and the
+ * server's scheduled jobs (`fakeJobs.ts`).
  */
 export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
   const calls: AdminCall[] = [];
@@ -124,6 +129,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
   let nextId = 1000;
   const notFound = { code: "not_found", message: "No encontrado." } as const;
   const record = (command: string, ...args: unknown[]) => calls.push({ command, args });
+  const jobs = fakeJobs(seed.jobs ?? {}, session, record);
   const own = (scope: number | null) => scope ?? session()?.user.distributor_id ?? 0;
   const update = <T extends { id: number }>(list: T[], id: number, changes: Partial<T>): Result<T> => {
     const at = list.findIndex((x) => x.id === id);
@@ -305,6 +311,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
       tvTokens[at] = { ...tv, revoked_at: "2025-01-04T12:00:00Z" };
       return ok(null);
     },
+    ...jobs.api,
   };
 
   return {
@@ -313,5 +320,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
     /** The calls of one command, their arguments. */
     called: (command: string) => calls.filter((c) => c.command === command).map((c) => c.args),
     state: { distributors, users, groups, members, pdvTypes, tvTokens },
+    /** The scheduled jobs: their state and how the fake scheduler runs them. */
+    jobs,
   };
 }

@@ -1,4 +1,4 @@
-import { A, type RouteSectionProps } from "@solidjs/router";
+import { A, useLocation, type RouteSectionProps } from "@solidjs/router";
 import { createSignal, For, Match, onMount, Show, Switch } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import type { Distributor } from "../../bindings";
@@ -12,16 +12,24 @@ import { canAdminister, session } from "../../lib/session";
 import { NewDistributorDialog } from "./NewDistributor";
 
 /**
- * The sections of the administration area, in order. Scheduled jobs ("Tareas
- * programadas") join this list once the server has a jobs API.
+ * The sections of the administration area, in order. `for`: who is offered the
+ * section ("admins": admins and the superadmin); `server`: the section is about the
+ * server rather than one distributor (no distributor picker, shown even before
+ * there is a distributor).
  */
 export const ADMIN_SECTIONS = [
-  ["/admin/distributor", "admin.nav.distributor"],
-  ["/admin/users", "admin.nav.users"],
-  ["/admin/groups", "admin.nav.groups"],
-  ["/admin/pdv-types", "admin.nav.pdvTypes"],
-  ["/admin/tv", "admin.nav.tv"],
+  { href: "/admin/distributor", label: "admin.nav.distributor", for: "admins", server: false },
+  { href: "/admin/users", label: "admin.nav.users", for: "admins", server: false },
+  { href: "/admin/groups", label: "admin.nav.groups", for: "admins", server: false },
+  { href: "/admin/pdv-types", label: "admin.nav.pdvTypes", for: "admins", server: false },
+  { href: "/admin/tv", label: "admin.nav.tv", for: "admins", server: false },
+  { href: "/admin/jobs", label: "admin.nav.jobs", for: "superadmin", server: true },
 ] as const;
+
+/** Whether `path` is a section about the server (see {@link ADMIN_SECTIONS}). */
+export function isServerSection(path: string): boolean {
+  return ADMIN_SECTIONS.some((s) => s.server && (path === s.href || path.startsWith(`${s.href}/`)));
+}
 
 /** Shown to a signed-in person whose role does not administer (the server would refuse too). */
 export function NoPermission() {
@@ -78,6 +86,9 @@ function AdminArea(props: { children: RouteSectionProps["children"] }) {
     else setDistributors(at, reconcile(d));
   };
   const admin = createAdminScope(() => distributors, reload, put);
+  const location = useLocation();
+  const serverSection = () => isServerSection(location.pathname);
+  const sections = () => ADMIN_SECTIONS.filter((s) => s.for === "admins" || admin.isSuperadmin());
   onMount(() => void reload());
 
   return (
@@ -90,7 +101,7 @@ function AdminArea(props: { children: RouteSectionProps["children"] }) {
               {(d) => <p class="hint admin-subtitle">{d().name}</p>}
             </Show>
           </div>
-          <Show when={admin.isSuperadmin()}>
+          <Show when={admin.isSuperadmin() && !serverSection()}>
             <div class="admin-picker">
               <div class="filter-field">
                 <label for="admin-distributor">{t("admin.picker.label")}</label>
@@ -122,11 +133,11 @@ function AdminArea(props: { children: RouteSectionProps["children"] }) {
         </p>
         <nav aria-label={t("admin.sections")}>
           <ul class="admin-tabs">
-            <For each={ADMIN_SECTIONS}>
-              {([href, label]) => (
+            <For each={sections()}>
+              {(section) => (
                 <li>
-                  <A href={href} activeClass="active">
-                    {t(label)}
+                  <A href={section.href} activeClass="active">
+                    {t(section.label)}
                   </A>
                 </li>
               )}
@@ -134,6 +145,7 @@ function AdminArea(props: { children: RouteSectionProps["children"] }) {
           </ul>
         </nav>
         <Switch>
+          <Match when={serverSection()}>{props.children}</Match>
           <Match when={error() !== null && distributors.length === 0}>
             <ErrorBanner error={error()} retry={() => void reload()} />
           </Match>
