@@ -1217,3 +1217,58 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
     app.quit().await;
     eprintln!("e2e administration: {:?}", started.elapsed());
 }
+
+/// Scheduled jobs against the real server: the superadmin opens "Tareas programadas",
+/// runs the backup now and follows it until it says it succeeded; the server then has
+/// that run, and the sidecar's data folder the verified copy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_superadmin_runs_the_backup_now_and_the_copy_is_in_the_data_folder() {
+    const SUPERADMIN: &str = "superadmin";
+    const BACKUP: &str = "Copia de seguridad de la base de datos";
+    let started = Instant::now();
+    let machine = Machine::new(Keyring::Missing);
+    let data = machine.path().join("server-data");
+    machine.seed(Some(&data), 10);
+    let server = Sidecar::start(&machine, &data).await;
+    let api = Api::new(&server.url);
+    let superadmin = api.login(SUPERADMIN).await;
+
+    let app = App::start(&machine, "jobs").await;
+    let s = &app.session;
+    connect_to(s, server.url.trim_start_matches("http://")).await;
+    log_in(s, SUPERADMIN, false).await;
+    s.click(&link("Administración")).await;
+    s.click(&link("Tareas programadas")).await;
+    let card = format!("//article[.//h3[normalize-space(.)={}]]", literal(BACKUP));
+    s.wait_for(&card).await;
+    s.click(&format!("{card}{}", button("Ejecutar ahora"))).await;
+    let said = s
+        .wait_for_text(&format!("{card}{}", role("status")), "Terminó bien")
+        .await;
+    app.save_screenshot(&screenshots_dir().join("admin-jobs.png")).await;
+
+    // The server recorded that run, with what the screen showed.
+    let runs = api.get(&superadmin, "/api/v1/jobs/backup/runs", &[]).await;
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0]["outcome"], "succeeded");
+    let detail = runs[0]["detail"].as_str().unwrap();
+    assert!(
+        said.contains(detail),
+        "the screen said {said:?}, the server has {detail:?}"
+    );
+
+    // The copy is in the data folder's backups/, whole.
+    let copies: Vec<_> = std::fs::read_dir(data.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "db"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let name = copies[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("centermind-"), "{name}");
+    assert!(detail.contains(&name), "{detail} names {name}");
+    assert!(std::fs::metadata(&copies[0]).unwrap().len() > 0);
+    app.quit().await;
+    eprintln!("e2e scheduled jobs: {:?}", started.elapsed());
+}
