@@ -69,7 +69,7 @@ describe("Pantalla TV (this computer as the office TV)", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Dejar el modo TV" }));
     expect(await screen.findByRole("heading", { name: "Iniciar sesión" })).toBeInTheDocument();
     expect(api.kiosk()).toBeNull();
-    expect(api.fullscreen.at(-1)).toBe(false);
+    expect(api.fullscreen[api.fullscreen.length - 1]).toBe(false);
   });
 
   it("goes back to asking for a code, and says why, when an admin revokes it", async () => {
