@@ -381,11 +381,7 @@ impl Backend {
     /// # Errors
     /// Transport errors by kind; [`CommandError::Unauthenticated`] when the session ended.
     pub async fn events(&self, token: &Token) -> CommandResult<Response> {
-        let request = self
-            .request(Method::GET, "api/v1/events", Some(token))?
-            .header(reqwest::header::ACCEPT, "text/event-stream")
-            .timeout(EVENTS_MAX_AGE);
-        Self::send(request).await
+        self.event_stream("api/v1/events", token).await
     }
 
     /// Opens `GET /api/v1/tv/events` with a TV token: `ranking_changed` only.
@@ -393,8 +389,12 @@ impl Backend {
     /// # Errors
     /// As [`Backend::events`]; [`CommandError::Unauthenticated`] once the token is revoked.
     pub async fn tv_events(&self, tv_token: &Token) -> CommandResult<Response> {
+        self.event_stream("api/v1/tv/events", tv_token).await
+    }
+
+    async fn event_stream(&self, path: &str, token: &Token) -> CommandResult<Response> {
         let request = self
-            .request(Method::GET, "api/v1/tv/events", Some(tv_token))?
+            .request(Method::GET, path, Some(token))?
             .header(reqwest::header::ACCEPT, "text/event-stream")
             .timeout(EVENTS_MAX_AGE);
         Self::send(request).await

@@ -1,3 +1,4 @@
+import { RowButton, toggleLabel } from "../../components/RowButton";
 import { createMemo, createSignal, For, Match, Show, Switch } from "solid-js";
 import type { Group, Member, MemberRole } from "../../bindings";
 import { createAdminList, useAdmin } from "../../admin/context";
@@ -120,24 +121,18 @@ function GroupsCard() {
                       </span>
                     </td>
                     <td class="row-actions">
-                      <button
-                        type="button"
-                        class="button button-small"
+                      <RowButton
                         id={`group-${g.id}-rename`}
-                        aria-label={`${t("admin.rename")}: ${g.title}`}
+                        label={t("admin.rename")}
+                        subject={g.title}
                         onClick={() => setRenaming(g)}
-                      >
-                        {t("admin.rename")}
-                      </button>
-                      <button
-                        type="button"
-                        class="button button-small"
+                      />
+                      <RowButton
                         id={`group-${g.id}-active`}
-                        aria-label={`${g.active ? t("admin.deactivate") : t("admin.activate")}: ${g.title}`}
+                        label={toggleLabel(g.active)}
+                        subject={g.title}
                         onClick={() => (g.active ? setDeactivating(g) : void activate(g))}
-                      >
-                        {g.active ? t("admin.deactivate") : t("admin.activate")}
-                      </button>
+                      />
                     </td>
                   </tr>
                 )}
@@ -342,16 +337,13 @@ function MembersCard() {
                       </span>
                     </td>
                     <td class="row-actions">
-                      <button
-                        type="button"
-                        class="button button-small"
+                      <RowButton
                         id={`member-${m.id}-active`}
-                        aria-label={`${m.active ? t("admin.deactivate") : t("admin.activate")}: ${memberName(m)}`}
+                        label={toggleLabel(m.active)}
+                        subject={memberName(m)}
                         disabled={saving() === m.id}
                         onClick={() => (m.active ? setDeactivating(m) : void activate(m))}
-                      >
-                        {m.active ? t("admin.deactivate") : t("admin.activate")}
-                      </button>
+                      />
                     </td>
                   </tr>
                 )}

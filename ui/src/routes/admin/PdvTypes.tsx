@@ -1,3 +1,4 @@
+import { RowButton, toggleLabel } from "../../components/RowButton";
 import { createMemo, createSignal, For, Match, Show, Switch } from "solid-js";
 import type { PdvType } from "../../bindings";
 import { createAdminList, useAdmin } from "../../admin/context";
@@ -151,24 +152,18 @@ export default function PdvTypes() {
                     >
                       ↓ {t("admin.pdv.down")}
                     </button>
-                    <button
-                      type="button"
-                      class="button button-small"
+                    <RowButton
                       id={`pdv-${p.id}-rename`}
-                      aria-label={`${t("admin.rename")}: ${p.name}`}
+                      label={t("admin.rename")}
+                      subject={p.name}
                       onClick={() => setRenaming(p)}
-                    >
-                      {t("admin.rename")}
-                    </button>
-                    <button
-                      type="button"
-                      class="button button-small"
+                    />
+                    <RowButton
                       id={`pdv-${p.id}-active`}
-                      aria-label={`${p.active ? t("admin.deactivate") : t("admin.activate")}: ${p.name}`}
+                      label={toggleLabel(p.active)}
+                      subject={p.name}
                       onClick={() => (p.active ? setDeactivating(p) : void activate(p))}
-                    >
-                      {p.active ? t("admin.deactivate") : t("admin.activate")}
-                    </button>
+                    />
                   </span>
                 </li>
               )}
