@@ -30,6 +30,11 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Where the local photo store writes. Defaults to `<data_dir>/photos`.
     pub photo_dir: Option<PathBuf>,
+    /// Where the `backup` job keeps its copies of the database and of the
+    /// photos. Defaults to `<data_dir>/backups`; another disk or a network
+    /// share survives the loss of this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_dir: Option<PathBuf>,
     /// Base URL of the Telegram Bot API, used for every call and file download.
     pub telegram_api_url: String,
     /// Address the network service listens on.
@@ -115,6 +120,7 @@ impl Default for Config {
             data_dir: default_data_dir(),
             database_url: None,
             photo_dir: None,
+            backup_dir: None,
             telegram_api_url: DEFAULT_TELEGRAM_API_URL.to_string(),
             listen_addr: DEFAULT_LISTEN_ADDR
                 .parse()
@@ -196,6 +202,10 @@ impl Config {
     pub fn photo_dir(&self) -> PathBuf {
         self.photo_dir.clone().unwrap_or_else(|| self.data_dir.join("photos"))
     }
+
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup_dir.clone().unwrap_or_else(|| self.data_dir.join("backups"))
+    }
 }
 
 #[cfg(test)]
@@ -210,6 +220,7 @@ mod tests {
         assert!(c.database_url().starts_with("sqlite://"));
         assert!(c.database_url().ends_with("centermind.db"));
         assert_eq!(c.photo_dir(), c.data_dir.join("photos"));
+        assert_eq!(c.backup_dir(), c.data_dir.join("backups"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod messages;
 pub mod password;
+pub mod photo_mirror;
 pub mod secret;
 pub mod store;
 

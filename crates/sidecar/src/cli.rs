@@ -54,8 +54,34 @@ pub enum Command {
     /// or ask for a run now.
     #[command(subcommand)]
     Job(JobCommand),
+    /// The backups the `backup` job made (database copies and the photos'
+    /// copy, in `backup_dir`): list them, or put one back.
+    #[command(subcommand)]
+    Backup(BackupCommand),
     /// Print the effective configuration (secrets never included).
     Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// The database copies in backup_dir, newest first (make one now with
+    /// `job run backup --now`, or `--wait` while the service runs).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the database with a backup, and bring back from the backup's
+    /// photo copy every photo that is missing. Stop the service (and the
+    /// desktop app in "este equipo" mode) first. The database it replaces is
+    /// kept next to it as `centermind.db.before-restore-<time>Z`.
+    Restore {
+        /// `latest`, a file name from `backup list`, or the path of a copy
+        /// (e.g. on another disk).
+        backup: String,
+        /// Do not ask for confirmation (needed when not on a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -375,6 +401,18 @@ mod tests {
         }
         assert!(Cli::try_parse_from(["x", "job", "set", "backup", "--active", "maybe"]).is_err());
         assert!(Cli::try_parse_from(["x", "job", "run", "backup", "--now", "--wait"]).is_err());
+    }
+
+    #[test]
+    fn backup_restore_takes_a_name_and_yes() {
+        let cli = Cli::try_parse_from(["x", "backup", "restore", "latest", "--yes"]).unwrap();
+        match cli.command {
+            Command::Backup(BackupCommand::Restore { backup, yes }) => {
+                assert_eq!((backup.as_str(), yes), ("latest", true))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["x", "backup", "restore"]).is_err());
     }
 
     #[test]

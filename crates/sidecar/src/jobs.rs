@@ -19,12 +19,17 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use centermind_core::config::Config;
+use centermind_core::photo_mirror;
 use centermind_core::store::{BACKUPS_KEPT, Db, INTERRUPTED, Job, JobRun, RunOutcome, job_ids, now};
 use centermind_telegram::{DailySummary, SummaryReport};
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
+
+/// The photos' copy inside the backup folder (`backup restore` looks for it
+/// next to the database copy it restores).
+pub const PHOTO_MIRROR: &str = "photos";
 
 /// Tuning of the scheduler. The defaults are the production values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +53,9 @@ impl Default for SchedulerOptions {
 /// Runs one job. Shared by the scheduler and `job run --now`.
 pub struct JobRunner {
     db: Db,
-    /// `<data_dir>/backups`.
+    /// `Config::backup_dir`: the database copies, and `photos/` in it.
     backup_dir: PathBuf,
+    photo_dir: PathBuf,
     summary: DailySummary,
 }
 
@@ -57,7 +63,8 @@ impl JobRunner {
     pub fn new(db: Db, config: &Config) -> anyhow::Result<Self> {
         Ok(Self {
             summary: DailySummary::new(db.clone(), &config.telegram_api_url)?,
-            backup_dir: config.data_dir.join("backups"),
+            backup_dir: config.backup_dir(),
+            photo_dir: config.photo_dir(),
             db,
         })
     }
@@ -73,14 +80,28 @@ impl JobRunner {
                     .backup_into(&self.backup_dir, now(), BACKUPS_KEPT)
                     .await
                     .map_err(|e| describe(&e))?;
-                Ok(format!(
+                let database = format!(
                     "Copia {} ({}) verificada en {} ms; {} copia(s) anterior(es) borrada(s), quedan las {} más recientes.",
                     b.path.display(),
                     human_size(b.size_bytes),
                     b.elapsed.as_millis(),
                     b.removed.len(),
                     BACKUPS_KEPT
-                ))
+                );
+                let (photos, mirror) = (self.photo_dir.clone(), self.backup_dir.join(PHOTO_MIRROR));
+                let mirrored = tokio::task::spawn_blocking(move || photo_mirror::mirror(&photos, &mirror))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| e.to_string()));
+                match mirrored {
+                    Ok(m) => Ok(format!(
+                        "{database} Fotos: {} nueva(s) ({}), {} ya estaban.",
+                        m.added,
+                        human_size(m.added_bytes),
+                        m.present
+                    )),
+                    Err(e) => Err(format!("{database} Pero las fotos no se copiaron: {e}")),
+                }
             }
             job_ids::HOUSEKEEPING => {
                 let h = self.db.housekeeping(now()).await.map_err(|e| describe(&e))?;
@@ -538,16 +559,33 @@ mod tests {
     #[tokio::test]
     async fn run_now_runs_in_this_process_and_refuses_a_busy_or_unknown_job() {
         let (db, config, dir) = world().await;
+        // The backups go where the configuration says, photos included.
+        let config = Config {
+            backup_dir: Some(dir.path().join("other-disk/cm")),
+            ..config
+        };
+        let photo = config.photo_dir().join("1/-100/2026-11-22/x_1.jpg");
+        std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+        std::fs::write(&photo, b"jpeg bytes").unwrap();
         let runner = JobRunner::new(db.clone(), &config).unwrap();
         let run = run_now(&db, &runner, job_ids::BACKUP).await.unwrap().unwrap();
         assert_eq!(run.outcome, RunOutcome::Succeeded, "{run:?}");
         let detail = run.detail.unwrap();
         assert!(
-            detail.contains("verificada") && detail.contains("0 copia(s) anterior(es)"),
+            detail.contains("verificada")
+                && detail.contains("0 copia(s) anterior(es)")
+                && detail.contains("Fotos: 1 nueva(s) (10 B), 0 ya estaban"),
             "{detail}"
         );
-        let files: Vec<_> = std::fs::read_dir(dir.path().join("backups")).unwrap().collect();
-        assert_eq!(files.len(), 1);
+        let backups = centermind_core::store::list_backups(&dir.path().join("other-disk/cm"))
+            .await
+            .unwrap();
+        assert_eq!(backups.len(), 1);
+        assert_eq!(
+            std::fs::read(dir.path().join("other-disk/cm/photos/1/-100/2026-11-22/x_1.jpg")).unwrap(),
+            b"jpeg bytes"
+        );
+        assert!(!dir.path().join("backups").exists());
 
         let held = db.start_job_run(job_ids::HOUSEKEEPING, now()).await.unwrap().unwrap();
         assert_eq!(run_now(&db, &runner, job_ids::HOUSEKEEPING).await.unwrap(), None);

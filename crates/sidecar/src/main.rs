@@ -1,5 +1,6 @@
 //! `centermind-sidecar`: the headless companion process. See `--help`.
 
+mod backup;
 mod cli;
 mod commands;
 mod demo;
@@ -55,9 +56,14 @@ fn main() -> ExitCode {
 }
 
 async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
-    if let Command::Config = command {
-        println!("{}", toml_like(&config));
-        return Ok(());
+    match command {
+        Command::Config => {
+            println!("{}", toml_like(&config));
+            return Ok(());
+        }
+        // Without opening the database first: a restore replaces it.
+        Command::Backup(cmd) => return backup::backup(&config, cmd).await,
+        _ => {}
     }
     let db = Db::open(&config.database_url()).await?;
     match command {
@@ -92,7 +98,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::User(cmd) => commands::user(&db, cmd).await?,
         Command::Task(cmd) => commands::task(&db, cmd).await?,
         Command::Job(cmd) => commands::job(&db, &config, cmd).await?,
-        Command::Config => {}
+        Command::Config | Command::Backup(_) => {}
     }
     db.close().await;
     Ok(())
@@ -108,10 +114,11 @@ fn toml_like(c: &Config) -> String {
         None => "\n\n# [google_drive] not configured: distributors store photos in photo_dir only".to_string(),
     };
     format!(
-        "data_dir = {:?}\ndatabase_url = {:?}\nphoto_dir = {:?}\ntelegram_api_url = {:?}\nlisten_addr = \"{}\"\nlog = {:?}{drive}",
+        "data_dir = {:?}\ndatabase_url = {:?}\nphoto_dir = {:?}\nbackup_dir = {:?}\ntelegram_api_url = {:?}\nlisten_addr = \"{}\"\nlog = {:?}{drive}",
         c.data_dir.display().to_string(),
         c.database_url(),
         c.photo_dir().display().to_string(),
+        c.backup_dir().display().to_string(),
         c.telegram_api_url,
         c.listen_addr,
         c.log

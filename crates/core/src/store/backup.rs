@@ -103,9 +103,38 @@ impl Db {
     }
 }
 
+/// A backup found in a folder.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BackupFile {
+    pub path: PathBuf,
+    pub made_at: DateTime<Utc>,
+    pub size_bytes: u64,
+}
+
+/// The backups in `dir`, newest first (none when the folder does not exist).
+pub async fn list_backups(dir: &Path) -> Result<Vec<BackupFile>> {
+    if !tokio::fs::try_exists(dir).await? {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for path in backups_in(dir).await?.into_iter().rev() {
+        let made_at = path
+            .file_name()
+            .and_then(|n| backup_time(&n.to_string_lossy()))
+            .unwrap_or_default();
+        let size_bytes = tokio::fs::metadata(&path).await?.len();
+        found.push(BackupFile {
+            path,
+            made_at,
+            size_bytes,
+        });
+    }
+    Ok(found)
+}
+
 /// `VACUUM INTO` on a connection of its own (it cannot run in a transaction,
 /// and it would hold a pooled reader for as long as it takes).
-async fn copy(source: &Path, target: &Path) -> Result<()> {
+pub(super) async fn copy(source: &Path, target: &Path) -> Result<()> {
     let options = SqliteConnectOptions::new()
         .filename(source)
         .create_if_missing(false)
@@ -177,7 +206,7 @@ async fn remove_partials(dir: &Path) -> Result<()> {
 }
 
 /// Make a rename durable (Unix; elsewhere the rename is as durable as the OS makes it).
-fn sync_dir(dir: Option<&Path>) {
+pub(super) fn sync_dir(dir: Option<&Path>) {
     #[cfg(unix)]
     if let Some(dir) = dir
         && let Ok(d) = std::fs::File::open(dir)
@@ -246,6 +275,16 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(names, expected, "the newest 7, the stranger's file, no partial copy");
+
+        let listed = list_backups(&backups).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|b| b.path.clone()).collect::<Vec<_>>(),
+            made[2..].iter().rev().cloned().collect::<Vec<_>>(),
+            "newest first, only backups"
+        );
+        assert_eq!(listed[0].made_at, t0 + Duration::seconds(8));
+        assert!(listed.iter().all(|b| b.size_bytes > 0));
+        assert!(list_backups(&dir.path().join("none")).await.unwrap().is_empty());
 
         // The newest opens as a database with the data.
         let copy = Db::open(&format!("sqlite://{}", made[8].display())).await.unwrap();

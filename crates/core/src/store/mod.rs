@@ -21,6 +21,7 @@ mod pdv_types;
 mod pending_submissions;
 mod photo_storage;
 mod reports;
+mod restore;
 mod sessions;
 mod setup;
 mod tasks;
@@ -39,7 +40,7 @@ use std::sync::Arc;
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 pub use admin::{GroupUpdate, MemberUpdate, PdvTypeUpdate, PortalUserUpdate};
-pub use backup::{BACKUPS_KEPT, Backup, backup_file_name, backup_time};
+pub use backup::{BACKUPS_KEPT, Backup, BackupFile, backup_file_name, backup_time, list_backups};
 pub use bot_status::{BotState, BotStatus, BotStatusChange};
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
 pub use error_events::{ErrorEvent, NewErrorEvent};
@@ -58,6 +59,7 @@ pub use photo_storage::{
     parse_perceptual_hash, perceptual_hash_text,
 };
 pub use reports::{DayFigures, GroupBy, ReportRow, SummaryRow};
+pub use restore::{BackupContents, Restored, inspect_backup, restore_backup};
 pub use sessions::SESSION_TTL;
 pub use setup::FirstSetup;
 pub use tasks::{NewTask, Task, TaskState, enqueue_in, kinds as task_kinds};
@@ -91,10 +93,7 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        // sqlx names an in-memory database `file:sqlx-in-memory-<n>`: not a path.
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let path = Some(options.get_filename().to_path_buf())
-            .filter(|p| !in_memory && !p.as_os_str().is_empty() && p != Path::new(":memory:"));
+        let path = database_file(url)?;
         let Some(file) = path.clone() else {
             let pool = Self::pool_options().connect_with(options.clone()).await?;
             MIGRATOR.run(&pool).await?;
@@ -181,6 +180,15 @@ impl Db {
 }
 
 /// `<database file name><suffix>` in the database's folder (lock and info files).
+/// The database file a `sqlite:` URL names; `None` for an in-memory database.
+pub fn database_file(url: &str) -> Result<Option<PathBuf>> {
+    let options = SqliteConnectOptions::from_str(url)?;
+    // sqlx names an in-memory database `file:sqlx-in-memory-<n>`: not a path.
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    Ok(Some(options.get_filename().to_path_buf())
+        .filter(|p| !in_memory && !p.as_os_str().is_empty() && p != Path::new(":memory:")))
+}
+
 pub fn next_to(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(suffix);

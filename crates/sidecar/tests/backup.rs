@@ -1,0 +1,236 @@
+//! The way back from a backup, through the real binary: the `backup` job
+//! copies the database and the photos to `backup_dir`; `backup restore`
+//! refuses while a service holds the database, and afterwards puts the copy
+//! back, keeps what it replaced and brings back missing photos.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
+
+struct Machine {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    /// Another disk, as an administrator would configure it.
+    backups: PathBuf,
+}
+
+impl Machine {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let backups = dir.path().join("usb/centermind");
+        Self {
+            _dir: dir,
+            data,
+            backups,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .env_clear()
+            .env("HOME", &self.data)
+            .env("CENTERMIND_DATA_DIR", &self.data)
+            .env("CENTERMIND_BACKUP_DIR", &self.backups)
+            .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
+            .env("CENTERMIND_TELEGRAM_API_URL", "http://127.0.0.1:9");
+        c
+    }
+
+    fn cli(&self, args: &[&str]) -> Output {
+        self.command(args).stdin(Stdio::null()).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cli(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn distributors(&self) -> Vec<String> {
+        let list: serde_json::Value = serde_json::from_str(&self.ok(&["distributor", "list", "--json"])).unwrap();
+        let mut names: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn photos(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut pending = vec![self.data.join("photos")];
+        while let Some(dir) = pending.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let e = e.unwrap();
+                if e.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                if e.file_type().unwrap().is_dir() {
+                    pending.push(e.path());
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// `centermind-sidecar run`, once it serves.
+    fn serve(&self) -> Child {
+        let mut child = self
+            .command(&["run"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.contains("http://"), "{line:?}");
+        child
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn backups_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".db"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stopped() {
+    let m = Machine::new();
+    m.ok(&["demo", "--exhibitions", "40"]);
+    let before = m.distributors();
+    let photos = m.photos();
+    assert!(photos.len() >= 40, "{}", photos.len());
+
+    // The job, in this process: database and photos to the configured folder.
+    let out = m.ok(&["job", "run", "backup", "--now"]);
+    assert!(out.contains("of backup succeeded"), "{out}");
+    assert!(
+        out.contains(&format!("Fotos: {} nueva(s)", photos.len())),
+        "every photo copied: {out}"
+    );
+    let made = backups_in(&m.backups);
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert!(m.backups.join("photos").is_dir());
+    let listed = m.ok(&["backup", "list"]);
+    assert!(listed.contains(&made[0]), "{listed}");
+    // A second run copies only what is new (nothing).
+    let again = m.ok(&["job", "run", "backup", "--now"]);
+    assert!(
+        again.contains(&format!("Fotos: 0 nueva(s) (0 B), {} ya estaban", photos.len())),
+        "{again}"
+    );
+
+    // Life goes on after the backup: a distributor is added, a photo is lost.
+    m.ok(&["distributor", "add", "--name", "Alta posterior"]);
+    let lost = &photos[photos.len() / 2];
+    let lost_bytes = std::fs::read(lost).unwrap();
+    std::fs::remove_file(lost).unwrap();
+    let after = m.distributors();
+    assert!(after.contains(&"Alta posterior".to_string()));
+
+    // Never under a running service.
+    let mut service = m.serve();
+    let refused = m.cli(&["backup", "restore", "latest", "--yes"]);
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("already running"), "{}", stderr(&refused));
+    terminate(&mut service);
+    assert_eq!(m.distributors(), after, "a refused restore changes nothing");
+
+    // Not without a confirmation.
+    let unconfirmed = m.cli(&["backup", "restore", "latest"]);
+    assert!(!unconfirmed.status.success());
+    assert!(stderr(&unconfirmed).contains("--yes"), "{}", stderr(&unconfirmed));
+    assert_eq!(m.distributors(), after);
+
+    let out = m.ok(&["backup", "restore", "latest", "--yes"]);
+    assert!(out.contains("Photos: 1 missing brought back"), "{out}");
+    assert_eq!(m.distributors(), before, "the database is the backup's");
+    assert_eq!(std::fs::read(lost).unwrap(), lost_bytes, "the lost photo is back");
+    assert_eq!(m.photos(), photos);
+
+    // What it replaced is kept, readable, with the later distributor.
+    let kept: Vec<_> = std::fs::read_dir(&m.data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("centermind.db.before-restore-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(out.contains(&kept[0].display().to_string()), "{out}");
+    let previous = Command::new(BIN)
+        .args(["distributor", "list"])
+        .env_clear()
+        .env("HOME", &m.data)
+        .env("CENTERMIND_DATABASE_URL", format!("sqlite://{}", kept[0].display()))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&previous.stdout).contains("Alta posterior"));
+
+    // And the service starts on the restored database.
+    let mut service = m.serve();
+    terminate(&mut service);
+}
+
+#[test]
+fn restoring_a_file_that_is_not_a_backup_changes_nothing() {
+    let m = Machine::new();
+    m.ok(&["migrate"]);
+    m.ok(&["distributor", "add", "--name", "Sur"]);
+    let junk = m.data.join("centermind-20261122T030000.000Z.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let out = m.cli(&["backup", "restore", &junk.display().to_string(), "--yes"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no es una copia de CenterMind"),
+        "{}",
+        stderr(&out)
+    );
+    let none = m.cli(&["backup", "restore", "latest", "--yes"]);
+    assert!(stderr(&none).contains("there are no backups in"), "{}", stderr(&none));
+    assert_eq!(m.distributors(), ["Sur"]);
+}
+
+fn terminate(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    #[cfg(not(unix))]
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
