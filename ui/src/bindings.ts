@@ -132,6 +132,7 @@ export const commands = {
 	/**
 	 *  Changes the settings that are set in `settings`. A bot token is checked with
 	 *  Telegram by the server first (refused with its reason); `""` removes it.
+	 *  `admin_telegram_id: null` removes the alerts recipient (absent: unchanged).
 	 */
 	updateDistributor: (id: number, settings: DistributorSettings) => typedError<Distributor, CommandError>(__TAURI_INVOKE("update_distributor", { id, settings })),
 	/**  What the distributor's Telegram bot is doing. */
@@ -304,6 +305,10 @@ export type DistributorSettings = {
 	/**  Superadmin only. */
 	active?: boolean | null,
 	time_zone?: string | null,
+	/**
+	 *  Who gets the bot's alerts in Telegram. Absent (`undefined`): unchanged;
+	 *  `null`: removed (nobody gets them); a number: that person.
+	 */
 	admin_telegram_id?: number | null,
 	/**  Write-only: a new token (checked with Telegram by the server), or `""` to remove it. */
 	bot_token?: string | null,

@@ -180,7 +180,8 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
         name: settings.name ?? d.name,
         active: settings.active ?? d.active,
         time_zone: settings.time_zone ?? d.time_zone,
-        admin_telegram_id: settings.admin_telegram_id ?? d.admin_telegram_id,
+        // Like the API: absent leaves it, `null` removes it.
+        admin_telegram_id: settings.admin_telegram_id === undefined ? d.admin_telegram_id : settings.admin_telegram_id,
         has_bot_token: settings.bot_token === undefined || settings.bot_token === null ? d.has_bot_token : settings.bot_token !== "",
         hibernation: {
           enabled: settings.hibernation_enabled ?? d.hibernation.enabled,

@@ -142,7 +142,11 @@ pub(crate) struct DistributorSettings {
     /// Superadmin only.
     active: Option<bool>,
     time_zone: Option<String>,
-    admin_telegram_id: Option<i64>,
+    /// Who gets the bot's alerts in Telegram. Absent: unchanged; `null`: removed
+    /// (nobody gets them).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    admin_telegram_id: Option<Option<i64>>,
     /// Write-only; `""` removes the token.
     #[schema(value_type = Option<String>, format = Password)]
     bot_token: Option<Secret<String>>,
@@ -156,6 +160,16 @@ pub(crate) struct DistributorSettings {
     photo_storage: Option<PhotoStorage>,
     /// Google Drive folder id; `""` clears it.
     drive_folder_id: Option<String>,
+}
+
+/// For a field where `null` means "remove it": `Some(value)` when the field is
+/// present, `null` included (`#[serde(default)]` leaves an absent one `None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[utoipa::path(patch, path = "/api/v1/distributors/{id}", tag = "admin", params(("id" = i64, Path)), request_body = DistributorSettings,
@@ -185,7 +199,7 @@ pub(crate) async fn update_distributor(
         active: body.active,
         time_zone: body.time_zone,
         bot_token,
-        admin_telegram_id: body.admin_telegram_id.map(Some),
+        admin_telegram_id: body.admin_telegram_id,
         hibernation_enabled: body.hibernation_enabled,
         hibernation_start: time(body.hibernation_start)?,
         hibernation_end: time(body.hibernation_end)?,

@@ -1028,6 +1028,63 @@ async fn admins_change_their_settings_but_not_another_tenants() {
 }
 
 #[tokio::test]
+async fn the_alerts_recipient_is_set_kept_when_absent_and_removed_with_null() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let foreign = s.login("admin.norte").await;
+    let path = format!("/api/v1/distributors/{}", s.tenants[0].id);
+    let (server, at) = (&s, path.as_str());
+    let patch = move |token: &str, body: Value| {
+        let token = token.to_string();
+        async move { send(server, reqwest::Method::PATCH, &token, at, Some(body)).await }
+    };
+
+    let (status, d) = patch(&admin, json!({"admin_telegram_id": 123_456_789})).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["admin_telegram_id"], 123_456_789);
+
+    // Absent: left as it is while something else changes.
+    let (status, d) = patch(&admin, json!({"points_approved": 4})).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["admin_telegram_id"], 123_456_789, "{d}");
+    assert_eq!(d["scoring"]["approved"], 4);
+
+    // Another tenant's admin can neither clear nor change it.
+    for body in [json!({"admin_telegram_id": null}), json!({"admin_telegram_id": 5})] {
+        let (status, _) = patch(&foreign, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (_, d) = send(&s, reqwest::Method::GET, &admin, &path, None).await;
+    assert_eq!(d["admin_telegram_id"], 123_456_789, "{d}");
+
+    // An explicit null removes it.
+    let (status, d) = patch(&admin, json!({"admin_telegram_id": null})).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["admin_telegram_id"], Value::Null, "{d}");
+    assert_eq!(d["scoring"]["approved"], 4, "the rest is untouched");
+    let (_, d) = send(&s, reqwest::Method::GET, &admin, &path, None).await;
+    assert!(d.get("admin_telegram_id").is_some_and(Value::is_null), "{d}");
+
+    // Anything but a number or null is refused.
+    let (status, _) = patch(&admin, json!({"admin_telegram_id": "nadie"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The OpenAPI document says the same.
+    let (_, doc) = s.get(None, "/api/v1/openapi.json").await;
+    let field = &doc["components"]["schemas"]["DistributorSettings"]["properties"]["admin_telegram_id"];
+    assert!(field.to_string().contains("null"), "nullable: {field}");
+    assert!(field["description"].as_str().unwrap().contains("`null`"), "{field}");
+    let required = doc["components"]["schemas"]["DistributorSettings"]["required"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !required.contains(&json!("admin_telegram_id")),
+        "optional: {required:?}"
+    );
+}
+
+#[tokio::test]
 async fn admin_manages_groups_members_pdv_types_and_users_of_their_tenant_only() {
     let s = Server::start().await;
     let admin = s.login("admin.sur").await;

@@ -48,6 +48,7 @@ pub async fn create_distributor(shell: State<'_, Shell>, input: NewDistributorIn
 
 /// Changes the settings that are set in `settings`. A bot token is checked with
 /// Telegram by the server first (refused with its reason); `""` removes it.
+/// `admin_telegram_id: null` removes the alerts recipient (absent: unchanged).
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(shell, settings))]

@@ -109,8 +109,11 @@ pub struct DistributorSettings {
     pub active: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_telegram_id: Option<i64>,
+    /// Who gets the bot's alerts in Telegram. Absent (`undefined`): unchanged;
+    /// `null`: removed (nobody gets them); a number: that person.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[specta(type = Option<i64>)]
+    pub admin_telegram_id: Option<Option<i64>>,
     /// Write-only: a new token (checked with Telegram by the server), or `""` to remove it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_token: Option<String>,
@@ -150,6 +153,18 @@ impl fmt::Debug for DistributorSettings {
             .field("drive_folder_id", &self.drive_folder_id)
             .finish()
     }
+}
+
+/// For a field where `null` means "remove it": `Some(value)` when the field is
+/// present, `null` included (`#[serde(default)]` leaves an absent one `None`).
+/// Serialised back, `Some(None)` is `null` and `None` is skipped: the three
+/// states reach the API as they came from the UI.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// What the distributor's Telegram bot is doing, as the server last recorded it.
@@ -397,6 +412,32 @@ mod tests {
             serde_json::to_value(PdvTypeChanges::default()).unwrap(),
             serde_json::json!({})
         );
+    }
+
+    #[test]
+    fn the_alerts_recipient_keeps_its_three_states_from_the_ui_to_the_api() {
+        let cases = [
+            (
+                r#"{"points_approved": 2}"#,
+                None,
+                serde_json::json!({"points_approved": 2}),
+            ),
+            (
+                r#"{"admin_telegram_id": null}"#,
+                Some(None),
+                serde_json::json!({"admin_telegram_id": null}),
+            ),
+            (
+                r#"{"admin_telegram_id": 42}"#,
+                Some(Some(42)),
+                serde_json::json!({"admin_telegram_id": 42}),
+            ),
+        ];
+        for (from_ui, parsed, to_api) in cases {
+            let settings: DistributorSettings = serde_json::from_str(from_ui).unwrap();
+            assert_eq!(settings.admin_telegram_id, parsed, "{from_ui}");
+            assert_eq!(serde_json::to_value(&settings).unwrap(), to_api, "{from_ui}");
+        }
     }
 
     #[test]

@@ -28,12 +28,24 @@ describe("the distributor settings form", () => {
     });
   });
 
+  it("the alerts recipient: emptied is sent as null (removed), untouched is not sent, a new one is a number", () => {
+    const form = formFrom(d);
+    expect(form.admin_telegram_id).toBe("123456789");
+    expect(settingsProblems({ ...form, admin_telegram_id: " " }, false).admin_telegram_id).toBeNull();
+    expect(settingsChanges(d, { ...form, admin_telegram_id: " " }, false)).toEqual({ admin_telegram_id: null });
+    expect(settingsChanges(d, { ...form, admin_telegram_id: " 123456789 " }, false)).toEqual({});
+    expect(settingsChanges(d, { ...form, admin_telegram_id: "987654321" }, false)).toEqual({ admin_telegram_id: 987654321 });
+    // Nobody before and nobody now: nothing to send.
+    const nobody = distributor(1, "Distribuidora Sur", { admin_telegram_id: null });
+    expect(settingsChanges(nobody, formFrom(nobody), false)).toEqual({});
+    expect(formFrom(nobody).admin_telegram_id).toBe("");
+  });
+
   it("explains what is wrong, field by field", () => {
     const problems = settingsProblems(
-      d,
       {
         ...formFrom(d),
-        admin_telegram_id: "",
+        admin_telegram_id: "12a",
         hibernation_end: "22:00",
         points_highlighted: "2000",
         photo_storage: "google_drive",
@@ -42,7 +54,7 @@ describe("the distributor settings form", () => {
     );
     expect(problems).toEqual({
       name: null,
-      admin_telegram_id: "Una vez cargado no se puede dejar vacío: escribí el ID de otra persona.",
+      admin_telegram_id: "Solo dígitos: el número de usuario de Telegram (por ejemplo 123456789).",
       hibernation_start: null,
       hibernation_end: "El horario no puede empezar y terminar a la misma hora.",
       points_approved: null,

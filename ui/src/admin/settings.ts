@@ -48,18 +48,15 @@ export function formFrom(d: Distributor): SettingsForm {
   };
 }
 
-export function settingsProblems(d: Distributor, f: SettingsForm, superadmin: boolean): check.Problems<SettingsField> {
+export function settingsProblems(f: SettingsForm, superadmin: boolean): check.Problems<SettingsField> {
   const sameTimes =
     f.hibernation_enabled && f.hibernation_start.trim() === f.hibernation_end.trim()
       ? t("admin.validation.sameTimes")
       : null;
   return {
     name: superadmin ? check.requiredText(f.name, check.MAX_DISTRIBUTOR_NAME) : null,
-    admin_telegram_id:
-      // The API cannot clear it (an absent value means "leave it").
-      d.admin_telegram_id !== null && f.admin_telegram_id.trim() === ""
-        ? t("admin.validation.telegramIdKept")
-        : check.telegramUserId(f.admin_telegram_id),
+    // Empty is allowed: nobody gets the bot's alerts.
+    admin_telegram_id: check.telegramUserId(f.admin_telegram_id),
     hibernation_start: check.time(f.hibernation_start),
     hibernation_end: check.time(f.hibernation_end) ?? sameTimes,
     points_approved: check.points(f.points_approved),
@@ -71,14 +68,19 @@ export function settingsProblems(d: Distributor, f: SettingsForm, superadmin: bo
   };
 }
 
-/** What differs between the distributor and a (valid) form, as the PATCH body. */
+/**
+ * What differs between the distributor and a (valid) form, as the PATCH body.
+ * An emptied alerts recipient is sent as `null` (the API removes it); an
+ * absent field is left as it is.
+ */
 export function settingsChanges(d: Distributor, f: SettingsForm, superadmin: boolean): DistributorSettings {
   const changes: DistributorSettings = {};
   const name = f.name.trim();
   if (superadmin && name !== d.name) changes.name = name;
   if (f.time_zone !== d.time_zone) changes.time_zone = f.time_zone;
   const telegram = f.admin_telegram_id.trim();
-  if (telegram !== "" && Number(telegram) !== d.admin_telegram_id) changes.admin_telegram_id = Number(telegram);
+  const recipient = telegram === "" ? null : Number(telegram);
+  if (recipient !== d.admin_telegram_id) changes.admin_telegram_id = recipient;
   if (f.hibernation_enabled !== d.hibernation.enabled) changes.hibernation_enabled = f.hibernation_enabled;
   if (f.hibernation_start.trim() !== d.hibernation.start) changes.hibernation_start = f.hibernation_start.trim();
   if (f.hibernation_end.trim() !== d.hibernation.end) changes.hibernation_end = f.hibernation_end.trim();

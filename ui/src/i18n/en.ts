@@ -428,7 +428,6 @@ export const en: Messages = {
       sameTimes: "The window cannot start and end at the same time.",
       points: "A whole number from 0 to 1000.",
       telegramId: "Digits only: the Telegram user number (e.g. 123456789).",
-      telegramIdKept: "Once set it cannot be left empty: type someone else's ID.",
       chatId: "A Telegram group id is a negative number, e.g. -1001234567890.",
       botToken: "This does not look like a @BotFather token (it looks like 123456789:AAH…).",
       driveFolder: "To copy to Google Drive, type the folder id.",

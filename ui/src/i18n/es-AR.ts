@@ -431,7 +431,6 @@ export const esAR = {
       sameTimes: "El horario no puede empezar y terminar a la misma hora.",
       points: "Un número entero de 0 a 1000.",
       telegramId: "Solo dígitos: el número de usuario de Telegram (por ejemplo 123456789).",
-      telegramIdKept: "Una vez cargado no se puede dejar vacío: escribí el ID de otra persona.",
       chatId: "El id de un grupo de Telegram es un número negativo, por ejemplo -1001234567890.",
       botToken: "No parece un token de @BotFather (se ve así: 123456789:AAH…).",
       driveFolder: "Para copiar a Google Drive, escribí el id de la carpeta.",

@@ -50,6 +50,29 @@ describe("Administración › Distribuidora", () => {
     expect(api.admin.called("updateDistributor")).toHaveLength(1);
   });
 
+  it("emptying the alerts recipient removes it, and a new one can be set again", async () => {
+    const api = fakeApi({ session: ADMIN });
+    open(api);
+    const field = await screen.findByLabelText("ID de Telegram de quien recibe los avisos");
+    fireEvent.input(field, { target: { value: "" } });
+    fireEvent.click(screen.getByRole("button", { name: "Guardar cambios" }));
+    expect(await screen.findByText("Cambios guardados.")).toBeInTheDocument();
+    expect(field).toHaveValue("");
+    expect(field).not.toHaveAttribute("aria-invalid", "true");
+    expect(api.admin.called("updateDistributor")).toEqual([[1, { admin_telegram_id: null }]]);
+
+    // What the server now holds is "nobody": saving again sends nothing.
+    fireEvent.click(screen.getByRole("button", { name: "Guardar cambios" }));
+    expect(await screen.findByText("No hay cambios para guardar.")).toBeInTheDocument();
+    expect(api.admin.called("updateDistributor")).toHaveLength(1);
+
+    fireEvent.input(field, { target: { value: "555000111" } });
+    fireEvent.click(screen.getByRole("button", { name: "Guardar cambios" }));
+    await waitFor(() => expect(api.admin.called("updateDistributor")).toHaveLength(2));
+    expect(api.admin.called("updateDistributor")[1]).toEqual([1, { admin_telegram_id: 555000111 }]);
+    await waitFor(() => expect(field).toHaveValue("555000111"));
+  });
+
   it("a refusal of the server is shown and what was typed stays", async () => {
     const api = fakeApi(
       { session: ADMIN },

@@ -69,7 +69,7 @@ function SettingsCard(props: { distributor: Distributor }) {
     ),
   );
 
-  const problems = createMemo(() => settingsProblems(saved(), form, admin.isSuperadmin()));
+  const problems = createMemo(() => settingsProblems(form, admin.isSuperadmin()));
   const shown = (k: SettingsField) => (tried() ? problems()[k] : null);
   const id = (k: string) => `settings-${k}`;
   const zones = () => (TIME_ZONES.includes(form.time_zone as never) ? [...TIME_ZONES] : [form.time_zone, ...TIME_ZONES]);
