@@ -61,13 +61,15 @@ export interface JobsSeed {
  * The jobs commands of a small server with its scheduler: "run now" sets the
  * request; each read of a job's runs moves the scheduler one step (the request
  * becomes a running run, then the run ends as `outcomes` says, succeeded by
- * default) unless `hold` keeps runs going. Only the superadmin gets in.
+ * default) unless `hold` keeps runs going, and nothing moves while `service(false)`
+ * says no service is running (requests stay). Only the superadmin gets in.
  */
 export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, record: (command: string, ...args: unknown[]) => void) {
   const jobs = (seed.jobs ?? BUILT_IN_JOBS).map((j) => ({ ...j }));
   const runs = [...(seed.runs ?? [])];
   const outcomes = new Map<string, { outcome: "succeeded" | "failed"; detail: string }>();
   let hold = false;
+  let serviceUp = true;
   let clock = Date.parse("2026-11-23T13:00:00Z");
   let nextRunId = Math.max(100, ...runs.map((r) => r.id)) + 1;
   const tick = () => new Date((clock += 1500)).toISOString();
@@ -83,7 +85,7 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
   /** The scheduler moves one step for `id`: starts a requested run, or ends a running one. */
   const step = (id: string) => {
     const j = find(id);
-    if (!j) return;
+    if (!j || !serviceUp) return;
     const running = runsOf(id).find((r) => r.outcome === "running");
     if (running) {
       if (hold) return;
@@ -150,6 +152,10 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
     /** `true`: runs stay running (the scheduler does not end them). */
     hold: (on: boolean) => {
       hold = on;
+    },
+    /** `false`: no service runs the scheduler (requests wait; runs do not move). */
+    service: (up: boolean) => {
+      serviceUp = up;
     },
   };
 }

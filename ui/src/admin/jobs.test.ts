@@ -3,6 +3,7 @@ import { DEFAULT_LOCALE, setLocale } from "../i18n";
 import {
   checkScheduleForm,
   duration,
+  elapsed,
   formatSchedule,
   formFromJob,
   nextRun,
@@ -125,13 +126,24 @@ describe("the schedule form", () => {
 
 describe("when a job runs next", () => {
   const now = Date.parse("2026-11-23T13:00:00Z");
+  const at = (active: boolean, next_run_at: string | null, run_requested_at: string | null = null) => ({
+    active,
+    next_run_at,
+    run_requested_at,
+  });
   it("paused, overdue or at a time", () => {
-    expect(nextRun({ active: false, next_run_at: null }, now)).toEqual({ kind: "paused" });
-    expect(nextRun({ active: true, next_run_at: "2026-11-23T06:00:00Z" }, now)).toEqual({ kind: "overdue", at: "2026-11-23T06:00:00Z" });
+    expect(nextRun(at(false, null), now)).toEqual({ kind: "paused" });
+    expect(nextRun(at(true, "2026-11-23T06:00:00Z"), now)).toEqual({ kind: "overdue", at: "2026-11-23T06:00:00Z" });
     // At the very instant: due, so overdue.
-    expect(nextRun({ active: true, next_run_at: "2026-11-23T13:00:00Z" }, now).kind).toBe("overdue");
-    expect(nextRun({ active: true, next_run_at: "2026-11-24T06:00:00Z" }, now)).toEqual({ kind: "at", at: "2026-11-24T06:00:00Z" });
-    expect(nextRun({ active: true, next_run_at: null }, now)).toEqual({ kind: "unknown" });
+    expect(nextRun(at(true, "2026-11-23T13:00:00Z"), now).kind).toBe("overdue");
+    expect(nextRun(at(true, "2026-11-24T06:00:00Z"), now)).toEqual({ kind: "at", at: "2026-11-24T06:00:00Z" });
+    expect(nextRun(at(true, null), now)).toEqual({ kind: "unknown" });
+  });
+
+  it("a pending 'run now' comes first, paused or not: it runs when a service takes it", () => {
+    const requested = { kind: "requested", at: "2026-11-23T12:59:00Z" };
+    expect(nextRun(at(true, "2026-11-24T06:00:00Z", "2026-11-23T12:59:00Z"), now)).toEqual(requested);
+    expect(nextRun(at(false, null, "2026-11-23T12:59:00Z"), now)).toEqual(requested);
   });
 });
 
@@ -151,6 +163,14 @@ describe("runs", () => {
     expect(duration(run(1, "succeeded", "2026-11-23T13:00:00Z", "2026-11-23T13:00:00.420Z"))).toBe("0,4 s");
     expect(duration(run(1, "succeeded", "2026-11-23T13:00:00Z", "2026-11-23T13:00:12.600Z"))).toBe("13 s");
     expect(duration(run(1, "failed", "2026-11-23T13:00:00Z", "2026-11-23T13:03:05Z"))).toBe("3 min 5 s");
+  });
+
+  it("how long one has been going, on this computer's clock", () => {
+    const started = run(1, "running", "2026-11-23T13:00:00Z");
+    expect(elapsed(started, Date.parse("2026-11-23T13:00:12.400Z"))).toBe("12 s");
+    expect(elapsed(started, Date.parse("2026-11-23T13:12:05Z"))).toBe("12 min 5 s");
+    // A clock behind the server's does not give a negative time.
+    expect(elapsed(started, Date.parse("2026-11-23T12:59:58Z"))).toBe("menos de 0,1 s");
   });
 
   it("which run a 'run now' became", () => {

@@ -99,13 +99,19 @@ export function timeInZone(iso: string, zone: string, withSeconds = false): stri
 }
 
 export type NextRun =
+  | { kind: "requested"; at: string }
   | { kind: "paused" }
   | { kind: "overdue"; at: string }
   | { kind: "at"; at: string }
   | { kind: "unknown" };
 
-/** When the job runs next: paused, overdue (its time has passed: it runs as soon as the service can), or at a time. */
-export function nextRun(job: Pick<Job, "active" | "next_run_at">, now: number): NextRun {
+/**
+ * When the job runs next: asked for ("Ejecutar ahora", paused or not: as soon as a
+ * service takes the request), paused, overdue (its time has passed: it runs as soon
+ * as the service can), or at a time.
+ */
+export function nextRun(job: Pick<Job, "active" | "next_run_at" | "run_requested_at">, now: number): NextRun {
+  if (job.run_requested_at !== null) return { kind: "requested", at: job.run_requested_at };
   if (!job.active) return { kind: "paused" };
   if (job.next_run_at === null) return { kind: "unknown" };
   return Date.parse(job.next_run_at) <= now ? { kind: "overdue", at: job.next_run_at } : { kind: "at", at: job.next_run_at };
@@ -121,6 +127,11 @@ export function duration(run: Pick<JobRun, "started_at" | "finished_at">): strin
   if (seconds < 60) return t("admin.jobs.duration.seconds", { n: Math.round(seconds) });
   const whole = Math.round(seconds);
   return t("admin.jobs.duration.minutes", { m: Math.floor(whole / 60), s: whole % 60 });
+}
+
+/** How long a run has been going at `now` (the server's start against this computer's clock), like {@link duration}. */
+export function elapsed(run: Pick<JobRun, "started_at">, now: number): string {
+  return duration({ started_at: run.started_at, finished_at: new Date(now).toISOString() }) ?? "";
 }
 
 /**

@@ -1,16 +1,23 @@
 /**
  * Follows one run of a job after "Ejecutar ahora": reads the job's runs every
  * {@link followTiming} ms until the run asked for has finished, telling the screen
- * what it sees on the way. It stops by itself when the run ends or on an error it
- * cannot get past, and at once on `stop()` (the screen was left): no read starts
- * after that, and the answer of one in flight is ignored.
+ * what it sees on the way. It stops by itself when the run ends, on an error it
+ * cannot get past, or when the run has not even started {@link followTiming}
+ * `startLimitMs` after following began (no service took the request: it stays on
+ * the server and runs when a service takes it). A run that has started is followed
+ * however long it takes. It stops at once on `stop()` (the screen was left): no read
+ * starts after that, and the answer of one in flight is ignored.
  */
 import type { JobRun } from "../bindings";
 import { asApiError, isRetryable } from "../lib/api";
 import { requestedRun } from "./jobs";
 
-/** How often the runs are read (the service picks requests up every 2 s). Tests shorten it. */
-export const followTiming = { intervalMs: 2000 };
+/**
+ * How often the runs are read (the service picks requests up at once, or within its
+ * 2 s poll when asked from another process), and how long the run may take to start
+ * before following gives up waiting for it. Tests shorten them.
+ */
+export const followTiming = { intervalMs: 2000, startLimitMs: 30_000 };
 
 export interface FollowOptions {
   /** The run asked for is the oldest with an id above this (see `runsAfter`). */
@@ -23,6 +30,11 @@ export interface FollowOptions {
   onDone: (run: JobRun, runs: JobRun[]) => void;
   /** A read failed; following goes on after errors that may pass (network, server). */
   onError: (error: unknown, retrying: boolean) => void;
+  /**
+   * The run had not started `startLimitMs` after following began: following ends
+   * (the request stays on the server). Reported once, from a read that still saw no run.
+   */
+  onNotStarted: (runs: JobRun[]) => void;
 }
 
 export interface RunFollower {
@@ -34,6 +46,7 @@ export interface RunFollower {
 export function followRun(options: FollowOptions): RunFollower {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  const since = Date.now();
 
   const stop = () => {
     stopped = true;
@@ -59,6 +72,11 @@ export function followRun(options: FollowOptions): RunFollower {
     if (run !== null && run.outcome !== "running") {
       stop();
       options.onDone(run, runs);
+      return;
+    }
+    if (run === null && Date.now() - since >= followTiming.startLimitMs) {
+      stop();
+      options.onNotStarted(runs);
       return;
     }
     options.onProgress(run, runs);

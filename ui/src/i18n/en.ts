@@ -628,6 +628,7 @@ export const en: Messages = {
       nextRun: "Next",
       nextPaused: "Paused: it does not run by itself until you resume it (“Run now” still runs it).",
       overdue: "Overdue: it was due on {when}; it runs as soon as the service can.",
+      nextRequested: "Requested on {when}: it runs as soon as the service takes the request.",
       nextUnknown: "No date",
       runNow: "Run now",
       requesting: "Asking…",
@@ -643,6 +644,9 @@ export const en: Messages = {
       follow: {
         requested: "Requested: the server starts it in a few seconds…",
         running: "Running since {when}…",
+        elapsed: "Running for {duration}.",
+        notStarted:
+          "The service did not start it within {seconds} s: is the server running? (It may also be busy with another job.) The request is kept and the job runs as soon as the service takes it.",
         succeeded: "Succeeded ({duration}).",
         failed: "Failed ({duration}).",
       },

@@ -631,6 +631,7 @@ export const esAR = {
       nextRun: "Próxima",
       nextPaused: "Pausada: no corre sola hasta que la reanudes («Ejecutar ahora» sí la corre).",
       overdue: "Atrasada: le tocaba el {when}; corre apenas el servicio pueda.",
+      nextRequested: "Pedida el {when}: corre apenas el servicio tome el pedido.",
       nextUnknown: "Sin fecha",
       runNow: "Ejecutar ahora",
       requesting: "Pidiendo…",
@@ -646,6 +647,9 @@ export const esAR = {
       follow: {
         requested: "Pedida: el servidor la empieza en unos segundos…",
         running: "En curso desde las {when}…",
+        elapsed: "Lleva {duration}.",
+        notStarted:
+          "El servicio no la empezó en {seconds} s: ¿está funcionando el servidor? (También puede estar ocupado con otra tarea.) El pedido queda registrado y la tarea corre apenas el servicio lo tome.",
         succeeded: "Terminó bien ({duration}).",
         failed: "Falló ({duration}).",
       },

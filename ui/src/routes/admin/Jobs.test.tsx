@@ -14,12 +14,12 @@ const fact = (article: HTMLElement, term: string) => within(article).getByText(t
 
 describe("Administración › Tareas programadas", () => {
   const render = appHarness();
-  const interval = followTiming.intervalMs;
+  const { intervalMs, startLimitMs } = followTiming;
   beforeEach(() => {
     followTiming.intervalMs = 15;
   });
   afterEach(() => {
-    followTiming.intervalMs = interval;
+    Object.assign(followTiming, { intervalMs, startLimitMs });
   });
 
   describe("who gets in", () => {
@@ -221,6 +221,9 @@ describe("Administración › Tareas programadas", () => {
     const status = within(backup).getByRole("status");
     expect(await within(status).findByText("Pedida: el servidor la empieza en unos segundos…")).toBeInTheDocument();
     expect(await within(status).findByText(/^En curso desde las /)).toBeInTheDocument();
+    // How long it has been going is shown next to it, outside the live region.
+    const going = within(backup).getByText(/^Lleva .+\.$/);
+    expect(status).not.toContainElement(going);
     // Asked once: a second press while it runs does nothing.
     expect(runNow).toHaveAttribute("aria-disabled", "true");
     fireEvent.click(runNow);
@@ -232,11 +235,44 @@ describe("Administración › Tareas programadas", () => {
     expect(status).toHaveTextContent(`Listo: ${BACKUP}.`);
     await waitFor(() => expect(fact(backup, "Última ejecución")).toHaveTextContent(`Terminó bien Listo: ${BACKUP}.`));
     expect(runNow).toHaveAttribute("aria-disabled", "false");
+    expect(within(backup).queryByText(/^Lleva /)).toBeNull();
     // Done: no more reading.
     const reads = api.admin.called("jobRuns").length;
     await new Promise((resolve) => setTimeout(resolve, 10 * followTiming.intervalMs));
     expect(api.admin.called("jobRuns")).toHaveLength(reads);
     expect(api.admin.called("jobRuns")[0]).toEqual(["backup", 20]);
+  });
+
+  it("when no service takes the request, it stops waiting, says so, and the request stays until one does", async () => {
+    followTiming.startLimitMs = 150;
+    const api = fakeApi({ session: SUPERADMIN });
+    api.admin.jobs.service(false);
+    render(api, "#/admin/jobs");
+    const backup = await findCard(BACKUP);
+    const runNow = within(backup).getByRole("button", { name: `Ejecutar ahora: ${BACKUP}` });
+    fireEvent.click(runNow);
+    const status = within(backup).getByRole("status");
+    expect(await within(status).findByText("Pedida: el servidor la empieza en unos segundos…")).toBeInTheDocument();
+    expect(
+      await within(status).findByText(
+        "El servicio no la empezó en 1 s: ¿está funcionando el servidor? (También puede estar ocupado con otra tarea.) El pedido queda registrado y la tarea corre apenas el servicio lo tome.",
+      ),
+    ).toBeInTheDocument();
+    expect(fact(backup, "Próxima")).toHaveTextContent(/^Pedida el 23.*nov.*2026, 10:00: corre apenas el servicio tome el pedido\.$/);
+    expect(runNow).toHaveAttribute("aria-disabled", "false");
+    // No more reading.
+    const reads = api.admin.called("jobRuns").length;
+    await new Promise((resolve) => setTimeout(resolve, 20 * followTiming.intervalMs));
+    expect(api.admin.called("jobRuns")).toHaveLength(reads);
+    expect(api.admin.jobs.jobs.find((j) => j.id === "backup")?.run_requested_at).not.toBeNull();
+
+    // A service comes up: asking again follows the same request to its end; it runs once.
+    api.admin.jobs.service(true);
+    fireEvent.click(runNow);
+    expect(await within(status).findByText(/^Terminó bien/)).toBeInTheDocument();
+    await waitFor(() => expect(fact(backup, "Próxima")).toHaveTextContent(/2099/));
+    expect(api.admin.jobs.runs.filter((r) => r.job_id === "backup")).toHaveLength(1);
+    expect(api.admin.called("runJob")).toEqual([["backup"], ["backup"]]);
   });
 
   it("a run that fails says so, with the reason", async () => {

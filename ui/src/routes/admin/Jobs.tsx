@@ -5,6 +5,7 @@ import { useAdmin, type ListState } from "../../admin/context";
 import {
   checkScheduleForm,
   duration,
+  elapsed,
   formatSchedule,
   formFromJob,
   HISTORY_RUNS,
@@ -17,7 +18,7 @@ import {
   type ScheduleForm,
 } from "../../admin/jobs";
 import { createNotice } from "../../admin/notice";
-import { followRun, type RunFollower } from "../../admin/runFollower";
+import { followRun, followTiming, type RunFollower } from "../../admin/runFollower";
 import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Field } from "../../components/Field";
@@ -138,8 +139,12 @@ function OutcomeBadge(props: { outcome: RunOutcome }) {
   return <span class={`status-badge ${OUTCOME_CLASS[props.outcome]}`}>{t(`admin.jobs.outcome.${props.outcome}`)}</span>;
 }
 
-/** What "Ejecutar ahora" has come to. */
-type Follow = { phase: "requested" } | { phase: "running"; run: JobRun } | { phase: "done"; run: JobRun };
+/** What "Ejecutar ahora" has come to ("notStarted": no service took the request in time; it stays). */
+type Follow =
+  | { phase: "requested" }
+  | { phase: "running"; run: JobRun }
+  | { phase: "done"; run: JobRun }
+  | { phase: "notStarted"; seconds: number };
 
 function JobCard(props: {
   job: Job;
@@ -157,6 +162,8 @@ function JobCard(props: {
   const [editing, setEditing] = createSignal(false);
   const [follow, setFollow] = createSignal<Follow | null>(null);
   const [followError, setFollowError] = createSignal<unknown>(null);
+  // When the followed run was last read running: how long it has been going.
+  const [seenAt, setSeenAt] = createSignal(Date.now());
   const [open, setOpen] = createSignal(false);
   const [runs, setRuns] = createStore<JobRun[]>([]);
   const [history, setHistory] = createSignal<ListState>("loading");
@@ -204,13 +211,23 @@ function JobCard(props: {
         read: () => call(api().jobRuns(jobId, HISTORY_RUNS)),
         onProgress: (run, list) => {
           setFollowError(null);
-          if (run !== null) setFollow({ phase: "running", run });
+          setSeenAt(Date.now());
+          // Only a change is put in the live region: each read of a long run is not announced again.
+          const f = follow();
+          if (run !== null && (f?.phase !== "running" || f.run.id !== run.id)) setFollow({ phase: "running", run });
           showRuns(list);
           void props.refresh();
         },
         onDone: (run, list) => {
           setFollowError(null);
           setFollow({ phase: "done", run });
+          showRuns(list);
+          void props.refresh();
+        },
+        onNotStarted: (list) => {
+          setFollowError(null);
+          // Given up waiting; the request stays on the server and "Ejecutar ahora" may be pressed again.
+          setFollow({ phase: "notStarted", seconds: Math.ceil(followTiming.startLimitMs / 1000) });
           showRuns(list);
           void props.refresh();
         },
@@ -251,7 +268,11 @@ function JobCard(props: {
   const next = () => nextRun(props.job, props.now);
   const following = () => {
     const f = follow();
-    return f !== null && f.phase !== "done";
+    return f !== null && (f.phase === "requested" || f.phase === "running");
+  };
+  const runningNow = () => {
+    const f = follow();
+    return f?.phase === "running" ? f.run : null;
   };
 
   return (
@@ -280,6 +301,9 @@ function JobCard(props: {
         <dt>{t("admin.jobs.nextRun")}</dt>
         <dd>
           <Switch>
+            <Match when={next().kind === "requested" && props.job.run_requested_at}>
+              {(at) => <span class="job-requested">{t("admin.jobs.nextRequested", { when: timeInZone(at(), zone()) })}</span>}
+            </Match>
             <Match when={next().kind === "paused"}>
               <span class="job-paused">{t("admin.jobs.nextPaused")}</span>
             </Match>
@@ -297,6 +321,10 @@ function JobCard(props: {
           {(f) => <FollowText follow={f} zone={zone()} />}
         </Show>
       </div>
+      {/* Outside the live region: it changes at every read. */}
+      <Show when={runningNow()}>
+        {(run) => <p class="hint job-elapsed">{t("admin.jobs.follow.elapsed", { duration: elapsed(run(), seenAt()) })}</p>}
+      </Show>
       <Show when={followError()} keyed>
         {(e) => <ErrorBanner error={e} />}
       </Show>
@@ -416,12 +444,15 @@ function JobCard(props: {
   );
 }
 
-/** "Pedida…", "En curso desde…", then how the run ended and what it did. */
+/** "Pedida…", "En curso desde…", then how the run ended and what it did (or that no service took it). */
 function FollowText(props: { follow: Follow; zone: string }) {
   const f = props.follow;
   if (f.phase === "requested") return <p>{t("admin.jobs.follow.requested")}</p>;
   if (f.phase === "running") {
     return <p>{t("admin.jobs.follow.running", { when: timeInZone(f.run.started_at, props.zone, true) })}</p>;
+  }
+  if (f.phase === "notStarted") {
+    return <p class="job-follow-waiting">{t("admin.jobs.follow.notStarted", { seconds: f.seconds })}</p>;
   }
   const took = duration(f.run) ?? "";
   return (
