@@ -193,7 +193,11 @@ pub(crate) async fn update_distributor(
             Some(Some(t))
         }
     };
-    let time = |s: Option<String>| s.map(|s| parse_hhmm(&s)).transpose().map_err(ApiError::Invalid);
+    let time = |field: &str, s: Option<String>| {
+        s.map(|s| parse_hhmm(&s))
+            .transpose()
+            .map_err(|e| ApiError::Invalid(format!("{field}: {e}")))
+    };
     let update = DistributorUpdate {
         name: body.name,
         active: body.active,
@@ -201,8 +205,8 @@ pub(crate) async fn update_distributor(
         bot_token,
         admin_telegram_id: body.admin_telegram_id,
         hibernation_enabled: body.hibernation_enabled,
-        hibernation_start: time(body.hibernation_start)?,
-        hibernation_end: time(body.hibernation_end)?,
+        hibernation_start: time("hibernation_start", body.hibernation_start)?,
+        hibernation_end: time("hibernation_end", body.hibernation_end)?,
         points_approved: body.points_approved,
         points_highlighted: body.points_highlighted,
         photo_storage: body.photo_storage,

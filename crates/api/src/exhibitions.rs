@@ -80,7 +80,7 @@ fn encode_cursor(c: &PendingCursor) -> String {
 }
 
 fn decode_cursor(s: &str) -> Result<PendingCursor, ApiError> {
-    let bad = || ApiError::Invalid("cursor".into());
+    let bad = || ApiError::Invalid("cursor: no es válido (usá el next_cursor de la página anterior)".into());
     let (ms, id) = s.split_once('_').ok_or_else(bad)?;
     let submitted_at = DateTime::from_timestamp_millis(ms.parse().map_err(|_| bad())?).ok_or_else(bad)?;
     Ok(PendingCursor {

@@ -48,7 +48,9 @@ pub(crate) async fn ranking(
     let distributor_id = tenant::resolve(&auth.actor, q.distributor, Action::ReadReports)?;
     let d = state.db.distributor(distributor_id).await?;
     let month = match q.month {
-        Some(m) => m.parse::<Month>().map_err(ApiError::Invalid)?,
+        Some(m) => m
+            .parse::<Month>()
+            .map_err(|e| ApiError::Invalid(format!("month: {e}")))?,
         None => Month::containing(now(), d.time_zone),
     };
     let entries = state.db.ranking(distributor_id, month).await?;

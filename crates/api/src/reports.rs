@@ -62,7 +62,11 @@ async fn resolve(state: &AppState, auth: &Authenticated, q: &PeriodQuery) -> Res
             let last_day = (p.end - chrono::Duration::seconds(1)).with_timezone(&tz).date_naive();
             (p, format!("{}_{}", p.start.with_timezone(&tz).date_naive(), last_day))
         }
-        _ => return Err(ApiError::Invalid("from and to go together".into())),
+        _ => {
+            return Err(ApiError::Invalid(
+                "from y to van juntos: indicá los dos o ninguno".into(),
+            ));
+        }
     };
     Ok(Resolved {
         distributor,

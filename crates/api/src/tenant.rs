@@ -11,7 +11,9 @@ pub fn resolve(actor: &Actor, requested: Option<DistributorId>, action: Action) 
     let distributor = match (actor.role, requested, actor.distributor_id) {
         (PortalRole::Superadmin, Some(d), _) => d,
         (PortalRole::Superadmin, None, _) => {
-            return Err(ApiError::Invalid("distributor: required for the superadmin".into()));
+            return Err(ApiError::Invalid(
+                "distributor: es obligatorio para el superadmin".into(),
+            ));
         }
         (_, None, Some(own)) => own,
         (_, Some(d), _) => d,

@@ -1085,6 +1085,100 @@ async fn the_alerts_recipient_is_set_kept_when_absent_and_removed_with_null() {
 }
 
 #[tokio::test]
+async fn invalid_data_is_explained_in_spanish_with_the_field() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let root = s.login("root").await;
+    let viewer = s.login("viewer.sur").await;
+    let own = format!("/api/v1/distributors/{}", s.tenants[0].id);
+    let cases = [
+        (
+            reqwest::Method::POST,
+            &admin,
+            "/api/v1/users".to_string(),
+            Some(json!({"username": "con espacio", "password": "clave-nueva-123", "role": "viewer"})),
+            "username: de 3 a 40 caracteres, solo letras, números o . _ - @ (sin espacios)",
+        ),
+        (
+            reqwest::Method::POST,
+            &admin,
+            "/api/v1/users".to_string(),
+            Some(json!({"username": "corta", "password": "1234567", "role": "viewer"})),
+            "password: debe tener al menos 8 caracteres",
+        ),
+        (
+            reqwest::Method::PATCH,
+            &admin,
+            own.clone(),
+            Some(json!({"points_approved": 1001})),
+            "points_approved: debe estar entre 0 y 1000",
+        ),
+        (
+            reqwest::Method::PATCH,
+            &admin,
+            own.clone(),
+            Some(json!({"hibernation_end": "25:99"})),
+            "hibernation_end: se esperaba HH:MM (24 h), no \"25:99\"",
+        ),
+        (
+            reqwest::Method::PATCH,
+            &admin,
+            own.clone(),
+            Some(json!({"time_zone": "Mars/Olympus"})),
+            "time_zone: \"Mars/Olympus\" no es una zona horaria IANA conocida (por ejemplo America/Argentina/Buenos_Aires)",
+        ),
+        (
+            reqwest::Method::POST,
+            &admin,
+            "/api/v1/pdv-types".to_string(),
+            Some(json!({"name": " "})),
+            "name: debe tener de 1 a 60 caracteres",
+        ),
+        (
+            reqwest::Method::POST,
+            &admin,
+            "/api/v1/groups".to_string(),
+            Some(json!({"chat_id": -100_999, "title": " "})),
+            "title: no puede quedar vacío",
+        ),
+        (
+            reqwest::Method::GET,
+            &root,
+            "/api/v1/groups".to_string(),
+            None,
+            "distributor: es obligatorio para el superadmin",
+        ),
+        (
+            reqwest::Method::GET,
+            &viewer,
+            "/api/v1/ranking?month=2026-13".to_string(),
+            None,
+            "month: el mes va de 1 a 12, no 13",
+        ),
+        (
+            reqwest::Method::GET,
+            &viewer,
+            "/api/v1/reports/summary?from=2026-05-01".to_string(),
+            None,
+            "from y to van juntos: indicá los dos o ninguno",
+        ),
+        (
+            reqwest::Method::GET,
+            &viewer,
+            "/api/v1/reports/summary?from=2026-05-31&to=2026-05-01".to_string(),
+            None,
+            "el período termina (2026-05-01) antes de empezar (2026-05-31)",
+        ),
+    ];
+    for (method, token, path, body, why) in cases {
+        let (status, err) = send(&s, method.clone(), token, &path, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path}: {err}");
+        assert_eq!(err["code"], "invalid", "{method} {path}: {err}");
+        assert_eq!(err["message"], format!("Datos inválidos: {why}"), "{method} {path}");
+    }
+}
+
+#[tokio::test]
 async fn admin_manages_groups_members_pdv_types_and_users_of_their_tenant_only() {
     let s = Server::start().await;
     let admin = s.login("admin.sur").await;

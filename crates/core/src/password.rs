@@ -14,7 +14,7 @@ pub fn validate_new_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(Error::invalid(
             "password",
-            format!("must have at least {MIN_PASSWORD_CHARS} characters"),
+            format!("debe tener al menos {MIN_PASSWORD_CHARS} caracteres"),
         ));
     }
     Ok(())

@@ -29,7 +29,7 @@ impl Default for HibernationWindow {
 
 /// Parse `HH:MM` (24 h).
 pub fn parse_hhmm(s: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| format!("expected HH:MM (24 h), got '{s}'"))
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| format!("se esperaba HH:MM (24 h), no \"{s}\""))
 }
 
 pub fn format_hhmm(t: NaiveTime) -> String {
@@ -84,6 +84,14 @@ mod tests {
             start: parse_hhmm(start).unwrap(),
             end: parse_hhmm(end).unwrap(),
         }
+    }
+
+    #[test]
+    fn a_time_that_is_not_hh_mm_is_explained_in_spanish() {
+        assert_eq!(
+            parse_hhmm("25:99"),
+            Err("se esperaba HH:MM (24 h), no \"25:99\"".to_string())
+        );
     }
 
     #[test]

@@ -78,10 +78,10 @@ impl Period {
     /// Whole local days from `from` to `to`, both included.
     pub fn custom(from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Self, String> {
         if to < from {
-            return Err(format!("the period ends ({to}) before it starts ({from})"));
+            return Err(format!("el período termina ({to}) antes de empezar ({from})"));
         }
         if (to - from).num_days() > 3660 {
-            return Err("a period may span at most ten years".into());
+            return Err("un período puede abarcar como máximo diez años".into());
         }
         Ok(Self {
             start: day_start(from, tz),
@@ -141,6 +141,13 @@ mod tests {
             (p.start, p.end),
             (utc("2026-05-01T00:00:00Z"), utc("2026-06-01T00:00:00Z"))
         );
-        assert!(Period::custom(d("2026-05-02"), d("2026-05-01"), tz).is_err());
+        assert_eq!(
+            Period::custom(d("2026-05-02"), d("2026-05-01"), tz),
+            Err("el período termina (2026-05-01) antes de empezar (2026-05-02)".to_string())
+        );
+        assert_eq!(
+            Period::custom(d("2016-05-01"), d("2026-05-31"), tz),
+            Err("un período puede abarcar como máximo diez años".to_string())
+        );
     }
 }

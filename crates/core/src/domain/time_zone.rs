@@ -8,9 +8,9 @@ pub const DEFAULT_TIME_ZONE: &str = "America/Argentina/Buenos_Aires";
 
 /// Parse an IANA time zone name such as `America/Argentina/Buenos_Aires`.
 pub fn parse_time_zone(name: &str) -> Result<Tz, String> {
-    name.trim()
-        .parse::<Tz>()
-        .map_err(|_| format!("unknown IANA time zone '{name}'"))
+    name.trim().parse::<Tz>().map_err(|_| {
+        format!("\"{name}\" no es una zona horaria IANA conocida (por ejemplo America/Argentina/Buenos_Aires)")
+    })
 }
 
 /// The UTC instant at which local wall-clock time `local` happens in `tz`.
@@ -49,7 +49,7 @@ impl Month {
         if (1..=12).contains(&month) {
             Ok(Self { year, month })
         } else {
-            Err(format!("month must be 1-12, got {month}"))
+            Err(format!("el mes va de 1 a 12, no {month}"))
         }
     }
 
@@ -94,9 +94,9 @@ impl std::str::FromStr for Month {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (y, m) = s
             .split_once('-')
-            .ok_or_else(|| format!("expected YYYY-MM, got '{s}'"))?;
-        let year = y.parse().map_err(|_| format!("bad year in '{s}'"))?;
-        let month = m.parse().map_err(|_| format!("bad month in '{s}'"))?;
+            .ok_or_else(|| format!("se esperaba AAAA-MM (por ejemplo 2026-05), no \"{s}\""))?;
+        let year = y.parse().map_err(|_| format!("el año de \"{s}\" no es válido"))?;
+        let month = m.parse().map_err(|_| format!("el mes de \"{s}\" no es válido"))?;
         Self::new(year, month)
     }
 }
@@ -159,5 +159,18 @@ mod tests {
         assert_eq!(m.to_string(), "2026-11");
         assert!("2026-13".parse::<Month>().is_err());
         assert!("nov".parse::<Month>().is_err());
+    }
+
+    #[test]
+    fn what_is_wrong_is_said_in_spanish() {
+        assert_eq!(
+            parse_time_zone("Mars/Olympus").unwrap_err(),
+            "\"Mars/Olympus\" no es una zona horaria IANA conocida (por ejemplo America/Argentina/Buenos_Aires)"
+        );
+        let month = |s: &str| s.parse::<Month>().unwrap_err();
+        assert_eq!(month("2026-13"), "el mes va de 1 a 12, no 13");
+        assert_eq!(month("nov"), "se esperaba AAAA-MM (por ejemplo 2026-05), no \"nov\"");
+        assert_eq!(month("dos-11"), "el año de \"dos-11\" no es válido");
+        assert_eq!(month("2026-xi"), "el mes de \"2026-xi\" no es válido");
     }
 }

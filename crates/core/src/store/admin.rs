@@ -45,7 +45,7 @@ impl Db {
     pub async fn update_group(&self, distributor_id: DistributorId, id: GroupId, u: GroupUpdate) -> Result<Group> {
         let current = self.group(distributor_id, id).await?;
         let title = match u.title.as_deref().map(str::trim) {
-            Some("") => return Err(Error::invalid("title", "must not be empty")),
+            Some("") => return Err(Error::invalid("title", "no puede quedar vacío")),
             Some(t) => t.to_string(),
             None => current.title,
         };
@@ -81,7 +81,7 @@ impl Db {
         let current = self.pdv_type(distributor_id, id).await?;
         let name = match u.name.as_deref().map(str::trim) {
             Some(n) if n.is_empty() || n.chars().count() > 60 => {
-                return Err(Error::invalid("name", "must have 1 to 60 characters"));
+                return Err(Error::invalid("name", "debe tener de 1 a 60 caracteres"));
             }
             Some(n) => n.to_string(),
             None => current.name,
@@ -118,10 +118,13 @@ impl Db {
         let current = self.portal_user(id).await?;
         let role = u.role.unwrap_or(current.role);
         if (role == PortalRole::Superadmin) != (current.role == PortalRole::Superadmin) {
-            return Err(Error::invalid("role", "superadmin cannot be granted or removed here"));
+            return Err(Error::invalid(
+                "role",
+                "el rol superadmin no se puede dar ni quitar acá",
+            ));
         }
         let display = match u.display_name.as_deref().map(str::trim) {
-            Some("") => return Err(Error::invalid("display_name", "must not be empty")),
+            Some("") => return Err(Error::invalid("display_name", "no puede quedar vacío")),
             Some(d) => d.to_string(),
             None => current.display_name,
         };
@@ -274,6 +277,107 @@ mod tests {
             )
             .await
             .is_err()
+        );
+    }
+
+    fn invalid<T: std::fmt::Debug>(r: Result<T>) -> (&'static str, String) {
+        match r {
+            Err(Error::Invalid { field, reason }) => (field, reason),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn what_is_refused_is_explained_in_spanish() {
+        let (db, _d) = temp_db().await;
+        let a = db
+            .create_distributor(NewDistributor {
+                name: "A".into(),
+                time_zone: None,
+                bot_token: None,
+                admin_telegram_id: None,
+            })
+            .await
+            .unwrap();
+        let empty = || "no puede quedar vacío".to_string();
+        assert_eq!(
+            invalid(
+                db.create_group(NewGroup {
+                    distributor_id: a.id,
+                    chat_id: -1,
+                    title: " ".into(),
+                })
+                .await
+            ),
+            ("title", empty())
+        );
+        let g = db
+            .create_group(NewGroup {
+                distributor_id: a.id,
+                chat_id: -1,
+                title: "Ventas".into(),
+            })
+            .await
+            .unwrap();
+        let title = GroupUpdate {
+            title: Some(" ".into()),
+            active: None,
+        };
+        assert_eq!(invalid(db.update_group(a.id, g.id, title).await), ("title", empty()));
+
+        let sixty = || "debe tener de 1 a 60 caracteres".to_string();
+        assert_eq!(
+            invalid(db.create_pdv_type(a.id, &"x".repeat(61)).await),
+            ("name", sixty())
+        );
+        let p = db.create_pdv_type(a.id, &"x".repeat(60)).await.unwrap();
+        let rename = PdvTypeUpdate {
+            name: Some(String::new()),
+            ..Default::default()
+        };
+        assert_eq!(invalid(db.update_pdv_type(a.id, p.id, rename).await), ("name", sixty()));
+
+        let u = db
+            .create_portal_user(NewPortalUser {
+                username: "sofia".into(),
+                display_name: None,
+                password: Secret::new("clave-segura".into()),
+                role: PortalRole::Viewer,
+                distributor_id: Some(a.id),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            invalid(
+                db.update_portal_user(
+                    u.id,
+                    PortalUserUpdate {
+                        display_name: Some(String::new()),
+                        ..Default::default()
+                    },
+                    now()
+                )
+                .await
+            ),
+            ("display_name", empty())
+        );
+        assert_eq!(
+            invalid(
+                db.update_portal_user(
+                    u.id,
+                    PortalUserUpdate {
+                        role: Some(PortalRole::Superadmin),
+                        ..Default::default()
+                    },
+                    now()
+                )
+                .await
+            ),
+            ("role", "el rol superadmin no se puede dar ni quitar acá".to_string())
+        );
+        assert_eq!(
+            invalid(db.create_tv_token(a.id, &"x".repeat(81), u.id, now()).await),
+            ("label", "debe tener de 1 a 80 caracteres".to_string())
         );
     }
 }

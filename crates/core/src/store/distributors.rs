@@ -155,7 +155,7 @@ pub(super) async fn insert_distributor(
 pub(super) fn clean_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(Error::invalid("name", "must have 1 to 120 characters"));
+        return Err(Error::invalid("name", "debe tener de 1 a 120 caracteres"));
     }
     Ok(name.to_string())
 }
@@ -175,7 +175,7 @@ fn check_token(token: &Secret<String>) -> Result<()> {
     } else {
         Err(Error::invalid(
             "bot_token",
-            "does not look like a BotFather token (123456:ABC…)",
+            "no parece un token de @BotFather (123456:ABC…)",
         ))
     }
 }
@@ -251,7 +251,7 @@ impl Db {
             ("points_highlighted", u.points_highlighted),
         ] {
             if points.is_some_and(|p| !(0..=1000).contains(&p)) {
-                return Err(Error::invalid(field, "must be between 0 and 1000"));
+                return Err(Error::invalid(field, "debe estar entre 0 y 1000"));
             }
         }
         let mut tx = self.begin_write().await?;
@@ -266,7 +266,7 @@ impl Db {
         if storage == PhotoStorage::GoogleDrive && folder.is_none() {
             return Err(Error::invalid(
                 "drive_folder_id",
-                "google_drive needs a Drive folder id",
+                "para google_drive hace falta el id de una carpeta de Drive",
             ));
         }
         let token_sql = u.bot_token.as_ref().map(|t| t.as_ref().map(|s| s.expose().clone()));
@@ -395,6 +395,89 @@ mod tests {
             db.create_distributor(bad_token).await,
             Err(Error::Invalid { field: "bot_token", .. })
         ));
+    }
+
+    /// The field and the reason of an `Invalid` error, as the API shows them.
+    fn invalid<T: std::fmt::Debug>(r: Result<T>) -> (&'static str, String) {
+        match r {
+            Err(Error::Invalid { field, reason }) => (field, reason),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn what_is_refused_is_explained_in_spanish() {
+        let (db, _d) = temp_db().await;
+        let new = |name: &str| NewDistributor {
+            name: name.into(),
+            time_zone: None,
+            bot_token: None,
+            admin_telegram_id: None,
+        };
+        assert_eq!(
+            invalid(db.create_distributor(new(&"x".repeat(121))).await),
+            ("name", "debe tener de 1 a 120 caracteres".into())
+        );
+        assert_eq!(
+            invalid(
+                db.create_distributor(NewDistributor {
+                    time_zone: Some("Nowhere/Zone".into()),
+                    ..new("Uno")
+                })
+                .await
+            ),
+            (
+                "time_zone",
+                "\"Nowhere/Zone\" no es una zona horaria IANA conocida (por ejemplo America/Argentina/Buenos_Aires)"
+                    .into()
+            )
+        );
+        assert_eq!(
+            invalid(
+                db.create_distributor(NewDistributor {
+                    bot_token: Some(Secret::new("nope".into())),
+                    ..new("Uno")
+                })
+                .await
+            ),
+            ("bot_token", "no parece un token de @BotFather (123456:ABC…)".into())
+        );
+        let d = db.create_distributor(new("Uno")).await.unwrap();
+        let update = |u: DistributorUpdate| db.update_distributor(d.id, u);
+        assert_eq!(
+            invalid(
+                update(DistributorUpdate {
+                    points_highlighted: Some(1001),
+                    ..Default::default()
+                })
+                .await
+            ),
+            ("points_highlighted", "debe estar entre 0 y 1000".into())
+        );
+        assert_eq!(
+            invalid(
+                update(DistributorUpdate {
+                    photo_storage: Some(PhotoStorage::GoogleDrive),
+                    ..Default::default()
+                })
+                .await
+            ),
+            (
+                "drive_folder_id",
+                "para google_drive hace falta el id de una carpeta de Drive".into()
+            )
+        );
+        // The limits are the ones the reasons give.
+        assert!(
+            update(DistributorUpdate {
+                name: Some("x".repeat(120)),
+                points_approved: Some(0),
+                points_highlighted: Some(1000),
+                ..Default::default()
+            })
+            .await
+            .is_ok()
+        );
     }
 
     #[tokio::test]

@@ -210,11 +210,11 @@ pub(super) async fn record_exhibition_in(conn: &mut SqliteConnection, new: NewEx
     if owned != 3 {
         return Err(Error::invalid(
             "exhibition",
-            "group, vendor and PDV type must belong to the distributor",
+            "el grupo, el vendedor y el tipo de PDV tienen que ser de la distribuidora",
         ));
     }
     if new.photos.is_empty() {
-        return Err(Error::invalid("photos", "an exhibition needs at least one photo"));
+        return Err(Error::invalid("photos", "una exhibición necesita al menos una foto"));
     }
     let mut duplicate = false;
     for p in &new.photos {

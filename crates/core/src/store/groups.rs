@@ -32,7 +32,7 @@ impl Db {
     pub async fn create_group(&self, new: NewGroup) -> Result<Group> {
         let title = new.title.trim();
         if title.is_empty() {
-            return Err(Error::invalid("title", "must not be empty"));
+            return Err(Error::invalid("title", "no puede quedar vacío"));
         }
         self.distributor(new.distributor_id).await?;
         let id: i64 = sqlx::query_scalar(

@@ -305,7 +305,10 @@ impl Db {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         if outcome == RunOutcome::Running {
-            return Err(Error::invalid("outcome", "a run ends succeeded or failed"));
+            return Err(Error::invalid(
+                "outcome",
+                "una ejecución termina como succeeded o failed",
+            ));
         }
         Ok(sqlx::query(
             "UPDATE job_runs SET outcome = ?, detail = ?, finished_at = ? WHERE id = ? AND outcome = 'running'",

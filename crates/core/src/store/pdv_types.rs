@@ -38,7 +38,7 @@ impl Db {
     pub async fn create_pdv_type(&self, distributor_id: DistributorId, name: &str) -> Result<PdvType> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 60 {
-            return Err(Error::invalid("name", "must have 1 to 60 characters"));
+            return Err(Error::invalid("name", "debe tener de 1 a 60 caracteres"));
         }
         self.distributor(distributor_id).await?;
         let id: i64 = sqlx::query_scalar(

@@ -32,7 +32,7 @@ impl Db {
     ) -> Result<(TvToken, Secret<String>)> {
         let label = label.trim();
         if label.is_empty() || label.chars().count() > 80 {
-            return Err(Error::invalid("label", "must have 1 to 80 characters"));
+            return Err(Error::invalid("label", "debe tener de 1 a 80 caracteres"));
         }
         self.distributor(distributor_id).await?;
         let token = new_session_token();

@@ -43,7 +43,10 @@ pub(super) fn clean_username(u: &str) -> Result<String> {
     if ok {
         Ok(u.to_string())
     } else {
-        Err(Error::invalid("username", "3 to 40 letters, digits or . _ - @"))
+        Err(Error::invalid(
+            "username",
+            "de 3 a 40 caracteres, solo letras, números o . _ - @ (sin espacios)",
+        ))
     }
 }
 
@@ -71,11 +74,14 @@ impl Db {
         let username = clean_username(&new.username)?;
         match (new.role, new.distributor_id) {
             (PortalRole::Superadmin, Some(_)) => {
-                return Err(Error::invalid("distributor", "a superadmin belongs to no distributor"));
+                return Err(Error::invalid(
+                    "distributor",
+                    "un superadmin no pertenece a ninguna distribuidora",
+                ));
             }
             (PortalRole::Superadmin, None) => {}
             (_, None) => {
-                return Err(Error::invalid("distributor", "this role needs a distributor"));
+                return Err(Error::invalid("distributor", "este rol necesita una distribuidora"));
             }
             (_, Some(d)) => {
                 self.distributor(d).await?;
@@ -219,6 +225,76 @@ mod tests {
             })
             .await
             .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn what_is_refused_is_explained_in_spanish() {
+        let (db, _d) = temp_db().await;
+        let d = db
+            .create_distributor(NewDistributor {
+                name: "A".into(),
+                time_zone: None,
+                bot_token: None,
+                admin_telegram_id: None,
+            })
+            .await
+            .unwrap();
+        let mk = |u: &str, role, dist, password: &str| NewPortalUser {
+            username: u.into(),
+            display_name: None,
+            password: pw(password),
+            role,
+            distributor_id: dist,
+        };
+        let reason = |r: Result<PortalUser>| match r {
+            Err(Error::Invalid { field, reason }) => (field, reason),
+            other => panic!("expected Invalid, got {other:?}"),
+        };
+        let username = (
+            "username",
+            "de 3 a 40 caracteres, solo letras, números o . _ - @ (sin espacios)".to_string(),
+        );
+        for bad in ["ab", "con espacio", "coma,no", &"x".repeat(41)] {
+            let r = db
+                .create_portal_user(mk(bad, PortalRole::Viewer, Some(d.id), "secreto123"))
+                .await;
+            assert_eq!(reason(r), username, "{bad}");
+        }
+        for good in ["abc", "ana.pérez_2-x@sur", &"x".repeat(40)] {
+            let r = db
+                .create_portal_user(mk(good, PortalRole::Viewer, Some(d.id), "secreto123"))
+                .await;
+            assert!(r.is_ok(), "{good}: {r:?}");
+        }
+        assert_eq!(
+            reason(
+                db.create_portal_user(mk("corta", PortalRole::Viewer, Some(d.id), "1234567"))
+                    .await
+            ),
+            ("password", "debe tener al menos 8 caracteres".to_string())
+        );
+        assert!(
+            db.create_portal_user(mk("justa", PortalRole::Viewer, Some(d.id), "12345678"))
+                .await
+                .is_ok()
+        );
+        assert_eq!(
+            reason(
+                db.create_portal_user(mk("raiz", PortalRole::Superadmin, Some(d.id), "secreto123"))
+                    .await
+            ),
+            (
+                "distributor",
+                "un superadmin no pertenece a ninguna distribuidora".to_string()
+            )
+        );
+        assert_eq!(
+            reason(
+                db.create_portal_user(mk("suelto", PortalRole::Supervisor, None, "secreto123"))
+                    .await
+            ),
+            ("distributor", "este rol necesita una distribuidora".to_string())
         );
     }
 
