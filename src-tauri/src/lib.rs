@@ -60,6 +60,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::kiosk::follow_kiosk_events,
             commands::kiosk::end_kiosk,
             commands::window::set_fullscreen,
+            commands::startup::autostart_enabled,
+            commands::startup::set_autostart,
             commands::reports::report_summary,
             commands::reports::export_report,
             commands::filters::filter_choices,

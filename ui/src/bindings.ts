@@ -91,6 +91,10 @@ export const commands = {
 	 *  of its own, so the web view needs no window-plugin permission.
 	 */
 	setFullscreen: (on: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_fullscreen", { on })),
+	/**  Whether the app opens when this user's session starts. */
+	autostartEnabled: () => typedError<boolean, CommandError>(__TAURI_INVOKE("autostart_enabled")),
+	/**  Turns opening at session start on or off; returns the state now. */
+	setAutostart: (enabled: boolean) => typedError<boolean, CommandError>(__TAURI_INVOKE("set_autostart", { enabled })),
 	/**  A period's figures grouped by vendor, customer, PDV type, group or status. */
 	reportSummary: (period: ReportPeriod, groupBy: ReportGroupBy) => typedError<ReportSummary, CommandError>(__TAURI_INVOKE("report_summary", { period, groupBy })),
 	/**

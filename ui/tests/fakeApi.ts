@@ -63,6 +63,10 @@ export function fakeApi(
     kiosk?: KioskInfo | null;
     /** The TV code the "server" knows (default `TV_CODE`). */
     tvCode?: string;
+    /** The app opens at session start (the OS's entry exists). */
+    autostart?: boolean;
+    /** Changing it fails, as when the OS refuses. */
+    autostartFails?: boolean;
   } = {},
   overrides: Partial<Api> = {},
 ): Api & {
@@ -94,6 +98,8 @@ export function fakeApi(
   kiosk(): KioskInfo | null;
   /** An admin revokes the TV code: reads now answer 401. */
   revokeTvCode(): void;
+  /** Whether the app opens at session start, as the OS has it. */
+  autostart(): boolean;
 } {
   const admin = fakeAdmin(options.admin ?? {}, signedIn);
   const pending = [...(options.pending ?? [])];
@@ -110,6 +116,7 @@ export function fakeApi(
   let kiosk: KioskInfo | null = options.kiosk ?? null;
   let kioskReads = 0;
   let tvCode: string | null = options.tvCode ?? TV_CODE;
+  let autostart = options.autostart ?? false;
   const follow = (as: "session" | "kiosk", onMessage: Channel<LiveMessage>) => {
     channel = onMessage;
     followers += 1;
@@ -229,6 +236,14 @@ export function fakeApi(
       fullscreen.push(on);
       return ok(null);
     },
+    autostartEnabled: () => ok(autostart),
+    setAutostart: (enabled) => {
+      if (options.autostartFails) {
+        return fail({ code: "internal", message: "No se pudo cambiar el inicio automático: permiso denegado" });
+      }
+      autostart = enabled;
+      return ok(autostart);
+    },
     ranking: (month) => {
       rankings.push(month);
       return ok(currentRanking(month));
@@ -241,6 +256,7 @@ export function fakeApi(
     followedAs,
     kioskReads: () => kioskReads,
     kiosk: () => kiosk,
+    autostart: () => autostart,
     revokeTvCode: () => {
       tvCode = null;
     },

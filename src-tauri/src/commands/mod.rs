@@ -13,6 +13,7 @@ pub mod ranking;
 pub mod reports;
 pub mod server;
 pub mod session;
+pub mod startup;
 pub mod updates;
 pub mod window;
 

@@ -24,6 +24,8 @@ pub const NAMES: &[&str] = &[
     "follow_kiosk_events",
     "end_kiosk",
     "set_fullscreen",
+    "autostart_enabled",
+    "set_autostart",
     "report_summary",
     "export_report",
     "filter_choices",

@@ -190,6 +190,7 @@ export const en: Messages = {
       "This computer will show the month's ranking in full screen, live, with nobody's session left open. Ask an administrator for the screen's code (Administration → TV screens).",
     code: "TV screen code",
     codeHint: "It is kept in the system's credential store: after a restart the computer goes back to TV mode by itself.",
+    openAtStart: "Open CenterMind when this computer starts (it comes back by itself after a power cut)",
     start: "Show the ranking",
     starting: "Checking the code…",
     revoked: "This screen's code was revoked. Ask an administrator for a new one.",
@@ -377,6 +378,9 @@ export const en: Messages = {
     endpointHint: "Empty: the built-in one ({url}). https:// only.",
     save: "Save",
     saved: "Saved.",
+    startup: "Start-up",
+    openAtStart: "Open CenterMind when the session starts on this computer",
+    openAtStartHint: "For the office TV: after a power cut it goes back to the ranking by itself.",
     browserOnly: "Updates are checked from the desktop app.",
   },
   admin: {

@@ -193,6 +193,7 @@ export const esAR = {
       "Este equipo va a mostrar el ranking del mes en pantalla completa, en vivo, sin que nadie quede con su sesión abierta. Pedile a un administrador el código de la pantalla (Administración → Pantallas TV).",
     code: "Código de la pantalla TV",
     codeHint: "Se guarda en el almacén de credenciales del sistema: al reiniciar, el equipo vuelve solo al modo TV.",
+    openAtStart: "Abrir CenterMind al iniciar este equipo (vuelve solo después de un corte de luz)",
     start: "Mostrar el ranking",
     starting: "Comprobando el código…",
     revoked: "El código de esta pantalla fue revocado. Pedí uno nuevo a un administrador.",
@@ -380,6 +381,9 @@ export const esAR = {
     endpointHint: "Vacía: la de fábrica ({url}). Solo https://.",
     save: "Guardar",
     saved: "Guardado.",
+    startup: "Inicio",
+    openAtStart: "Abrir CenterMind al iniciar la sesión en este equipo",
+    openAtStartHint: "Para la pantalla TV de la oficina: después de un corte de luz vuelve sola al ranking.",
     browserOnly: "Las actualizaciones se buscan desde la aplicación de escritorio.",
   },
   admin: {

@@ -144,6 +144,52 @@ export default function About() {
           </Show>
         </form>
       </Show>
+      <Show when={settings() !== null}>
+        <OpenAtStart />
+      </Show>
     </section>
+  );
+}
+
+/** "Abrir CenterMind al iniciar la sesión": mostly for the office TV. */
+function OpenAtStart() {
+  const [enabled, { mutate }] = createResource(() => call(api().autostartEnabled()).catch(() => null));
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<unknown>(null);
+  const change = async (box: HTMLInputElement) => {
+    setBusy(true);
+    setError(null);
+    try {
+      mutate(await call(api().setAutostart(box.checked)));
+    } catch (e) {
+      setError(e);
+      // The click already ticked it; show what the system still has.
+      box.checked = enabled() === true;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <h2>{t("about.startup")}</h2>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          checked={enabled() === true}
+          disabled={busy() || enabled.loading}
+          aria-describedby="open-at-start-hint"
+          onChange={(e) => void change(e.currentTarget)}
+        />
+        {t("about.openAtStart")}
+      </label>
+      <p id="open-at-start-hint" class="hint">
+        {t("about.openAtStartHint")}
+      </p>
+      <Show when={error() !== null}>
+        <p class="banner banner-error" role="alert">
+          {describeError(error())} ({errorDetail(error())})
+        </p>
+      </Show>
+    </>
   );
 }

@@ -32,6 +32,36 @@ describe("Pantalla TV (this computer as the office TV)", () => {
     await waitFor(() => expect(api.followedAs).toEqual(["kiosk"]));
   });
 
+  it("makes the TV open at session start unless unticked", async () => {
+    const api = fakeApi({ ranking: [entry(1, "Ana Paz", 9)] });
+    open(api, "#/kiosk");
+    const box = await screen.findByRole("checkbox", { name: /Abrir CenterMind al iniciar este equipo/ });
+    expect(box).toBeChecked();
+    fireEvent.input(screen.getByLabelText("Código de la pantalla TV"), { target: { value: TV_CODE } });
+    fireEvent.click(screen.getByRole("button", { name: "Mostrar el ranking" }));
+    expect(await screen.findByText("Ana Paz")).toBeInTheDocument();
+    expect(api.autostart()).toBe(true);
+  });
+
+  it("leaves the start-up alone when unticked", async () => {
+    const unticked = fakeApi({ ranking: [entry(1, "Ana Paz", 9)] });
+    open(unticked, "#/kiosk");
+    fireEvent.click(await screen.findByRole("checkbox", { name: /Abrir CenterMind al iniciar este equipo/ }));
+    fireEvent.input(screen.getByLabelText("Código de la pantalla TV"), { target: { value: TV_CODE } });
+    fireEvent.click(screen.getByRole("button", { name: "Mostrar el ranking" }));
+    expect(await screen.findByText("Ana Paz")).toBeInTheDocument();
+    expect(unticked.autostart()).toBe(false);
+  });
+
+  it("shows the board even when the system refuses the start-up entry", async () => {
+    const api = fakeApi({ ranking: [entry(1, "Ana Paz", 9)], autostartFails: true });
+    open(api, "#/kiosk");
+    fireEvent.input(await screen.findByLabelText("Código de la pantalla TV"), { target: { value: TV_CODE } });
+    fireEvent.click(screen.getByRole("button", { name: "Mostrar el ranking" }));
+    expect(await screen.findByText("Ana Paz")).toBeInTheDocument();
+    expect(api.autostart()).toBe(false);
+  });
+
   it("says clearly when the code is wrong and keeps what was typed", async () => {
     open(fakeApi(), "#/kiosk");
     const code = await screen.findByLabelText("Código de la pantalla TV");

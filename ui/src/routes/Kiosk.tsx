@@ -81,6 +81,8 @@ function KioskBoard(props: { onRevoked: () => void }) {
 function KioskSetup() {
   const navigate = useNavigate();
   const [code, setCode] = createSignal("");
+  // A TV must come back by itself after a power cut: on unless unticked.
+  const [openAtStart, setOpenAtStart] = createSignal(true);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
   const submit = async (event: SubmitEvent) => {
@@ -90,6 +92,10 @@ function KioskSetup() {
     try {
       const info = await call(api().startKiosk(code()));
       setCode("");
+      if (openAtStart()) {
+        // The TV works without it; About shows the state and can retry.
+        await call(api().setAutostart(true)).catch(() => undefined);
+      }
       kioskStarted(info);
       navigate("/kiosk");
     } catch (e) {
@@ -121,6 +127,10 @@ function KioskSetup() {
           onInput={(e) => setCode(e.currentTarget.value)}
         />
         <p class="hint">{t("kiosk.codeHint")}</p>
+        <label class="checkbox">
+          <input type="checkbox" checked={openAtStart()} onChange={(e) => setOpenAtStart(e.currentTarget.checked)} />
+          {t("kiosk.openAtStart")}
+        </label>
         <Show when={error() !== null}>
           <div class="banner banner-error" role="alert">
             <p>{describeError(error())}</p>

@@ -113,6 +113,31 @@ describe("About", () => {
     expect(screen.getByRole("alert")).toHaveTextContent("signature verification failed");
   });
 
+  it("turns opening at session start on and off, as the system has it", async () => {
+    const api = fakeApi({ autostart: true });
+    start(api, "#/about");
+    const box = await screen.findByRole("checkbox", { name: "Abrir CenterMind al iniciar la sesión en este equipo" });
+    await waitFor(() => expect(box).toBeChecked());
+    await waitFor(() => expect(box).toBeEnabled());
+    fireEvent.click(box);
+    await waitFor(() => expect(api.autostart()).toBe(false));
+    await waitFor(() => expect(box).not.toBeChecked());
+    await waitFor(() => expect(box).toBeEnabled());
+    fireEvent.click(box);
+    await waitFor(() => expect(api.autostart()).toBe(true));
+    await waitFor(() => expect(box).toBeChecked());
+  });
+
+  it("a system that refuses the start-up entry says so and shows it off", async () => {
+    start(fakeApi({ autostartFails: true }), "#/about");
+    const box = await screen.findByRole("checkbox", { name: "Abrir CenterMind al iniciar la sesión en este equipo" });
+    await waitFor(() => expect(box).toBeEnabled());
+    fireEvent.click(box);
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("permiso denegado"));
+    await waitFor(() => expect(box).toBeEnabled());
+    expect(box).not.toBeChecked();
+  });
+
   it("up to date, and a refused endpoint is explained", async () => {
     start(
       fakeApi({}, { setUpdateEndpoint: () => fail({ code: "invalid_url", message: "Solo https://." }) }),
