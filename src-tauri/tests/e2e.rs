@@ -1218,6 +1218,273 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
     eprintln!("e2e administration: {:?}", started.elapsed());
 }
 
+/// Creates a TV code for the caller's distributor (`POST /api/v1/tv-tokens`, as an admin
+/// does in Administración → Pantallas TV): its id and the code, shown once.
+async fn create_tv_code(server: &str, admin: &str, label: &str) -> (i64, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{server}/api/v1/tv-tokens"))
+        .bearer_auth(admin)
+        .json(&serde_json::json!({ "label": label }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    assert_eq!(status, reqwest::StatusCode::CREATED, "creating a TV code: {body}");
+    (
+        body["tv_token"]["id"].as_i64().unwrap(),
+        body["token"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Revokes TV code `id` (`DELETE /api/v1/tv-tokens/{id}`, the admin's "Revocar").
+async fn revoke_tv_code(server: &str, admin: &str, id: i64) {
+    let response = reqwest::Client::new()
+        .delete(format!("{server}/api/v1/tv-tokens/{id}"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        reqwest::StatusCode::NO_CONTENT,
+        "revoking TV code {id}"
+    );
+}
+
+/// The top ten of a ranking as the TV shows them: vendor and points, in order.
+fn tv_top(ranking: &Value) -> Vec<(String, i64)> {
+    ranking["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(10)
+        .map(|e| {
+            (
+                e["vendor_name"].as_str().unwrap().to_string(),
+                e["points"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The `textContent` of every element matching `xpath`: WebKitWebDriver's element text
+/// is empty for a TV row's name (a one-line box that ends in an ellipsis when too long),
+/// although the screen shows it.
+async fn contents(session: &Session, xpath: &str) -> WdResult<Vec<String>> {
+    let mut contents = Vec::new();
+    for element in session.find_all(xpath).await? {
+        let text = session.property(&element, "textContent").await?;
+        contents.push(text.as_str().unwrap_or_default().trim().to_string());
+    }
+    Ok(contents)
+}
+
+/// The rows of the TV board titled `title`: vendor and points, top to bottom. The points
+/// are read back from their text ("12 pts", grouped as the UI's locale groups them).
+async fn tv_rows(s: &Session, title: &str) -> WdResult<Vec<(String, i64)>> {
+    let row = format!("//ol[@aria-label={}]/li", literal(title));
+    let names = contents(s, &format!("{row}/span[contains(@class, 'tv-name')]")).await?;
+    let points = contents(s, &format!("{row}/span[contains(@class, 'tv-points')]")).await?;
+    Ok(names
+        .into_iter()
+        .zip(points)
+        .map(|(name, points)| {
+            let digits: String = points.chars().filter(char::is_ascii_digit).collect();
+            (name, digits.parse().unwrap_or(-1))
+        })
+        .collect())
+}
+
+/// Waits until the TV board shows exactly `expected` (the server's top ten); a timeout
+/// names what it showed last.
+async fn wait_tv_rows(s: &Session, title: &str, expected: &[(String, i64)], what: &str) {
+    s.wait_until(&format!("{what}: {expected:?}"), || async {
+        let rows = tv_rows(s, title).await?;
+        if rows == expected {
+            Ok(Some(()))
+        } else {
+            Err(support::webdriver::WdError {
+                error: "other rows".into(),
+                message: format!("{rows:?}"),
+            })
+        }
+    })
+    .await;
+}
+
+/// This computer as the office TV, on a TV code instead of anyone's account: a wrong code
+/// is refused with a clear message, the right one shows the distributor's month ranking
+/// in full screen in the server's order and follows a verdict by itself; after a restart
+/// the TV comes back on its own (the code is in the OS keyring); a revoked code sends it
+/// back to the code form with the reason; Esc, confirmed, leaves TV mode and forgets the
+/// code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_office_tv_runs_on_its_code_follows_verdicts_survives_a_restart_and_stops_when_revoked() {
+    const ADMIN: &str = "admin.sur";
+    const CODE: &str = "Código de la pantalla TV";
+    const INVALID: &str = "El servidor no reconoce ese código de pantalla TV";
+    const REVOKED: &str = "El código de esta pantalla fue revocado. Pedí uno nuevo a un administrador.";
+    let started = Instant::now();
+    // A keyring: the code is kept there across restarts.
+    let machine = Machine::new(Keyring::SecretService);
+    let data = machine.path().join("server-data");
+    machine.seed(Some(&data), DEMO_EXHIBITIONS);
+    let server = Sidecar::start(&machine, &data).await;
+    let api = Api::new(&server.url);
+    let admin = api.login(ADMIN).await;
+    let supervisor = api.login(SUPERVISOR).await;
+    let distributor = api.me(&admin).await["distributor_id"].as_i64().unwrap();
+    let (code_id, code) = create_tv_code(&server.url, &admin, "TV del salón").await;
+    let before = api.get(&code, "/api/v1/tv/ranking", &[]).await;
+    assert_eq!(before["distributor_id"].as_i64(), Some(distributor), "{before}");
+    let distributor_name = before["distributor_name"].as_str().unwrap().to_string();
+    let month = before["month"].as_str().unwrap().to_string();
+    let title = format!("Ranking de {}", spanish_month(&month));
+    let board = format!("//ol[@aria-label={}]", literal(&title));
+    let kicker = format!("//header//p[normalize-space(.)={}]", literal(&distributor_name));
+    let top_before = tv_top(&before);
+
+    // Connect, then "Usar este equipo como pantalla TV" on the login screen.
+    let app = App::start(&machine, "tv").await;
+    let s = &app.session;
+    connect_to(s, server.url.trim_start_matches("http://")).await;
+    s.wait_for(&heading("Iniciar sesión")).await;
+    s.click(&link("Usar este equipo como pantalla TV")).await;
+    s.wait_for(&heading("Pantalla TV")).await;
+
+    // A wrong code: refused, clearly, and the form stays.
+    s.fill(&field(CODE), "no-es-un-codigo-de-tv").await;
+    s.click(&button("Mostrar el ranking")).await;
+    let said = s.wait_for_text(&role("alert"), INVALID).await;
+    assert!(said.contains("¿está bien copiado o fue revocado?"), "{said}");
+    assert!(s.find_all(&board).await.unwrap().is_empty(), "no board on a wrong code");
+
+    // The right code: the distributor's name and its top vendors in the server's order.
+    s.fill(&field(CODE), &code).await;
+    s.click(&button("Mostrar el ranking")).await;
+    s.wait_for(&kicker).await;
+    s.wait_for(&heading(&title)).await;
+    wait_tv_rows(s, &title, &top_before, "the TV showing the server's top ten").await;
+    assert!(s.find_all("//nav").await.unwrap().is_empty(), "no app chrome on the TV");
+    assert!(
+        s.find_all(&field(CODE)).await.unwrap().is_empty(),
+        "the code form is gone"
+    );
+    let log = app_log(&machine, "centermind-desktop.log");
+    s.wait_until("the window put in full screen", || async {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        Ok(text.contains("window full screen on=true").then_some(()))
+    })
+    .await;
+    // Following the TV's live stream before anything changes.
+    s.wait_for_text("//header//*[@data-state='live']", "En vivo").await;
+    app.save_screenshot(&screenshots_dir().join("tv-code.png")).await;
+
+    // A supervisor highlights a pending exhibition of this month: the board follows by
+    // itself. Preferably one that lifts its vendor past the one above, inside the top ten.
+    let highlighted_points = before["scoring"]["highlighted"].as_i64().unwrap();
+    let pending = api.all_pending(&supervisor).await;
+    let this_month: Vec<&Value> = pending
+        .iter()
+        .filter(|e| e["submitted_at_local"].as_str().unwrap().starts_with(&month))
+        .collect();
+    assert!(!this_month.is_empty(), "the demo has a pending exhibition this month");
+    let place = |vendor: &str| top_before.iter().position(|(name, _)| name == vendor);
+    let climbs = |e: &&&Value| {
+        let vendor = e["vendor_name"].as_str().unwrap();
+        place(vendor).is_some_and(|i| i > 0 && top_before[i - 1].1 < top_before[i].1 + highlighted_points)
+    };
+    let chosen = this_month
+        .iter()
+        .find(climbs)
+        .or_else(|| {
+            this_month
+                .iter()
+                .find(|e| place(e["vendor_name"].as_str().unwrap()).is_some())
+        })
+        .unwrap_or(&this_month[0]);
+    let vendor = chosen["vendor_name"].as_str().unwrap();
+    let points_before = top_before
+        .iter()
+        .find(|(name, _)| name == vendor)
+        .map_or(0, |(_, points)| *points);
+    assert!(
+        api.evaluate(&supervisor, chosen["id"].as_str().unwrap(), "highlighted")
+            .await
+            .is_success()
+    );
+    let after = api.get(&code, "/api/v1/tv/ranking", &[]).await;
+    let top_after = tv_top(&after);
+    let points_after = after["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["vendor_name"] == vendor)
+        .map(|e| e["points"].as_i64().unwrap());
+    assert_eq!(
+        points_after,
+        Some(points_before + highlighted_points),
+        "{vendor}: {after}"
+    );
+    if place(vendor).is_some() {
+        assert_ne!(top_after, top_before, "the verdict changes the top ten");
+    }
+    wait_tv_rows(s, &title, &top_after, &format!("the TV following {vendor}'s highlight")).await;
+    let order_changed = top_after.iter().map(|(n, _)| n).ne(top_before.iter().map(|(n, _)| n));
+    eprintln!(
+        "highlighted an exhibition of {vendor}: {points_before} → {} points, order changed: {order_changed}",
+        points_before + highlighted_points
+    );
+
+    // A restart: the TV comes back by itself, with no code typed.
+    app.quit().await;
+    let app = App::start(&machine, "tv-again").await;
+    let s = &app.session;
+    s.wait_for(&kicker).await;
+    wait_tv_rows(s, &title, &top_after, "the TV back after a restart").await;
+    assert!(s.find_all(&field(CODE)).await.unwrap().is_empty(), "no code asked for");
+    assert!(
+        s.find_all(&heading("Iniciar sesión")).await.unwrap().is_empty(),
+        "no login after the restart"
+    );
+    s.wait_for_text("//header//*[@data-state='live']", "En vivo").await;
+
+    // The admin revokes the code: the stream ends and the TV asks for a code, saying why.
+    revoke_tv_code(&server.url, &admin, code_id).await;
+    let revoked = Instant::now();
+    s.wait_for_text(&role("alert"), REVOKED).await;
+    eprintln!("the TV left TV mode {:?} after the code was revoked", revoked.elapsed());
+    s.wait_for(&heading("Pantalla TV")).await;
+    s.wait_for(&field(CODE)).await;
+    s.wait_gone(&board).await;
+
+    // A new code on the same form, then Esc: asked first, and leaving forgets the code.
+    let (_, second) = create_tv_code(&server.url, &admin, "TV del depósito").await;
+    s.fill(&field(CODE), &second).await;
+    s.click(&button("Mostrar el ranking")).await;
+    wait_tv_rows(s, &title, &top_after, "the TV on its new code").await;
+    s.wait_gone(&role("alert")).await;
+    s.press(ESCAPE).await;
+    let dialog = role("alertdialog");
+    s.wait_for(&format!(
+        "{dialog}{}",
+        heading("¿Dejar de usar este equipo como pantalla TV?")
+    ))
+    .await;
+    s.click(&format!("{dialog}{}", button("Dejar el modo TV"))).await;
+    s.wait_for(&heading("Iniciar sesión")).await;
+    app.quit().await;
+    let app = App::start(&machine, "tv-left").await;
+    app.session.wait_for(&heading("Iniciar sesión")).await;
+    assert!(
+        app.session.find_all(&board).await.unwrap().is_empty(),
+        "the code was forgotten: no TV after leaving TV mode"
+    );
+    app.quit().await;
+    eprintln!("e2e office TV: {:?}", started.elapsed());
+}
+
 /// Scheduled jobs against the real server: the superadmin opens "Tareas programadas",
 /// runs the backup now and follows it until it says it succeeded; the server then has
 /// that run, and the sidecar's data folder the verified copy.
