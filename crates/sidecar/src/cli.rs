@@ -223,8 +223,12 @@ pub struct DistributorSetArgs {
     pub active: Option<OnOff>,
     #[arg(long)]
     pub time_zone: Option<String>,
-    #[arg(long)]
+    /// Telegram user id of the distributor's admin (receives alerts and the daily summary).
+    #[arg(long, conflicts_with = "clear_admin_telegram_id")]
     pub admin_telegram_id: Option<i64>,
+    /// Nobody receives the bot's alerts and the daily summary any more.
+    #[arg(long)]
+    pub clear_admin_telegram_id: bool,
     /// Replace the bot token, read from standard input (or CENTERMIND_BOT_TOKEN).
     #[arg(long, conflicts_with = "clear_token")]
     pub token_stdin: bool,

@@ -144,7 +144,11 @@ fn distributor_update(a: DistributorSetArgs) -> anyhow::Result<DistributorUpdate
         active: a.active.map(|v| v.is_on()),
         time_zone: a.time_zone,
         bot_token,
-        admin_telegram_id: a.admin_telegram_id.map(Some),
+        admin_telegram_id: if a.clear_admin_telegram_id {
+            Some(None)
+        } else {
+            a.admin_telegram_id.map(Some)
+        },
         hibernation_enabled: a.hibernation.map(|v| v.is_on()),
         hibernation_start: time(a.hibernation_start)?,
         hibernation_end: time(a.hibernation_end)?,

@@ -73,6 +73,41 @@ fn administration_round_trip_never_reveals_the_token_or_password() {
         "{json}"
     );
 
+    // The alerts recipient can be removed (and set again).
+    let admin_of = |d: &std::path::Path| -> serde_json::Value {
+        let json = ok(&sidecar(d, &["distributor", "list", "--json"], None));
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()[0]["admin_telegram_id"].clone()
+    };
+    assert_eq!(admin_of(d), 42);
+    ok(&sidecar(
+        d,
+        &["distributor", "set", "1", "--clear-admin-telegram-id"],
+        None,
+    ));
+    assert!(admin_of(d).is_null());
+    ok(&sidecar(
+        d,
+        &["distributor", "set", "1", "--admin-telegram-id", "43"],
+        None,
+    ));
+    assert_eq!(admin_of(d), 43);
+    assert!(
+        !sidecar(
+            d,
+            &[
+                "distributor",
+                "set",
+                "1",
+                "--admin-telegram-id",
+                "44",
+                "--clear-admin-telegram-id"
+            ],
+            None
+        )
+        .status
+        .success()
+    );
+
     ok(&sidecar(
         d,
         &[
