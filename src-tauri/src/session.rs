@@ -342,6 +342,24 @@ impl Shell {
         }
     }
 
+    /// Forgets `token` when it is still this computer's TV code: the server said it
+    /// was revoked (the TV stream ended with `session_ended`). A code entered since
+    /// is left alone, and the live follower is not stopped: it is the caller.
+    pub async fn forget_revoked_kiosk(&self, token: &Token) -> CommandResult<bool> {
+        let server = {
+            let mut inner = self.inner();
+            if inner.kiosk.as_ref().is_none_or(|k| &k.token != token) {
+                return Ok(false);
+            }
+            inner.kiosk = None;
+            inner.server.clone()
+        };
+        if let Some(server) = server {
+            self.delete_token(&kiosk_key(&server)).await?;
+        }
+        Ok(true)
+    }
+
     /// Passes `result` through; a 401 (the TV token was revoked) leaves TV mode.
     pub async fn check_kiosk<T>(&self, result: CommandResult<T>) -> CommandResult<T> {
         if let Err(CommandError::Unauthenticated { .. }) = &result
@@ -611,6 +629,30 @@ mod tests {
             Ok(Some(person)),
             "a person's remembered session is another key"
         );
+    }
+
+    #[tokio::test]
+    async fn a_code_revoked_while_showing_is_forgotten_but_not_a_newer_one() {
+        let store = Arc::new(MemoryStore::default());
+        let shell = Shell::new(None, store.clone()).expect("shell");
+        let url = parse_server_url("127.0.0.1:8787").expect("url");
+        shell.set_server(url.clone()).expect("set");
+        let info = KioskInfo {
+            server_url: url.to_string(),
+            distributor_name: "Sur".into(),
+        };
+        let (old, new) = (Token::new("tv-old".into()), Token::new("tv-new".into()));
+        // The stream of the old code ends after a new code was entered: nothing is lost.
+        shell.save_token(&kiosk_key(&url), &new).await.expect("saved");
+        shell.start_kiosk(new.clone(), info.clone());
+        assert_eq!(shell.forget_revoked_kiosk(&old).await, Ok(false));
+        assert_eq!(store.load(&kiosk_key(&url)), Ok(Some(new.clone())));
+        assert!(shell.kiosk_info().is_some());
+        // Its own stream ends: forgotten in memory and in the credential store, so a
+        // restart while the server is down does not come back as a TV with a dead code.
+        assert_eq!(shell.forget_revoked_kiosk(&new).await, Ok(true));
+        assert_eq!(store.load(&kiosk_key(&url)), Ok(None));
+        assert!(shell.kiosk_info().is_none());
     }
 
     #[tokio::test]

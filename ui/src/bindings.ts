@@ -81,7 +81,9 @@ export const commands = {
 	kioskRanking: () => typedError<Ranking, CommandError>(__TAURI_INVOKE("kiosk_ranking")),
 	/**
 	 *  Follows the TV stream (`ranking_changed`) like [`super::live::follow_events`];
-	 *  stopped with `unfollow_events`.
+	 *  stopped with `unfollow_events`. A stream that ends because the code was
+	 *  revoked forgets the code at once (not at the next start, which might find
+	 *  the server down and come back as a TV with a dead code).
 	 */
 	followKioskEvents: (onMessage: Channel<LiveMessage>) => typedError<number, CommandError>(__TAURI_INVOKE("follow_kiosk_events", { onMessage })),
 	/**  Stops being a TV and forgets the code. */

@@ -4,8 +4,10 @@
 //! hall. The token is kept in the OS credential store: the TV comes back by
 //! itself after a restart.
 
-use tauri::State;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 
 use crate::client::Token;
 use crate::error::{CommandError, CommandResult};
@@ -101,14 +103,34 @@ pub async fn kiosk_ranking(shell: State<'_, Shell>) -> CommandResult<Ranking> {
 }
 
 /// Follows the TV stream (`ranking_changed`) like [`super::live::follow_events`];
-/// stopped with `unfollow_events`.
+/// stopped with `unfollow_events`. A stream that ends because the code was
+/// revoked forgets the code at once (not at the next start, which might find
+/// the server down and come back as a TV with a dead code).
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip_all)]
-pub async fn follow_kiosk_events(shell: State<'_, Shell>, on_message: Channel<LiveMessage>) -> CommandResult<u32> {
+pub async fn follow_kiosk_events(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    on_message: Channel<LiveMessage>,
+) -> CommandResult<u32> {
     let (backend, token) = shell.kiosk()?;
     let task = tauri::async_runtime::spawn(async move {
-        live::follow_source(&backend, &token, Source::Tv, |m| on_message.send(m).is_ok()).await;
+        let revoked = AtomicBool::new(false);
+        live::follow_source(&backend, &token, Source::Tv, |m| {
+            if matches!(m, LiveMessage::SignedOut) {
+                revoked.store(true, Ordering::Relaxed);
+            }
+            on_message.send(m).is_ok()
+        })
+        .await;
+        if revoked.load(Ordering::Relaxed) {
+            match app.state::<Shell>().forget_revoked_kiosk(&token).await {
+                Ok(true) => tracing::info!("the TV code was revoked: forgotten"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "could not forget the revoked TV code"),
+            }
+        }
     });
     Ok(shell.start_live(task))
 }
