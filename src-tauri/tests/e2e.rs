@@ -1380,6 +1380,20 @@ async fn an_office_tv_runs_on_its_code_follows_verdicts_survives_a_restart_and_s
     // Following the TV's live stream before anything changes.
     s.wait_for_text("//header//*[@data-state='live']", "En vivo").await;
     app.save_screenshot(&screenshots_dir().join("tv-code.png")).await;
+    // "Abrir CenterMind al iniciar este equipo" was ticked by default: the session's
+    // autostart entry starts this very program (a power cut brings the TV back).
+    let entry = machine.home().join(".config/autostart/CenterMind.desktop");
+    let desktop_entry = std::fs::read_to_string(&entry).unwrap_or_else(|e| panic!("{}: {e}", entry.display()));
+    let exec = desktop_entry
+        .lines()
+        .find_map(|l| l.strip_prefix("Exec="))
+        .unwrap_or_else(|| panic!("no Exec= in {desktop_entry}"));
+    let program = std::path::Path::new(exec.trim().trim_matches('"'));
+    assert_eq!(
+        program.canonicalize().unwrap(),
+        support::desktop_bin().canonicalize().unwrap(),
+        "{desktop_entry}"
+    );
 
     // A supervisor highlights a pending exhibition of this month: the board follows by
     // itself. Preferably one that lifts its vendor past the one above, inside the top ten.
