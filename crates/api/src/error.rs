@@ -153,10 +153,10 @@ impl IntoResponse for ApiError {
                 messages::evaluation_error(&e),
                 None,
             ),
-            Self::Core(Error::AlreadyExists { entity, .. }) => (
+            Self::Core(Error::AlreadyExists { entity, detail }) => (
                 StatusCode::CONFLICT,
                 "already_exists",
-                format!("Ya existe ({entity})."),
+                messages::already_exists(entity, &detail),
                 None,
             ),
             Self::Core(err) => {

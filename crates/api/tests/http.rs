@@ -1262,22 +1262,30 @@ async fn admin_manages_groups_members_pdv_types_and_users_of_their_tenant_only()
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    let (status, dup) = send(
+        &s,
+        Method::POST,
+        &admin,
+        "/api/v1/pdv-types",
+        Some(json!({"name": "farmacia"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(dup["code"], "already_exists");
     assert_eq!(
-        send(
-            &s,
-            Method::POST,
-            &admin,
-            "/api/v1/pdv-types",
-            Some(json!({"name": "farmacia"}))
-        )
-        .await
-        .0,
-        StatusCode::CONFLICT
+        dup["message"],
+        "Ya existe el tipo de PDV «farmacia» en esta distribuidora."
     );
 
     let new_user = json!({"username": "nuevo.sur", "password": "clave-nueva-123", "role": "supervisor"});
-    let (status, u) = send(&s, Method::POST, &admin, "/api/v1/users", Some(new_user)).await;
+    let (status, u) = send(&s, Method::POST, &admin, "/api/v1/users", Some(new_user.clone())).await;
     assert_eq!(status, StatusCode::CREATED, "{u}");
+    let (status, dup) = send(&s, Method::POST, &admin, "/api/v1/users", Some(new_user)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        dup["message"],
+        "Ya existe el usuario «nuevo.sur»: elegí otro nombre de usuario."
+    );
     assert!(u.get("password_hash").is_none());
     assert_eq!(u["distributor_id"], s.tenants[0].id);
     let root_user = json!({"username": "otro.root", "password": "clave-nueva-123", "role": "superadmin"});

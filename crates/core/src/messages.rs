@@ -47,6 +47,18 @@ pub fn yes_no(value: bool) -> &'static str {
     if value { "Sí" } else { "No" }
 }
 
+/// A 409: what already exists (`entity` as `Error::AlreadyExists` names it; `detail`
+/// is the name, username or chat id that collided).
+pub fn already_exists(entity: &str, detail: &str) -> String {
+    match entity {
+        "distributor" => "Ya existe una distribuidora con ese nombre.".to_string(),
+        "user" => format!("Ya existe el usuario «{detail}»: elegí otro nombre de usuario."),
+        "group" => format!("Ese grupo de Telegram ({detail}) ya está registrado."),
+        "pdv type" => format!("Ya existe el tipo de PDV «{detail}» en esta distribuidora."),
+        _ => format!("Ya existe: {detail}."),
+    }
+}
+
 pub fn evaluation_error(err: &EvaluationError) -> String {
     match err {
         EvaluationError::NotAllowed(_) => "Tu rol no permite evaluar exhibiciones.".into(),
