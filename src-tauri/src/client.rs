@@ -14,7 +14,7 @@ use crate::model::admin::{
     BotStatus, Distributor, DistributorSettings, Group, GroupChanges, Member, MemberChanges, NewDistributorInput,
     NewGroupInput, NewTvToken, NewUserInput, PdvType, PdvTypeChanges, PortalUser, TvToken, UserChanges,
 };
-use crate::model::jobs::{Job, JobChanges, JobRun};
+use crate::model::jobs::{Backups, Job, JobChanges, JobRun};
 use crate::model::{
     EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat, FirstSetupInput, Ranking,
     ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
@@ -608,6 +608,11 @@ impl Backend {
 impl Backend {
     pub async fn jobs(&self, token: &Token) -> CommandResult<Vec<Job>> {
         Self::json(self.request(Method::GET, "api/v1/jobs", Some(token))?).await
+    }
+
+    /// The database copies in the server's backup folder, newest first (superadmin).
+    pub async fn backups(&self, token: &Token) -> CommandResult<Backups> {
+        Self::json(self.request(Method::GET, "api/v1/backups", Some(token))?).await
     }
 
     /// Pauses or resumes a job, or changes its schedule or time zone (422 with the

@@ -94,6 +94,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::update_job,
             commands::jobs::run_job,
             commands::jobs::job_runs,
+            commands::jobs::list_backups,
+            commands::jobs::restore_local_backup,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.
         .dangerously_cast_bigints_to_number()

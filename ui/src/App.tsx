@@ -7,6 +7,7 @@ import AdminLayout from "./routes/admin/AdminLayout";
 import DistributorSettings from "./routes/admin/DistributorSettings";
 import Groups from "./routes/admin/Groups";
 import Jobs from "./routes/admin/Jobs";
+import Backups from "./routes/admin/Backups";
 import PdvTypes from "./routes/admin/PdvTypes";
 import TvTokens from "./routes/admin/TvTokens";
 import Users from "./routes/admin/Users";
@@ -58,6 +59,7 @@ export function AppRoutes() {
         <Route path="/pdv-types" component={PdvTypes} />
         <Route path="/tv" component={TvTokens} />
         <Route path="/jobs" component={Jobs} />
+        <Route path="/backups" component={Backups} />
       </Route>
       <Route path="/kiosk" component={Kiosk} />
       <Route path="/about" component={About} />

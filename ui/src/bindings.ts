@@ -189,6 +189,17 @@ export const commands = {
 	runJob: (id: string) => typedError<Job, CommandError>(__TAURI_INVOKE("run_job", { id })),
 	/**  The job's runs, newest first: `limit` of them (20 when absent, at most 500). */
 	jobRuns: (id: string, limit: number | null) => typedError<JobRun[], CommandError>(__TAURI_INVOKE("job_runs", { id, limit })),
+	/**  The database copies in the server's backup folder, newest first. */
+	listBackups: () => typedError<Backups, CommandError>(__TAURI_INVOKE("list_backups")),
+	/**
+	 *  "Este equipo" only: puts the copy `file_name` back in place of the database.
+	 *  The server checks that the caller is the superadmin and that the copy is one
+	 *  of its backups; then the app stops its local server, runs
+	 *  `centermind-sidecar backup restore` (which keeps the replaced database and
+	 *  brings back missing photos), starts the server again and signs out: the
+	 *  sessions are the copy's now.
+	 */
+	restoreLocalBackup: (fileName: string) => typedError<Restored, CommandError>(__TAURI_INVOKE("restore_local_backup", { fileName })),
 };
 
 /* Types */
@@ -197,6 +208,24 @@ export type AvailableUpdate = {
 	/**  RFC 3339, when published. */
 	date: string | null,
 	notes: string | null,
+};
+
+/**  One copy of the database. */
+export type BackupCopy = {
+	file_name: string,
+	/**  RFC 3339. */
+	made_at: string,
+	size_bytes: number,
+};
+
+/**  The copies the `backup` job made on the server (`/api/v1/backups`). */
+export type Backups = {
+	/**  The backup folder on the server. */
+	dir: string,
+	/**  Newest first. */
+	backups: BackupCopy[],
+	/**  Whether the folder holds the photos' copy. */
+	photos: boolean,
 };
 
 /**  What the distributor's Telegram bot is doing, as the server last recorded it. */
@@ -716,6 +745,13 @@ export type ReportSummary = {
 	period: PeriodBounds,
 	group_by: ReportGroupBy,
 	rows: ReportRow[],
+};
+
+/**  What a restore on this computer did ("este equipo"). */
+export type Restored = {
+	file_name: string,
+	/**  What `centermind-sidecar backup restore` reported (English, for the record). */
+	report: string,
 };
 
 /**  Role of a portal user, ordered by privilege. */

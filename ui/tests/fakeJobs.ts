@@ -1,4 +1,4 @@
-import type { CommandError, Job, JobRun, RunOutcome, SessionInfo } from "../src/bindings";
+import type { BackupCopy, CommandError, Job, JobRun, RunOutcome, SessionInfo } from "../src/bindings";
 import { formatSchedule, parseSchedule } from "../src/admin/jobs";
 import type { Api } from "../src/lib/api";
 
@@ -6,7 +6,15 @@ type Result<T> = Promise<{ status: "ok"; data: T } | { status: "error"; error: C
 const ok = <T>(data: T): Result<T> => Promise.resolve({ status: "ok", data });
 const fail = <T>(error: CommandError): Result<T> => Promise.resolve({ status: "error", error });
 
-export type JobCommand = "listJobs" | "updateJob" | "runJob" | "jobRuns";
+export type JobCommand = "listJobs" | "updateJob" | "runJob" | "jobRuns" | "listBackups" | "restoreLocalBackup";
+
+/** Where the fake server keeps its backups. */
+export const BACKUP_DIR = "/var/lib/centermind/backups";
+
+export function backupCopy(madeAt: string, sizeBytes = 2_300_000): BackupCopy {
+  const stamp = madeAt.replace(/[-:]/g, "").replace(/Z$/, "");
+  return { file_name: `centermind-${stamp}Z.db`, made_at: madeAt, size_bytes: sizeBytes };
+}
 
 /** A schedule the client accepts but this fake server refuses, like an older server might. */
 export const REFUSED_SCHEDULE = "every 45m";
@@ -55,6 +63,12 @@ export const BUILT_IN_JOBS: Job[] = [
 export interface JobsSeed {
   jobs?: Job[];
   runs?: JobRun[];
+  /** The database copies in the backup folder, newest first. */
+  backups?: BackupCopy[];
+  /** Whether the photos' copy exists. */
+  photos?: boolean;
+  /** The restore fails with this (e.g. the copy is damaged). */
+  restoreError?: CommandError;
 }
 
 /**
@@ -67,6 +81,8 @@ export interface JobsSeed {
 export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, record: (command: string, ...args: unknown[]) => void) {
   const jobs = (seed.jobs ?? BUILT_IN_JOBS).map((j) => ({ ...j }));
   const runs = [...(seed.runs ?? [])];
+  const backups = [...(seed.backups ?? [])];
+  const restored: string[] = [];
   const outcomes = new Map<string, { outcome: "succeeded" | "failed"; detail: string }>();
   let hold = false;
   let serviceUp = true;
@@ -134,6 +150,19 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
       j.run_requested_at ??= tick();
       return ok(view(j));
     },
+    listBackups: () => {
+      record("listBackups");
+      if (!allowed()) return fail(forbidden);
+      return ok(copy({ dir: BACKUP_DIR, backups, photos: seed.photos ?? false }));
+    },
+    restoreLocalBackup: (fileName) => {
+      record("restoreLocalBackup", fileName);
+      if (!allowed()) return fail(forbidden);
+      if (!backups.some((b) => b.file_name === fileName)) return fail(notFound);
+      if (seed.restoreError) return fail(seed.restoreError);
+      restored.push(fileName);
+      return ok({ file_name: fileName, report: `Restored ${fileName}.` });
+    },
     jobRuns: (id, limit) => {
       record("jobRuns", id, limit);
       if (!allowed()) return fail(forbidden);
@@ -147,6 +176,8 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
     api,
     jobs,
     runs,
+    /** The copies restored, in order. */
+    restored,
     /** How the next runs of `id` end. */
     willEnd: (id: string, outcome: "succeeded" | "failed", detail: string) => void outcomes.set(id, { outcome, detail }),
     /** `true`: runs stay running (the scheduler does not end them). */

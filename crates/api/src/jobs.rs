@@ -8,8 +8,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use centermind_core::domain::roles::Action;
-use centermind_core::store::{Job, JobRun, JobUpdate, now};
-use serde::Deserialize;
+use centermind_core::store::{self, Job, JobRun, JobUpdate, now};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Authenticated;
 use crate::{ApiError, AppState};
@@ -20,6 +21,55 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/jobs/{id}", get(get_job).patch(update_job))
         .route("/api/v1/jobs/{id}/run", post(run_job))
         .route("/api/v1/jobs/{id}/runs", get(job_runs))
+        .route("/api/v1/backups", get(list_backups))
+}
+
+/// The copies the `backup` job made, newest first.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Backups {
+    /// The backup folder on the server (`backup_dir`).
+    dir: String,
+    backups: Vec<BackupCopy>,
+    /// Whether the folder holds the photos' copy (`photos/`).
+    photos: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct BackupCopy {
+    #[schema(example = "centermind-20261122T060000.123Z.db")]
+    file_name: String,
+    made_at: DateTime<Utc>,
+    size_bytes: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/backups", tag = "jobs", security(("bearer" = [])),
+    responses((status = 200, body = Backups), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn list_backups(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Json<Backups>, ApiError> {
+    superadmin(&auth)?;
+    let Some(dir) = state.backup_dir.as_deref() else {
+        return Ok(Json(Backups {
+            dir: String::new(),
+            backups: Vec::new(),
+            photos: false,
+        }));
+    };
+    let backups = store::list_backups(dir)
+        .await?
+        .into_iter()
+        .map(|b| BackupCopy {
+            file_name: b.path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            made_at: b.made_at,
+            size_bytes: b.size_bytes,
+        })
+        .collect();
+    Ok(Json(Backups {
+        dir: dir.display().to_string(),
+        backups,
+        photos: tokio::fs::metadata(dir.join("photos")).await.is_ok_and(|m| m.is_dir()),
+    }))
 }
 
 fn superadmin(auth: &Authenticated) -> Result<(), ApiError> {

@@ -52,6 +52,8 @@ pub struct AppState {
     /// Telegram Bot API base URL (bot tokens are checked with getMe before saving).
     pub telegram_api_url: String,
     pub(crate) time_zones: Arc<time_zones::TimeZones>,
+    /// Where the `backup` job keeps its copies (`Config::backup_dir`); listed, never written here.
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl AppState {
@@ -65,7 +67,13 @@ impl AppState {
             events: EventBus::default(),
             telegram_api_url: centermind_core::config::DEFAULT_TELEGRAM_API_URL.to_string(),
             time_zones: Arc::default(),
+            backup_dir: None,
         }
+    }
+
+    pub fn with_backup_dir(mut self, dir: PathBuf) -> Self {
+        self.backup_dir = Some(dir);
+        self
     }
 
     pub fn with_verdict_hook(mut self, hook: VerdictHook) -> Self {

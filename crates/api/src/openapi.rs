@@ -54,6 +54,7 @@ use crate::AppState;
         crate::jobs::update_job,
         crate::jobs::run_job,
         crate::jobs::job_runs,
+        crate::jobs::list_backups,
     ),
     // Types used only in query parameters are not collected automatically.
     components(schemas(

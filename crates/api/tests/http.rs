@@ -768,6 +768,7 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("patch", "/api/v1/jobs/{id}"),
         ("post", "/api/v1/jobs/{id}/run"),
         ("get", "/api/v1/jobs/{id}/runs"),
+        ("get", "/api/v1/backups"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -58,7 +58,11 @@ impl Server {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = router(AppState::new(db.clone(), dir.path().join("photos")).with_job_hook(hook));
+        let app = router(
+            AppState::new(db.clone(), dir.path().join("photos"))
+                .with_backup_dir(dir.path().join("backups"))
+                .with_job_hook(hook),
+        );
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .await
@@ -111,6 +115,7 @@ impl Server {
 /// Every job endpoint, with a body where it takes one.
 fn endpoints(job: &str) -> Vec<(Method, String, Option<Value>)> {
     vec![
+        (Method::GET, "/api/v1/backups".into(), None),
         (Method::GET, "/api/v1/jobs".into(), None),
         (Method::GET, format!("/api/v1/jobs/{job}"), None),
         (
@@ -150,7 +155,7 @@ async fn only_the_superadmin_reaches_the_jobs() {
         assert!(status.is_success(), "superadmin: {method} {path}: {status} {answer}");
     }
     // An unknown job is 404 everywhere.
-    for (method, path, body) in endpoints("nope").into_iter().skip(1) {
+    for (method, path, body) in endpoints("nope").into_iter().skip(2) {
         let (status, answer) = s.send(method.clone(), Some(&root), &path, body).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}");
         assert_eq!(answer["code"], "not_found");
@@ -260,4 +265,43 @@ async fn the_superadmin_lists_reschedules_pauses_and_runs_jobs() {
     assert_eq!(job["last_run"]["id"], ids[2]);
     assert_eq!(job["last_run"]["outcome"], "succeeded");
     assert_eq!(job["last_run_at"], job["last_run"]["started_at"]);
+}
+
+#[tokio::test]
+async fn the_superadmin_sees_the_backups_newest_first() {
+    let s = Server::start().await;
+    let root = s.login("superadmin").await;
+    let (status, none) = s.get(&root, "/api/v1/backups").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(none["backups"], json!([]));
+    assert_eq!(none["photos"], false);
+
+    let dir = std::path::PathBuf::from(none["dir"].as_str().unwrap());
+    let t0 = now();
+    let first = s.db.backup_into(&dir, t0, 7).await.unwrap();
+    let second =
+        s.db.backup_into(&dir, t0 + chrono::Duration::seconds(5), 7)
+            .await
+            .unwrap();
+    std::fs::create_dir_all(dir.join("photos/1")).unwrap();
+    let (status, listed) = s.get(&root, "/api/v1/backups").await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<&str> = listed["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["file_name"].as_str().unwrap())
+        .collect();
+    let name = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(names, [name(&second.path), name(&first.path)]);
+    assert_eq!(listed["backups"][0]["size_bytes"], second.size_bytes);
+    assert_eq!(
+        listed["backups"][1]["made_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+        t0
+    );
+    assert_eq!(listed["photos"], true);
 }

@@ -67,6 +67,7 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     let scheduler_worker = tokio::spawn(scheduler.run());
 
     let state = AppState::new(db.clone(), config.photo_dir())
+        .with_backup_dir(config.backup_dir())
         .with_events(events)
         .with_telegram_api_url(config.telegram_api_url.clone())
         .with_verdict_hook(Arc::new(move |_exhibition| sync_handle.notify()))

@@ -5,9 +5,11 @@
 
 use tauri::State;
 
-use crate::error::CommandResult;
-use crate::model::jobs::{Job, JobChanges, JobRun, runs_limit};
+use crate::commands::local::start_local_server;
+use crate::error::{CommandError, CommandResult};
+use crate::model::jobs::{Backups, Job, JobChanges, JobRun, Restored, runs_limit};
 use crate::session::Shell;
+use crate::sidecar::{LocalServer, restore_backup, sidecar_path};
 
 /// Every job with its latest run, by id.
 #[tauri::command]
@@ -52,4 +54,57 @@ pub async fn job_runs(shell: State<'_, Shell>, id: String, limit: Option<u32>) -
     shell
         .check(backend.job_runs(&token, &id, runs_limit(limit)).await)
         .await
+}
+
+/// The database copies in the server's backup folder, newest first.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell))]
+pub async fn list_backups(shell: State<'_, Shell>) -> CommandResult<Backups> {
+    let (backend, token) = shell.authed()?;
+    shell.check(backend.backups(&token).await).await
+}
+
+/// "Este equipo" only: puts the copy `file_name` back in place of the database.
+/// The server checks that the caller is the superadmin and that the copy is one
+/// of its backups; then the app stops its local server, runs
+/// `centermind-sidecar backup restore` (which keeps the replaced database and
+/// brings back missing photos), starts the server again and signs out: the
+/// sessions are the copy's now.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell, local))]
+pub async fn restore_local_backup(
+    shell: State<'_, Shell>,
+    local: State<'_, LocalServer>,
+    file_name: String,
+) -> CommandResult<Restored> {
+    if !shell.local() || local.pid().is_none() {
+        return Err(CommandError::Forbidden {
+            message: "Solo se restaura desde el equipo donde corre el servidor (modo «este equipo»): en un servidor, con `centermind-sidecar backup restore`.".into(),
+        });
+    }
+    let (backend, token) = shell.authed()?;
+    let listed = shell.check(backend.backups(&token).await).await?;
+    if !listed.backups.iter().any(|b| b.file_name == file_name) {
+        return Err(CommandError::NotFound {
+            message: format!("No hay una copia «{file_name}» en {}.", listed.dir),
+        });
+    }
+    let program = sidecar_path().map_err(|message| CommandError::LocalServer { message })?;
+    tracing::info!(file_name, "restoring a backup: stopping the local server");
+    local.stop();
+    let name = file_name.clone();
+    let restored = tauri::async_runtime::spawn_blocking(move || restore_backup(&program, &name))
+        .await
+        .map_err(CommandError::internal)?;
+    // Started again whatever happened: a refused restore left the database as it was.
+    let started = start_local_server(shell.clone(), local).await;
+    let report = restored.map_err(|message| CommandError::Invalid {
+        message: format!("No se restauró la copia: {message}"),
+    })?;
+    started?;
+    tracing::info!(file_name, "backup restored; signing out");
+    shell.end_session(true).await?;
+    Ok(Restored { file_name, report })
 }

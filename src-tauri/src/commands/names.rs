@@ -58,4 +58,6 @@ pub const NAMES: &[&str] = &[
     "update_job",
     "run_job",
     "job_runs",
+    "list_backups",
+    "restore_local_backup",
 ];

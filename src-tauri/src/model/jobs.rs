@@ -179,3 +179,31 @@ mod tests {
         assert_eq!(runs_limit(Some(10_000)), 500);
     }
 }
+
+/// The copies the `backup` job made on the server (`/api/v1/backups`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Backups {
+    /// The backup folder on the server.
+    pub dir: String,
+    /// Newest first.
+    pub backups: Vec<BackupCopy>,
+    /// Whether the folder holds the photos' copy.
+    pub photos: bool,
+}
+
+/// One copy of the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct BackupCopy {
+    pub file_name: String,
+    /// RFC 3339.
+    pub made_at: String,
+    pub size_bytes: u64,
+}
+
+/// What a restore on this computer did ("este equipo").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Restored {
+    pub file_name: String,
+    /// What `centermind-sidecar backup restore` reported (English, for the record).
+    pub report: String,
+}

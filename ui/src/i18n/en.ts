@@ -393,6 +393,7 @@ export const en: Messages = {
       pdvTypes: "Point-of-sale types",
       tv: "TV screens",
       jobs: "Scheduled jobs",
+      backups: "Backups",
     },
     noPermission: {
       title: "You do not have permission",
@@ -619,6 +620,29 @@ export const en: Messages = {
       copied: "Copied.",
       copyManual: "Selected: copy it with Ctrl+C.",
       done: "I have saved it",
+    },
+    backups: {
+      title: "Backups",
+      intro:
+        "The copies the “Backup” job makes: the whole database, verified (the newest 7 are kept), and every photo.",
+      where: "On the server, in {dir}.",
+      withPhotos: "The photos are copied in its photos/ folder.",
+      noPhotos: "The photos have not been copied yet.",
+      none: "No backups yet. The job makes one a day; in Scheduled jobs, “Run now” makes one at once.",
+      made: "Made",
+      file: "File",
+      sizeColumn: "Size",
+      size: "{mb} MB",
+      actions: "Actions",
+      restore: "Restore",
+      restoreThis: "Restore the backup of {when}",
+      onServer:
+        "To restore a backup on a server: stop the service and run “centermind-sidecar backup restore latest” (or the file name) on the server.",
+      confirmTitle: "Restore the backup of {when}?",
+      confirmBody:
+        "The database goes back to how it was then: what was registered later will not be there (the current database is kept aside, next to it). Missing photos come back from the copy. The server restarts and everyone must sign in again.",
+      confirm: "Restore",
+      restored: "The backup of {when} was restored. Sign in again.",
     },
     jobs: {
       title: "Scheduled jobs",

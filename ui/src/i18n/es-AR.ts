@@ -396,6 +396,7 @@ export const esAR = {
       pdvTypes: "Tipos de PDV",
       tv: "Pantallas TV",
       jobs: "Tareas programadas",
+      backups: "Copias de seguridad",
     },
     noPermission: {
       title: "No tenés permiso",
@@ -622,6 +623,29 @@ export const esAR = {
       copied: "Copiado.",
       copyManual: "Seleccionado: copialo con Ctrl+C.",
       done: "Ya lo guardé",
+    },
+    backups: {
+      title: "Copias de seguridad",
+      intro:
+        "Las copias que hace la tarea «Copia de seguridad»: la base de datos completa y verificada (se guardan las 7 más recientes) y todas las fotos.",
+      where: "En el servidor, en {dir}.",
+      withPhotos: "Las fotos están copiadas en su carpeta photos/.",
+      noPhotos: "Todavía no hay copia de las fotos.",
+      none: "Todavía no hay copias. La tarea hace una por día; en Tareas programadas, «Ejecutar ahora» hace una ya.",
+      made: "Hecha",
+      file: "Archivo",
+      sizeColumn: "Tamaño",
+      size: "{mb} MB",
+      actions: "Acciones",
+      restore: "Restaurar",
+      restoreThis: "Restaurar la copia del {when}",
+      onServer:
+        "Para restaurar una copia en un servidor: detené el servicio y ejecutá «centermind-sidecar backup restore latest» (o el nombre del archivo) en el servidor.",
+      confirmTitle: "¿Restaurar la copia del {when}?",
+      confirmBody:
+        "La base de datos vuelve a como estaba en ese momento: lo registrado después no va a estar (la base actual se guarda aparte, junto a la original). Las fotos que falten vuelven de la copia. El servidor se reinicia y todos tienen que iniciar sesión de nuevo.",
+      confirm: "Restaurar",
+      restored: "Se restauró la copia del {when}. Iniciá sesión de nuevo.",
     },
     jobs: {
       title: "Tareas programadas",

@@ -25,8 +25,10 @@ const [localMode, setLocalMode] = createSignal(false);
 const [kiosk, setKiosk] = createSignal<KioskInfo | null>(null);
 /** The office TV's code was revoked: the TV screen says so when it asks for a new one. */
 const [kioskRevoked, setKioskRevoked] = createSignal(false);
+/** Why the person was signed out, for the login screen (e.g. a backup was restored). */
+const [loginNotice, setLoginNotice] = createSignal<string | null>(null);
 
-export { boot, kiosk, kioskRevoked, localMode, server, session };
+export { boot, kiosk, kioskRevoked, localMode, loginNotice, server, session };
 
 /**
  * Reads the saved server (in local mode, starts the app's own sidecar and waits
@@ -73,6 +75,7 @@ export function connected(url: string, local = false): void {
 }
 
 export function signedIn(info: SessionInfo): void {
+  setLoginNotice(null);
   setSessionSignal(info);
   setBoot({ kind: "ready" });
 }
@@ -92,8 +95,9 @@ export function kioskEnded(revoked = false): void {
   setBoot({ kind: server() === null ? "connect" : "login" });
 }
 
-/** Forgets the session here (after logout or a 401). */
-export function signedOut(): void {
+/** Forgets the session here (after logout or a 401); `notice`: what the login screen says why. */
+export function signedOut(notice: string | null = null): void {
+  setLoginNotice(notice);
   setSessionSignal(null);
   setBoot({ kind: server() === null ? "connect" : "login" });
 }
@@ -123,5 +127,6 @@ export function resetSessionForTests(): void {
   setSessionSignal(null);
   setKiosk(null);
   setKioskRevoked(false);
+  setLoginNotice(null);
   setBoot({ kind: "loading" });
 }

@@ -4,7 +4,7 @@ import { t } from "../i18n";
 import { api, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError, errorDetail } from "../lib/errors";
-import { boot, server, signedIn } from "../lib/session";
+import { boot, loginNotice, server, signedIn } from "../lib/session";
 
 /** Sign-in form: username, password, "Recordarme". */
 export default function Login() {
@@ -63,6 +63,13 @@ export default function Login() {
               <p class="hint">
                 {t("login.server", { url: url() })} ·{" "}
                 <A href="/connect">{t("connect.change")}</A>
+              </p>
+            )}
+          </Show>
+          <Show when={loginNotice()}>
+            {(notice) => (
+              <p class="banner banner-info" role="status">
+                {notice()}
               </p>
             )}
           </Show>

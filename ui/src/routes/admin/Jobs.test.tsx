@@ -34,6 +34,7 @@ describe("Administración › Tareas programadas", () => {
         "Tipos de PDV",
         "Pantallas TV",
         "Tareas programadas",
+        "Copias de seguridad",
       ]);
       expect(screen.getByLabelText("Distribuidora")).toBeInTheDocument();
       fireEvent.click(within(sections()).getByRole("link", { name: "Tareas programadas" }));

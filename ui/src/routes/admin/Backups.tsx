@@ -1,0 +1,134 @@
+import { useNavigate } from "@solidjs/router";
+import { createResource, For, Show } from "solid-js";
+import { createSignal } from "solid-js";
+import type { BackupCopy } from "../../bindings";
+import { useAdmin } from "../../admin/context";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { formatDateTime, formatNumber, t } from "../../i18n";
+import { api, call } from "../../lib/api";
+import { useDocumentTitle } from "../../lib/document";
+import { localMode, signedOut } from "../../lib/session";
+
+/** `2,3 MB`. */
+export function megabytes(bytes: number): string {
+  return t("admin.backups.size", { mb: formatNumber(bytes / 1_000_000, { maximumFractionDigits: 1 }) });
+}
+
+/** When a copy was made, on this computer's clock. */
+export function madeAt(copy: BackupCopy): string {
+  return formatDateTime(new Date(copy.made_at), { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
+}
+
+/**
+ * "Copias de seguridad" (superadmin): the database copies the `backup` job keeps
+ * on the server, newest first, and where. On a one-machine install ("este
+ * equipo") one can be put back from here: the app stops its server, restores the
+ * copy (the replaced database is kept next to it, missing photos come back),
+ * starts the server again and asks everyone to sign in again. On a server, the
+ * screen says how (`centermind-sidecar backup restore`).
+ */
+export default function Backups() {
+  useDocumentTitle(() => t("admin.nav.backups"));
+  const admin = useAdmin();
+  return (
+    <Show
+      when={admin.isSuperadmin()}
+      fallback={
+        <section class="card admin-card" aria-labelledby="backups-title">
+          <h2 id="backups-title">{t("admin.backups.title")}</h2>
+          <p>{t("admin.jobs.onlySuperadmin")}</p>
+        </section>
+      }
+    >
+      <BackupList />
+    </Show>
+  );
+}
+
+function BackupList() {
+  const navigate = useNavigate();
+  const [list, { refetch }] = createResource(() => call(api().listBackups()));
+  const [restoring, setRestoring] = createSignal<BackupCopy | null>(null);
+  const restore = async (copy: BackupCopy) => {
+    await call(api().restoreLocalBackup(copy.file_name));
+    // The shell signed out: the sessions are the copy's now.
+    signedOut(t("admin.backups.restored", { when: madeAt(copy) }));
+    navigate("/login");
+  };
+  return (
+    <section class="card admin-card" aria-labelledby="backups-title">
+      <h2 id="backups-title">{t("admin.backups.title")}</h2>
+      <p class="hint">{t("admin.backups.intro")}</p>
+      <Show when={list.error}>
+        <ErrorBanner error={list.error} retry={() => void refetch()} />
+      </Show>
+      <Show when={list()}>
+        {(backups) => (
+          <>
+            <p class="hint">
+              {t("admin.backups.where", { dir: backups().dir })}{" "}
+              {backups().photos ? t("admin.backups.withPhotos") : t("admin.backups.noPhotos")}
+            </p>
+            <Show when={backups().backups.length > 0} fallback={<p role="status">{t("admin.backups.none")}</p>}>
+              <table class="admin-table">
+                <caption class="visually-hidden">{t("admin.backups.title")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("admin.backups.made")}</th>
+                    <th scope="col">{t("admin.backups.file")}</th>
+                    <th scope="col">{t("admin.backups.sizeColumn")}</th>
+                    <Show when={localMode()}>
+                      <th scope="col">
+                        <span class="visually-hidden">{t("admin.backups.actions")}</span>
+                      </th>
+                    </Show>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={backups().backups}>
+                    {(copy) => (
+                      <tr>
+                        <td>{madeAt(copy)}</td>
+                        <td>
+                          <code>{copy.file_name}</code>
+                        </td>
+                        <td>{megabytes(copy.size_bytes)}</td>
+                        <Show when={localMode()}>
+                          <td>
+                            <button
+                              type="button"
+                              class="button"
+                              aria-label={t("admin.backups.restoreThis", { when: madeAt(copy) })}
+                              onClick={() => setRestoring(copy)}
+                            >
+                              {t("admin.backups.restore")}
+                            </button>
+                          </td>
+                        </Show>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
+            <Show when={!localMode()}>
+              <p class="hint">{t("admin.backups.onServer")}</p>
+            </Show>
+          </>
+        )}
+      </Show>
+      <Show when={restoring()}>
+        {(copy) => (
+          <ConfirmDialog
+            title={t("admin.backups.confirmTitle", { when: madeAt(copy()) })}
+            body={t("admin.backups.confirmBody")}
+            confirm={t("admin.backups.confirm")}
+            action={() => restore(copy())}
+            onClose={() => setRestoring(null)}
+          />
+        )}
+      </Show>
+    </section>
+  );
+}
