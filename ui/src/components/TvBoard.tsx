@@ -78,7 +78,7 @@ export function TvBoard(props: {
                     <span class="tv-detail">
                       {t("tv.detail", { approved: e.approved, highlighted: e.highlighted, sent: e.sent })}
                     </span>
-                    <span class="tv-points">{t("tv.points", { points: formatNumber(e.points) })}</span>
+                    <span class="tv-points">{e.points === 1 ? t("tv.pointsOne") : t("tv.points", { points: formatNumber(e.points) })}</span>
                   </li>
                 )}
               </For>

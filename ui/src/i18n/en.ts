@@ -178,6 +178,7 @@ export const en: Messages = {
   tv: {
     title: "Ranking for {month}",
     points: "{points} pts",
+    pointsOne: "1 pt",
     detail: "Approved {approved} · Highlighted {highlighted} · Sent {sent}",
     empty: "No exhibitions this month yet. Time to go sell!",
     exit: "Leave TV mode",

@@ -181,6 +181,7 @@ export const esAR = {
   tv: {
     title: "Ranking de {month}",
     points: "{points} pts",
+    pointsOne: "1 pto",
     detail: "Aprobadas {approved} · Destacadas {highlighted} · Enviadas {sent}",
     empty: "Todavía no hay exhibiciones este mes. ¡A salir a vender!",
     exit: "Salir del modo TV",

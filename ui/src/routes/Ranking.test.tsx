@@ -71,7 +71,7 @@ describe("Ranking", () => {
   });
 
   it("the TV mode fills the screen with the top ten, without the app's chrome, until Esc", async () => {
-    const many = Array.from({ length: 12 }, (_, i) => entry(i + 1, `Vendedor ${i + 1}`, 30 - i));
+    const many = Array.from({ length: 12 }, (_, i) => entry(i + 1, `Vendedor ${i + 1}`, i === 9 ? 1 : 30 - i));
     const api = fakeApi({ session: SUPERVISOR, ranking: many });
     open(api, "#/ranking");
     fireEvent.click(await screen.findByRole("link", { name: "Modo TV" }));
@@ -80,6 +80,8 @@ describe("Ranking", () => {
     expect(items).toHaveLength(10);
     expect(items[0]).toHaveTextContent("1Vendedor 1");
     expect(items[0]).toHaveTextContent("30 pts");
+    // One point is singular.
+    expect(items[9]).toHaveTextContent(/1 pto$/);
     expect(screen.queryByRole("navigation")).toBeNull();
     await waitFor(() => expect(api.fullscreen).toEqual([true]));
     fireEvent.keyDown(window, { key: "Escape" });
