@@ -2,7 +2,7 @@
 //! types, portal users and TV tokens. Admins manage their own distributor;
 //! the superadmin manages every one (and alone creates distributors).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
@@ -17,6 +17,7 @@ use centermind_core::store::{
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Authenticated;
+use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::{ApiError, AppState, tenant};
 
 pub fn routes() -> Router<AppState> {
@@ -106,7 +107,7 @@ pub(crate) struct NewDistributorBody {
 pub(crate) async fn create_distributor(
     State(state): State<AppState>,
     auth: Authenticated,
-    Json(body): Json<NewDistributorBody>,
+    JsonBody(body): JsonBody<NewDistributorBody>,
 ) -> Result<(StatusCode, Json<Distributor>), ApiError> {
     auth.actor.require(Action::ManageAllDistributors)?;
     if let Some(token) = &body.bot_token {
@@ -129,7 +130,7 @@ pub(crate) async fn create_distributor(
 pub(crate) async fn get_distributor(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<DistributorId>,
+    PathParams(id): PathParams<DistributorId>,
 ) -> Result<Json<Distributor>, ApiError> {
     tenant::resolve(&auth.actor, Some(id), Action::ReadReports)?;
     Ok(Json(state.db.distributor(id).await?))
@@ -178,8 +179,8 @@ where
 pub(crate) async fn update_distributor(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<DistributorId>,
-    Json(body): Json<DistributorSettings>,
+    PathParams(id): PathParams<DistributorId>,
+    JsonBody(body): JsonBody<DistributorSettings>,
 ) -> Result<Json<Distributor>, ApiError> {
     manage(&auth, Some(id))?;
     if (body.name.is_some() || body.active.is_some()) && auth.actor.role != PortalRole::Superadmin {
@@ -223,7 +224,7 @@ pub(crate) async fn update_distributor(
 pub(crate) async fn list_groups(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<Scope>,
+    QueryParams(q): QueryParams<Scope>,
 ) -> Result<Json<Vec<Group>>, ApiError> {
     let d = manage(&auth, q.distributor)?;
     Ok(Json(state.db.list_groups(Some(d)).await?))
@@ -242,7 +243,7 @@ pub(crate) struct NewGroupBody {
 pub(crate) async fn create_group(
     State(state): State<AppState>,
     auth: Authenticated,
-    Json(b): Json<NewGroupBody>,
+    JsonBody(b): JsonBody<NewGroupBody>,
 ) -> Result<(StatusCode, Json<Group>), ApiError> {
     let d = manage(&auth, b.distributor)?;
     let g = state
@@ -267,9 +268,9 @@ pub(crate) struct GroupChanges {
 pub(crate) async fn update_group(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<i64>,
-    Query(q): Query<Scope>,
-    Json(b): Json<GroupChanges>,
+    PathParams(id): PathParams<i64>,
+    QueryParams(q): QueryParams<Scope>,
+    JsonBody(b): JsonBody<GroupChanges>,
 ) -> Result<Json<Group>, ApiError> {
     let d = manage(&auth, q.distributor)?;
     Ok(Json(
@@ -291,7 +292,7 @@ pub(crate) async fn update_group(
 pub(crate) async fn list_members(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<Scope>,
+    QueryParams(q): QueryParams<Scope>,
 ) -> Result<Json<Vec<Member>>, ApiError> {
     let d = manage(&auth, q.distributor)?;
     Ok(Json(state.db.list_members(d).await?))
@@ -309,9 +310,9 @@ pub(crate) struct MemberChanges {
 pub(crate) async fn update_member(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<i64>,
-    Query(q): Query<Scope>,
-    Json(b): Json<MemberChanges>,
+    PathParams(id): PathParams<i64>,
+    QueryParams(q): QueryParams<Scope>,
+    JsonBody(b): JsonBody<MemberChanges>,
 ) -> Result<Json<Member>, ApiError> {
     let d = manage(&auth, q.distributor)?;
     Ok(Json(
@@ -333,7 +334,7 @@ pub(crate) async fn update_member(
 pub(crate) async fn list_pdv_types(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<Scope>,
+    QueryParams(q): QueryParams<Scope>,
 ) -> Result<Json<Vec<PdvType>>, ApiError> {
     // Reviewers filter by PDV type, so reading the list needs only read access.
     let d = tenant::resolve(&auth.actor, q.distributor, Action::ReadExhibitions)?;
@@ -351,7 +352,7 @@ pub(crate) struct NewPdvTypeBody {
 pub(crate) async fn create_pdv_type(
     State(state): State<AppState>,
     auth: Authenticated,
-    Json(b): Json<NewPdvTypeBody>,
+    JsonBody(b): JsonBody<NewPdvTypeBody>,
 ) -> Result<(StatusCode, Json<PdvType>), ApiError> {
     let d = manage(&auth, b.distributor)?;
     Ok((StatusCode::CREATED, Json(state.db.create_pdv_type(d, &b.name).await?)))
@@ -369,9 +370,9 @@ pub(crate) struct PdvTypeChanges {
 pub(crate) async fn update_pdv_type(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<i64>,
-    Query(q): Query<Scope>,
-    Json(b): Json<PdvTypeChanges>,
+    PathParams(id): PathParams<i64>,
+    QueryParams(q): QueryParams<Scope>,
+    JsonBody(b): JsonBody<PdvTypeChanges>,
 ) -> Result<Json<PdvType>, ApiError> {
     let d = manage(&auth, q.distributor)?;
     Ok(Json(
@@ -394,7 +395,7 @@ pub(crate) async fn update_pdv_type(
 pub(crate) async fn list_users(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<Scope>,
+    QueryParams(q): QueryParams<Scope>,
 ) -> Result<Json<Vec<PortalUser>>, ApiError> {
     let d = manage(&auth, q.distributor)?;
     Ok(Json(state.db.list_portal_users(Some(d)).await?))
@@ -416,7 +417,7 @@ pub(crate) struct NewUserBody {
 pub(crate) async fn create_user(
     State(state): State<AppState>,
     auth: Authenticated,
-    Json(b): Json<NewUserBody>,
+    JsonBody(b): JsonBody<NewUserBody>,
 ) -> Result<(StatusCode, Json<PortalUser>), ApiError> {
     let distributor_id = if b.role == PortalRole::Superadmin {
         auth.actor.require(Action::ManageAllDistributors)?;
@@ -454,8 +455,8 @@ pub(crate) struct UserChanges {
 pub(crate) async fn update_user(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<i64>,
-    Json(b): Json<UserChanges>,
+    PathParams(id): PathParams<i64>,
+    JsonBody(b): JsonBody<UserChanges>,
 ) -> Result<Json<PortalUser>, ApiError> {
     auth.actor.require(Action::ManageDistributor)?;
     let scope = if auth.actor.role == PortalRole::Superadmin {
@@ -488,7 +489,7 @@ pub(crate) async fn update_user(
 pub(crate) async fn list_tv_tokens(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<Scope>,
+    QueryParams(q): QueryParams<Scope>,
 ) -> Result<Json<Vec<TvToken>>, ApiError> {
     let d = manage(&auth, q.distributor)?;
     Ok(Json(state.db.list_tv_tokens(d).await?))
@@ -513,7 +514,7 @@ pub(crate) struct NewTvTokenResponse {
 pub(crate) async fn create_tv_token(
     State(state): State<AppState>,
     auth: Authenticated,
-    Json(b): Json<NewTvTokenBody>,
+    JsonBody(b): JsonBody<NewTvTokenBody>,
 ) -> Result<(StatusCode, Json<NewTvTokenResponse>), ApiError> {
     let d = manage(&auth, b.distributor)?;
     let (tv_token, token) = state.db.create_tv_token(d, &b.label, auth.actor.user_id, now()).await?;
@@ -531,8 +532,8 @@ pub(crate) async fn create_tv_token(
 pub(crate) async fn revoke_tv_token(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<i64>,
-    Query(q): Query<Scope>,
+    PathParams(id): PathParams<i64>,
+    QueryParams(q): QueryParams<Scope>,
 ) -> Result<StatusCode, ApiError> {
     let d = manage(&auth, q.distributor)?;
     state.db.revoke_tv_token(d, id, now()).await?;
@@ -557,7 +558,7 @@ pub(crate) struct BotStatusView {
 pub(crate) async fn bot_status(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<DistributorId>,
+    PathParams(id): PathParams<DistributorId>,
 ) -> Result<Json<BotStatusView>, ApiError> {
     // Supervisors see it too: a stopped bot explains an empty queue.
     tenant::resolve(&auth.actor, Some(id), Action::ReadExhibitions)?;

@@ -15,6 +15,7 @@ use centermind_core::store::{PortalUser, now};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::extract::JsonBody;
 use crate::{ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -113,7 +114,7 @@ impl LoginResponse {
 pub(crate) async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Json(req): Json<LoginRequest>,
+    JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let user_key = format!("user:{}", req.username.trim().to_lowercase());
     let keys = [user_key.clone(), format!("ip:{}", peer.ip())];

@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use centermind_core::Secret;
@@ -25,6 +25,7 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::Authenticated;
+use crate::extract::QueryParams;
 use crate::{ApiError, AppState, tenant};
 
 /// How long a quiet stream goes before its session is checked again.
@@ -142,7 +143,7 @@ impl Follower {
 pub(crate) async fn events(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<EventsQuery>,
+    QueryParams(q): QueryParams<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadReports)?;
     let follower = Follower {

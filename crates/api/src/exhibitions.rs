@@ -3,7 +3,7 @@
 use std::path::{Component, Path};
 
 use axum::body::Body;
-use axum::extract::{Path as UrlPath, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
+use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::{ApiError, AppState, tenant};
 
 pub fn routes() -> Router<AppState> {
@@ -95,7 +96,7 @@ fn decode_cursor(s: &str) -> Result<PendingCursor, ApiError> {
 pub(crate) async fn list(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<ListQuery>,
+    QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadExhibitions)?;
     let tz = state.time_zones.get(&state.db, distributor).await?;
@@ -173,7 +174,7 @@ fn detail_view(exhibition: Exhibition, tz: Tz) -> Detail {
 pub(crate) async fn detail(
     State(state): State<AppState>,
     auth: Authenticated,
-    UrlPath(id): UrlPath<Uuid>,
+    PathParams(id): PathParams<Uuid>,
 ) -> Result<Json<Detail>, ApiError> {
     let (exhibition, tz) = load(&state, &auth, id).await?;
     Ok(Json(detail_view(exhibition, tz)))
@@ -197,8 +198,8 @@ pub(crate) struct EvaluationBody {
 pub(crate) async fn evaluate(
     State(state): State<AppState>,
     auth: Authenticated,
-    UrlPath(id): UrlPath<Uuid>,
-    Json(body): Json<EvaluationBody>,
+    PathParams(id): PathParams<Uuid>,
+    JsonBody(body): JsonBody<EvaluationBody>,
 ) -> Result<Json<Detail>, ApiError> {
     let req = EvaluationRequest {
         exhibition_id: id,
@@ -301,7 +302,7 @@ async fn read_file(path: &Path) -> Result<Vec<u8>, ApiError> {
 pub(crate) async fn photo(
     State(state): State<AppState>,
     auth: Authenticated,
-    UrlPath((id, position)): UrlPath<(Uuid, i64)>,
+    PathParams((id, position)): PathParams<(Uuid, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let photo = stored_photo(&state, &auth, id, position).await?;
@@ -330,7 +331,7 @@ const THUMBNAIL_SIZE: u32 = 320;
 pub(crate) async fn thumbnail(
     State(state): State<AppState>,
     auth: Authenticated,
-    UrlPath((id, position)): UrlPath<(Uuid, i64)>,
+    PathParams((id, position)): PathParams<(Uuid, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let photo = stored_photo(&state, &auth, id, position).await?;

@@ -3,7 +3,7 @@
 //! time zone, ask for a run now, and read their run history. They concern
 //! every tenant, so only the superadmin reaches them.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Authenticated;
+use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::{ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -89,7 +90,7 @@ pub(crate) async fn list_jobs(State(state): State<AppState>, auth: Authenticated
 pub(crate) async fn get_job(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<Job>, ApiError> {
     superadmin(&auth)?;
     Ok(Json(state.db.job(&id, now()).await?))
@@ -116,8 +117,8 @@ pub(crate) struct JobChanges {
 pub(crate) async fn update_job(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
-    Json(b): Json<JobChanges>,
+    PathParams(id): PathParams<String>,
+    JsonBody(b): JsonBody<JobChanges>,
 ) -> Result<Json<Job>, ApiError> {
     superadmin(&auth)?;
     let update = JobUpdate {
@@ -138,7 +139,7 @@ pub(crate) async fn update_job(
 pub(crate) async fn run_job(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
     superadmin(&auth)?;
     let job = state.db.request_job_run(&id, now()).await?;
@@ -159,8 +160,8 @@ pub(crate) struct RunsQuery {
 pub(crate) async fn job_runs(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<String>,
-    Query(q): Query<RunsQuery>,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<RunsQuery>,
 ) -> Result<Json<Vec<JobRun>>, ApiError> {
     superadmin(&auth)?;
     Ok(Json(state.db.job_runs(&id, q.limit.unwrap_or(20)).await?))

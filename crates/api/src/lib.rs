@@ -9,6 +9,7 @@ mod auth;
 mod error;
 mod events;
 mod exhibitions;
+mod extract;
 mod health;
 mod jobs;
 mod limiter;

@@ -1,6 +1,6 @@
 //! `GET /api/v1/ranking`: a month's vendor ranking with the distributor's scoring.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use centermind_core::domain::DistributorId;
@@ -11,6 +11,7 @@ use centermind_core::store::now;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Authenticated;
+use crate::extract::QueryParams;
 use crate::{ApiError, AppState, tenant};
 
 pub fn routes() -> Router<AppState> {
@@ -43,7 +44,7 @@ pub(crate) struct RankingView {
 pub(crate) async fn ranking(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<RankingQuery>,
+    QueryParams(q): QueryParams<RankingQuery>,
 ) -> Result<Json<RankingView>, ApiError> {
     let distributor_id = tenant::resolve(&auth.actor, q.distributor, Action::ReadReports)?;
     let d = state.db.distributor(distributor_id).await?;

@@ -3,7 +3,7 @@
 //! temporary file, then streamed).
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use axum::routing::get;
@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use crate::auth::Authenticated;
+use crate::extract::QueryParams;
 use crate::{ApiError, AppState, tenant};
 
 pub fn routes() -> Router<AppState> {
@@ -97,7 +98,7 @@ pub(crate) struct SummaryView {
 pub(crate) async fn summary(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<PeriodQuery>,
+    QueryParams(q): QueryParams<PeriodQuery>,
 ) -> Result<Json<SummaryView>, ApiError> {
     let r = resolve(&state, &auth, &q).await?;
     let group_by = q.group_by.unwrap_or(GroupBy::Vendor);
@@ -155,7 +156,7 @@ fn attachment(body: Body, content_type: &'static str, filename: &str) -> Respons
 pub(crate) async fn csv_export(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<PeriodQuery>,
+    QueryParams(q): QueryParams<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     let r = resolve(&state, &auth, &q).await?;
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
@@ -231,7 +232,7 @@ fn finish_chunk(writer: csv::Writer<Vec<u8>>, pending_bom: &mut bool) -> Result<
 pub(crate) async fn xlsx_export(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(q): Query<PeriodQuery>,
+    QueryParams(q): QueryParams<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     let r = resolve(&state, &auth, &q).await?;
     // Rows travel in batches to a blocking writer thread; the workbook keeps

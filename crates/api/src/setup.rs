@@ -14,6 +14,7 @@ use centermind_core::{Error, Secret};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::LoginResponse;
+use crate::extract::JsonBody;
 use crate::{ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -63,7 +64,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(req): Json<SetupRequest>,
+    JsonBody(req): JsonBody<SetupRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     if !made_on_this_machine(peer, &headers) {
         tracing::warn!(peer = %peer.ip(), "first setup refused: not on the server's machine");

@@ -1561,3 +1561,75 @@ async fn a_time_zone_change_shows_at_once_in_local_times() {
     let (_, after) = s.get(Some(&sup), "/api/v1/exhibitions?status=pending&limit=1").await;
     assert_eq!(after["items"][0]["submitted_at_local"], "2026-05-01 12:00");
 }
+
+#[tokio::test]
+async fn a_request_that_does_not_fit_gets_the_usual_json_error_not_plain_text() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let own = format!("/api/v1/distributors/{}", s.tenants[0].id);
+    let url = |path: &str| format!("{}{path}", s.base);
+
+    // A field of the wrong type.
+    let (status, body) = send(
+        &s,
+        reqwest::Method::PATCH,
+        &admin,
+        &own,
+        Some(json!({"admin_telegram_id": "nadie"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "invalid");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Datos inválidos: el cuerpo no tiene la forma esperada: admin_telegram_id: invalid type"),
+        "{message}"
+    );
+
+    // Not JSON at all, and JSON without its content type.
+    for (content_type, text, says) in [
+        ("application/json", "{\"name\": ", "el cuerpo no es JSON válido"),
+        (
+            "text/plain",
+            "{\"name\": \"Farmacia\"}",
+            "Content-Type: application/json",
+        ),
+    ] {
+        let resp = s
+            .client
+            .post(url("/api/v1/pdv-types"))
+            .bearer_auth(&admin)
+            .header("content-type", content_type)
+            .body(text)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["code"], "invalid");
+        assert!(body["message"].as_str().unwrap().contains(says), "{body}");
+    }
+
+    // A query parameter that does not parse.
+    let (status, body) = send(
+        &s,
+        reqwest::Method::GET,
+        &admin,
+        "/api/v1/exhibitions?status=maybe",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Datos inválidos: parámetros de la consulta: "),
+        "{body}"
+    );
+
+    // A path that names nothing is not found, in JSON.
+    let (status, body) = send(&s, reqwest::Method::GET, &admin, "/api/v1/exhibitions/not-a-uuid", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "not_found");
+}
