@@ -105,6 +105,9 @@ pub async fn restore_local_backup(
     })?;
     started?;
     tracing::info!(file_name, "backup restored; signing out");
-    shell.end_session(true).await?;
+    if let Err(e) = shell.end_session(true).await {
+        // Signed out all the same; without a credential store there is nothing to forget.
+        tracing::warn!(error = %e, "could not forget the remembered token");
+    }
     Ok(Restored { file_name, report })
 }
