@@ -1553,3 +1553,155 @@ async fn the_superadmin_runs_the_backup_now_and_the_copy_is_in_the_data_folder()
     app.quit().await;
     eprintln!("e2e scheduled jobs: {:?}", started.elapsed());
 }
+
+/// "Este equipo", restored from the app: on a fresh install the first superadmin makes a
+/// backup from "Tareas programadas", then adds a PDV type; in "Copias de seguridad" they
+/// restore that copy. The app stops its own server, restores it and starts a new one,
+/// and signs out saying which copy came back; the replaced database is kept next to it;
+/// signed in again, the type added after the copy is gone and the one added before stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
+    const SUPERADMIN: &str = "ana";
+    const BACKUP: &str = "Copia de seguridad de la base de datos";
+    const BEFORE: &str = "Dietética";
+    const AFTER: &str = "Farmacia";
+    let started = Instant::now();
+    let machine = Machine::new(Keyring::Missing);
+    // The app's local server keeps its data in the default per-user folder.
+    let data = machine.home().join(".local/share/centermind");
+    let app = App::start(&machine, "restore").await;
+    let s = &app.session;
+    s.wait_for(&heading("Conectar con el servidor")).await;
+    s.click(&button("Usar este equipo")).await;
+    s.wait_for(&heading("Configuración inicial")).await;
+    s.fill(&field("Nombre de la distribuidora"), "Distribuidora Nueva")
+        .await;
+    s.fill(&field("Nombre y apellido"), "Ana Admin").await;
+    s.fill(&field("Usuario"), SUPERADMIN).await;
+    s.fill(&field("Contraseña"), support::PASSWORD).await;
+    s.fill(&field("Repetí la contraseña"), support::PASSWORD).await;
+    s.click(&button("Crear y entrar")).await;
+    s.wait_for(&heading("Hola, Ana Admin")).await;
+
+    // A PDV type the copy has.
+    let pdv_list = "//ol[@aria-label='Tipos de PDV en el orden del bot']//span[@class='pdv-name']";
+    s.click(&link("Administración")).await;
+    s.click(&link("Tipos de PDV")).await;
+    s.fill(&field("Tipo nuevo"), BEFORE).await;
+    s.click(&button("Agregar")).await;
+    s.wait_for_text(&role("status"), &format!("Se agregó «{BEFORE}» al final."))
+        .await;
+
+    // The copy, made now.
+    s.click(&link("Tareas programadas")).await;
+    let card = format!("//article[.//h3[normalize-space(.)={}]]", literal(BACKUP));
+    s.wait_for(&card).await;
+    s.click(&format!("{card}{}", button("Ejecutar ahora"))).await;
+    s.wait_for_text(&format!("{card}{}", role("status")), "Terminó bien")
+        .await;
+    let copies: Vec<String> = std::fs::read_dir(data.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".db"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let copy = &copies[0];
+
+    // What the copy must undo: a type added after it.
+    s.click(&link("Tipos de PDV")).await;
+    s.fill(&field("Tipo nuevo"), AFTER).await;
+    s.click(&button("Agregar")).await;
+    s.wait_for_text(&role("status"), &format!("Se agregó «{AFTER}» al final."))
+        .await;
+    let types_before_restore = texts(s, pdv_list).await.unwrap();
+    assert!(
+        types_before_restore.iter().any(|t| t == BEFORE) && types_before_restore.iter().any(|t| t == AFTER),
+        "{types_before_restore:?}"
+    );
+
+    // The copy is listed; its restore button is named after when it was made.
+    s.click(&link("Copias de seguridad")).await;
+    s.wait_for(&heading("Copias de seguridad")).await;
+    let row = format!("//table//tr[.//code[normalize-space(.)={}]]", literal(copy));
+    let made = s.wait_for(&format!("{row}/td[1]")).await;
+    let when = s.property(&made, "textContent").await.unwrap();
+    let when = when.as_str().unwrap().trim().to_string();
+    assert!(!when.is_empty(), "the row of {copy} says when it was made");
+    app.save_screenshot(&screenshots_dir().join("admin-backups.png")).await;
+    let old_sidecar = local_sidecar(&app);
+    s.click(&format!(
+        "{row}//button[@aria-label={}]",
+        literal(&format!("Restaurar la copia del {when}"))
+    ))
+    .await;
+    let dialog = role("alertdialog");
+    s.wait_for(&format!(
+        "{dialog}//h2[normalize-space(.)={}]",
+        literal(&format!("¿Restaurar la copia del {when}?"))
+    ))
+    .await;
+    s.click(&format!("{dialog}{}", button("Restaurar"))).await;
+
+    // Signed out, told which copy came back.
+    s.wait_for(&heading("Iniciar sesión")).await;
+    s.wait_for_text(
+        &role("status"),
+        &format!("Se restauró la copia del {when}. Iniciá sesión de nuevo."),
+    )
+    .await;
+    // By a new server: the old one is gone.
+    let new_sidecar = local_sidecar(&app);
+    assert_ne!(new_sidecar.pid, old_sidecar.pid, "a new local server");
+    assert!(!alive(old_sidecar.pid), "the server before the restore still runs");
+    // The replaced database is kept next to the restored one.
+    let kept: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("centermind.db.before-restore-") && n.ends_with('Z'))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(std::fs::metadata(data.join(&kept[0])).unwrap().len() > 0);
+
+    // The copy's users and data: the same password, the type of before, not the one of after.
+    log_in(s, SUPERADMIN, false).await;
+    s.wait_for(&heading("Hola, Ana Admin")).await;
+    let url = s.wait_for_text(&fact("Servidor"), "http://127.0.0.1:").await;
+    s.click(&link("Administración")).await;
+    s.click(&link("Tipos de PDV")).await;
+    s.wait_for_text(pdv_list, BEFORE).await;
+    let types = texts(s, pdv_list).await.unwrap();
+    let mut expected: Vec<String> = types_before_restore.iter().filter(|t| *t != AFTER).cloned().collect();
+    assert_eq!(types, expected, "the PDV types on screen after the restore");
+
+    // And on the server.
+    let api = Api::new(&url);
+    let token = api.login(SUPERADMIN).await;
+    let distributors = api.get(&token, "/api/v1/distributors", &[]).await;
+    let distributor = distributors[0]["id"].as_i64().unwrap().to_string();
+    let offered = api
+        .get(&token, "/api/v1/pdv-types", &[("distributor", &distributor)])
+        .await;
+    let mut names: Vec<String> = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    expected.sort();
+    assert_eq!(names, expected, "{offered}");
+
+    let desktop = app.desktop().unwrap();
+    app.quit().await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while alive(desktop.pid) || alive(new_sidecar.pid) {
+        assert!(
+            Instant::now() < deadline,
+            "15 s after closing: centermind-desktop {}, its sidecar {}",
+            if alive(desktop.pid) { "still runs" } else { "exited" },
+            if alive(new_sidecar.pid) { "still runs" } else { "exited" },
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!("e2e restore on this computer: {:?}", started.elapsed());
+}
