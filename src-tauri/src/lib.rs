@@ -96,6 +96,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::job_runs,
             commands::jobs::list_backups,
             commands::jobs::restore_local_backup,
+            commands::jobs::set_local_backup_dir,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.
         .dangerously_cast_bigints_to_number()
@@ -141,6 +142,8 @@ pub fn run() -> tauri::Result<()> {
                 .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
             // "Este equipo": start the sidecar now, while the UI loads; the UI then
             // waits for it with `start_local_server`.
+            app.state::<sidecar::LocalServer>()
+                .set_backup_dir(shell.local_backup_dir());
             if shell.local()
                 && let Err(e) = app.state::<sidecar::LocalServer>().ensure(shell.local_port())
             {

@@ -5,7 +5,7 @@
 //! keyed by server address; logging out or a 401 from the server deletes it.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -97,6 +97,9 @@ struct Settings {
     local_port: Option<u16>,
     /// Where to look for updates instead of the one in `tauri.conf.json`.
     update_endpoint: Option<String>,
+    /// "Este equipo": where the local server's backup job writes (another disk,
+    /// a share); `None`: the server's default, in its data folder.
+    local_backup_dir: Option<String>,
 }
 
 struct Session {
@@ -173,6 +176,25 @@ impl Shell {
     #[must_use]
     pub fn local_port(&self) -> Option<u16> {
         self.inner().settings.local_port
+    }
+
+    /// The local server's backup folder chosen in the settings, if any.
+    #[must_use]
+    pub fn local_backup_dir(&self) -> Option<PathBuf> {
+        self.inner().settings.local_backup_dir.as_ref().map(PathBuf::from)
+    }
+
+    /// Saves (or, with `None`, forgets) the local server's backup folder.
+    ///
+    /// # Errors
+    /// When the settings file cannot be written.
+    pub fn set_local_backup_dir(&self, dir: Option<&Path>) -> CommandResult<()> {
+        let settings = {
+            let mut inner = self.inner();
+            inner.settings.local_backup_dir = dir.map(|d| d.to_string_lossy().into_owned());
+            inner.settings.clone()
+        };
+        self.write_settings(&settings)
     }
 
     /// The update endpoint chosen in the settings, if any.

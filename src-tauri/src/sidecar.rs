@@ -386,17 +386,18 @@ fn watch(shared: &Shared) {
 /// How long a restore waits for the stopped server to let go of the database.
 const RESTORE_LOCK_WAIT: Duration = Duration::from_secs(10);
 
-/// Puts the backup `file_name` (a name in the sidecar's backup folder) back with
+/// Puts the backup `file_name` (a name in the sidecar's backup folder; `envs` as [`LocalServer::envs`]) back with
 /// `program backup restore <file_name> --yes`, once no server holds the database
 /// (a stopped one may take a moment to let go). Answers what the command printed.
 ///
 /// # Errors
 /// The command's own error line (in the language it speaks), or why it could not run.
-pub fn restore_backup(program: &Path, file_name: &str) -> Result<String, String> {
+pub fn restore_backup(program: &Path, file_name: &str, envs: &[(OsString, OsString)]) -> Result<String, String> {
     let deadline = Instant::now() + RESTORE_LOCK_WAIT;
     loop {
         let out = Command::new(program)
             .args(["backup", "restore", file_name, "--yes"])
+            .envs(envs.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .output()
             .map_err(|e| format!("no se pudo ejecutar {}: {e}", program.display()))?;
@@ -422,6 +423,8 @@ pub fn restore_backup(program: &Path, file_name: &str) -> Result<String, String>
 pub struct LocalServer {
     running: Mutex<Option<(Supervisor, u16)>>,
     log: Option<PathBuf>,
+    /// Where its backup job writes (`CENTERMIND_BACKUP_DIR`); `None`: the sidecar's default.
+    backup_dir: Mutex<Option<PathBuf>>,
 }
 
 impl LocalServer {
@@ -431,7 +434,28 @@ impl LocalServer {
         Self {
             running: Mutex::default(),
             log,
+            backup_dir: Mutex::default(),
         }
+    }
+
+    /// The backup folder the next start (and a restore) uses; the running one keeps its own.
+    pub fn set_backup_dir(&self, dir: Option<PathBuf>) {
+        *self.backup_dir.lock().unwrap_or_else(PoisonError::into_inner) = dir;
+    }
+
+    /// The backup folder given to the sidecar, if one was chosen here.
+    #[must_use]
+    pub fn backup_dir(&self) -> Option<PathBuf> {
+        self.backup_dir.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The environment that tells a sidecar command what this app chose.
+    #[must_use]
+    pub fn envs(&self) -> Vec<(OsString, OsString)> {
+        self.backup_dir()
+            .map(|dir| ("CENTERMIND_BACKUP_DIR".into(), dir.into_os_string()))
+            .into_iter()
+            .collect()
     }
 
     /// Starts the sidecar unless it already runs (or is being restarted), and
@@ -478,10 +502,11 @@ impl LocalServer {
     ) -> Result<u16, String> {
         let program = program()?;
         let port = reuse_or_free_port(preferred).map_err(|e| format!("no hay un puerto libre: {e}"))?;
-        let spec = Spec {
+        let mut spec = Spec {
             log: self.log.clone(),
             ..Spec::sidecar(program.clone(), port)
         };
+        spec.envs.extend(self.envs());
         let supervisor =
             Supervisor::start(spec, backoff).map_err(|e| format!("no se pudo iniciar {}: {e}", program.display()))?;
         *slot = Some((supervisor, port));

@@ -1592,6 +1592,24 @@ async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
     s.wait_for_text(&role("status"), &format!("Se agregó «{BEFORE}» al final."))
         .await;
 
+    // The copies go to "another disk", chosen in the app: the local server restarts
+    // with it.
+    let usb = machine.home().join("usb/Copias CenterMind");
+    s.click(&link("Copias de seguridad")).await;
+    s.wait_for(&field("Carpeta de las copias")).await;
+    let first_sidecar = local_sidecar(&app);
+    s.fill(&field("Carpeta de las copias"), &usb.to_string_lossy()).await;
+    s.click(&button("Guardar carpeta")).await;
+    s.wait_for_text(&role("status"), "Guardada: la próxima copia se hace ahí.")
+        .await;
+    s.wait_for_text(
+        "//section[.//h2[normalize-space(.)='Copias de seguridad']]//p",
+        &format!("En el servidor, en {}.", usb.display()),
+    )
+    .await;
+    assert!(usb.is_dir(), "the folder was created");
+    assert_ne!(local_sidecar(&app).pid, first_sidecar.pid, "the local server restarted");
+
     // The copy, made now.
     s.click(&link("Tareas programadas")).await;
     let card = format!("//article[.//h3[normalize-space(.)={}]]", literal(BACKUP));
@@ -1599,7 +1617,8 @@ async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
     s.click(&format!("{card}{}", button("Ejecutar ahora"))).await;
     s.wait_for_text(&format!("{card}{}", role("status")), "Terminó bien")
         .await;
-    let copies: Vec<String> = std::fs::read_dir(data.join("backups"))
+    assert!(!data.join("backups").exists(), "nothing in the data folder's default");
+    let copies: Vec<String> = std::fs::read_dir(&usb)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".db"))

@@ -200,6 +200,14 @@ export const commands = {
 	 *  sessions are the copy's now.
 	 */
 	restoreLocalBackup: (fileName: string) => typedError<Restored, CommandError>(__TAURI_INVOKE("restore_local_backup", { fileName })),
+	/**
+	 *  "Este equipo" only: where the local server's backup job writes. Another disk,
+	 *  a USB drive or a network share survives the loss of this computer's disk; `None`
+	 *  (or empty) goes back to the server's data folder. The folder is created and
+	 *  written to once as a check; the local server restarts to take it (the session
+	 *  stays). Answers the backups as the server now lists them.
+	 */
+	setLocalBackupDir: (dir: string | null) => typedError<Backups, CommandError>(__TAURI_INVOKE("set_local_backup_dir", { dir })),
 };
 
 /* Types */

@@ -6,7 +6,14 @@ type Result<T> = Promise<{ status: "ok"; data: T } | { status: "error"; error: C
 const ok = <T>(data: T): Result<T> => Promise.resolve({ status: "ok", data });
 const fail = <T>(error: CommandError): Result<T> => Promise.resolve({ status: "error", error });
 
-export type JobCommand = "listJobs" | "updateJob" | "runJob" | "jobRuns" | "listBackups" | "restoreLocalBackup";
+export type JobCommand =
+  | "listJobs"
+  | "updateJob"
+  | "runJob"
+  | "jobRuns"
+  | "listBackups"
+  | "restoreLocalBackup"
+  | "setLocalBackupDir";
 
 /** Where the fake server keeps its backups. */
 export const BACKUP_DIR = "/var/lib/centermind/backups";
@@ -82,6 +89,7 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
   const jobs = (seed.jobs ?? BUILT_IN_JOBS).map((j) => ({ ...j }));
   const runs = [...(seed.runs ?? [])];
   const backups = [...(seed.backups ?? [])];
+  let backupDir = BACKUP_DIR;
   const restored: string[] = [];
   const outcomes = new Map<string, { outcome: "succeeded" | "failed"; detail: string }>();
   let hold = false;
@@ -153,7 +161,7 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
     listBackups: () => {
       record("listBackups");
       if (!allowed()) return fail(forbidden);
-      return ok(copy({ dir: BACKUP_DIR, backups, photos: seed.photos ?? false }));
+      return ok(copy({ dir: backupDir, backups, photos: seed.photos ?? false }));
     },
     restoreLocalBackup: (fileName) => {
       record("restoreLocalBackup", fileName);
@@ -162,6 +170,16 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
       if (seed.restoreError) return fail(seed.restoreError);
       restored.push(fileName);
       return ok({ file_name: fileName, report: `Restored ${fileName}.` });
+    },
+    setLocalBackupDir: (dir) => {
+      record("setLocalBackupDir", dir);
+      if (!allowed()) return fail(forbidden);
+      if (dir !== null && !dir.startsWith("/")) {
+        return fail({ code: "invalid", message: `«${dir}» no es una carpeta completa.` });
+      }
+      backupDir = dir ?? BACKUP_DIR;
+      backups.length = 0;
+      return ok(copy({ dir: backupDir, backups, photos: false }));
     },
     jobRuns: (id, limit) => {
       record("jobRuns", id, limit);

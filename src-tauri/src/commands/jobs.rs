@@ -3,6 +3,8 @@
 //! every distributor, so only the superadmin reaches them (the server answers
 //! `forbidden` to anyone else).
 
+use std::path::PathBuf;
+
 use tauri::State;
 
 use crate::commands::local::start_local_server;
@@ -95,7 +97,8 @@ pub async fn restore_local_backup(
     tracing::info!(file_name, "restoring a backup: stopping the local server");
     local.stop();
     let name = file_name.clone();
-    let restored = tauri::async_runtime::spawn_blocking(move || restore_backup(&program, &name))
+    let envs = local.envs();
+    let restored = tauri::async_runtime::spawn_blocking(move || restore_backup(&program, &name, &envs))
         .await
         .map_err(CommandError::internal)?;
     // Started again whatever happened: a refused restore left the database as it was.
@@ -110,4 +113,93 @@ pub async fn restore_local_backup(
         tracing::warn!(error = %e, "could not forget the remembered token");
     }
     Ok(Restored { file_name, report })
+}
+
+/// "Este equipo" only: where the local server's backup job writes. Another disk,
+/// a USB drive or a network share survives the loss of this computer's disk; `None`
+/// (or empty) goes back to the server's data folder. The folder is created and
+/// written to once as a check; the local server restarts to take it (the session
+/// stays). Answers the backups as the server now lists them.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell, local))]
+pub async fn set_local_backup_dir(
+    shell: State<'_, Shell>,
+    local: State<'_, LocalServer>,
+    dir: Option<String>,
+) -> CommandResult<Backups> {
+    if !shell.local() || local.pid().is_none() {
+        return Err(CommandError::Forbidden {
+            message: "La carpeta de las copias se elige en el equipo donde corre el servidor (modo «este equipo»); en un servidor, con backup_dir en su configuración.".into(),
+        });
+    }
+    let (backend, token) = shell.authed()?;
+    // Only the superadmin sees (and so may move) the backups: the server says who that is.
+    shell.check(backend.backups(&token).await).await?;
+    let dir = match dir.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(text) => {
+            let text = text.to_string();
+            Some(
+                tauri::async_runtime::spawn_blocking(move || usable_backup_dir(&text))
+                    .await
+                    .map_err(CommandError::internal)??,
+            )
+        }
+        None => None,
+    };
+    shell.set_local_backup_dir(dir.as_deref())?;
+    local.set_backup_dir(dir.clone());
+    tracing::info!(dir = ?dir, "local backup folder chosen; restarting the local server");
+    local.stop();
+    start_local_server(shell.clone(), local).await?;
+    let (backend, token) = shell.authed()?;
+    shell.check(backend.backups(&token).await).await
+}
+
+/// An absolute folder that exists (created if needed) and takes a file.
+///
+/// # Errors
+/// [`CommandError::Invalid`] saying why, in Spanish.
+pub fn usable_backup_dir(text: &str) -> CommandResult<PathBuf> {
+    let invalid = |message: String| CommandError::Invalid { message };
+    let dir = PathBuf::from(text);
+    if !dir.is_absolute() {
+        return Err(invalid(format!(
+            "«{text}» no es una carpeta completa: escribila desde la unidad (por ejemplo D:\\Copias CenterMind o /media/copias)."
+        )));
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| invalid(format!("No se pudo crear la carpeta {}: {e}.", dir.display())))?;
+    let probe = dir.join(".centermind-write-test");
+    std::fs::write(&probe, b"ok")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| invalid(format!("No se puede escribir en {}: {e}.", dir.display())))?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_folder_must_be_absolute_creatable_and_writable() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let nested = tmp.path().join("usb/CenterMind copias");
+        assert_eq!(usable_backup_dir(&nested.to_string_lossy()), Ok(nested.clone()));
+        assert!(nested.is_dir());
+        assert_eq!(std::fs::read_dir(&nested).expect("dir").count(), 0, "the probe is gone");
+
+        let relative = usable_backup_dir("copias").expect_err("relative");
+        assert_eq!(relative.code(), "invalid");
+        assert!(
+            relative.to_string().contains("no es una carpeta completa"),
+            "{relative}"
+        );
+
+        // A file where a folder should be.
+        let file = tmp.path().join("archivo");
+        std::fs::write(&file, b"x").expect("file");
+        let blocked = usable_backup_dir(&file.join("copias").to_string_lossy()).expect_err("blocked");
+        assert!(blocked.to_string().contains("No se pudo crear la carpeta"), "{blocked}");
+    }
 }

@@ -60,4 +60,5 @@ pub const NAMES: &[&str] = &[
     "job_runs",
     "list_backups",
     "restore_local_backup",
+    "set_local_backup_dir",
 ];

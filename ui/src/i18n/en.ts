@@ -643,6 +643,12 @@ export const en: Messages = {
       confirmBody:
         "The database goes back to how it was then: what was registered later will not be there (the current database is kept aside, next to it). Missing photos come back from the copy. The server restarts and everyone must sign in again.",
       confirm: "Restore",
+      folder: "Backup folder",
+      folderHint:
+        "Better on another disk (an external disk, a USB drive, a shared folder): then the backups survive if this computer's disk breaks. Empty: this computer's data folder. Saving restarts the server (a few seconds).",
+      folderSave: "Save folder",
+      folderSaving: "Saving and restarting the server…",
+      folderSaved: "Saved: the next backup goes there.",
       restored: "The backup of {when} was restored. Sign in again.",
     },
     jobs: {

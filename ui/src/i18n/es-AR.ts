@@ -646,6 +646,12 @@ export const esAR = {
       confirmBody:
         "La base de datos vuelve a como estaba en ese momento: lo registrado después no va a estar (la base actual se guarda aparte, junto a la original). Las fotos que falten vuelven de la copia. El servidor se reinicia y todos tienen que iniciar sesión de nuevo.",
       confirm: "Restaurar",
+      folder: "Carpeta de las copias",
+      folderHint:
+        "Mejor en otro disco (un disco externo, un pendrive, una carpeta compartida): así las copias sobreviven si se rompe el de este equipo. Vacía: la carpeta de datos de este equipo. Al guardar, el servidor se reinicia (unos segundos).",
+      folderSave: "Guardar carpeta",
+      folderSaving: "Guardando y reiniciando el servidor…",
+      folderSaved: "Guardada: la próxima copia se hace ahí.",
       restored: "Se restauró la copia del {when}. Iniciá sesión de nuevo.",
     },
     jobs: {

@@ -80,3 +80,41 @@ describe("Administración › Copias de seguridad", () => {
     expect(session()).not.toBeNull();
   });
 });
+
+describe("Administración › Copias de seguridad › carpeta (este equipo)", () => {
+  const render = appHarness();
+
+  it("moves the copies to another folder, and empty goes back to the data folder", async () => {
+    const api = fakeApi({ session: SUPERADMIN, local: true, admin: { jobs: { backups: [NEWER] } } });
+    render(api, "#/admin/backups");
+    const folder = await screen.findByLabelText("Carpeta de las copias");
+    expect(folder).toHaveValue(BACKUP_DIR);
+    fireEvent.input(folder, { target: { value: "  /media/pendrive/CenterMind  " } });
+    fireEvent.click(screen.getByRole("button", { name: "Guardar carpeta" }));
+    expect(await screen.findByText("Guardada: la próxima copia se hace ahí.")).toBeInTheDocument();
+    expect(api.admin.called("setLocalBackupDir")).toEqual([["/media/pendrive/CenterMind"]]);
+    expect(screen.getByText(/En el servidor, en \/media\/pendrive\/CenterMind\./)).toBeInTheDocument();
+    expect(screen.getByText(/Todavía no hay copias/)).toBeInTheDocument();
+
+    fireEvent.input(folder, { target: { value: "" } });
+    fireEvent.click(screen.getByRole("button", { name: "Guardar carpeta" }));
+    await waitFor(() => expect(api.admin.called("setLocalBackupDir")).toEqual([["/media/pendrive/CenterMind"], [null]]));
+    await waitFor(() => expect(folder).toHaveValue(BACKUP_DIR));
+  });
+
+  it("a folder the app cannot use is explained and nothing changes", async () => {
+    render(fakeApi({ session: SUPERADMIN, local: true }), "#/admin/backups");
+    const folder = await screen.findByLabelText("Carpeta de las copias");
+    fireEvent.input(folder, { target: { value: "copias" } });
+    fireEvent.click(screen.getByRole("button", { name: "Guardar carpeta" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("«copias» no es una carpeta completa.");
+    expect(folder).toHaveValue("copias");
+    expect(screen.getByText(`En el servidor, en ${BACKUP_DIR}.`, { exact: false })).toBeInTheDocument();
+  });
+
+  it("connected to a server, the folder is not offered", async () => {
+    render(fakeApi({ session: SUPERADMIN }), "#/admin/backups");
+    await screen.findByText(/Todavía no hay copias/);
+    expect(screen.queryByLabelText("Carpeta de las copias")).toBeNull();
+  });
+});

@@ -1,7 +1,7 @@
 import { useNavigate } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
 import { createSignal } from "solid-js";
-import type { BackupCopy } from "../../bindings";
+import type { BackupCopy, Backups as BackupList } from "../../bindings";
 import { useAdmin } from "../../admin/context";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
@@ -48,7 +48,7 @@ export default function Backups() {
 
 function BackupList() {
   const navigate = useNavigate();
-  const [list, { refetch }] = createResource(() => call(api().listBackups()));
+  const [list, { refetch, mutate }] = createResource(() => call(api().listBackups()));
   const [restoring, setRestoring] = createSignal<BackupCopy | null>(null);
   const restore = async (copy: BackupCopy) => {
     await call(api().restoreLocalBackup(copy.file_name));
@@ -115,6 +115,9 @@ function BackupList() {
             <Show when={!localMode()}>
               <p class="hint">{t("admin.backups.onServer")}</p>
             </Show>
+            <Show when={localMode()}>
+              <BackupFolder current={backups().dir} onChanged={(next) => mutate(next)} />
+            </Show>
           </>
         )}
       </Show>
@@ -130,5 +133,58 @@ function BackupList() {
         )}
       </Show>
     </section>
+  );
+}
+
+/**
+ * "Este equipo": where the local server keeps its copies. Another disk survives the
+ * loss of this one; saving restarts the local server (a few seconds).
+ */
+function BackupFolder(props: { current: string; onChanged: (next: BackupList) => void }) {
+  const [text, setText] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const [state, setState] = createSignal<"idle" | "saved" | { error: unknown }>("idle");
+  const save = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setState("idle");
+    try {
+      const value = (text() ?? props.current).trim();
+      props.onChanged(await call(api().setLocalBackupDir(value === "" ? null : value)));
+      setText(null);
+      setState("saved");
+    } catch (error) {
+      setState({ error });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="backup-folder" onSubmit={(e) => void save(e)}>
+      <label for="backup-folder">{t("admin.backups.folder")}</label>
+      <input
+        id="backup-folder"
+        type="text"
+        spellcheck={false}
+        aria-describedby="backup-folder-hint"
+        value={text() ?? props.current}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          setState("idle");
+        }}
+      />
+      <p id="backup-folder-hint" class="hint">
+        {t("admin.backups.folderHint")}
+      </p>
+      <button type="submit" class="button" disabled={busy()}>
+        {busy() ? t("admin.backups.folderSaving") : t("admin.backups.folderSave")}
+      </button>
+      <Show when={state() === "saved"}>
+        <p role="status">{t("admin.backups.folderSaved")}</p>
+      </Show>
+      <Show when={typeof state() === "object" && (state() as { error: unknown }).error}>
+        {(error) => <ErrorBanner error={error()} />}
+      </Show>
+    </form>
   );
 }
