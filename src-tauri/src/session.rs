@@ -435,13 +435,20 @@ impl Shell {
         }
     }
 
+    /// Ends the session and forgets the remembered token; a credential store that
+    /// cannot forget it (none on this system) is logged, not an error: the person is
+    /// signed out all the same.
+    pub async fn sign_out(&self) {
+        if let Err(e) = self.end_session(true).await {
+            tracing::warn!(error = %e, "could not forget the remembered token");
+        }
+    }
+
     /// Passes `result` through; a 401 from the server ends the session and forgets
     /// the remembered token first.
     pub async fn check<T>(&self, result: CommandResult<T>) -> CommandResult<T> {
-        if let Err(CommandError::Unauthenticated { .. }) = &result
-            && let Err(e) = self.end_session(true).await
-        {
-            tracing::warn!(error = %e, "could not forget the remembered token");
+        if let Err(CommandError::Unauthenticated { .. }) = &result {
+            self.sign_out().await;
         }
         result
     }

@@ -67,6 +67,19 @@ pub async fn list_backups(shell: State<'_, Shell>) -> CommandResult<Backups> {
     shell.check(backend.backups(&token).await).await
 }
 
+/// The backups, for a change to them on "este equipo": refused (`elsewhere` says how
+/// to do it instead) unless this app runs the server, and by the server unless the
+/// caller is the superadmin (only they see the backups).
+async fn local_backups(shell: &Shell, local: &LocalServer, elsewhere: &str) -> CommandResult<Backups> {
+    if !shell.local() || local.pid().is_none() {
+        return Err(CommandError::Forbidden {
+            message: elsewhere.to_string(),
+        });
+    }
+    let (backend, token) = shell.authed()?;
+    shell.check(backend.backups(&token).await).await
+}
+
 /// "Este equipo" only: puts the copy `file_name` back in place of the database.
 /// The server checks that the caller is the superadmin and that the copy is one
 /// of its backups; then the app stops its local server, runs
@@ -81,13 +94,12 @@ pub async fn restore_local_backup(
     local: State<'_, LocalServer>,
     file_name: String,
 ) -> CommandResult<Restored> {
-    if !shell.local() || local.pid().is_none() {
-        return Err(CommandError::Forbidden {
-            message: "Solo se restaura desde el equipo donde corre el servidor (modo «este equipo»): en un servidor, con `centermind-sidecar backup restore`.".into(),
-        });
-    }
-    let (backend, token) = shell.authed()?;
-    let listed = shell.check(backend.backups(&token).await).await?;
+    let listed = local_backups(
+        &shell,
+        &local,
+        "Solo se restaura desde el equipo donde corre el servidor (modo «este equipo»): en un servidor, con `centermind-sidecar backup restore`.",
+    )
+    .await?;
     if !listed.backups.iter().any(|b| b.file_name == file_name) {
         return Err(CommandError::NotFound {
             message: format!("No hay una copia «{file_name}» en {}.", listed.dir),
@@ -108,10 +120,7 @@ pub async fn restore_local_backup(
     })?;
     started?;
     tracing::info!(file_name, "backup restored; signing out");
-    if let Err(e) = shell.end_session(true).await {
-        // Signed out all the same; without a credential store there is nothing to forget.
-        tracing::warn!(error = %e, "could not forget the remembered token");
-    }
+    shell.sign_out().await;
     Ok(Restored { file_name, report })
 }
 
@@ -128,14 +137,12 @@ pub async fn set_local_backup_dir(
     local: State<'_, LocalServer>,
     dir: Option<String>,
 ) -> CommandResult<Backups> {
-    if !shell.local() || local.pid().is_none() {
-        return Err(CommandError::Forbidden {
-            message: "La carpeta de las copias se elige en el equipo donde corre el servidor (modo «este equipo»); en un servidor, con backup_dir en su configuración.".into(),
-        });
-    }
-    let (backend, token) = shell.authed()?;
-    // Only the superadmin sees (and so may move) the backups: the server says who that is.
-    shell.check(backend.backups(&token).await).await?;
+    local_backups(
+        &shell,
+        &local,
+        "La carpeta de las copias se elige en el equipo donde corre el servidor (modo «este equipo»); en un servidor, con backup_dir en su configuración.",
+    )
+    .await?;
     let dir = match dir.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(text) => {
             let text = text.to_string();

@@ -31,10 +31,7 @@ pub async fn start_kiosk(shell: State<'_, Shell>, tv_token: String) -> CommandRe
         CommandError::Unauthenticated { .. } => invalid_code(),
         other => other,
     })?;
-    if let Err(e) = shell.end_session(true).await {
-        // Signed out in memory all the same; a missing credential store has nothing to forget.
-        tracing::warn!(error = %e, "could not forget the remembered session token");
-    }
+    shell.sign_out().await;
     if let Err(e) = shell.save_token(&kiosk_key(backend.base()), &token).await {
         // It works until the app closes; the next start asks for the code again.
         tracing::warn!(error = %e, "cannot keep the TV code in the credential store");
