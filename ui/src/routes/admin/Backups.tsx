@@ -1,6 +1,5 @@
 import { useNavigate } from "@solidjs/router";
-import { createResource, For, Show } from "solid-js";
-import { createSignal } from "solid-js";
+import { createResource, createSignal, For, Show } from "solid-js";
 import type { BackupCopy, Backups as BackupList } from "../../bindings";
 import { useAdmin } from "../../admin/context";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
