@@ -155,6 +155,7 @@ fn from_api_code(status: StatusCode, body: ApiErrorBody) -> CommandError {
     match body.code.as_str() {
         "unauthenticated" => CommandError::Unauthenticated { message },
         "bad_credentials" => CommandError::BadCredentials { message },
+        "wrong_password" => CommandError::WrongPassword { message },
         "too_many_attempts" => CommandError::TooManyAttempts { message },
         "forbidden" | "setup_not_local" => CommandError::Forbidden { message },
         "not_found" => CommandError::NotFound { message },
@@ -188,6 +189,18 @@ struct Health {
     status: String,
     version: String,
     database: String,
+    /// Absent from servers older than the field.
+    #[serde(default)]
+    started_at: Option<String>,
+    #[serde(default)]
+    restored_from: Option<String>,
+}
+
+/// What `POST /api/v1/backups/{file_name}/restore` answers.
+#[derive(Debug, Deserialize)]
+pub struct RestoreAccepted {
+    pub distributors: i64,
+    pub exhibitions: i64,
 }
 
 /// What `POST /api/v1/auth/login` answers.
@@ -280,6 +293,8 @@ impl Backend {
             version: health.version,
             status: health.status,
             database: health.database,
+            started_at: health.started_at,
+            restored_from: health.restored_from,
         })
     }
 
@@ -311,6 +326,17 @@ impl Backend {
 
     pub async fn me(&self, token: &Token) -> CommandResult<User> {
         Self::json(self.request(Method::GET, "api/v1/me", Some(token))?).await
+    }
+
+    /// Changes the signed-in user's own password; the server ends their other sessions.
+    pub async fn change_password(&self, token: &Token, current: &str, new: &str) -> CommandResult<()> {
+        let body = serde_json::json!({ "current_password": current, "new_password": new });
+        Self::send(
+            self.request(Method::POST, "api/v1/me/password", Some(token))?
+                .json(&body),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn exhibitions(&self, token: &Token, filter: &ExhibitionFilter) -> CommandResult<ExhibitionPage> {
@@ -615,6 +641,12 @@ impl Backend {
         Self::json(self.request(Method::GET, "api/v1/backups", Some(token))?).await
     }
 
+    /// Asks the server to restore one of its backups (202: it restarts on it now).
+    pub async fn restore_backup(&self, token: &Token, file_name: &str) -> CommandResult<RestoreAccepted> {
+        let path = format!("api/v1/backups/{}/restore", backup_segment(file_name)?);
+        Self::json(self.request(Method::POST, &path, Some(token))?).await
+    }
+
     /// Pauses or resumes a job, or changes its schedule or time zone (422 with the
     /// server's reason when it cannot use them).
     pub async fn update_job(&self, token: &Token, id: &str, changes: &JobChanges) -> CommandResult<Job> {
@@ -639,6 +671,23 @@ impl Backend {
 }
 
 /// Job ids are short snake_case names: refuse anything else before it reaches a URL path.
+/// A backup's file name as a path segment: the backup job's names only
+/// (`centermind-<time>.db`), nothing that could leave the folder.
+fn backup_segment(name: &str) -> CommandResult<&str> {
+    let ok = name.starts_with("centermind-")
+        && name.len() <= 80
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_');
+    if ok {
+        Ok(name)
+    } else {
+        Err(CommandError::Invalid {
+            message: format!("nombre de copia inválido: {name:?}"),
+        })
+    }
+}
+
 fn job_segment(id: &str) -> CommandResult<&str> {
     let ok = !id.is_empty()
         && id.len() <= 64
@@ -723,6 +772,7 @@ mod tests {
             (StatusCode::UNAUTHORIZED, "unauthenticated", "unauthenticated"),
             (StatusCode::UNAUTHORIZED, "bad_credentials", "bad_credentials"),
             (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too_many_attempts"),
+            (StatusCode::UNPROCESSABLE_ENTITY, "wrong_password", "wrong_password"),
             (StatusCode::FORBIDDEN, "forbidden", "forbidden"),
             (StatusCode::NOT_FOUND, "not_found", "not_found"),
             (StatusCode::UNPROCESSABLE_ENTITY, "invalid_evaluation", "invalid"),
@@ -789,6 +839,23 @@ mod tests {
             from_api_code(StatusCode::UNPROCESSABLE_ENTITY, refused).to_string(),
             "invalid: Datos inválidos: bot_token: Telegram rechazó el token del bot"
         );
+    }
+
+    #[test]
+    fn backup_names_are_checked_before_building_paths() {
+        let good = "centermind-20261122T060000.123Z.db";
+        assert_eq!(backup_segment(good), Ok(good));
+        for bad in [
+            "",
+            "..",
+            "../centermind.db",
+            "centermind-x/../../etc/passwd",
+            "centermind-%2e%2e",
+            "notes.db",
+            "centermind-a b.db",
+        ] {
+            assert_eq!(backup_segment(bad).map_err(|e| e.code()), Err("invalid"), "{bad}");
+        }
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub enum CommandError {
     Unauthenticated { message: String },
     #[error("wrong credentials: {message}")]
     BadCredentials { message: String },
+    /// The current password typed to change one's own is not the right one (the
+    /// session itself is fine).
+    #[error("wrong current password: {message}")]
+    WrongPassword { message: String },
     /// The server does not know the TV code (mistyped, or revoked by an admin).
     #[error("invalid TV code: {message}")]
     InvalidTvToken { message: String },
@@ -112,6 +116,7 @@ impl CommandError {
             Self::NotConnected { .. } => "not_connected",
             Self::Unauthenticated { .. } => "unauthenticated",
             Self::BadCredentials { .. } => "bad_credentials",
+            Self::WrongPassword { .. } => "wrong_password",
             Self::InvalidTvToken { .. } => "invalid_tv_token",
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Forbidden { .. } => "forbidden",

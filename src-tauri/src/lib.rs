@@ -43,6 +43,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::server::connect_server,
             commands::session::login,
             commands::session::logout,
+            commands::session::change_password,
             commands::session::setup_status,
             commands::session::first_setup,
             commands::session::current_session,
@@ -96,6 +97,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::job_runs,
             commands::jobs::list_backups,
             commands::jobs::restore_local_backup,
+            commands::jobs::restore_server_backup,
             commands::jobs::set_local_backup_dir,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.

@@ -23,6 +23,10 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub distributor_id: Option<i64>,
+    /// The distributor's name (`null` for the superadmin, and from a server
+    /// older than this field).
+    #[serde(default)]
+    pub distributor_name: Option<String>,
 }
 
 /// The signed-in session as the UI sees it (never the token).
@@ -54,6 +58,10 @@ pub struct ServerInfo {
     pub version: String,
     pub status: String,
     pub database: String,
+    /// RFC 3339: when the server's service (re)started (`null` from an older server).
+    pub started_at: Option<String>,
+    /// The backup this start of the server restored, if it did.
+    pub restored_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]

@@ -532,6 +532,7 @@ mod tests {
             display_name: "Supervisor Sur".into(),
             role: Role::Supervisor,
             distributor_id: Some(1),
+            distributor_name: None,
         }
     }
 

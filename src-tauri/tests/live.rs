@@ -296,6 +296,53 @@ async fn a_logout_elsewhere_ends_an_open_stream_with_signed_out_and_no_retry() {
 }
 
 #[tokio::test]
+async fn a_password_changed_from_the_app_keeps_its_stream_and_ends_the_other_sessions() {
+    let world = World::new().await;
+    let server = world.serve(ANY_PORT);
+    let base = server.base.clone();
+    let backend = Backend::new(Backend::http_client().unwrap(), format!("{base}/").parse().unwrap());
+    let here = session(&base).await;
+    let elsewhere = session(&base).await;
+    let (mut ours, _f1) = follow(&base, Token::new(here.clone()));
+    let (mut theirs, _f2) = follow(&base, Token::new(elsewhere.clone()));
+    for rx in [&mut ours, &mut theirs] {
+        assert_eq!(next(rx).await, LiveMessage::Connected { reconnected: false });
+    }
+
+    let wrong = backend
+        .change_password(&Token::new(here.clone()), "adivinanza", "clave-nueva-1")
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code(), "wrong_password", "{wrong:?}");
+    assert_eq!(
+        wrong.to_string(),
+        "wrong current password: La contraseña actual no es correcta."
+    );
+    backend
+        .change_password(&Token::new(here.clone()), PASSWORD, "clave-nueva-1")
+        .await
+        .unwrap();
+
+    world.events.publish(LiveEvent::ExhibitionCreated {
+        distributor_id: world.ours,
+        exhibition_id: Uuid::now_v7(),
+    });
+    assert_eq!(
+        next(&mut theirs).await,
+        LiveMessage::SignedOut,
+        "the other session ends"
+    );
+    assert!(
+        matches!(next(&mut ours).await, LiveMessage::ExhibitionCreated { .. }),
+        "this one goes on following"
+    );
+    assert_eq!(backend.me(&Token::new(here)).await.unwrap().username, "supervisora");
+    let me = backend.me(&Token::new(elsewhere)).await.unwrap_err();
+    assert_eq!(me.code(), "unauthenticated");
+    drop(server);
+}
+
+#[tokio::test]
 async fn the_tv_follows_only_its_distributors_ranking_until_its_code_is_revoked() {
     let world = World::new().await;
     let server = world.serve(ANY_PORT);

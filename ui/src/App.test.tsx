@@ -62,7 +62,7 @@ describe("App shell", () => {
 
     expect(await screen.findByRole("heading", { level: 1, name: "Hola, Supervisor Sur" })).toBeInTheDocument();
     expect(screen.getByText("Supervisor")).toBeInTheDocument();
-    expect(screen.getByText("N.º 1")).toBeInTheDocument();
+    expect(screen.getByText("Distribuidora Sur")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Cerrar sesión" })).toBeInTheDocument();
   });
 

@@ -25,6 +25,12 @@ export const commands = {
 	 */
 	logout: () => typedError<null, CommandError>(__TAURI_INVOKE("logout")),
 	/**
+	 *  Changes the signed-in user's own password (the current one must be given).
+	 *  The server ends the user's other sessions; this one, and a token remembered
+	 *  for it, stay valid.
+	 */
+	changePassword: (current: string, newPassword: string) => typedError<null, CommandError>(__TAURI_INVOKE("change_password", { current, newPassword })),
+	/**
 	 *  True when the server has no user yet: the app shows the first-run form
 	 *  instead of the login.
 	 */
@@ -201,6 +207,15 @@ export const commands = {
 	 */
 	restoreLocalBackup: (fileName: string) => typedError<Restored, CommandError>(__TAURI_INVOKE("restore_local_backup", { fileName })),
 	/**
+	 *  On a server (not "este equipo"): asks the server to put the copy `file_name`
+	 *  back in place of its database. The server checks the caller and the copy,
+	 *  answers, then stops, keeps its current database aside, restores and starts
+	 *  again in the same process. The app waits until the server answers as a new
+	 *  start (its health says when it started), then signs out: the sessions are
+	 *  the copy's now.
+	 */
+	restoreServerBackup: (fileName: string) => typedError<Restored, CommandError>(__TAURI_INVOKE("restore_server_backup", { fileName })),
+	/**
 	 *  "Este equipo" only: where the local server's backup job writes. Another disk,
 	 *  a USB drive or a network share survives the loss of this computer's disk; `None`
 	 *  (or empty) goes back to the server's data folder. The folder is created and
@@ -265,6 +280,11 @@ export type CommandError =
 { code: "not_connected"; message: string } | 
 /**  No session, or the server ended it (the local session is cleared). */
 { code: "unauthenticated"; message: string } | { code: "bad_credentials"; message: string } | 
+/**
+ *  The current password typed to change one's own is not the right one (the
+ *  session itself is fine).
+ */
+{ code: "wrong_password"; message: string } | 
 /**  The server does not know the TV code (mistyped, or revoked by an admin). */
 { code: "invalid_tv_token"; message: string } | { code: "too_many_attempts"; message: string } | { code: "forbidden"; message: string } | { code: "not_found"; message: string } | 
 /**  The server refused the data (422): e.g. a rejection without a reason. */
@@ -755,10 +775,13 @@ export type ReportSummary = {
 	rows: ReportRow[],
 };
 
-/**  What a restore on this computer did ("este equipo"). */
+/**  What a restore did. */
 export type Restored = {
 	file_name: string,
-	/**  What `centermind-sidecar backup restore` reported (English, for the record). */
+	/**
+	 *  For the record: what `centermind-sidecar backup restore` reported ("este
+	 *  equipo"), or what the copy holds (a server).
+	 */
 	report: string,
 };
 
@@ -788,6 +811,10 @@ export type ServerInfo = {
 	version: string,
 	status: string,
 	database: string,
+	/**  RFC 3339: when the server's service (re)started (`null` from an older server). */
+	started_at: string | null,
+	/**  The backup this start of the server restored, if it did. */
+	restored_from: string | null,
 };
 
 /**  The signed-in session as the UI sees it (never the token). */
@@ -836,6 +863,11 @@ export type User = {
 	display_name: string,
 	role: Role,
 	distributor_id: number | null,
+	/**
+	 *  The distributor's name (`null` for the superadmin, and from a server
+	 *  older than this field).
+	 */
+	distributor_name?: string | null,
 };
 
 /**  A change to a user. A new password or `active: false` ends the user's sessions. */

@@ -22,7 +22,7 @@ export const ok = <T>(data: T): Result<T> => Promise.resolve({ status: "ok", dat
 export const fail = <T>(error: CommandError): Result<T> => Promise.resolve({ status: "error", error });
 
 export const SUPERVISOR: SessionInfo = {
-  user: { id: 3, username: "supervisor.sur", display_name: "Supervisor Sur", role: "supervisor", distributor_id: 1 },
+  user: { id: 3, username: "supervisor.sur", display_name: "Supervisor Sur", role: "supervisor", distributor_id: 1, distributor_name: "Distribuidora Sur" },
   server_url: "http://127.0.0.1:8787/",
   expires_at: "2030-01-01T00:00:00Z",
   remembered: false,
@@ -31,12 +31,12 @@ export const SUPERVISOR: SessionInfo = {
 
 export const ADMIN: SessionInfo = {
   ...SUPERVISOR,
-  user: { id: 2, username: "admin.sur", display_name: "Administración Sur", role: "admin", distributor_id: 1 },
+  user: { id: 2, username: "admin.sur", display_name: "Administración Sur", role: "admin", distributor_id: 1, distributor_name: "Distribuidora Sur" },
 };
 
 export const SUPERADMIN: SessionInfo = {
   ...SUPERVISOR,
-  user: { id: 1, username: "superadmin", display_name: "Superadministración", role: "superadmin", distributor_id: null },
+  user: { id: 1, username: "superadmin", display_name: "Superadministración", role: "superadmin", distributor_id: null, distributor_name: null },
 };
 
 /** The office TV code the fake server knows by default. */
@@ -100,6 +100,8 @@ export function fakeApi(
   revokeTvCode(): void;
   /** Whether the app opens at session start, as the OS has it. */
   autostart(): boolean;
+  /** Every new password the signed-in user set for themself, in order. */
+  passwordChanges: string[];
 } {
   const admin = fakeAdmin(options.admin ?? {}, signedIn);
   const pending = [...(options.pending ?? [])];
@@ -117,6 +119,8 @@ export function fakeApi(
   let kioskReads = 0;
   let tvCode: string | null = options.tvCode ?? TV_CODE;
   let autostart = options.autostart ?? false;
+  let currentPassword = "demo-centermind";
+  const passwordChanges: string[] = [];
   const follow = (as: "session" | "kiosk", onMessage: Channel<LiveMessage>) => {
     channel = onMessage;
     followers += 1;
@@ -138,13 +142,21 @@ export function fakeApi(
         url: options.server === undefined ? SUPERVISOR.server_url : options.server,
         local: options.local ?? false,
       }),
-    startLocalServer: () => ok({ url: "http://127.0.0.1:41234/", version: "0.1.0", status: "ok", database: "ok" }),
-    connectServer: (url) => ok({ url, version: "0.1.0", status: "ok", database: "ok" }),
+    startLocalServer: () =>
+      ok({ url: "http://127.0.0.1:41234/", version: "0.1.0", status: "ok", database: "ok", started_at: "2025-01-15T09:00:00Z", restored_from: null }),
+    connectServer: (url) => ok({ url, version: "0.1.0", status: "ok", database: "ok", started_at: "2025-01-15T09:00:00Z", restored_from: null }),
     login: (username, password) =>
-      password === "demo-centermind"
+      password === currentPassword
         ? ok({ ...SUPERVISOR, user: { ...SUPERVISOR.user, username } })
         : fail({ code: "bad_credentials", message: "Usuario o contraseña incorrectos." }),
     logout: () => ok(null),
+    changePassword: (current, next) => {
+      if (current !== currentPassword) return fail({ code: "wrong_password", message: "La contraseña actual no es correcta." });
+      if ([...next].length < 8 || next === current) return fail({ code: "invalid", message: "Datos inválidos: password" });
+      currentPassword = next;
+      passwordChanges.push(next);
+      return ok(null);
+    },
     setupStatus: () => ok(options.needsSetup ?? false),
     firstSetup: (input) =>
       ok({
@@ -155,6 +167,7 @@ export function fakeApi(
           display_name: input.display_name ?? input.username,
           role: "superadmin",
           distributor_id: null,
+          distributor_name: null,
         },
       }),
     currentSession: () => ok(options.session === undefined ? null : options.session),
@@ -257,6 +270,7 @@ export function fakeApi(
     kioskReads: () => kioskReads,
     kiosk: () => kiosk,
     autostart: () => autostart,
+    passwordChanges,
     revokeTvCode: () => {
       tvCode = null;
     },

@@ -13,6 +13,7 @@ export type JobCommand =
   | "jobRuns"
   | "listBackups"
   | "restoreLocalBackup"
+  | "restoreServerBackup"
   | "setLocalBackupDir";
 
 /** Where the fake server keeps its backups. */
@@ -170,6 +171,14 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
       if (seed.restoreError) return fail(seed.restoreError);
       restored.push(fileName);
       return ok({ file_name: fileName, report: `Restored ${fileName}.` });
+    },
+    restoreServerBackup: (fileName) => {
+      record("restoreServerBackup", fileName);
+      if (!allowed()) return fail(forbidden);
+      if (!backups.some((b) => b.file_name === fileName)) return fail(notFound);
+      if (seed.restoreError) return fail(seed.restoreError);
+      restored.push(fileName);
+      return ok({ file_name: fileName, report: "2 distribuidora(s) y 2000 exhibición(es) en la copia." });
     },
     setLocalBackupDir: (dir) => {
       record("setLocalBackupDir", dir);

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/me", get(me))
+        .route("/api/v1/me/password", post(change_password))
 }
 
 /// The token of an `Authorization: Bearer <token>` header (session or TV token).
@@ -76,17 +77,25 @@ pub(crate) struct UserView {
     display_name: String,
     role: centermind_core::domain::roles::PortalRole,
     distributor_id: Option<i64>,
+    /// The name of the user's distributor (`null` for the superadmin), so a
+    /// client can say where the user works without another request.
+    distributor_name: Option<String>,
 }
 
-impl From<PortalUser> for UserView {
-    fn from(u: PortalUser) -> Self {
-        Self {
+impl UserView {
+    pub(crate) async fn of(state: &AppState, u: PortalUser) -> Result<Self, ApiError> {
+        let distributor_name = match u.distributor_id {
+            Some(id) => Some(state.db.distributor(id).await?.name),
+            None => None,
+        };
+        Ok(Self {
             id: u.id,
             username: u.username,
             display_name: u.display_name,
             role: u.role,
             distributor_id: u.distributor_id,
-        }
+            distributor_name,
+        })
     }
 }
 
@@ -99,12 +108,17 @@ pub(crate) struct LoginResponse {
 }
 
 impl LoginResponse {
-    pub(crate) fn new(token: Secret<String>, expires_at: DateTime<Utc>, user: PortalUser) -> Self {
-        Self {
+    pub(crate) async fn new(
+        state: &AppState,
+        token: Secret<String>,
+        expires_at: DateTime<Utc>,
+        user: PortalUser,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
             token: token.into_inner(),
             expires_at,
-            user: user.into(),
-        }
+            user: UserView::of(state, user).await?,
+        })
     }
 }
 
@@ -131,7 +145,7 @@ pub(crate) async fn login(
     state.login_limiter.record_success(&user_key);
     let (token, expires_at) = state.db.create_session(user.id, now()).await?;
     tracing::info!(user_id = user.id, "login");
-    Ok(Json(LoginResponse::new(token, expires_at, user)))
+    Ok(Json(LoginResponse::new(&state, token, expires_at, user).await?))
 }
 
 /// End the current session.
@@ -144,5 +158,47 @@ pub(crate) async fn logout(State(state): State<AppState>, auth: Authenticated) -
 /// The logged-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = UserView), (status = 401, body = crate::error::ErrorBody)))]
 pub(crate) async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<UserView>, ApiError> {
-    Ok(Json(state.db.portal_user(auth.actor.user_id).await?.into()))
+    let user = state.db.portal_user(auth.actor.user_id).await?;
+    Ok(Json(UserView::of(&state, user).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct PasswordChange {
+    #[schema(value_type = String, format = Password)]
+    current_password: Secret<String>,
+    /// At least 8 characters, and not the current one.
+    #[schema(value_type = String, format = Password)]
+    new_password: Secret<String>,
+}
+
+/// The signed-in user changes their own password. The current one must be
+/// given (a session left open on another computer is not enough to take the
+/// account over); wrong attempts count towards the login's rate limit. Every
+/// other session of the user ends; this one stays open.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChange, security(("bearer" = [])),
+    responses((status = 204), (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(req): JsonBody<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let user = state.db.portal_user(auth.actor.user_id).await?;
+    let keys = [format!("user:{}", user.username.to_lowercase())];
+    if let Some(wait) = state.login_limiter.blocked(&keys, Instant::now()) {
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let changed = state
+        .db
+        .change_own_password(user.id, &req.current_password, req.new_password, &auth.token, now())
+        .await?;
+    if !changed {
+        state.login_limiter.record_failure(&keys, Instant::now());
+        tracing::info!(user_id = user.id, "own password change: wrong current password");
+        return Err(ApiError::WrongPassword);
+    }
+    state.login_limiter.record_success(&keys[0]);
+    tracing::info!(user_id = user.id, "own password changed; other sessions ended");
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -15,6 +15,9 @@ pub enum ApiError {
     Unauthenticated,
     #[error("wrong credentials")]
     BadCredentials,
+    /// The current password given to change one's own is not the right one.
+    #[error("wrong current password")]
+    WrongPassword,
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
     #[error("forbidden")]
@@ -95,6 +98,13 @@ impl IntoResponse for ApiError {
                 StatusCode::UNAUTHORIZED,
                 "bad_credentials",
                 "Usuario o contraseña incorrectos.".to_string(),
+                None,
+            ),
+            // 422, not 401: the session is fine, only the password typed is wrong.
+            Self::WrongPassword => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_password",
+                "La contraseña actual no es correcta.".to_string(),
                 None,
             ),
             Self::TooManyAttempts { retry_after_secs } => {

@@ -109,7 +109,11 @@ impl Follower {
         }
         loop {
             // `None`: a quiet stretch, time to check the session.
-            let received = tokio::time::timeout(SESSION_RECHECK, self.rx.recv()).await.ok();
+            let received = tokio::select! {
+                // The service stops: end the stream (clients reconnect), so the stop need not wait.
+                () = self.state.stopping.cancelled() => return None,
+                r = tokio::time::timeout(SESSION_RECHECK, self.rx.recv()) => r.ok(),
+            };
             let event = match received {
                 Some(Ok(e)) => match self.event_for(&e) {
                     Some(event) => event,

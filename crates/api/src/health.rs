@@ -12,6 +12,13 @@ pub(crate) struct Health {
     status: &'static str,
     version: &'static str,
     database: &'static str,
+    /// When this service (re)started: a client that asked for a restart (a
+    /// restore) knows it happened when this changes.
+    started_at: chrono::DateTime<chrono::Utc>,
+    /// The backup file this start restored (after a restore asked from the
+    /// app), so that client can tell a done restore from a failed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restored_from: Option<String>,
 }
 
 pub fn routes() -> Router<AppState> {
@@ -35,5 +42,7 @@ pub(crate) async fn health(State(state): State<AppState>) -> Json<Health> {
         status: if database == "ok" { "ok" } else { "degraded" },
         version: env!("CARGO_PKG_VERSION"),
         database,
+        started_at: state.started_at,
+        restored_from: state.restored_from.clone(),
     })
 }

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/jobs/{id}/run", post(run_job))
         .route("/api/v1/jobs/{id}/runs", get(job_runs))
         .route("/api/v1/backups", get(list_backups))
+        .route("/api/v1/backups/{file_name}/restore", post(restore_backup))
 }
 
 /// The copies the `backup` job made, newest first.
@@ -71,6 +72,58 @@ pub(crate) async fn list_backups(
         backups,
         photos: tokio::fs::metadata(dir.join("photos")).await.is_ok_and(|m| m.is_dir()),
     }))
+}
+
+/// A restore the service has taken on.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct RestoreAccepted {
+    file_name: String,
+    /// What the copy holds (checked before anything stopped).
+    distributors: i64,
+    exhibitions: i64,
+}
+
+/// Put a backup back in place of the database, from the app. The copy must be
+/// one this folder lists, and is checked (readable, a CenterMind schema this
+/// version can open) before anything stops. Then the service stops (open
+/// event streams end; clients reconnect), keeps the current database as
+/// `<db>.before-restore-<time>Z`, restores the copy and its missing photos, and
+/// starts again on it, in the same process; the answer comes before the stop.
+#[utoipa::path(post, path = "/api/v1/backups/{file_name}/restore", tag = "jobs",
+    params(("file_name" = String, Path, example = "centermind-20261122T060000.123Z.db")), security(("bearer" = [])),
+    responses((status = 202, body = RestoreAccepted), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn restore_backup(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    PathParams(file_name): PathParams<String>,
+) -> Result<(StatusCode, Json<RestoreAccepted>), ApiError> {
+    superadmin(&auth)?;
+    let dir = state.backup_dir.as_deref().ok_or(ApiError::NotFound)?;
+    // Only a name the folder lists: never a path the caller makes up.
+    let backup = store::list_backups(dir)
+        .await?
+        .into_iter()
+        .find(|b| b.path.file_name().is_some_and(|n| n.to_string_lossy() == file_name))
+        .ok_or(ApiError::NotFound)?;
+    let contents = store::inspect_backup(&backup.path).await?;
+    let Some(hook) = state.on_restore.as_ref() else {
+        return Err(ApiError::Invalid(
+            "este servidor no puede restaurar desde la app: hacelo con `centermind-sidecar backup restore`".into(),
+        ));
+    };
+    if !hook(backup.path.clone()) {
+        return Err(ApiError::Invalid("ya hay una restauración en curso".into()));
+    }
+    tracing::info!(user_id = auth.actor.user_id, backup = %file_name, "restore asked from the app");
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(RestoreAccepted {
+            file_name,
+            distributors: contents.distributors,
+            exhibitions: contents.exhibitions,
+        }),
+    ))
 }
 
 fn superadmin(auth: &Authenticated) -> Result<(), ApiError> {

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use axum::Router;
 use centermind_core::events::EventBus;
 use centermind_core::store::Db;
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 pub use error::ApiError;
@@ -38,6 +39,10 @@ pub type VerdictHook = Arc<dyn Fn(Uuid) + Send + Sync>;
 /// Called with a job's id after a "run now" or a change of the job is
 /// committed (the scheduler wakes up on it instead of at its next poll).
 pub type JobHook = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Called with a checked backup file the superadmin asked to restore; `true`
+/// when the service takes it on (it stops, restores and starts again).
+pub type RestoreHook = Arc<dyn Fn(PathBuf) -> bool + Send + Sync>;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -55,6 +60,17 @@ pub struct AppState {
     pub(crate) time_zones: Arc<time_zones::TimeZones>,
     /// Where the `backup` job keeps its copies (`Config::backup_dir`); listed, never written here.
     pub backup_dir: Option<PathBuf>,
+    /// Cancelled when the service starts to stop: open event streams end then,
+    /// or a graceful shutdown would wait for them forever (they never end by
+    /// themselves) while every desktop and TV stays connected.
+    pub stopping: CancellationToken,
+    /// How a restore asked from the app is carried out; `None` where nothing
+    /// can stop and restart the service (the restore is then the CLI's).
+    pub on_restore: Option<RestoreHook>,
+    /// When this state was made: the service's (re)start, told by the health check.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// The backup file name this start restored, if it did.
+    pub restored_from: Option<String>,
 }
 
 impl AppState {
@@ -69,7 +85,28 @@ impl AppState {
             telegram_api_url: centermind_core::config::DEFAULT_TELEGRAM_API_URL.to_string(),
             time_zones: Arc::default(),
             backup_dir: None,
+            stopping: CancellationToken::new(),
+            on_restore: None,
+            started_at: centermind_core::store::now(),
+            restored_from: None,
         }
+    }
+
+    /// Says in the health check that this start restored `file_name`.
+    pub fn with_restored_from(mut self, file_name: Option<String>) -> Self {
+        self.restored_from = file_name;
+        self
+    }
+
+    pub fn with_restore_hook(mut self, hook: RestoreHook) -> Self {
+        self.on_restore = Some(hook);
+        self
+    }
+
+    /// The token whose cancellation ends the open event streams (the service's stop).
+    pub fn with_stopping(mut self, stopping: CancellationToken) -> Self {
+        self.stopping = stopping;
+        self
     }
 
     pub fn with_backup_dir(mut self, dir: PathBuf) -> Self {

@@ -16,6 +16,7 @@ use crate::AppState;
         crate::auth::login,
         crate::auth::logout,
         crate::auth::me,
+        crate::auth::change_password,
         crate::setup::status,
         crate::setup::create,
         crate::exhibitions::list,
@@ -55,6 +56,7 @@ use crate::AppState;
         crate::jobs::run_job,
         crate::jobs::job_runs,
         crate::jobs::list_backups,
+        crate::jobs::restore_backup,
     ),
     // Types used only in query parameters are not collected automatically.
     components(schemas(

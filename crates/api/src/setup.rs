@@ -84,7 +84,7 @@ pub(crate) async fn create(
     };
     tracing::info!(user_id = user.id, distributor_id = distributor.id, "first setup done");
     let (token, expires_at) = state.db.create_session(user.id, now()).await?;
-    Ok(Json(LoginResponse::new(token, expires_at, user)))
+    Ok(Json(LoginResponse::new(&state, token, expires_at, user).await?))
 }
 
 #[cfg(test)]

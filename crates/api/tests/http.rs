@@ -25,6 +25,9 @@ struct Tenant {
 
 struct Server {
     base: String,
+    /// Cancel to stop the server the way the service stops (then `served` ends).
+    stopping: tokio_util::sync::CancellationToken,
+    served: tokio::task::JoinHandle<()>,
     telegram: centermind_fake_telegram::FakeTelegram,
     client: reqwest::Client,
     tenants: Vec<Tenant>,
@@ -54,14 +57,23 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let telegram = centermind_fake_telegram::FakeTelegram::start().await.unwrap();
-        let app = router(AppState::new(db, photo_dir).with_telegram_api_url(telegram.url()));
-        tokio::spawn(async move {
+        let stopping = tokio_util::sync::CancellationToken::new();
+        let app = router(
+            AppState::new(db, photo_dir)
+                .with_telegram_api_url(telegram.url())
+                .with_stopping(stopping.clone()),
+        );
+        let stop = stopping.clone();
+        let served = tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move { stop.cancelled().await })
                 .await
                 .unwrap();
         });
         Self {
             base: format!("http://{addr}"),
+            stopping,
+            served,
             telegram,
             client: reqwest::Client::new(),
             tenants,
@@ -210,7 +222,15 @@ async fn login_me_and_logout() {
     assert_eq!(me["username"], "supervisor.sur");
     assert_eq!(me["role"], "supervisor");
     assert_eq!(me["distributor_id"], s.tenants[0].id);
+    assert_eq!(me["distributor_name"], "Dist sur");
     assert!(me.get("password_hash").is_none());
+    let root = s.login("root").await;
+    let (_, root_me) = s.get(Some(&root), "/api/v1/me").await;
+    assert_eq!(
+        root_me["distributor_name"],
+        Value::Null,
+        "the superadmin belongs to none"
+    );
 
     let (status, _) = s.post(Some(&token), "/api/v1/auth/logout", json!({})).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -219,6 +239,116 @@ async fn login_me_and_logout() {
         s.get(Some("forged-token"), "/api/v1/me").await.0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn a_user_changes_their_own_password_with_the_current_one_and_their_other_sessions_end() {
+    let s = Server::start().await;
+    let here = s.login("supervisor.sur").await;
+    let elsewhere = s.login("supervisor.sur").await;
+    let colleague = s.login("admin.sur").await;
+    let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+
+    assert_eq!(
+        s.post(None, "/api/v1/me/password", change(PASSWORD, "otra-clave-1"))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, body) = s
+        .post(Some(&here), "/api/v1/me/password", change("no-es-esta", "otra-clave-1"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "wrong_password");
+    assert_eq!(body["message"], "La contraseña actual no es correcta.");
+    let (status, body) = s
+        .post(Some(&here), "/api/v1/me/password", change(PASSWORD, "corta"))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid"))
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("al menos 8 caracteres"),
+        "{body}"
+    );
+    assert_eq!(
+        s.get(Some(&elsewhere), "/api/v1/me").await.0,
+        StatusCode::OK,
+        "a refusal ends nothing"
+    );
+
+    let (status, _) = s
+        .post(Some(&here), "/api/v1/me/password", change(PASSWORD, "otra-clave-1"))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.get(Some(&here), "/api/v1/me").await.0,
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        s.get(Some(&elsewhere), "/api/v1/me").await.0,
+        StatusCode::UNAUTHORIZED,
+        "the other sessions end"
+    );
+    assert_eq!(
+        s.get(Some(&colleague), "/api/v1/me").await.0,
+        StatusCode::OK,
+        "nobody else's"
+    );
+    let old = s
+        .post(
+            None,
+            "/api/v1/auth/login",
+            json!({"username": "supervisor.sur", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(old.0, StatusCode::UNAUTHORIZED);
+    let new = s
+        .post(
+            None,
+            "/api/v1/auth/login",
+            json!({"username": "supervisor.sur", "password": "otra-clave-1"}),
+        )
+        .await;
+    assert_eq!(new.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_from_an_open_session_is_rate_limited_like_the_login() {
+    let s = Server::start().await;
+    let token = s.login("viewer.sur").await;
+    for _ in 0..5 {
+        let (status, body) = s
+            .post(
+                Some(&token),
+                "/api/v1/me/password",
+                json!({"current_password": "adivinanza", "new_password": "otra-clave-1"}),
+            )
+            .await;
+        assert_eq!(body["code"], "wrong_password", "{status}");
+    }
+    let (status, body) = s
+        .post(
+            Some(&token),
+            "/api/v1/me/password",
+            json!({"current_password": PASSWORD, "new_password": "otra-clave-1"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
+        "even the right password waits"
+    );
+    let login = s
+        .post(
+            None,
+            "/api/v1/auth/login",
+            json!({"username": "viewer.sur", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.0, StatusCode::TOO_MANY_REQUESTS, "the same count as the login's");
 }
 
 #[tokio::test]
@@ -633,6 +763,45 @@ async fn an_event_stream_ends_when_its_session_is_revoked_and_carries_no_later_e
 }
 
 #[tokio::test]
+async fn a_stopping_service_ends_its_open_event_streams_so_the_stop_does_not_wait_for_them() {
+    let s = Server::start().await;
+    let viewer = s.login("viewer.sur").await;
+    let admin = s.login("admin.sur").await;
+    let (status, created) = s.post(Some(&admin), "/api/v1/tv-tokens", json!({"label": "TV"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let tv_code = created["token"].as_str().unwrap().to_string();
+    let mut person = s
+        .client
+        .get(format!("{}/api/v1/events", s.base))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    let mut tv = s
+        .client
+        .get(format!("{}/api/v1/tv/events", s.base))
+        .bearer_auth(&tv_code)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((person.status(), tv.status()), (StatusCode::OK, StatusCode::OK));
+
+    s.stopping.cancel();
+    for stream in [&mut person, &mut tv] {
+        let (received, ended) = read_stream(stream, |_| false).await;
+        assert!(ended, "the stream must end when the service stops: {received}");
+        assert!(
+            !received.contains("session_ended"),
+            "the session did not end: {received}"
+        );
+    }
+    tokio::time::timeout(std::time::Duration::from_secs(5), s.served)
+        .await
+        .expect("the graceful stop finishes within 5 s")
+        .unwrap();
+}
+
+#[tokio::test]
 async fn report_summary_and_exports_for_a_period() {
     let s = Server::start().await;
     let viewer = s.login("viewer.sur").await;
@@ -769,6 +938,8 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("post", "/api/v1/jobs/{id}/run"),
         ("get", "/api/v1/jobs/{id}/runs"),
         ("get", "/api/v1/backups"),
+        ("post", "/api/v1/backups/{file_name}/restore"),
+        ("post", "/api/v1/me/password"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

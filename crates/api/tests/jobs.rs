@@ -22,6 +22,8 @@ struct Server {
     db: Db,
     /// Job ids the API woke the scheduler for.
     woken: Arc<Mutex<Vec<String>>>,
+    /// The backups the API handed to the service to restore.
+    restores: Arc<Mutex<Vec<std::path::PathBuf>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -56,12 +58,23 @@ impl Server {
             let woken = woken.clone();
             Arc::new(move |id: &str| woken.lock().unwrap().push(id.to_string()))
         };
+        let restores = Arc::new(Mutex::new(Vec::new()));
+        // Like the service: it takes one restore, and refuses another while that one runs.
+        let restore_hook = {
+            let restores = restores.clone();
+            Arc::new(move |path: std::path::PathBuf| {
+                let mut taken = restores.lock().unwrap();
+                taken.push(path);
+                taken.len() == 1
+            })
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = router(
             AppState::new(db.clone(), dir.path().join("photos"))
                 .with_backup_dir(dir.path().join("backups"))
-                .with_job_hook(hook),
+                .with_job_hook(hook)
+                .with_restore_hook(restore_hook),
         );
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -73,6 +86,7 @@ impl Server {
             client: reqwest::Client::new(),
             db,
             woken,
+            restores,
             _dir: dir,
         }
     }
@@ -304,4 +318,80 @@ async fn the_superadmin_sees_the_backups_newest_first() {
         t0
     );
     assert_eq!(listed["photos"], true);
+}
+
+#[tokio::test]
+async fn a_restore_from_the_app_takes_only_a_listed_sound_copy_and_only_from_the_superadmin() {
+    let s = Server::start().await;
+    let root = s.login("superadmin").await;
+    let (_, listed) = s.get(&root, "/api/v1/backups").await;
+    let dir = std::path::PathBuf::from(listed["dir"].as_str().unwrap());
+    let good = s.db.backup_into(&dir, now(), 7).await.unwrap();
+    let name = good.path.file_name().unwrap().to_string_lossy().into_owned();
+    let restore = |name: &str| format!("/api/v1/backups/{name}/restore");
+
+    assert_eq!(
+        s.send(Method::POST, None, &restore(&name), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    for user in ["admin", "supervisor", "viewer"] {
+        let token = s.login(user).await;
+        let (status, answer) = s.send(Method::POST, Some(&token), &restore(&name), None).await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("forbidden")),
+            "{user}"
+        );
+    }
+    // Only names the folder lists: no other file, and no way out of the folder.
+    std::fs::write(dir.join("notes.db"), b"not a backup").unwrap();
+    for other in [
+        "notes.db",
+        "centermind-20200101T000000.000Z.db",
+        "..%2Fapi.db",
+        "%2Fetc%2Fpasswd",
+    ] {
+        let (status, answer) = s.send(Method::POST, Some(&root), &restore(other), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{other}: {answer}");
+    }
+    // A listed copy that is damaged is refused before anything stops.
+    let damaged = dir.join("centermind-20200101T000000.000Z.db");
+    std::fs::write(&damaged, vec![0x42; 8192]).unwrap();
+    let (status, answer) = s
+        .send(
+            Method::POST,
+            Some(&root),
+            &restore("centermind-20200101T000000.000Z.db"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("no es una copia de CenterMind legible"),
+        "{answer}"
+    );
+    assert!(
+        s.restores.lock().unwrap().is_empty(),
+        "nothing was handed to the service yet"
+    );
+
+    let (status, accepted) = s.send(Method::POST, Some(&root), &restore(&name), None).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
+    assert_eq!(accepted["file_name"], name);
+    assert_eq!(accepted["distributors"], 1);
+    assert_eq!(accepted["exhibitions"], 0);
+    assert_eq!(*s.restores.lock().unwrap(), std::slice::from_ref(&good.path));
+
+    let (status, answer) = s.send(Method::POST, Some(&root), &restore(&name), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("ya hay una restauración en curso"),
+        "{answer}"
+    );
 }

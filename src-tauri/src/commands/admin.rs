@@ -294,6 +294,7 @@ mod tests {
             display_name: "Administración Sur".into(),
             role: Role::Admin,
             distributor_id: Some(1),
+            distributor_name: None,
         }
     }
 

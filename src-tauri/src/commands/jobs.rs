@@ -4,6 +4,7 @@
 //! `forbidden` to anyone else).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use tauri::State;
 
@@ -122,6 +123,69 @@ pub async fn restore_local_backup(
     tracing::info!(file_name, "backup restored; signing out");
     shell.sign_out().await;
     Ok(Restored { file_name, report })
+}
+
+/// How long a server may take to stop, restore and answer again.
+const SERVER_RESTORE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// On a server (not "este equipo"): asks the server to put the copy `file_name`
+/// back in place of its database. The server checks the caller and the copy,
+/// answers, then stops, keeps its current database aside, restores and starts
+/// again in the same process. The app waits until the server answers as a new
+/// start (its health says when it started), then signs out: the sessions are
+/// the copy's now.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell))]
+pub async fn restore_server_backup(shell: State<'_, Shell>, file_name: String) -> CommandResult<Restored> {
+    if shell.local() {
+        return Err(CommandError::Forbidden {
+            message: "En «este equipo» la copia se restaura con el servidor local detenido (restore_local_backup)."
+                .into(),
+        });
+    }
+    let (backend, token) = shell.authed()?;
+    let before = backend.health().await?.started_at;
+    let accepted = shell.check(backend.restore_backup(&token, &file_name).await).await?;
+    tracing::info!(
+        file_name,
+        "restore accepted by the server; waiting for it to start again"
+    );
+    let deadline = tokio::time::Instant::now() + SERVER_RESTORE_TIMEOUT;
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // Refused connections and timeouts are the restart itself: keep asking.
+        if let Ok(info) = backend.health().await
+            && info.started_at.is_some()
+            && info.started_at != before
+        {
+            if info.restored_from.as_deref() != Some(file_name.as_str()) {
+                return Err(CommandError::Server {
+                    message: format!(
+                        "El servidor se reinició pero no restauró «{file_name}»: la base quedó como estaba. El motivo está en el registro del servicio."
+                    ),
+                });
+            }
+            break;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(CommandError::Server {
+                message: format!(
+                    "El servidor aceptó restaurar «{file_name}» pero no volvió a responder en {} s: revisá el servicio en el servidor.",
+                    SERVER_RESTORE_TIMEOUT.as_secs()
+                ),
+            });
+        }
+    }
+    tracing::info!(file_name, "the server restored the backup; signing out");
+    shell.sign_out().await;
+    Ok(Restored {
+        file_name,
+        report: format!(
+            "{} distribuidora(s) y {} exhibición(es) en la copia.",
+            accepted.distributors, accepted.exhibitions
+        ),
+    })
 }
 
 /// "Este equipo" only: where the local server's backup job writes. Another disk,

@@ -7,6 +7,7 @@ pub const NAMES: &[&str] = &[
     "connect_server",
     "login",
     "logout",
+    "change_password",
     "setup_status",
     "first_setup",
     "current_session",
@@ -60,5 +61,6 @@ pub const NAMES: &[&str] = &[
     "job_runs",
     "list_backups",
     "restore_local_backup",
+    "restore_server_backup",
     "set_local_backup_dir",
 ];

@@ -88,6 +88,21 @@ pub async fn logout(shell: State<'_, Shell>) -> CommandResult<()> {
     shell.end_session(true).await
 }
 
+/// Changes the signed-in user's own password (the current one must be given).
+/// The server ends the user's other sessions; this one, and a token remembered
+/// for it, stay valid.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell, current, new_password))]
+pub async fn change_password(shell: State<'_, Shell>, current: String, new_password: String) -> CommandResult<()> {
+    let (backend, token) = shell.authed()?;
+    shell
+        .check(backend.change_password(&token, &current, &new_password).await)
+        .await?;
+    tracing::info!("own password changed");
+    Ok(())
+}
+
 /// The current session: the one in memory, else one restored from a remembered
 /// token (checked with `GET /api/v1/me`), else `null`.
 #[tauri::command]

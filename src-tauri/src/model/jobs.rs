@@ -200,10 +200,11 @@ pub struct BackupCopy {
     pub size_bytes: u64,
 }
 
-/// What a restore on this computer did ("este equipo").
+/// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Restored {
     pub file_name: String,
-    /// What `centermind-sidecar backup restore` reported (English, for the record).
+    /// For the record: what `centermind-sidecar backup restore` reported ("este
+    /// equipo"), or what the copy holds (a server).
     pub report: String,
 }

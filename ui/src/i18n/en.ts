@@ -109,6 +109,18 @@ export const en: Messages = {
     openAdmin: "Administer the distributor",
     remembered: "The session is kept in this computer's keyring.",
   },
+  account: {
+    open: "Change my password",
+    title: "Change my password",
+    body: "Your sessions on other computers end; on this one you stay signed in.",
+    current: "Current password",
+    currentMissing: "Type your current password.",
+    new: "New password",
+    confirm: "Repeat the new password",
+    sameAsCurrent: "The new password must differ from the current one.",
+    submit: "Change the password",
+    changed: "Done: your password changed and your sessions on other computers ended.",
+  },
   ranking: {
     title: "Ranking",
     heading: "Ranking for {month}",
@@ -340,6 +352,7 @@ export const en: Messages = {
     not_connected: "No server is configured yet.",
     unauthenticated: "Your session ended. Please sign in again.",
     bad_credentials: "Wrong username or password.",
+    wrong_password: "The current password is not right.",
     invalid_tv_token: "The server does not know that TV screen code (is it copied right, or was it revoked?).",
     too_many_attempts: "Too many failed attempts. Wait a few minutes.",
     forbidden: "Your role does not allow this.",
@@ -638,10 +651,12 @@ export const en: Messages = {
       restore: "Restore",
       restoreThis: "Restore the backup of {when}",
       onServer:
-        "To restore a backup on a server: stop the service and run “centermind-sidecar backup restore latest” (or the file name) on the server.",
+        "It can also be restored on the server itself, with the service stopped: “centermind-sidecar backup restore latest” (or the file name).",
       confirmTitle: "Restore the backup of {when}?",
       confirmBody:
         "The database goes back to how it was then: what was registered later will not be there (the current database is kept aside, next to it). Missing photos come back from the copy. The server restarts and everyone must sign in again.",
+      confirmBodyServer:
+        "The server's database goes back to how it was then: what was registered later will not be there (the current database is kept aside, next to the original). Missing photos come back from the copy. The service restarts by itself (a few seconds in which nobody can use it) and everyone must sign in again.",
       confirm: "Restore",
       folder: "Backup folder",
       folderHint:

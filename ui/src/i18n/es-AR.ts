@@ -112,6 +112,18 @@ export const esAR = {
     openAdmin: "Administrar la distribuidora",
     remembered: "La sesión queda guardada en el llavero de esta computadora.",
   },
+  account: {
+    open: "Cambiar mi contraseña",
+    title: "Cambiar mi contraseña",
+    body: "Se cierran tus sesiones en otras computadoras; en esta seguís adentro.",
+    current: "Contraseña actual",
+    currentMissing: "Escribí tu contraseña actual.",
+    new: "Contraseña nueva",
+    confirm: "Repetí la contraseña nueva",
+    sameAsCurrent: "La contraseña nueva tiene que ser distinta de la actual.",
+    submit: "Cambiar la contraseña",
+    changed: "Listo: tu contraseña cambió y se cerraron tus sesiones en otras computadoras.",
+  },
   ranking: {
     title: "Ranking",
     heading: "Ranking de {month}",
@@ -343,6 +355,7 @@ export const esAR = {
     not_connected: "Todavía no hay un servidor configurado.",
     unauthenticated: "Tu sesión terminó. Iniciá sesión de nuevo.",
     bad_credentials: "Usuario o contraseña incorrectos.",
+    wrong_password: "La contraseña actual no es correcta.",
     invalid_tv_token: "El servidor no reconoce ese código de pantalla TV (¿está bien copiado o fue revocado?).",
     too_many_attempts: "Demasiados intentos fallidos. Esperá unos minutos.",
     forbidden: "Tu rol no permite esta acción.",
@@ -641,10 +654,12 @@ export const esAR = {
       restore: "Restaurar",
       restoreThis: "Restaurar la copia del {when}",
       onServer:
-        "Para restaurar una copia en un servidor: detené el servicio y ejecutá «centermind-sidecar backup restore latest» (o el nombre del archivo) en el servidor.",
+        "También se puede restaurar en el servidor mismo, con el servicio detenido: «centermind-sidecar backup restore latest» (o el nombre del archivo).",
       confirmTitle: "¿Restaurar la copia del {when}?",
       confirmBody:
         "La base de datos vuelve a como estaba en ese momento: lo registrado después no va a estar (la base actual se guarda aparte, junto a la original). Las fotos que falten vuelven de la copia. El servidor se reinicia y todos tienen que iniciar sesión de nuevo.",
+      confirmBodyServer:
+        "La base de datos del servidor vuelve a como estaba en ese momento: lo registrado después no va a estar (la base actual se guarda aparte, junto a la original). Las fotos que falten vuelven de la copia. El servicio se reinicia solo (unos segundos en los que nadie puede usarlo) y todos tienen que iniciar sesión de nuevo.",
       confirm: "Restaurar",
       folder: "Carpeta de las copias",
       folderHint:

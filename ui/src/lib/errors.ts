@@ -11,6 +11,7 @@ const KEYS = {
   not_connected: "errors.not_connected",
   unauthenticated: "errors.unauthenticated",
   bad_credentials: "errors.bad_credentials",
+  wrong_password: "errors.wrong_password",
   invalid_tv_token: "errors.invalid_tv_token",
   too_many_attempts: "errors.too_many_attempts",
   forbidden: "errors.forbidden",

@@ -1,5 +1,6 @@
 import { A } from "@solidjs/router";
-import { Show } from "solid-js";
+import { createSignal, Show } from "solid-js";
+import { ChangePasswordDialog } from "../components/ChangePasswordDialog";
 import { t } from "../i18n";
 import { useDocumentTitle } from "../lib/document";
 import { canAdminister, canEvaluate, session } from "../lib/session";
@@ -7,6 +8,9 @@ import { canAdminister, canEvaluate, session } from "../lib/session";
 /** After sign-in: who you are, your role and distributor, and where to go. */
 export default function Home() {
   useDocumentTitle();
+  const [changing, setChanging] = createSignal(false);
+  const [changed, setChanged] = createSignal(false);
+  let opener: HTMLButtonElement | undefined;
   return (
     <Show when={session()}>
       {(s) => (
@@ -21,7 +25,7 @@ export default function Home() {
             <dd>
               {s().user.distributor_id === null
                 ? t("home.noDistributor")
-                : t("home.distributorId", { id: String(s().user.distributor_id) })}
+                : (s().user.distributor_name ?? t("home.distributorId", { id: String(s().user.distributor_id) }))}
             </dd>
             <dt>{t("nav.server")}</dt>
             <dd>{s().server_url}</dd>
@@ -56,6 +60,34 @@ export default function Home() {
           </p>
           <Show when={!canEvaluate(s().user.role)}>
             <p class="hint">{t("visor.noPermission")}</p>
+          </Show>
+          <div class="home-account">
+            <button
+              type="button"
+              class="button"
+              ref={opener}
+              onClick={() => {
+                setChanged(false);
+                setChanging(true);
+              }}
+            >
+              {t("account.open")}
+            </button>
+            <Show when={changed()}>
+              <p class="banner banner-info" role="status">
+                {t("account.changed")}
+              </p>
+            </Show>
+          </div>
+          <Show when={changing()}>
+            <ChangePasswordDialog
+              onClose={() => setChanging(false)}
+              onChanged={() => {
+                setChanging(false);
+                setChanged(true);
+              }}
+              returnFocus={() => opener}
+            />
           </Show>
         </section>
       )}

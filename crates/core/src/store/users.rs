@@ -7,7 +7,7 @@ use super::writer::FetchWrite;
 use super::{Db, now};
 use crate::domain::roles::PortalRole;
 use crate::domain::{DistributorId, PortalUserId};
-use crate::password::{hash_password, validate_new_password};
+use crate::password::{hash_password, token_digest, validate_new_password, verify_password};
 use crate::{Error, Result, Secret};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -161,12 +161,57 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+
+    /// A signed-in user changes their own password. The current one is checked
+    /// first (`Ok(false)` when it is wrong, and nothing changes); then every other
+    /// session of theirs ends, so a forgotten open session elsewhere cannot go on,
+    /// while `keep_session` (the one asking) stays open.
+    pub async fn change_own_password(
+        &self,
+        id: PortalUserId,
+        current: &Secret<String>,
+        new: Secret<String>,
+        keep_session: &Secret<String>,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        validate_new_password(new.expose())?;
+        if new.expose() == current.expose() {
+            return Err(Error::invalid("password", "la contraseña nueva es igual a la actual"));
+        }
+        let stored = self.portal_user_password_hash(id).await?;
+        let candidate = current.clone();
+        let matches = tokio::task::spawn_blocking(move || verify_password(&candidate, &stored))
+            .await
+            .map_err(|e| Error::PasswordHash(e.to_string()))?;
+        if !matches {
+            return Ok(false);
+        }
+        let hash = hash_new_password(&new).await?;
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query("UPDATE portal_users SET password_hash = ?, updated_at = ? WHERE id = ? AND active")
+            .bind(hash)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound { entity: "user" });
+        }
+        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash <> ?")
+            .bind(at)
+            .bind(id)
+            .bind(token_digest(keep_session))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::password::verify_password;
     use crate::store::NewDistributor;
     use crate::store::test_support::temp_db;
 
@@ -319,5 +364,62 @@ mod tests {
         assert!(verify_password(&pw("segunda-clave"), &h));
         assert!(!verify_password(&pw("primera-clave"), &h));
         assert!(db.set_portal_user_password(999, pw("segunda-clave")).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn changing_ones_own_password_checks_the_current_one_and_ends_only_the_other_sessions() {
+        let (db, _d) = temp_db().await;
+        let u = db
+            .create_portal_user(NewPortalUser {
+                username: "ana".into(),
+                display_name: None,
+                password: pw("primera-clave"),
+                role: PortalRole::Superadmin,
+                distributor_id: None,
+            })
+            .await
+            .unwrap();
+        let at = now();
+        let (here, _) = db.create_session(u.id, at).await.unwrap();
+        let (elsewhere, _) = db.create_session(u.id, at).await.unwrap();
+
+        // A wrong current password changes nothing and ends no session.
+        let wrong = db
+            .change_own_password(u.id, &pw("no-es-esta"), pw("segunda-clave"), &here, at)
+            .await
+            .unwrap();
+        assert!(!wrong);
+        assert!(db.verify_login("ana", &pw("primera-clave")).await.unwrap().is_some());
+        assert!(db.session_actor(&elsewhere, at).await.unwrap().is_some());
+
+        // Too short, or the same as now: refused with the reason, before any check.
+        for (new, reason) in [
+            ("corta", "debe tener al menos 8 caracteres"),
+            ("primera-clave", "la contraseña nueva es igual a la actual"),
+        ] {
+            match db
+                .change_own_password(u.id, &pw("primera-clave"), pw(new), &here, at)
+                .await
+            {
+                Err(Error::Invalid { field, reason: r }) => assert_eq!((field, r.as_str()), ("password", reason)),
+                other => panic!("expected Invalid for {new:?}, got {other:?}"),
+            }
+        }
+
+        assert!(
+            db.change_own_password(u.id, &pw("primera-clave"), pw("segunda-clave"), &here, at)
+                .await
+                .unwrap()
+        );
+        assert!(db.verify_login("ana", &pw("primera-clave")).await.unwrap().is_none());
+        assert!(db.verify_login("ana", &pw("segunda-clave")).await.unwrap().is_some());
+        assert!(
+            db.session_actor(&here, at).await.unwrap().is_some(),
+            "the asking session stays"
+        );
+        assert!(
+            db.session_actor(&elsewhere, at).await.unwrap().is_none(),
+            "the others end"
+        );
     }
 }

@@ -20,9 +20,23 @@ describe("Administración › Copias de seguridad", () => {
     expect(screen.getByText(`En el servidor, en ${BACKUP_DIR}.`, { exact: false })).toHaveTextContent(
       "Las fotos están copiadas en su carpeta photos/.",
     );
-    // Connected to a server: restoring is done there, and the screen says how.
-    expect(screen.queryByRole("button", { name: /Restaurar/ })).toBeNull();
+    // Connected to a server: the screen also says how to restore on the server itself.
     expect(screen.getByText(/centermind-sidecar backup restore latest/)).toBeInTheDocument();
+  });
+
+  it("connected to a server, the server restores the copy itself, then everyone signs in again", async () => {
+    const api = fakeApi({ session: SUPERADMIN, admin: { jobs: { backups: [NEWER, OLDER] } } });
+    render(api, "#/admin/backups");
+    fireEvent.click(await screen.findByRole("button", { name: /^Restaurar la copia del .*23 de nov/ }));
+    const dialog = await screen.findByRole("alertdialog", { name: /¿Restaurar la copia del .*23 de nov/ });
+    expect(dialog).toHaveTextContent("La base de datos del servidor vuelve a como estaba en ese momento");
+    expect(dialog).toHaveTextContent("El servicio se reinicia solo");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Restaurar" }));
+    expect(await screen.findByRole("heading", { name: "Iniciar sesión" })).toBeInTheDocument();
+    expect(api.admin.called("restoreServerBackup")).toEqual([[NEWER.file_name]]);
+    expect(api.admin.called("restoreLocalBackup")).toEqual([]);
+    expect(screen.getByRole("status")).toHaveTextContent(/Se restauró la copia del .*23 de nov.*Iniciá sesión de nuevo\./);
+    expect(session()).toBeNull();
   });
 
   it("says when there is no copy yet and how to make one", async () => {

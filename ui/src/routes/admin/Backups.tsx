@@ -21,11 +21,11 @@ export function madeAt(copy: BackupCopy): string {
 
 /**
  * "Copias de seguridad" (superadmin): the database copies the `backup` job keeps
- * on the server, newest first, and where. On a one-machine install ("este
- * equipo") one can be put back from here: the app stops its server, restores the
- * copy (the replaced database is kept next to it, missing photos come back),
- * starts the server again and asks everyone to sign in again. On a server, the
- * screen says how (`centermind-sidecar backup restore`).
+ * on the server, newest first, and where; any can be put back from here (the
+ * replaced database is kept next to it, missing photos come back) and then
+ * everyone signs in again. On a one-machine install ("este equipo") the app
+ * stops its server, restores and starts it again; on a server, the service
+ * does it itself in a few seconds (`restore_server_backup` waits for it).
  */
 export default function Backups() {
   useDocumentTitle(() => t("admin.nav.backups"));
@@ -50,7 +50,7 @@ function BackupList() {
   const [list, { refetch, mutate }] = createResource(() => call(api().listBackups()));
   const [restoring, setRestoring] = createSignal<BackupCopy | null>(null);
   const restore = async (copy: BackupCopy) => {
-    await call(api().restoreLocalBackup(copy.file_name));
+    await call(localMode() ? api().restoreLocalBackup(copy.file_name) : api().restoreServerBackup(copy.file_name));
     // The shell signed out: the sessions are the copy's now.
     signedOut(t("admin.backups.restored", { when: madeAt(copy) }));
     navigate("/login");
@@ -77,11 +77,9 @@ function BackupList() {
                     <th scope="col">{t("admin.backups.made")}</th>
                     <th scope="col">{t("admin.backups.file")}</th>
                     <th scope="col">{t("admin.backups.sizeColumn")}</th>
-                    <Show when={localMode()}>
-                      <th scope="col">
-                        <span class="visually-hidden">{t("admin.backups.actions")}</span>
-                      </th>
-                    </Show>
+                    <th scope="col">
+                      <span class="visually-hidden">{t("admin.backups.actions")}</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -93,18 +91,16 @@ function BackupList() {
                           <code>{copy.file_name}</code>
                         </td>
                         <td>{megabytes(copy.size_bytes)}</td>
-                        <Show when={localMode()}>
-                          <td>
-                            <button
-                              type="button"
-                              class="button"
-                              aria-label={t("admin.backups.restoreThis", { when: madeAt(copy) })}
-                              onClick={() => setRestoring(copy)}
-                            >
-                              {t("admin.backups.restore")}
-                            </button>
-                          </td>
-                        </Show>
+                        <td>
+                          <button
+                            type="button"
+                            class="button"
+                            aria-label={t("admin.backups.restoreThis", { when: madeAt(copy) })}
+                            onClick={() => setRestoring(copy)}
+                          >
+                            {t("admin.backups.restore")}
+                          </button>
+                        </td>
                       </tr>
                     )}
                   </For>
@@ -124,7 +120,7 @@ function BackupList() {
         {(copy) => (
           <ConfirmDialog
             title={t("admin.backups.confirmTitle", { when: madeAt(copy()) })}
-            body={t("admin.backups.confirmBody")}
+            body={localMode() ? t("admin.backups.confirmBody") : t("admin.backups.confirmBodyServer")}
             confirm={t("admin.backups.confirm")}
             action={() => restore(copy())}
             onClose={() => setRestoring(null)}
