@@ -1,21 +1,27 @@
 //! Command-line interface of `centermind-sidecar`.
+//!
+//! Command and flag names are a stable interface (scripts, the systemd unit,
+//! the desktop app, `./x`): they stay as they are. What people read (the
+//! help, the headings clap writes around it) is Spanish; see [`parse`].
 
 use std::path::PathBuf;
 
 use centermind_core::domain::roles::{MemberRole, PortalRole};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-/// CenterMind headless companion: Telegram bots, scheduled jobs and the
-/// network service for the desktop apps, plus administration commands.
+/// CenterMind sin pantalla: los bots de Telegram, las tareas programadas y el
+/// servicio de red para las aplicaciones de escritorio, más los comandos de
+/// administración.
 ///
-/// Configuration comes from built-in defaults, then a TOML file (--config,
-/// CENTERMIND_CONFIG, or the per-user config folder), then CENTERMIND_*
-/// environment variables. See centermind.sample.toml.
+/// La configuración sale de los valores por defecto, después de un archivo
+/// TOML (--config, CENTERMIND_CONFIG o la carpeta de configuración del
+/// usuario) y por último de las variables de entorno CENTERMIND_*. Ver
+/// centermind.sample.toml.
 #[derive(Debug, Parser)]
 #[command(name = "centermind-sidecar", version, propagate_version = true)]
 pub struct Cli {
-    /// Configuration file (TOML).
-    #[arg(long, global = true, env = "CENTERMIND_CONFIG", value_name = "FILE")]
+    /// Archivo de configuración (TOML).
+    #[arg(long, global = true, env = "CENTERMIND_CONFIG", value_name = "ARCHIVO")]
     pub config: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -24,61 +30,65 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the service until SIGINT/SIGTERM: the HTTP API, the Telegram bots, the verdict sync and the scheduled jobs.
+    /// Atender hasta SIGINT/SIGTERM: la API HTTP, los bots de Telegram, la sincronización de veredictos y las tareas programadas.
     Run,
-    /// Create the database if needed and apply pending migrations.
+    /// Crear la base de datos si hace falta y aplicar las migraciones pendientes.
     Migrate,
-    /// Fill an empty database with a realistic demo (no Telegram token needed).
+    /// Llenar una base de datos vacía con una demo realista (no hace falta un token de Telegram).
     Demo(DemoArgs),
-    /// Manage distributors (tenants).
+    /// Administrar las distribuidoras (los clientes del sistema).
     #[command(subcommand)]
     Distributor(DistributorCommand),
-    /// Manage the Telegram groups of a distributor.
+    /// Administrar los grupos de Telegram de una distribuidora.
     #[command(subcommand)]
     Group(GroupCommand),
-    /// Manage Telegram members (vendors, supervisors, admins).
+    /// Administrar los miembros de Telegram (vendedores, supervisores, administradores).
     #[command(subcommand)]
     Member(MemberCommand),
-    /// Manage the PDV (point of sale) types the bot offers.
+    /// Administrar los tipos de PDV (punto de venta) que ofrece el bot.
     #[command(name = "pdv-type", subcommand)]
     PdvType(PdvTypeCommand),
-    /// Manage portal (desktop app) users.
+    /// Administrar los usuarios del portal (la aplicación de escritorio).
     #[command(subcommand)]
     User(UserCommand),
-    /// Inspect the background tasks (photo storage, Drive archive, verdict
-    /// edits) and give up ones another round once the cause is fixed.
+    /// Revisar las tareas en segundo plano (guardar fotos, copiarlas a Drive,
+    /// editar veredictos en Telegram) y darles otra vuelta a las abandonadas
+    /// una vez resuelta la causa.
     #[command(subcommand)]
     Task(TaskCommand),
-    /// The scheduled jobs the service runs (backup, housekeeping, daily
-    /// summary): list them and their runs, pause/resume or reschedule them,
-    /// or ask for a run now.
+    /// Las tareas programadas del servicio (copia de seguridad, limpieza,
+    /// resumen diario): listarlas con sus ejecuciones, pausarlas, reanudarlas o
+    /// cambiarles el horario, o pedir una ejecución ya.
     #[command(subcommand)]
     Job(JobCommand),
-    /// The backups the `backup` job made (database copies and the photos'
-    /// copy, in `backup_dir`): list them, or put one back.
+    /// Las copias que hizo la tarea `backup` (copias de la base de datos y la
+    /// copia de las fotos, en `backup_dir`): listarlas o restaurar una.
     #[command(subcommand)]
     Backup(BackupCommand),
-    /// Print the effective configuration (secrets never included).
+    /// Mostrar la configuración efectiva (nunca incluye secretos).
     Config,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BackupCommand {
-    /// The database copies in backup_dir, newest first (make one now with
-    /// `job run backup --now`, or `--wait` while the service runs).
+    /// Las copias de la base de datos en backup_dir, de la más nueva a la más
+    /// vieja (hacé una ya con `job run backup --now`, o con `--wait` si el
+    /// servicio está corriendo).
     List {
+        /// Salida en JSON, para scripts.
         #[arg(long)]
         json: bool,
     },
-    /// Replace the database with a backup, and bring back from the backup's
-    /// photo copy every photo that is missing. Stop the service (and the
-    /// desktop app in "este equipo" mode) first. The database it replaces is
-    /// kept next to it as `centermind.db.before-restore-<time>Z`.
+    /// Reemplazar la base de datos por una copia y traer de la copia de las
+    /// fotos cada foto que falte. Antes detené el servicio (y la aplicación de
+    /// escritorio en modo «este equipo»). La base de datos reemplazada queda al
+    /// lado, como `centermind.db.before-restore-<hora>Z`.
     Restore {
-        /// `latest`, a file name from `backup list`, or the path of a copy
-        /// (e.g. on another disk).
+        /// `latest` (la más nueva), un nombre de archivo de `backup list` o la
+        /// ruta de una copia (por ejemplo, en otro disco).
+        #[arg(value_name = "COPIA")]
         backup: String,
-        /// Do not ask for confirmation (needed when not on a terminal).
+        /// No pedir confirmación (hace falta cuando no hay una terminal).
         #[arg(long)]
         yes: bool,
     },
@@ -86,73 +96,86 @@ pub enum BackupCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum JobCommand {
-    /// List the jobs: schedule, time zone, last run and next run.
+    /// Listar las tareas programadas: horario, zona horaria, última y próxima ejecución.
     List {
+        /// Salida en JSON, para scripts.
         #[arg(long)]
         json: bool,
     },
-    /// The runs of a job, newest first.
+    /// Las ejecuciones de una tarea programada, de la más nueva a la más vieja.
     Runs {
-        /// Job id (see `job list`): backup, housekeeping, daily_summary.
+        /// Id de la tarea (ver `job list`): backup, housekeeping, daily_summary.
+        #[arg(value_name = "ID")]
         id: String,
-        #[arg(long, default_value_t = 20)]
+        /// Cuántas ejecuciones mostrar como máximo.
+        #[arg(long, default_value_t = 20, value_name = "N")]
         limit: u32,
+        /// Salida en JSON, para scripts.
         #[arg(long)]
         json: bool,
     },
-    /// Pause/resume a job or change its schedule or time zone. The running
-    /// service follows within seconds; the next run counts from the change.
+    /// Pausar o reanudar una tarea programada, o cambiarle el horario o la zona
+    /// horaria. El servicio en marcha lo toma en segundos; la próxima ejecución
+    /// se cuenta desde el cambio.
     Set {
+        /// Id de la tarea (ver `job list`).
+        #[arg(value_name = "ID")]
         id: String,
-        /// `every 15m`, `every 2h` (1 minute to 7 days) or `daily 03:00`.
-        #[arg(long)]
+        /// `every 15m`, `every 2h` (de 1 minuto a 7 días) o `daily 03:00`.
+        #[arg(long, value_name = "HORARIO")]
         schedule: Option<String>,
-        /// IANA time zone in which a daily time is read, e.g. America/Argentina/Buenos_Aires.
-        #[arg(long)]
+        /// Zona horaria IANA en la que se lee una hora diaria, por ejemplo America/Argentina/Buenos_Aires.
+        #[arg(long, value_name = "ZONA")]
         time_zone: Option<String>,
-        /// `false` pauses the job (`job run` still runs it), `true` resumes it.
+        /// `false` pausa la tarea (`job run` igual la ejecuta), `true` la reanuda.
         #[arg(long, action = clap::ArgAction::Set, value_name = "true|false")]
         active: Option<bool>,
     },
-    /// Ask the running service (`centermind-sidecar run`) to run a job now; it
-    /// starts it within seconds. Without a running service the request waits
-    /// for the next start, unless --now runs the job here instead.
+    /// Pedirle al servicio en marcha (`centermind-sidecar run`) que ejecute una
+    /// tarea ya; la empieza en segundos. Sin un servicio en marcha, el pedido
+    /// espera al próximo arranque, salvo que --now la ejecute acá.
     Run {
+        /// Id de la tarea (ver `job list`).
+        #[arg(value_name = "ID")]
         id: String,
-        /// Run the job in this process and wait for it (when no service runs,
-        /// e.g. a backup before an upgrade). A job never runs twice at once.
+        /// Ejecutar la tarea en este proceso y esperarla (cuando no hay un
+        /// servicio, por ejemplo una copia antes de actualizar). Una tarea nunca
+        /// corre dos veces a la vez.
         #[arg(long)]
         now: bool,
-        /// After asking the service, wait for the run to end and print it.
+        /// Después de pedírsela al servicio, esperar a que la ejecución termine y mostrarla.
         #[arg(long, conflicts_with = "now")]
         wait: bool,
-        /// How long --wait waits before giving up (the run goes on).
-        #[arg(long, default_value_t = 1800, value_name = "SECONDS", requires = "wait")]
+        /// Cuánto espera --wait antes de abandonar (la ejecución sigue).
+        #[arg(long, default_value_t = 1800, value_name = "SEGUNDOS", requires = "wait")]
         timeout: u64,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum TaskCommand {
-    /// List tasks, newest first.
+    /// Listar las tareas, de la más nueva a la más vieja.
     List {
-        /// Only tasks in this state.
-        #[arg(long, value_enum)]
+        /// Solo las tareas en este estado.
+        #[arg(long, value_enum, value_name = "ESTADO")]
         state: Option<TaskStateArg>,
-        /// Only tasks of this kind (store_photo, archive_photo, edit_verdict).
-        #[arg(long)]
+        /// Solo las tareas de este tipo (store_photo, archive_photo, edit_verdict).
+        #[arg(long, value_name = "TIPO")]
         kind: Option<String>,
-        #[arg(long, default_value_t = 50)]
+        /// Cuántas tareas mostrar como máximo.
+        #[arg(long, default_value_t = 50, value_name = "N")]
         limit: i64,
     },
-    /// Queue dead tasks again with a fresh round of attempts, due now.
+    /// Volver a encolar tareas abandonadas (dead) con una tanda nueva de intentos, para ya.
     Retry {
-        /// Task ids (see `task list --state dead`).
+        /// Ids de las tareas (ver `task list --state dead`).
+        #[arg(value_name = "ID")]
         ids: Vec<i64>,
-        /// Every dead task (of --kind, if given) instead of listed ids.
+        /// Todas las tareas abandonadas (las de --kind, si se indica) en vez de ids.
         #[arg(long, conflicts_with = "ids")]
         all_dead: bool,
-        #[arg(long)]
+        /// Solo las tareas de este tipo.
+        #[arg(long, value_name = "TIPO")]
         kind: Option<String>,
     },
 }
@@ -167,11 +190,11 @@ pub enum TaskStateArg {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Number of exhibitions to generate.
-    #[arg(long, default_value_t = 2000)]
+    /// Cantidad de exhibiciones a generar.
+    #[arg(long, default_value_t = 2000, value_name = "N")]
     pub exhibitions: usize,
-    /// Seed of the random generator (same seed, same demo).
-    #[arg(long, default_value_t = 2026)]
+    /// Semilla del generador al azar (misma semilla, misma demo).
+    #[arg(long, default_value_t = 2026, value_name = "N")]
     pub seed: u64,
 }
 
@@ -189,73 +212,85 @@ impl OnOff {
 
 #[derive(Debug, Subcommand)]
 pub enum DistributorCommand {
-    /// Add a distributor. The bot token is read from CENTERMIND_BOT_TOKEN or,
-    /// with --token-stdin, from standard input (never echoed, never logged).
+    /// Agregar una distribuidora. El token del bot se lee de
+    /// CENTERMIND_BOT_TOKEN o, con --token-stdin, de la entrada estándar (nunca
+    /// se muestra ni queda en el log).
     Add {
-        #[arg(long)]
+        /// Nombre de la distribuidora.
+        #[arg(long, value_name = "NOMBRE")]
         name: String,
-        /// IANA time zone (default America/Argentina/Buenos_Aires).
-        #[arg(long)]
+        /// Zona horaria IANA (por defecto America/Argentina/Buenos_Aires).
+        #[arg(long, value_name = "ZONA")]
         time_zone: Option<String>,
-        /// Telegram user id of the distributor's admin (receives alerts).
-        #[arg(long)]
+        /// Id de usuario de Telegram del administrador de la distribuidora (recibe las alertas).
+        #[arg(long, value_name = "ID")]
         admin_telegram_id: Option<i64>,
-        /// Read the bot token from standard input.
+        /// Leer el token del bot de la entrada estándar.
         #[arg(long)]
         token_stdin: bool,
     },
-    /// List distributors (tokens are never shown, only whether one is set).
+    /// Listar las distribuidoras (los tokens nunca se muestran, solo si hay uno).
     List {
+        /// Salida en JSON, para scripts.
         #[arg(long)]
         json: bool,
     },
-    /// Change settings of a distributor.
+    /// Cambiar la configuración de una distribuidora.
     Set(DistributorSetArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct DistributorSetArgs {
-    /// Distributor id.
+    /// Id de la distribuidora.
+    #[arg(value_name = "ID")]
     pub id: i64,
-    #[arg(long)]
+    /// Nombre nuevo.
+    #[arg(long, value_name = "NOMBRE")]
     pub name: Option<String>,
-    #[arg(long, value_enum)]
+    /// `on`: su bot atiende y sus usuarios ingresan; `off`: la desactiva.
+    #[arg(long, value_enum, value_name = "on|off")]
     pub active: Option<OnOff>,
-    #[arg(long)]
+    /// Zona horaria IANA, por ejemplo America/Argentina/Buenos_Aires.
+    #[arg(long, value_name = "ZONA")]
     pub time_zone: Option<String>,
-    /// Telegram user id of the distributor's admin (receives alerts and the daily summary).
-    #[arg(long, conflicts_with = "clear_admin_telegram_id")]
+    /// Id de usuario de Telegram del administrador de la distribuidora (recibe las alertas y el resumen diario).
+    #[arg(long, conflicts_with = "clear_admin_telegram_id", value_name = "ID")]
     pub admin_telegram_id: Option<i64>,
-    /// Nobody receives the bot's alerts and the daily summary any more.
+    /// Que nadie reciba más las alertas del bot ni el resumen diario.
     #[arg(long)]
     pub clear_admin_telegram_id: bool,
-    /// Replace the bot token, read from standard input (or CENTERMIND_BOT_TOKEN).
+    /// Reemplazar el token del bot por uno leído de la entrada estándar (o de
+    /// CENTERMIND_BOT_TOKEN, con --token-env).
     #[arg(long, conflicts_with = "clear_token")]
     pub token_stdin: bool,
-    /// Take the token from CENTERMIND_BOT_TOKEN.
+    /// Tomar el token de CENTERMIND_BOT_TOKEN.
     #[arg(long, conflicts_with_all = ["clear_token", "token_stdin"])]
     pub token_env: bool,
-    /// Remove the bot token (the bot stops).
+    /// Quitar el token del bot (el bot se detiene).
     #[arg(long)]
     pub clear_token: bool,
-    #[arg(long, value_enum)]
+    /// Descanso nocturno del bot: con `on` no registra fotos de
+    /// --hibernation-start a --hibernation-end; con `off` atiende siempre.
+    #[arg(long, value_enum, value_name = "on|off")]
     pub hibernation: Option<OnOff>,
-    /// Start of hibernation, local HH:MM.
+    /// Comienzo del descanso, HH:MM en la hora de la distribuidora.
     #[arg(long, value_name = "HH:MM")]
     pub hibernation_start: Option<String>,
-    /// End of hibernation, local HH:MM.
+    /// Fin del descanso, HH:MM en la hora de la distribuidora.
     #[arg(long, value_name = "HH:MM")]
     pub hibernation_end: Option<String>,
-    #[arg(long)]
+    /// Puntos de una exhibición aprobada, para el ranking.
+    #[arg(long, value_name = "PUNTOS")]
     pub points_approved: Option<i64>,
-    #[arg(long)]
+    /// Puntos de una exhibición destacada, para el ranking.
+    #[arg(long, value_name = "PUNTOS")]
     pub points_highlighted: Option<i64>,
-    /// Where photos go besides this server's folder: `google-drive` also
-    /// copies them to the Drive folder set with --drive-folder.
-    #[arg(long, value_enum)]
+    /// Dónde van las fotos además de la carpeta de este servidor: `google-drive`
+    /// también las copia a la carpeta de Drive indicada con --drive-folder.
+    #[arg(long, value_enum, value_name = "DESTINO")]
     pub photo_storage: Option<PhotoStorageArg>,
-    /// Google Drive folder id (the last part of the folder's address); "" clears it.
-    #[arg(long, value_name = "FOLDER_ID")]
+    /// Id de la carpeta de Google Drive (la última parte de la dirección de la carpeta); "" lo borra.
+    #[arg(long, value_name = "ID_CARPETA")]
     pub drive_folder: Option<String>,
 }
 
@@ -267,86 +302,204 @@ pub enum PhotoStorageArg {
 
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
-    /// Register a Telegram group (chat id as Telegram reports it, e.g. -1001234567890).
+    /// Registrar un grupo de Telegram (el chat id tal como lo informa Telegram,
+    /// por ejemplo -1001234567890).
     Add {
-        #[arg(long)]
+        /// Id de la distribuidora.
+        #[arg(long, value_name = "ID")]
         distributor: i64,
-        #[arg(long, allow_hyphen_values = true)]
+        /// Chat id del grupo.
+        #[arg(long, allow_hyphen_values = true, value_name = "ID")]
         chat_id: i64,
-        #[arg(long)]
+        /// Nombre del grupo.
+        #[arg(long, value_name = "TÍTULO")]
         title: String,
     },
-    /// List groups, optionally of one distributor.
+    /// Listar los grupos, de todas las distribuidoras o de una.
     List {
-        #[arg(long)]
+        /// Solo los de esta distribuidora (id).
+        #[arg(long, value_name = "ID")]
         distributor: Option<i64>,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
-    /// List the members of a distributor.
+    /// Listar los miembros de una distribuidora.
     List {
-        #[arg(long)]
+        /// Id de la distribuidora.
+        #[arg(long, value_name = "ID")]
         distributor: i64,
     },
-    /// Change a member's role (gates bot commands).
+    /// Cambiar el rol de un miembro (define qué comandos del bot puede usar).
     SetRole {
-        #[arg(long)]
+        /// Id de la distribuidora.
+        #[arg(long, value_name = "ID")]
         distributor: i64,
-        /// Member id (see `member list`).
-        #[arg(long)]
+        /// Id del miembro (ver `member list`).
+        #[arg(long, value_name = "ID")]
         member: i64,
-        #[arg(long, value_parser = parse_member_role)]
+        /// vendor, supervisor o admin.
+        #[arg(long, value_parser = parse_member_role, value_name = "ROL")]
         role: MemberRole,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PdvTypeCommand {
-    /// Add a PDV type at the end of the list.
+    /// Agregar un tipo de PDV al final de la lista.
     Add {
-        #[arg(long)]
+        /// Id de la distribuidora.
+        #[arg(long, value_name = "ID")]
         distributor: i64,
-        #[arg(long)]
+        /// Nombre del tipo de PDV.
+        #[arg(long, value_name = "NOMBRE")]
         name: String,
     },
-    /// List the PDV types of a distributor.
+    /// Listar los tipos de PDV de una distribuidora.
     List {
-        #[arg(long)]
+        /// Id de la distribuidora.
+        #[arg(long, value_name = "ID")]
         distributor: i64,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Add a portal user. The password is read from standard input (never echoed).
+    /// Agregar un usuario del portal. La contraseña se lee de la entrada estándar (nunca se muestra).
     Add {
-        #[arg(long)]
+        /// Nombre de usuario para ingresar.
+        #[arg(long, value_name = "USUARIO")]
         username: String,
-        #[arg(long, value_parser = parse_portal_role)]
+        /// viewer, supervisor, admin o superadmin.
+        #[arg(long, value_parser = parse_portal_role, value_name = "ROL")]
         role: PortalRole,
-        /// Required for every role except superadmin.
-        #[arg(long)]
+        /// Id de la distribuidora; obligatorio para todos los roles salvo superadmin.
+        #[arg(long, value_name = "ID")]
         distributor: Option<i64>,
-        #[arg(long)]
+        /// Nombre y apellido que se muestra.
+        #[arg(long, value_name = "NOMBRE")]
         display_name: Option<String>,
     },
-    /// List portal users.
+    /// Listar los usuarios del portal.
     List {
-        #[arg(long)]
+        /// Solo los de esta distribuidora (id).
+        #[arg(long, value_name = "ID")]
         distributor: Option<i64>,
     },
-    /// Set a new password (read from standard input) and end the user's sessions.
-    SetPassword { username: String },
+    /// Poner una contraseña nueva (leída de la entrada estándar) y cerrar las sesiones del usuario.
+    SetPassword {
+        /// Nombre de usuario.
+        #[arg(value_name = "USUARIO")]
+        username: String,
+    },
 }
 
 fn parse_member_role(s: &str) -> Result<MemberRole, String> {
     s.parse()
+        .map_err(|_| format!("rol desconocido «{s}» (puede ser vendor, supervisor o admin)"))
 }
 
 fn parse_portal_role(s: &str) -> Result<PortalRole, String> {
     s.parse()
+        .map_err(|_| format!("rol desconocido «{s}» (puede ser viewer, supervisor, admin o superadmin)"))
+}
+
+/// What clap writes around our texts, in Spanish: `{usage-heading}` would say "Usage:".
+const HELP_TEMPLATE: &str = "{before-help}{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}";
+
+/// The arguments of the command line (exits with clap's message and status on
+/// an error, or after printing the help or the version).
+pub fn parse() -> Cli {
+    let mut cmd = command();
+    let matches = cmd.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+}
+
+/// The command-line definition with the texts clap adds itself in Spanish: the
+/// headings, the `-h`/`-V` flags, the `help` subcommands, the default and
+/// possible values and the usage line. Clap's own error messages keep their
+/// English framing (`error: unexpected argument…`).
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    // Adds the flags and subcommands clap makes itself, so they can be translated.
+    cmd.build();
+    localize(&mut cmd);
+    cmd
+}
+
+fn localize(cmd: &mut clap::Command) {
+    let mut c = std::mem::take(cmd)
+        .help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("Comandos")
+        .subcommand_value_name("COMANDO");
+    if c.get_name() == "help" {
+        c = c.about("Mostrar esta ayuda o la de los comandos indicados");
+    }
+    // `mut_args` keeps the arguments in place: clap has already indexed them.
+    c = c.mut_args(localize_arg);
+    let usage = c.render_usage().to_string();
+    let usage = usage
+        .strip_prefix("Usage: ")
+        .unwrap_or(&usage)
+        .replace("[OPTIONS]", "[OPCIONES]");
+    c = c.override_usage(usage);
+    for sub in c.get_subcommands_mut() {
+        localize(sub);
+    }
+    *cmd = c;
+}
+
+fn localize_arg(a: Arg) -> Arg {
+    let a = match a.get_id().as_str() {
+        "help" if a.get_long_help().is_some() => a
+            .help("Mostrar la ayuda (con --help, más detallada)")
+            .long_help("Mostrar la ayuda (con -h, un resumen)"),
+        "help" => a.help("Mostrar la ayuda"),
+        "version" => a.help("Mostrar la versión"),
+        _ => a,
+    };
+    // What clap would add in English after the help: "[env: …]", "[default: …]", "[possible values: …]".
+    let mut extra = Vec::new();
+    if let Some(env) = a.get_env().filter(|_| !a.is_hide_env_set()) {
+        extra.push(format!("[variable de entorno: {}]", env.to_string_lossy()));
+    }
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if a.get_action().takes_values() && !defaults.is_empty() && !a.is_hide_default_value_set() {
+        extra.push(format!("[por defecto: {}]", defaults.join(" ")));
+    }
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !values.is_empty() && !a.is_hide_possible_values_set() {
+        extra.push(format!("[valores: {}]", values.join(", ")));
+    }
+    let heading = if a.is_positional() { "Argumentos" } else { "Opciones" };
+    let mut a = a
+        .help_heading(heading)
+        .hide_env(true)
+        .hide_default_value(true)
+        .hide_possible_values(true);
+    if !extra.is_empty() {
+        let extra = extra.join(" ");
+        let help = a
+            .get_help()
+            .map(|h| format!("{h} {extra}"))
+            .unwrap_or_else(|| extra.clone());
+        let long = a.get_long_help().map(|h| format!("{h}\n\n{extra}"));
+        a = a.help(help);
+        if let Some(long) = long {
+            a = a.long_help(long);
+        }
+    }
+    a
 }
 
 #[cfg(test)]
@@ -357,6 +510,103 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    /// Every help page, short and long, of `cmd` and its subcommands (not the `help` copies).
+    fn help_pages(cmd: &mut clap::Command, pages: &mut Vec<(String, String)>) {
+        let name = cmd.get_bin_name().unwrap_or(cmd.get_name()).to_string();
+        pages.push((name.clone(), cmd.render_help().to_string()));
+        pages.push((name, cmd.render_long_help().to_string()));
+        for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
+            help_pages(sub, pages);
+        }
+    }
+
+    #[test]
+    fn the_help_speaks_spanish_around_our_texts_too() {
+        let mut pages = Vec::new();
+        help_pages(&mut command(), &mut pages);
+        assert_eq!(pages.len(), 2 * 33, "every command and subcommand");
+        for (name, page) in &pages {
+            assert!(page.contains("Uso: "), "{name}:\n{page}");
+            assert!(
+                page.contains("Opciones:") && page.contains("Mostrar la ayuda"),
+                "{name}:\n{page}"
+            );
+            for english in [
+                "Usage:",
+                "Options:",
+                "Commands:",
+                "Arguments:",
+                "[OPTIONS]",
+                "<COMMAND>",
+                "Print help",
+                "Print version",
+                "Print this message",
+                "[default:",
+                "[possible values:",
+                "[env:",
+            ] {
+                assert!(!page.contains(english), "{english:?} in {name}:\n{page}");
+            }
+        }
+        let (_, set) = pages
+            .iter()
+            .find(|(name, _)| name == "centermind-sidecar job set")
+            .unwrap();
+        let (args, options) = (set.find("Argumentos:").unwrap(), set.find("Opciones:").unwrap());
+        assert!(args < options, "{set}");
+        let (_, top) = &pages[0];
+        assert!(
+            top.contains("Comandos:") && top.contains("Mostrar esta ayuda o la de los comandos"),
+            "{top}"
+        );
+        let (_, runs) = pages
+            .iter()
+            .find(|(name, _)| name == "centermind-sidecar job runs")
+            .unwrap();
+        assert!(runs.contains("[por defecto: 20]"), "{runs}");
+        let (_, tasks) = pages
+            .iter()
+            .find(|(name, _)| name == "centermind-sidecar task list")
+            .unwrap();
+        assert!(tasks.contains("[valores: queued, running, done, dead]"), "{tasks}");
+    }
+
+    #[test]
+    fn the_translated_command_line_keeps_its_names() {
+        let parse = |args: &[&str]| {
+            let matches = command().try_get_matches_from(args).unwrap();
+            Cli::from_arg_matches(&matches).unwrap()
+        };
+        match parse(&["centermind-sidecar", "backup", "restore", "latest", "--yes"]).command {
+            Command::Backup(BackupCommand::Restore { backup, yes }) => {
+                assert_eq!((backup.as_str(), yes), ("latest", true))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(parse(&["centermind-sidecar", "run"]).command, Command::Run));
+        match parse(&["centermind-sidecar", "task", "list", "--state", "dead", "--limit", "5"]).command {
+            Command::Task(TaskCommand::List { state, limit, .. }) => {
+                assert!(matches!(state, Some(TaskStateArg::Dead)));
+                assert_eq!(limit, 5);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let help = command()
+            .try_get_matches_from(["centermind-sidecar", "help", "job", "run"])
+            .unwrap_err();
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+        assert!(
+            help.to_string()
+                .contains("Uso: centermind-sidecar job run [OPCIONES] <ID>"),
+            "{help}"
+        );
+        let version = command()
+            .try_get_matches_from(["centermind-sidecar", "-V"])
+            .unwrap_err();
+        assert_eq!(version.kind(), clap::error::ErrorKind::DisplayVersion);
     }
 
     #[test]

@@ -14,13 +14,12 @@ use std::process::ExitCode;
 
 use centermind_core::config::Config;
 use centermind_core::store::Db;
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Command;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(err) => {

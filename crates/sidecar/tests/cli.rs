@@ -403,7 +403,12 @@ fn help_documents_every_command() {
     ] {
         assert!(help.contains(cmd), "{cmd} missing from --help:\n{help}");
     }
+    assert!(
+        help.contains("Uso: centermind-sidecar [OPCIONES] <COMANDO>") && help.contains("Comandos:"),
+        "{help}"
+    );
 }
+
 
 #[test]
 fn config_shows_google_drive_without_its_secrets() {
