@@ -14,6 +14,7 @@ use crate::cli::BackupCommand;
 use crate::instance::InstanceLock;
 use crate::jobs::PHOTO_MIRROR;
 use crate::table::render;
+use crate::texts::{date_time, date_time_seconds, human_size, is_yes};
 
 pub async fn backup(config: &Config, cmd: BackupCommand) -> anyhow::Result<()> {
     match cmd {
@@ -31,7 +32,7 @@ async fn list(config: &Config, json: bool) -> anyhow::Result<()> {
     }
     if backups.is_empty() {
         println!(
-            "No backups in {} yet (the backup job makes one a day; `job run backup --now` makes one now).",
+            "Todavía no hay copias en {} (la tarea backup hace una por día; `job run backup --now` hace una ya).",
             dir.display()
         );
         return Ok(());
@@ -41,15 +42,15 @@ async fn list(config: &Config, json: bool) -> anyhow::Result<()> {
         .map(|b| {
             vec![
                 b.path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
-                b.made_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                megabytes(b.size_bytes),
+                date_time_seconds(&b.made_at),
+                human_size(b.size_bytes),
             ]
         })
         .collect();
-    println!("{}", render(&["FILE", "MADE", "SIZE"], &rows));
+    println!("{}", render(&["ARCHIVO", "HECHA", "TAMAÑO"], &rows));
     let photos = dir.join(PHOTO_MIRROR);
     if photos.is_dir() {
-        println!("Photos' copy: {}", photos.display());
+        println!("Copia de las fotos: {}", photos.display());
     }
     Ok(())
 }
@@ -57,34 +58,37 @@ async fn list(config: &Config, json: bool) -> anyhow::Result<()> {
 async fn restore(config: &Config, which: &str, yes: bool) -> anyhow::Result<()> {
     let url = config.database_url();
     let Some(database) = database_file(&url)? else {
-        bail!("the database ({url}) is in memory: there is no file to restore into");
+        bail!("la base de datos ({url}) está en memoria: no hay un archivo donde restaurar");
     };
     // While held, no `run` can start on this database (and none is running).
     let _instance = InstanceLock::acquire(&database)?;
     let backup = choose(config, which).await?;
     let contents = centermind_core::store::inspect_backup(&backup).await?;
     println!(
-        "Backup {}: {} distributor(s), {} exhibition(s){}.",
+        "Copia {}: {} distribuidora(s), {} exhibición(es){}.",
         backup.display(),
         contents.distributors,
         contents.exhibitions,
         contents
             .newest_exhibition
             .as_deref()
-            .map(|t| format!(", the newest submitted {t}"))
+            .map(|t| format!(", la más nueva enviada el {}", stored_time(t)))
             .unwrap_or_default()
     );
     if !yes && !confirm(&database)? {
-        bail!("nothing was changed");
+        bail!("no se cambió nada");
     }
     let restored = restore_backup(&backup, &database, now()).await?;
     // Brings an older backup's schema up to date, as any start would.
-    let db = Db::open(&url).await.context("the restored database does not open")?;
+    let db = Db::open(&url).await.context("la base de datos restaurada no abre")?;
     db.close().await;
-    println!("Restored into {}.", database.display());
+    println!("Restaurada en {}.", database.display());
     match &restored.previous {
-        Some(previous) => println!("The database it replaced is kept as {}.", previous.display()),
-        None => println!("There was no database before."),
+        Some(previous) => println!(
+            "La base de datos reemplazada quedó guardada como {}.",
+            previous.display()
+        ),
+        None => println!("No había una base de datos antes."),
     }
 
     let mirror = backup.parent().unwrap_or(Path::new(".")).join(PHOTO_MIRROR);
@@ -95,21 +99,21 @@ async fn restore(config: &Config, which: &str, yes: bool) -> anyhow::Result<()> 
             .await?
             .with_context(|| {
                 format!(
-                    "the database is restored, but the photos could not be copied back from {}",
+                    "la base de datos quedó restaurada, pero no se pudieron traer las fotos de {}",
                     mirror.display()
                 )
             })?;
         println!(
-            "Photos: {} missing brought back from {} ({}); {} were in place in {}.",
+            "Fotos: {} que faltaban, traídas de {} ({}); {} ya estaban en {}.",
             back.added,
             mirror.display(),
-            megabytes(back.added_bytes),
+            human_size(back.added_bytes),
             back.present,
             photo_dir.display()
         );
     } else {
         println!(
-            "No photos' copy next to the backup ({}): the photos were left as they are.",
+            "No hay copia de las fotos junto a la copia ({}): las fotos quedaron como estaban.",
             mirror.display()
         );
     }
@@ -125,7 +129,7 @@ async fn choose(config: &Config, which: &str) -> anyhow::Result<PathBuf> {
             .into_iter()
             .next()
             .map(|b| b.path)
-            .with_context(|| format!("there are no backups in {}", dir.display()));
+            .with_context(|| format!("no hay copias en {}", dir.display()));
     }
     let named = dir.join(which);
     if !which.contains(['/', '\\']) && named.is_file() {
@@ -136,18 +140,21 @@ async fn choose(config: &Config, which: &str) -> anyhow::Result<PathBuf> {
 
 fn confirm(database: &Path) -> anyhow::Result<bool> {
     if !std::io::stdin().is_terminal() {
-        bail!("not on a terminal: add --yes to replace the database");
+        bail!("no hay una terminal para confirmar: agregá --yes para reemplazar la base de datos");
     }
     print!(
-        "Replace {} with this backup? What was saved after it is set aside, not in use. Type \"yes\": ",
+        "¿Reemplazar {} por esta copia? Lo guardado después de la copia queda aparte, sin usar. Escribí «sí» para seguir: ",
         database.display()
     );
     std::io::stdout().flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+    Ok(is_yes(&answer))
 }
 
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+/// A time as the database stores it (RFC 3339, UTC), the way people read it.
+fn stored_time(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|t| date_time(&t.with_timezone(&chrono::Utc)))
+        .unwrap_or_else(|_| t.to_string())
 }

@@ -17,6 +17,7 @@ use crate::cli::{
 use crate::jobs::{JobRunner, run_now};
 use crate::prompt::{read_secret, token_from_env};
 use crate::table::render;
+use crate::texts::{date_time, date_time_seconds, duration};
 
 pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()> {
     match cmd {
@@ -40,7 +41,7 @@ pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()>
                 })
                 .await?;
             println!(
-                "Distributor {} created: {} ({}), bot token {}",
+                "Distribuidora {} creada: {} ({}), token del bot {}",
                 d.id,
                 d.name,
                 d.time_zone,
@@ -66,7 +67,7 @@ pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()>
                 rows.push(vec![
                     d.id.to_string(),
                     d.name.clone(),
-                    if d.active { "active" } else { "inactive" }.into(),
+                    if d.active { "activa" } else { "inactiva" }.into(),
                     d.time_zone.to_string(),
                     token_word(d.has_bot_token).into(),
                     if d.hibernation.enabled {
@@ -76,7 +77,7 @@ pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()>
                             format_hhmm(d.hibernation.end)
                         )
                     } else {
-                        "off".into()
+                        "no".into()
                     },
                     groups.to_string(),
                     members.to_string(),
@@ -89,22 +90,22 @@ pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()>
                 render(
                     &[
                         "ID",
-                        "NAME",
-                        "STATUS",
-                        "TIME ZONE",
-                        "BOT TOKEN",
-                        "HIBERNATION",
-                        "GROUPS",
-                        "MEMBERS",
-                        "EXHIBITIONS",
-                        "PENDING"
+                        "NOMBRE",
+                        "ESTADO",
+                        "ZONA HORARIA",
+                        "TOKEN DEL BOT",
+                        "DESCANSO",
+                        "GRUPOS",
+                        "MIEMBROS",
+                        "EXHIBICIONES",
+                        "PENDIENTES"
                     ],
                     &rows
                 )
             );
             if list.is_empty() {
                 println!(
-                    "(no distributors yet: `centermind-sidecar demo` creates a demo, `distributor add` a real one)"
+                    "(todavía no hay distribuidoras: `centermind-sidecar demo` crea una demo, `distributor add` una real)"
                 );
             }
         }
@@ -113,10 +114,10 @@ pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()>
             let update = distributor_update(args)?;
             let d = db.update_distributor(id, update).await?;
             println!(
-                "Distributor {} updated: {} ({}), bot token {}",
+                "Distribuidora {} actualizada: {} ({}), token del bot {}",
                 d.id,
                 d.name,
-                if d.active { "active" } else { "inactive" },
+                if d.active { "activa" } else { "inactiva" },
                 token_word(d.has_bot_token)
             );
         }
@@ -125,7 +126,7 @@ pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()>
 }
 
 fn token_word(set: bool) -> &'static str {
-    if set { "set" } else { "not set" }
+    if set { "configurado" } else { "no configurado" }
 }
 
 fn distributor_update(a: DistributorSetArgs) -> anyhow::Result<DistributorUpdate> {
@@ -134,7 +135,7 @@ fn distributor_update(a: DistributorSetArgs) -> anyhow::Result<DistributorUpdate
     } else if a.token_stdin {
         Some(Some(read_secret("Token del bot: ")?))
     } else if a.token_env {
-        Some(Some(token_from_env().context("CENTERMIND_BOT_TOKEN is not set")?))
+        Some(Some(token_from_env().context("CENTERMIND_BOT_TOKEN no está definida")?))
     } else {
         None
     };
@@ -179,7 +180,7 @@ pub async fn group(db: &Db, cmd: GroupCommand) -> anyhow::Result<()> {
                 })
                 .await?;
             println!(
-                "Group {} registered: {} (chat {}) for distributor {}",
+                "Grupo {} registrado: {} (chat {}) de la distribuidora {}",
                 g.id, g.title, g.chat_id, g.distributor_id
             );
         }
@@ -194,13 +195,13 @@ pub async fn group(db: &Db, cmd: GroupCommand) -> anyhow::Result<()> {
                         g.distributor_id.to_string(),
                         g.chat_id.to_string(),
                         g.title,
-                        if g.active { "active" } else { "inactive" }.into(),
+                        if g.active { "activo" } else { "inactivo" }.into(),
                     ]
                 })
                 .collect();
             println!(
                 "{}",
-                render(&["ID", "DISTRIBUTOR", "CHAT ID", "TITLE", "STATUS"], &rows)
+                render(&["ID", "DISTRIBUIDORA", "CHAT ID", "NOMBRE", "ESTADO"], &rows)
             );
         }
     }
@@ -222,13 +223,13 @@ pub async fn member(db: &Db, cmd: MemberCommand) -> anyhow::Result<()> {
                         m.display_name(),
                         m.username.map(|u| format!("@{u}")).unwrap_or_default(),
                         m.role.as_str().into(),
-                        if m.active { "active" } else { "inactive" }.into(),
+                        if m.active { "activo" } else { "inactivo" }.into(),
                     ]
                 })
                 .collect();
             println!(
                 "{}",
-                render(&["ID", "TELEGRAM ID", "NAME", "USERNAME", "ROLE", "STATUS"], &rows)
+                render(&["ID", "ID DE TELEGRAM", "NOMBRE", "USUARIO", "ROL", "ESTADO"], &rows)
             );
         }
         MemberCommand::SetRole {
@@ -237,7 +238,7 @@ pub async fn member(db: &Db, cmd: MemberCommand) -> anyhow::Result<()> {
             role,
         } => {
             let m = db.set_member_role(distributor, member, role).await?;
-            println!("Member {} ({}) is now {}", m.id, m.display_name(), m.role.as_str());
+            println!("Miembro {} ({}): ahora es {}", m.id, m.display_name(), m.role.as_str());
         }
     }
     Ok(())
@@ -247,7 +248,7 @@ pub async fn pdv_type(db: &Db, cmd: PdvTypeCommand) -> anyhow::Result<()> {
     match cmd {
         PdvTypeCommand::Add { distributor, name } => {
             let t = db.create_pdv_type(distributor, &name).await?;
-            println!("PDV type {} added: {} (position {})", t.id, t.name, t.position);
+            println!("Tipo de PDV {} agregado: {} (posición {})", t.id, t.name, t.position);
         }
         PdvTypeCommand::List { distributor } => {
             db.distributor(distributor).await?;
@@ -260,11 +261,11 @@ pub async fn pdv_type(db: &Db, cmd: PdvTypeCommand) -> anyhow::Result<()> {
                         t.id.to_string(),
                         t.position.to_string(),
                         t.name,
-                        if t.active { "active" } else { "inactive" }.into(),
+                        if t.active { "activo" } else { "inactivo" }.into(),
                     ]
                 })
                 .collect();
-            println!("{}", render(&["ID", "POSITION", "NAME", "STATUS"], &rows));
+            println!("{}", render(&["ID", "POSICIÓN", "NOMBRE", "ESTADO"], &rows));
         }
     }
     Ok(())
@@ -288,7 +289,7 @@ pub async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
                     distributor_id: distributor,
                 })
                 .await?;
-            println!("User {} created: {} ({})", u.id, u.username, u.role.as_str());
+            println!("Usuario {} creado: {} ({})", u.id, u.username, u.role.as_str());
         }
         UserCommand::List { distributor } => {
             let rows: Vec<Vec<String>> = db
@@ -303,29 +304,38 @@ pub async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
                         u.role.as_str().into(),
                         u.distributor_id
                             .map(|d| d.to_string())
-                            .unwrap_or_else(|| "(all)".into()),
-                        if u.active { "active" } else { "inactive" }.into(),
-                        u.last_login_at
-                            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-                            .unwrap_or_else(|| "never".into()),
+                            .unwrap_or_else(|| "(todas)".into()),
+                        if u.active { "activo" } else { "inactivo" }.into(),
+                        u.last_login_at.map(|t| date_time(&t)).unwrap_or_else(|| "nunca".into()),
                     ]
                 })
                 .collect();
             println!(
                 "{}",
                 render(
-                    &["ID", "USERNAME", "NAME", "ROLE", "DISTRIBUTOR", "STATUS", "LAST LOGIN"],
+                    &[
+                        "ID",
+                        "USUARIO",
+                        "NOMBRE",
+                        "ROL",
+                        "DISTRIBUIDORA",
+                        "ESTADO",
+                        "ÚLTIMO INGRESO"
+                    ],
                     &rows
                 )
             );
         }
         UserCommand::SetPassword { username } => {
             let Some(u) = db.portal_user_by_username(&username).await? else {
-                bail!("no portal user named '{username}'");
+                bail!("no hay un usuario del portal llamado «{username}»");
             };
             let password = read_secret("Nueva contraseña: ")?;
             db.set_portal_user_password(u.id, password).await?;
-            println!("Password of {} changed; open sessions were closed.", u.username);
+            println!(
+                "Se cambió la contraseña de {}; se cerraron sus sesiones abiertas.",
+                u.username
+            );
         }
     }
     Ok(())
@@ -351,7 +361,7 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
                         t.distributor_id.map(|d| d.to_string()).unwrap_or_default(),
                         format!("{:?}", t.state).to_lowercase(),
                         format!("{}/{}", t.attempts, t.max_attempts),
-                        t.next_attempt_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                        date_time_seconds(&t.next_attempt_at),
                         t.last_error.unwrap_or_default().chars().take(80).collect(),
                     ]
                 })
@@ -361,12 +371,12 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
                 render(
                     &[
                         "ID",
-                        "KIND",
-                        "DISTRIBUTOR",
-                        "STATE",
-                        "ATTEMPTS",
-                        "NEXT ATTEMPT",
-                        "LAST ERROR"
+                        "TIPO",
+                        "DISTRIBUIDORA",
+                        "ESTADO",
+                        "INTENTOS",
+                        "PRÓXIMO INTENTO",
+                        "ÚLTIMO ERROR"
                     ],
                     &rows
                 )
@@ -374,30 +384,29 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
         }
         TaskCommand::Retry { ids, all_dead, kind } => {
             if ids.is_empty() && !all_dead {
-                bail!("name the task ids to retry, or pass --all-dead");
+                bail!("indicá los ids de las tareas a reintentar, o usá --all-dead");
             }
             let (requeued, kept) = db.retry_dead_tasks(&ids, kind.as_deref(), now()).await?;
-            println!("{requeued} task(s) queued again");
+            println!("{requeued} tarea(s) encolada(s) de nuevo");
             if kept > 0 {
-                println!("{kept} left dead: a newer task with the same purpose is already queued");
+                println!("{kept} quedaron abandonadas: ya hay en cola una tarea más nueva con el mismo fin");
             }
         }
     }
     Ok(())
 }
 
-/// A time on the job's wall clock, e.g. `2026-11-22 03:00 -03`.
+/// A time on the job's wall clock, e.g. `22/11/2026 03:00 -03`.
 fn job_time(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string()
+    date_time(&t.with_timezone(&tz))
 }
 
-/// `250 ms`, `3.4 s`.
-fn took(d: chrono::Duration) -> String {
-    let ms = d.num_milliseconds().max(0);
-    if ms < 1000 {
-        format!("{ms} ms")
-    } else {
-        format!("{:.1} s", d.as_seconds_f64())
+/// How a run ended, in words (the `--json` output keeps `succeeded`, `failed`, `running`).
+fn outcome_word(outcome: RunOutcome) -> &'static str {
+    match outcome {
+        RunOutcome::Running => "en curso",
+        RunOutcome::Succeeded => "terminó bien",
+        RunOutcome::Failed => "falló",
     }
 }
 
@@ -422,23 +431,23 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
                 .iter()
                 .map(|j| {
                     let next = match (j.run_requested_at, j.next_run_at) {
-                        (Some(_), _) => "now (requested)".to_string(),
+                        (Some(_), _) => "ya (pedida)".to_string(),
                         (None, Some(next)) => job_time(next, j.time_zone),
                         (None, None) => "-".to_string(),
                     };
                     let (last, outcome, detail) = j.last_run.as_ref().map_or_else(
-                        || ("never".to_string(), String::new(), String::new()),
+                        || ("nunca".to_string(), String::new(), String::new()),
                         |r| {
                             (
                                 job_time(r.started_at, j.time_zone),
-                                r.outcome.as_str().to_string(),
+                                outcome_word(r.outcome).to_string(),
                                 one_line(r.detail.as_deref().unwrap_or(""), 70),
                             )
                         },
                     );
                     vec![
                         j.id.clone(),
-                        if j.active { "yes" } else { "paused" }.to_string(),
+                        if j.active { "sí" } else { "pausada" }.to_string(),
                         j.schedule.to_string(),
                         j.time_zone.name().to_string(),
                         last,
@@ -453,13 +462,13 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
                 render(
                     &[
                         "ID",
-                        "ACTIVE",
-                        "SCHEDULE",
-                        "TIME ZONE",
-                        "LAST RUN",
-                        "OUTCOME",
-                        "NEXT RUN",
-                        "DETAIL"
+                        "ACTIVA",
+                        "HORARIO",
+                        "ZONA HORARIA",
+                        "ÚLTIMA EJECUCIÓN",
+                        "RESULTADO",
+                        "PRÓXIMA EJECUCIÓN",
+                        "DETALLE"
                     ],
                     &rows
                 )
@@ -478,13 +487,16 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
                     vec![
                         r.id.to_string(),
                         job_time(r.started_at, job.time_zone),
-                        r.finished_at.map(|f| took(f - r.started_at)).unwrap_or_default(),
-                        r.outcome.as_str().to_string(),
+                        r.finished_at.map(|f| duration(f - r.started_at)).unwrap_or_default(),
+                        outcome_word(r.outcome).to_string(),
                         one_line(r.detail.as_deref().unwrap_or(""), 200),
                     ]
                 })
                 .collect();
-            println!("{}", render(&["RUN", "STARTED", "TOOK", "OUTCOME", "DETAIL"], &rows));
+            println!(
+                "{}",
+                render(&["EJECUCIÓN", "INICIO", "DURACIÓN", "RESULTADO", "DETALLE"], &rows)
+            );
         }
         JobCommand::Set {
             id,
@@ -493,7 +505,7 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
             active,
         } => {
             if schedule.is_none() && time_zone.is_none() && active.is_none() {
-                bail!("nothing to change: give --schedule, --time-zone and/or --active");
+                bail!("no hay nada que cambiar: indicá --schedule, --time-zone o --active");
             }
             let job = db
                 .update_job(
@@ -507,10 +519,10 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
                 )
                 .await?;
             let next = job.next_run_at.map_or_else(
-                || "paused".to_string(),
-                |t| format!("next run {}", job_time(t, job.time_zone)),
+                || "pausada".to_string(),
+                |t| format!("próxima ejecución {}", job_time(t, job.time_zone)),
             );
-            println!("Job {}: {} in {}, {next}", job.id, job.schedule, job.time_zone.name());
+            println!("Tarea {}: {} en {}, {next}", job.id, job.schedule, job.time_zone.name());
         }
         JobCommand::Run {
             id,
@@ -521,11 +533,11 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
             if here {
                 let runner = JobRunner::new(db.clone(), config)?;
                 let Some(run) = run_now(db, &runner, &id).await? else {
-                    bail!("job {id} is already running (in the service or another command); see `job runs {id}`");
+                    bail!("la tarea {id} ya está en ejecución (en el servicio o en otro comando); ver `job runs {id}`");
                 };
                 print_run(&id, &run);
                 if run.outcome == RunOutcome::Failed {
-                    bail!("the run of {id} failed");
+                    bail!("la ejecución de {id} falló");
                 }
                 return Ok(());
             }
@@ -533,15 +545,15 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
             let service = db.path().map(crate::instance::holder).transpose()?.flatten();
             let Some(who) = service else {
                 println!(
-                    "Run of {id} requested, but no service is running on this database: it runs when \
-                     `centermind-sidecar run` starts (or run it here with `job run {id} --now`)."
+                    "Se pidió una ejecución de {id}, pero no hay un servicio corriendo sobre esta base de datos: \
+                     se ejecuta cuando arranque `centermind-sidecar run` (o ejecutala acá con `job run {id} --now`)."
                 );
                 if wait {
-                    bail!("no service is running to wait for");
+                    bail!("no hay un servicio corriendo al que esperar");
                 }
                 return Ok(());
             };
-            println!("Run of {id} requested; the service{who} starts it within a few seconds.");
+            println!("Se pidió una ejecución de {id}; el servicio{who} la empieza en unos segundos.");
             if !wait {
                 return Ok(());
             }
@@ -556,12 +568,12 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
                 if let Some(run) = done {
                     print_run(&id, &run);
                     if run.outcome == RunOutcome::Failed {
-                        bail!("the run of {id} failed");
+                        bail!("la ejecución de {id} falló");
                     }
                     return Ok(());
                 }
                 if std::time::Instant::now() > deadline {
-                    bail!("the run of {id} has not ended after {timeout} s (it goes on; see `job runs {id}`)");
+                    bail!("la ejecución de {id} no terminó en {timeout} s (sigue; ver `job runs {id}`)");
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(250)).await;
             }
@@ -573,12 +585,12 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
 fn print_run(id: &str, run: &JobRun) {
     let took = run
         .finished_at
-        .map(|f| format!(" in {}", took(f - run.started_at)))
+        .map(|f| format!(" en {}", duration(f - run.started_at)))
         .unwrap_or_default();
     println!(
-        "Run {} of {id} {}{took}: {}",
+        "Ejecución {} de {id}: {}{took}: {}",
         run.id,
-        run.outcome.as_str(),
+        outcome_word(run.outcome),
         run.detail.as_deref().unwrap_or("")
     );
 }

@@ -122,7 +122,7 @@ pub struct DemoSummary {
 
 pub async fn run(db: &Db, photo_dir: &Path, exhibitions: usize, seed: u64) -> anyhow::Result<DemoSummary> {
     if !db.list_distributors().await?.is_empty() {
-        bail!("the database already has distributors; the demo only fills an empty database");
+        bail!("la base de datos ya tiene distribuidoras; la demo solo llena una base de datos vacía");
     }
     let mut rng = StdRng::seed_from_u64(seed);
     let mut summary = DemoSummary::default();
@@ -162,7 +162,7 @@ pub async fn run(db: &Db, photo_dir: &Path, exhibitions: usize, seed: u64) -> an
         let days_ago = (rng.random::<f64>().powf(1.6) * 90.0) as i64;
         let local_minutes = rng.random_range(8 * 60..20 * 60);
         let day = (end - Duration::days(days_ago)).date_naive();
-        let submitted_at = (day.and_hms_opt(0, 0, 0).context("midnight")?.and_utc()
+        let submitted_at = (day.and_hms_opt(0, 0, 0).context("medianoche")?.and_utc()
             + Duration::minutes(local_minutes + 180))
         .min(end - Duration::minutes(1));
         let group = &t.groups[rng.random_range(0..t.groups.len())];
@@ -428,12 +428,12 @@ fn write_photo(photo_dir: &Path, key: &str, rng: &mut StdRng) -> anyhow::Result<
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
         .write_image(img.as_raw(), W, H, image::ExtendedColorType::Rgb8)
-        .context("encoding demo photo")?;
+        .context("no se pudo codificar una foto de la demo")?;
     let path: PathBuf = photo_dir.join(key);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("no se pudo crear {}", parent.display()))?;
     }
-    std::fs::write(&path, &jpeg).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, &jpeg).with_context(|| format!("no se pudo escribir {}", path.display()))?;
     Ok(NewPhoto {
         telegram_file_id: None,
         telegram_file_unique_id: None,

@@ -25,7 +25,7 @@ pub const ALREADY_RUNNING_EXIT: u8 = 3;
 /// Another `run` holds the database.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "another centermind-sidecar is already running on {}{holder}: stop it first, or give this one another data folder (CENTERMIND_DATA_DIR)",
+    "ya hay otro centermind-sidecar corriendo sobre {}{holder}: detenelo primero, o dale a este otra carpeta de datos (CENTERMIND_DATA_DIR)",
     database.display()
 )]
 pub struct AlreadyRunning {
@@ -55,7 +55,7 @@ impl InstanceLock {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| anyhow::anyhow!("cannot create the lock file {}: {e}", path.display()))?;
+            .map_err(|e| anyhow::anyhow!("no se pudo crear el archivo de bloqueo {}: {e}", path.display()))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -69,7 +69,7 @@ impl InstanceLock {
                 }
                 .into());
             }
-            Err(TryLockError::Error(e)) => anyhow::bail!("cannot lock {}: {e}", path.display()),
+            Err(TryLockError::Error(e)) => anyhow::bail!("no se pudo bloquear {}: {e}", path.display()),
         }
         // What an earlier run wrote is not about us.
         let _ = std::fs::remove_file(&info);
@@ -101,7 +101,7 @@ pub fn holder(database: &Path) -> anyhow::Result<Option<String>> {
     let file = match OpenOptions::new().write(true).open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => anyhow::bail!("cannot open the lock file {}: {e}", path.display()),
+        Err(e) => anyhow::bail!("no se pudo abrir el archivo de bloqueo {}: {e}", path.display()),
     };
     match file.try_lock() {
         Ok(()) => {
@@ -115,7 +115,7 @@ pub fn holder(database: &Path) -> anyhow::Result<Option<String>> {
                 .map(|h| format!(" (pid {}, {})", h.pid, h.url))
                 .unwrap_or_default(),
         )),
-        Err(TryLockError::Error(e)) => anyhow::bail!("cannot test the lock {}: {e}", path.display()),
+        Err(TryLockError::Error(e)) => anyhow::bail!("no se pudo consultar el bloqueo {}: {e}", path.display()),
     }
 }
 
@@ -209,7 +209,7 @@ mod tests {
         std::fs::write(next_to(&db, ".run.info"), "pid=1\nurl=http://127.0.0.1:1\n").unwrap();
         let _first = InstanceLock::acquire(&db).unwrap();
         let err = InstanceLock::acquire(&db).unwrap_err().to_string();
-        assert!(err.contains("already running"), "{err}");
+        assert!(err.contains("ya hay otro centermind-sidecar corriendo"), "{err}");
         assert!(!err.contains("pid"), "{err}");
     }
 

@@ -27,6 +27,8 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
+use crate::texts::human_size;
+
 /// The photos' copy inside the backup folder (`backup restore` looks for it
 /// next to the database copy it restores).
 pub const PHOTO_MIRROR: &str = "photos";
@@ -153,19 +155,8 @@ fn describe(e: &centermind_core::Error) -> String {
         Error::Io(e) => format!("Error de disco: {e}"),
         Error::Database(e) => format!("Error de la base de datos: {e}"),
         Error::AlreadyExists { detail, .. } => format!("Ya existe: {detail}"),
-        other => other.to_string(),
+        other => crate::texts::core_error(other),
     }
-}
-
-/// `12,3 MB`.
-fn human_size(bytes: u64) -> String {
-    let (value, unit) = match bytes {
-        b if b >= 1 << 30 => (b as f64 / f64::from(1u32 << 30), "GB"),
-        b if b >= 1 << 20 => (b as f64 / f64::from(1u32 << 20), "MB"),
-        b if b >= 1 << 10 => (b as f64 / 1024.0, "KB"),
-        b => return format!("{b} B"),
-    };
-    format!("{value:.1} {unit}").replace('.', ",")
 }
 
 /// Start a run of `id` now, in this process, and wait for it (`job run --now`).
@@ -381,14 +372,6 @@ mod tests {
             }
             tokio::time::sleep(StdDuration::from_millis(20)).await;
         }
-    }
-
-    #[test]
-    fn sizes_read_like_people_write_them() {
-        assert_eq!(human_size(512), "512 B");
-        assert_eq!(human_size(2048), "2,0 KB");
-        assert_eq!(human_size(12_900_000), "12,3 MB");
-        assert_eq!(human_size(3 << 30), "3,0 GB");
     }
 
     #[test]

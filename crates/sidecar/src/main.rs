@@ -9,6 +9,7 @@ mod jobs;
 mod prompt;
 mod serve;
 mod table;
+mod texts;
 
 use std::process::ExitCode;
 
@@ -20,10 +21,12 @@ use crate::cli::Command;
 
 fn main() -> ExitCode {
     let cli = cli::parse();
+    // Errors start with "error:", as clap's own do (the desktop app looks for that
+    // prefix in what `backup restore` says); what follows is for people, in Spanish.
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", texts::core_error(&err));
             return ExitCode::from(2);
         }
     };
@@ -37,14 +40,14 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
+            eprintln!("error: no se pudo iniciar el runtime asíncrono: {err}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(execute(cli.command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", texts::error_message(&err));
             if err.downcast_ref::<instance::AlreadyRunning>().is_some() {
                 ExitCode::from(instance::ALREADY_RUNNING_EXIT)
             } else {
@@ -67,7 +70,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
     let db = Db::open(&config.database_url()).await?;
     match command {
         Command::Migrate => {
-            println!("Database ready at {}", config.database_url());
+            println!("Base de datos lista en {}", config.database_url());
         }
         Command::Run => serve::run(db.clone(), &config).await?,
         Command::Demo(args) => {
@@ -75,8 +78,8 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
             let photo_dir = config.photo_dir();
             let s = demo::run(&db, &photo_dir, args.exhibitions, args.seed).await?;
             println!(
-                "Demo ready in {:.1}s: {} distributors, {} vendors, {} exhibitions ({} pending, {} possible duplicates), {} photos in {}",
-                started.elapsed().as_secs_f64(),
+                "Demo lista en {} s: {} distribuidoras, {} vendedores, {} exhibiciones ({} pendientes, {} posibles duplicados), {} fotos en {}",
+                texts::decimal(started.elapsed().as_secs_f64(), 1),
                 s.distributors,
                 s.vendors,
                 s.exhibitions,
@@ -86,7 +89,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
                 photo_dir.display()
             );
             println!(
-                "Portal users (password \"{}\"): superadmin, admin.sur, supervisor.sur, viewer.sur, admin.norte, supervisor.norte, viewer.norte",
+                "Usuarios del portal (contraseña «{}»): superadmin, admin.sur, supervisor.sur, viewer.sur, admin.norte, supervisor.norte, viewer.norte",
                 demo::DEMO_PASSWORD
             );
         }
@@ -107,10 +110,12 @@ fn toml_like(c: &Config) -> String {
     let drive = match &c.google_drive {
         // The client id is not a secret; the client secret and refresh token are.
         Some(g) => format!(
-            "\n\n[google_drive]\nclient_id = {:?}\nclient_secret = \"(set)\"\nrefresh_token = \"(set)\"\ntoken_url = {:?}\napi_url = {:?}\nupload_url = {:?}",
+            "\n\n[google_drive]\nclient_id = {:?}\nclient_secret = \"(configurado)\"\nrefresh_token = \"(configurado)\"\ntoken_url = {:?}\napi_url = {:?}\nupload_url = {:?}",
             g.client_id, g.token_url, g.api_url, g.upload_url
         ),
-        None => "\n\n# [google_drive] not configured: distributors store photos in photo_dir only".to_string(),
+        None => {
+            "\n\n# [google_drive] sin configurar: las distribuidoras guardan las fotos solo en photo_dir".to_string()
+        }
     };
     format!(
         "data_dir = {:?}\ndatabase_url = {:?}\nphoto_dir = {:?}\nbackup_dir = {:?}\ntelegram_api_url = {:?}\nlisten_addr = \"{}\"\nlog = {:?}{drive}",

@@ -9,18 +9,18 @@ use centermind_core::Secret;
 /// echoed; from a pipe the first line is taken. Surrounding whitespace is trimmed.
 pub fn read_secret(prompt: &str) -> anyhow::Result<Secret<String>> {
     let value = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(prompt).context("could not read from the terminal")?
+        rpassword::prompt_password(prompt).context("no se pudo leer de la terminal")?
     } else {
         let mut line = String::new();
         std::io::stdin()
             .lock()
             .read_line(&mut line)
-            .context("could not read standard input")?;
+            .context("no se pudo leer la entrada estándar")?;
         line
     };
     let value = value.trim().to_string();
     if value.is_empty() {
-        bail!("nothing was read from standard input");
+        bail!("no se leyó nada de la entrada estándar");
     }
     Ok(Secret::new(value))
 }

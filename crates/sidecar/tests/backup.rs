@@ -130,7 +130,7 @@ fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stop
 
     // The job, in this process: database and photos to the configured folder.
     let out = m.ok(&["job", "run", "backup", "--now"]);
-    assert!(out.contains("of backup succeeded"), "{out}");
+    assert!(out.contains("de backup: terminó bien"), "{out}");
     assert!(
         out.contains(&format!("Fotos: {} nueva(s)", photos.len())),
         "every photo copied: {out}"
@@ -140,6 +140,15 @@ fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stop
     assert!(m.backups.join("photos").is_dir());
     let listed = m.ok(&["backup", "list"]);
     assert!(listed.contains(&made[0]), "{listed}");
+    assert!(
+        listed.starts_with("ARCHIVO ") && listed.contains("HECHA") && listed.contains("TAMAÑO"),
+        "{listed}"
+    );
+    assert!(
+        (listed.contains(" KB") || listed.contains(" MB")) && listed.contains(','),
+        "a size with a decimal comma: {listed}"
+    );
+    assert!(listed.contains("Copia de las fotos: "), "{listed}");
     // A second run copies only what is new (nothing).
     let again = m.ok(&["job", "run", "backup", "--now"]);
     assert!(
@@ -159,7 +168,11 @@ fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stop
     let mut service = m.serve();
     let refused = m.cli(&["backup", "restore", "latest", "--yes"]);
     assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
-    assert!(stderr(&refused).contains("already running"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("ya hay otro centermind-sidecar corriendo"),
+        "{}",
+        stderr(&refused)
+    );
     terminate(&mut service);
     assert_eq!(m.distributors(), after, "a refused restore changes nothing");
 
@@ -170,7 +183,7 @@ fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stop
     assert_eq!(m.distributors(), after);
 
     let out = m.ok(&["backup", "restore", "latest", "--yes"]);
-    assert!(out.contains("Photos: 1 missing brought back"), "{out}");
+    assert!(out.contains("Fotos: 1 que faltaban, traídas de"), "{out}");
     assert_eq!(m.distributors(), before, "the database is the backup's");
     assert_eq!(std::fs::read(lost).unwrap(), lost_bytes, "the lost photo is back");
     assert_eq!(m.photos(), photos);
@@ -217,7 +230,7 @@ fn restoring_a_file_that_is_not_a_backup_changes_nothing() {
         stderr(&out)
     );
     let none = m.cli(&["backup", "restore", "latest", "--yes"]);
-    assert!(stderr(&none).contains("there are no backups in"), "{}", stderr(&none));
+    assert!(stderr(&none).contains("error: no hay copias en"), "{}", stderr(&none));
     assert_eq!(m.distributors(), ["Sur"]);
 }
 

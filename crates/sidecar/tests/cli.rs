@@ -60,12 +60,15 @@ fn administration_round_trip_never_reveals_the_token_or_password() {
         Some(&format!("{TOKEN}\n")),
     );
     let stdout = ok(&out);
-    assert!(stdout.contains("bot token set"), "{stdout}");
+    assert!(stdout.contains("token del bot configurado"), "{stdout}");
     let everything = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(!everything.contains("AAHdqTcv"), "token echoed: {everything}");
 
     let list = ok(&sidecar(d, &["distributor", "list"], None));
-    assert!(list.contains("Distribuidora Test") && list.contains("set"), "{list}");
+    assert!(
+        list.contains("Distribuidora Test") && list.contains("configurado"),
+        "{list}"
+    );
     assert!(!list.contains("AAHdqTcv"));
     let json = ok(&sidecar(d, &["distributor", "list", "--json"], None));
     assert!(
@@ -187,13 +190,18 @@ fn administration_round_trip_never_reveals_the_token_or_password() {
     );
     assert!(!bad.status.success());
     assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("password"),
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("error: Datos inválidos: password: debe tener al menos 8 caracteres"),
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );
     let dup = sidecar(d, &["distributor", "add", "--name", "distribuidora test"], None);
     assert!(!dup.status.success());
-    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+    assert!(
+        String::from_utf8_lossy(&dup.stderr).contains("Ya existe una distribuidora con ese nombre."),
+        "{}",
+        String::from_utf8_lossy(&dup.stderr)
+    );
     assert!(!ok(&sidecar(d, &["user", "list"], None)).contains("beto"));
 
     let updated = ok(&sidecar(
@@ -210,9 +218,13 @@ fn administration_round_trip_never_reveals_the_token_or_password() {
         ],
         None,
     ));
-    assert!(updated.contains("inactive") && updated.contains("not set"), "{updated}");
+    assert!(
+        updated.contains("inactiva") && updated.contains("no configurado"),
+        "{updated}"
+    );
     let list = ok(&sidecar(d, &["distributor", "list"], None));
-    assert!(list.contains("23:00-06:00") && list.contains("inactive"), "{list}");
+    assert!(list.contains("23:00-06:00") && list.contains("inactiva"), "{list}");
+    assert!(list.starts_with("ID  NOMBRE"), "{list}");
 
     // Google Drive needs a folder: refused without one, kept with one.
     let no_folder = sidecar(d, &["distributor", "set", "1", "--photo-storage", "google-drive"], None);
@@ -246,7 +258,10 @@ fn demo_fills_an_empty_database_once() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let out = ok(&sidecar(d, &["demo", "--exhibitions", "120"], None));
-    assert!(out.contains("2 distributors, 30 vendors, 120 exhibitions"), "{out}");
+    assert!(
+        out.contains("2 distribuidoras, 30 vendedores, 120 exhibiciones"),
+        "{out}"
+    );
     let list = ok(&sidecar(d, &["distributor", "list"], None));
     assert!(
         list.contains("Distribuidora del Sur") && list.contains("Mayorista Norte"),
@@ -261,7 +276,11 @@ fn demo_fills_an_empty_database_once() {
     );
     let again = sidecar(d, &["demo"], None);
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("empty database"));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("la demo solo llena una base de datos vacía"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 }
 
 fn walk_count(dir: &Path) -> usize {
@@ -359,7 +378,10 @@ fn a_second_run_on_the_same_database_refuses_to_start_and_names_the_first() {
     let second = second.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert_eq!(second.status.code(), Some(3), "exit status 3: {stderr}");
-    assert!(stderr.contains("already running"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: ya hay otro centermind-sidecar corriendo"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(&format!("(pid {}, http://{addr})", first.id())),
         "names the first: {stderr}"
@@ -409,12 +431,11 @@ fn help_documents_every_command() {
     );
 }
 
-
 #[test]
 fn config_shows_google_drive_without_its_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let plain = ok(&sidecar(dir.path(), &["config"], None));
-    assert!(plain.contains("[google_drive] not configured"), "{plain}");
+    assert!(plain.contains("[google_drive] sin configurar"), "{plain}");
     let out = Command::new(BIN)
         .arg("config")
         .env_clear()
@@ -430,7 +451,7 @@ fn config_shows_google_drive_without_its_secrets() {
         .unwrap();
     let shown = ok(&out);
     assert!(shown.contains("client-123.apps.googleusercontent.com"), "{shown}");
-    assert!(shown.contains("client_secret = \"(set)\""), "{shown}");
+    assert!(shown.contains("client_secret = \"(configurado)\""), "{shown}");
     assert!(
         !shown.contains("very-secret-value") && !shown.contains("refresh-secret"),
         "{shown}"
@@ -482,13 +503,13 @@ fn dead_tasks_are_listed_and_retried() {
         &["task", "retry", "--all-dead", "--kind", "archive_photo"],
         None,
     ));
-    assert!(out.contains("2 task(s) queued again"), "{out}");
+    assert!(out.contains("2 tarea(s) encolada(s) de nuevo"), "{out}");
     let queued = ok(&sidecar(d, &["task", "list", "--state", "queued"], None));
     assert_eq!(queued.matches("archive_photo").count(), 2, "{queued}");
     assert!(queued.contains("0/1"), "attempts start over: {queued}");
     let id = ids[2].to_string();
     let out = ok(&sidecar(d, &["task", "retry", &id], None));
-    assert!(out.contains("1 task(s) queued again"), "{out}");
+    assert!(out.contains("1 tarea(s) encolada(s) de nuevo"), "{out}");
     let dead = ok(&sidecar(d, &["task", "list", "--state", "dead"], None));
     assert!(
         !dead.contains("edit_verdict") && !dead.contains("archive_photo"),

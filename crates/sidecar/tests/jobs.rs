@@ -243,8 +243,8 @@ async fn the_service_backs_up_and_sends_each_admin_their_summary_when_asked() {
     // From another process: the service finds the request by polling the database.
     let asked = Instant::now();
     let out = ok(&cli(data, &["job", "run", "backup", "--wait", "--timeout", "20"]));
-    assert!(out.contains("requested; the service (pid "), "{out}");
-    assert!(out.contains("of backup succeeded"), "{out}");
+    assert!(out.contains("; el servicio (pid "), "{out}");
+    assert!(out.contains("de backup: terminó bien"), "{out}");
     eprintln!("job run backup --wait (another process, polled): {:?}", asked.elapsed());
     let runs = finished_runs(&db, "backup", 1).await;
     assert_eq!(runs.len(), 1, "{runs:?}");
@@ -340,7 +340,7 @@ async fn the_service_backs_up_and_sends_each_admin_their_summary_when_asked() {
         "backup",
         "daily_summary",
         "housekeeping",
-        "succeeded",
+        "terminó bien",
         "daily 03:00",
         "every 1h",
     ] {
@@ -358,26 +358,26 @@ fn without_a_service_runs_wait_for_it_or_run_here_with_now() {
     ok(&cli(d, &["migrate"]));
 
     let out = ok(&cli(d, &["job", "run", "housekeeping"]));
-    assert!(out.contains("no service is running"), "{out}");
+    assert!(out.contains("no hay un servicio corriendo"), "{out}");
     let waiting = cli(d, &["job", "run", "housekeeping", "--wait"]);
     assert!(!waiting.status.success());
     let list = ok(&cli(d, &["job", "list"]));
-    assert!(list.contains("now (requested)"), "{list}");
+    assert!(list.contains("ya (pedida)"), "{list}");
 
     let out = ok(&cli(d, &["job", "run", "backup", "--now"]));
     assert!(
-        out.contains("of backup succeeded") && out.contains("verificada"),
+        out.contains("de backup: terminó bien") && out.contains("verificada"),
         "{out}"
     );
     assert_eq!(backups_in(&d.join("backups")).len(), 1);
     let runs = ok(&cli(d, &["job", "runs", "backup"]));
-    assert!(runs.contains("succeeded"), "{runs}");
+    assert!(runs.contains("terminó bien"), "{runs}");
 
     let out = ok(&cli(
         d,
         &["job", "set", "backup", "--schedule", "daily 4:30", "--active", "false"],
     ));
-    assert!(out.contains("daily 04:30") && out.contains("paused"), "{out}");
+    assert!(out.contains("daily 04:30") && out.contains("pausada"), "{out}");
     let json = ok(&cli(d, &["job", "list", "--json"]));
     let jobs: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(jobs[0]["id"], "backup");
@@ -390,5 +390,9 @@ fn without_a_service_runs_wait_for_it_or_run_here_with_now() {
     assert!(stderr.contains("weekly"), "{stderr}");
     let unknown = cli(d, &["job", "run", "nope", "--now"]);
     assert!(!unknown.status.success());
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("not found"));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("No se encontró la tarea programada."),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
 }
