@@ -4,36 +4,90 @@
 //! one event bus.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use std::sync::Arc;
-
+use anyhow::Context;
 use centermind_api::{AppState, router};
 use centermind_core::config::Config;
 use centermind_core::events::EventBus;
-use centermind_core::store::Db;
+use centermind_core::photo_mirror;
+use centermind_core::store::{Db, database_file, now, restore_backup};
 use centermind_telegram::{BotSupervisor, PhotoOptions, SupervisorOptions, VerdictSync};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::instance::InstanceLock;
-use crate::jobs::{JobRunner, Scheduler};
+use crate::jobs::{JobRunner, PHOTO_MIRROR, Scheduler};
 
 /// Serve until SIGINT or SIGTERM, then finish in-flight requests, stop the
 /// workers (an interrupted Telegram edit is redone after restart: it lives in
 /// the durable queue; a job run gets a few seconds to finish, else it is
 /// recorded as interrupted) and return.
+///
+/// A restore asked from the app (`POST /api/v1/backups/{name}/restore`) stops
+/// everything the same way, puts the backup in place (see [`restore_in_place`])
+/// and serves again on it, in this process: the run lock and the listening
+/// socket are kept throughout, so no other service can take the database and
+/// clients that connect meanwhile wait instead of being refused.
 pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     // Before the port and the bots: a second service on this database must not start either.
     let instance = db.path().map(InstanceLock::acquire).transpose()?;
     let addr = config.listen_addr;
     let listener = TcpListener::bind(addr)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?
+        .into_std()?;
     let local = listener.local_addr()?;
     if let Some(Err(e)) = instance.as_ref().map(|lock| lock.announce(local)) {
         tracing::warn!(error = %e, "cannot say in the lock file who serves the database");
     }
+    // Listened for once, for the whole process (also while a restore runs).
+    let terminate = CancellationToken::new();
+    tokio::spawn({
+        let terminate = terminate.clone();
+        async move {
+            shutdown_signal().await;
+            terminate.cancel();
+        }
+    });
+    println!("CenterMind sidecar listening on http://{local} (Ctrl+C to stop)");
+    let mut db = db;
+    let mut restored_from = None;
+    loop {
+        let socket = TcpListener::from_std(listener.try_clone()?)?;
+        let Some(backup) = serve_once(db, config, socket, &terminate, restored_from.take()).await? else {
+            break;
+        };
+        let name = backup.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        match restore_in_place(config, &backup).await {
+            Ok(()) => restored_from = Some(name),
+            // The restore leaves the database as it was when it fails: serve that again.
+            Err(err) => {
+                tracing::error!(backup = %name, error = format!("{err:#}"), "restore asked from the app failed")
+            }
+        }
+        db = Db::open(&config.database_url()).await?;
+        if terminate.is_cancelled() {
+            db.close().await;
+            break;
+        }
+    }
+    tracing::info!("service stopped");
+    Ok(())
+}
 
+/// One start of the service on `db`, until SIGINT/SIGTERM (`None`) or a restore
+/// asked from the app (`Some(backup)`); everything is stopped and the database
+/// closed when it returns.
+async fn serve_once(
+    db: Db,
+    config: &Config,
+    listener: TcpListener,
+    terminate: &CancellationToken,
+    restored_from: Option<String>,
+) -> anyhow::Result<Option<PathBuf>> {
+    let local = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     // One bus for the whole process: the bots publish, the API streams.
     let events = EventBus::default();
@@ -66,19 +120,48 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     let scheduler_handle = scheduler.handle();
     let scheduler_worker = tokio::spawn(scheduler.run());
 
+    // A restore asked from the app: the first one is taken, and the service stops for it.
+    let restore = Arc::new(Mutex::new(None::<PathBuf>));
+    let restart = CancellationToken::new();
+    let on_restore = {
+        let (restore, restart) = (restore.clone(), restart.clone());
+        Arc::new(move |backup: PathBuf| {
+            let mut asked = restore.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if asked.is_some() {
+                return false;
+            }
+            *asked = Some(backup);
+            restart.cancel();
+            true
+        })
+    };
+    // Ends the open event streams as the stop begins: they would keep it waiting forever.
+    let stopping = CancellationToken::new();
     let state = AppState::new(db.clone(), config.photo_dir())
         .with_backup_dir(config.backup_dir())
         .with_events(events)
         .with_telegram_api_url(config.telegram_api_url.clone())
         .with_verdict_hook(Arc::new(move |_exhibition| sync_handle.notify()))
-        .with_job_hook(Arc::new(move |_job| scheduler_handle.notify()));
+        .with_job_hook(Arc::new(move |_job| scheduler_handle.notify()))
+        .with_restore_hook(on_restore)
+        .with_restored_from(restored_from)
+        .with_stopping(stopping.clone());
     tracing::info!(%local, "service listening");
-    println!("CenterMind sidecar listening on http://{local} (Ctrl+C to stop)");
+    let stop = {
+        let terminate = terminate.clone();
+        async move {
+            tokio::select! {
+                () = terminate.cancelled() => {},
+                () = restart.cancelled() => tracing::info!("stopping for a restore asked from the app"),
+            }
+            stopping.cancel();
+        }
+    };
     let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(stop)
     .await;
     shutdown.cancel();
     if let Err(err) = sync_worker.await {
@@ -93,7 +176,37 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     }
     db.close().await;
     served?;
-    tracing::info!("service stopped");
+    let asked = restore.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+    Ok(asked)
+}
+
+/// Puts `backup` in place of the stopped service's database, as `backup
+/// restore` does: the replaced database is kept as `<db>.before-restore-<time>Z`,
+/// and the photos missing from `photo_dir` come back from the backup folder's
+/// `photos/` copy. The API checked the copy before asking.
+async fn restore_in_place(config: &Config, backup: &Path) -> anyhow::Result<()> {
+    let url = config.database_url();
+    let database = database_file(&url)?.with_context(|| format!("the database ({url}) is in memory"))?;
+    let restored = restore_backup(backup, &database, now()).await?;
+    tracing::info!(
+        backup = %backup.display(),
+        kept = ?restored.previous,
+        distributors = restored.contents.distributors,
+        exhibitions = restored.contents.exhibitions,
+        "backup restored"
+    );
+    let mirror = backup.parent().unwrap_or(Path::new(".")).join(PHOTO_MIRROR);
+    if mirror.is_dir() {
+        let (from, to) = (mirror.clone(), config.photo_dir());
+        let back = tokio::task::spawn_blocking(move || photo_mirror::mirror(&from, &to))
+            .await?
+            .with_context(|| format!("photos could not be copied back from {}", mirror.display()))?;
+        tracing::info!(
+            added = back.added,
+            present = back.present,
+            "photos brought back from the backup"
+        );
+    }
     Ok(())
 }
 
