@@ -1724,3 +1724,140 @@ async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
     }
     eprintln!("e2e restore on this computer: {:?}", started.elapsed());
 }
+
+/// On a server: the superadmin changes their own password from Home, then restores
+/// a backup from Copias de seguridad. The running service restores it itself (the
+/// same process), the app signs out with the notice, and the copy's data and
+/// users are back: the later PDV type is gone and the old password works again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_server_the_superadmin_changes_their_password_and_restores_a_backup_from_the_app() {
+    const ROOT: &str = "superadmin";
+    const NEW_PASSWORD: &str = "otra-clave-segura";
+    const LATER: &str = "Tipo posterior a la copia";
+    let started = Instant::now();
+    let machine = Machine::new(Keyring::SecretService);
+    let data = machine.path().join("server-data");
+    machine.seed(Some(&data), 20);
+    machine.sidecar_cli(Some(&data), &["job", "run", "backup", "--now"]);
+    let copies: Vec<String> = std::fs::read_dir(data.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".db"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let copy = &copies[0];
+    let server = Sidecar::start(&machine, &data).await;
+    let api = Api::new(&server.url);
+
+    // Something the copy does not have.
+    let token = api.login(ROOT).await;
+    let created = reqwest::Client::new()
+        .post(format!("{}/api/v1/pdv-types", server.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"distributor": 1, "name": LATER}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+
+    let app = App::start(&machine, "server-restore").await;
+    let s = &app.session;
+    connect_to(s, server.url.trim_start_matches("http://")).await;
+    log_in(s, ROOT, false).await;
+    s.wait_for_text(&fact("Distribuidora"), "Todas (superadministrador)")
+        .await;
+
+    // Cambiar mi contraseña: a wrong current one is said at its field; then it changes.
+    s.click(&button("Cambiar mi contraseña")).await;
+    let dialog = role("dialog");
+    s.wait_for(&format!("{dialog}//h2[normalize-space(.)='Cambiar mi contraseña']"))
+        .await;
+    s.fill(&field("Contraseña actual"), "no-es-la-clave").await;
+    s.fill(&field("Contraseña nueva"), NEW_PASSWORD).await;
+    s.fill(&field("Repetí la contraseña nueva"), NEW_PASSWORD).await;
+    s.click(&format!("{dialog}{}", button("Cambiar la contraseña"))).await;
+    s.wait_for_text(
+        &format!("{dialog}//p[@class='field-error']"),
+        "La contraseña actual no es correcta.",
+    )
+    .await;
+    s.fill(&field("Contraseña actual"), support::PASSWORD).await;
+    s.click(&format!("{dialog}{}", button("Cambiar la contraseña"))).await;
+    s.wait_for_text(&role("status"), "tu contraseña cambió").await;
+    let refused = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/login", server.url))
+        .json(&serde_json::json!({"username": ROOT, "password": support::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        reqwest::StatusCode::UNAUTHORIZED,
+        "the old password no longer works"
+    );
+    let other_session = reqwest::Client::new()
+        .get(format!("{}/api/v1/me", server.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        other_session.status(),
+        reqwest::StatusCode::UNAUTHORIZED,
+        "the superadmin's other session (the test's) ended"
+    );
+
+    // Copias de seguridad → Restaurar, on the server.
+    s.click(&link("Administración")).await;
+    s.click(&link("Copias de seguridad")).await;
+    let row = format!("//table//tr[.//code[normalize-space(.)={}]]", literal(copy));
+    let made = s.wait_for(&format!("{row}/td[1]")).await;
+    let when = s.property(&made, "textContent").await.unwrap();
+    let when = when.as_str().unwrap().trim().to_string();
+    let pid = server.pid();
+    s.click(&format!(
+        "{row}//button[@aria-label={}]",
+        literal(&format!("Restaurar la copia del {when}"))
+    ))
+    .await;
+    let confirm = role("alertdialog");
+    s.wait_for_text(&confirm, "El servicio se reinicia solo").await;
+    s.click(&format!("{confirm}{}", button("Restaurar"))).await;
+    s.wait_for(&heading("Iniciar sesión")).await;
+    s.wait_for_text(
+        &role("status"),
+        &format!("Se restauró la copia del {when}. Iniciá sesión de nuevo."),
+    )
+    .await;
+
+    // The same service, on the copy's database; the one it replaced kept aside.
+    assert_eq!(server.pid(), pid);
+    assert!(alive(pid), "the service restored in place, it did not exit");
+    let health = api.get("", "/api/v1/health", &[]).await;
+    assert_eq!(health["restored_from"], copy.as_str(), "{health}");
+    let kept = std::fs::read_dir(&data)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("centermind.db.before-restore-")
+        })
+        .count();
+    assert_eq!(kept, 1);
+    // The copy's users: the password of before the change works again.
+    log_in(s, ROOT, false).await;
+    s.wait_for_text(&fact("Distribuidora"), "Todas (superadministrador)")
+        .await;
+    let token = api.login(ROOT).await;
+    let types = api.get(&token, "/api/v1/pdv-types", &[("distributor", "1")]).await;
+    let names: Vec<&str> = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(!names.is_empty() && !names.contains(&LATER), "{names:?}");
+    eprintln!("restore on a server from the app: {:?} in all", started.elapsed());
+}

@@ -333,7 +333,7 @@ impl Drop for Machine {
 
 /// `centermind-sidecar run` on a free loopback port, stopped (SIGTERM) on drop.
 pub struct Sidecar {
-    _proc: Proc,
+    process: Proc,
     /// `http://127.0.0.1:<port>`
     pub url: String,
 }
@@ -364,7 +364,12 @@ impl Sidecar {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Self { _proc: proc, url }
+        Self { process: proc, url }
+    }
+
+    /// The service's process id (a restore from the app keeps it).
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
     }
 }
 
