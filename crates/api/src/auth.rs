@@ -122,6 +122,11 @@ impl LoginResponse {
     }
 }
 
+/// The rate limiter's key for a username: one count per account, however typed.
+fn limiter_user_key(username: &str) -> String {
+    format!("user:{}", username.trim().to_lowercase())
+}
+
 /// Open a session. Failures are rate-limited per username and per address.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
@@ -130,7 +135,7 @@ pub(crate) async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let user_key = format!("user:{}", req.username.trim().to_lowercase());
+    let user_key = limiter_user_key(&req.username);
     let keys = [user_key.clone(), format!("ip:{}", peer.ip())];
     if let Some(wait) = state.login_limiter.blocked(&keys, Instant::now()) {
         return Err(ApiError::TooManyAttempts {
@@ -183,7 +188,7 @@ pub(crate) async fn change_password(
     JsonBody(req): JsonBody<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     let user = state.db.portal_user(auth.actor.user_id).await?;
-    let keys = [format!("user:{}", user.username.to_lowercase())];
+    let keys = [limiter_user_key(&user.username)];
     if let Some(wait) = state.login_limiter.blocked(&keys, Instant::now()) {
         return Err(ApiError::TooManyAttempts {
             retry_after_secs: wait.as_secs().max(1),

@@ -82,15 +82,29 @@ impl Server {
     }
 
     async fn login(&self, username: &str) -> String {
-        let r = self
-            .post(
-                None,
-                "/api/v1/auth/login",
-                json!({"username": username, "password": PASSWORD}),
-            )
-            .await;
+        let r = self.try_login(username, PASSWORD).await;
         assert_eq!(r.0, StatusCode::OK, "{username}: {}", r.1);
         r.1["token"].as_str().unwrap().to_string()
+    }
+
+    /// `POST /api/v1/me/password`, whatever it answers.
+    async fn change_password(&self, token: Option<&str>, current: &str, new: &str) -> (StatusCode, Value) {
+        self.post(
+            token,
+            "/api/v1/me/password",
+            json!({"current_password": current, "new_password": new}),
+        )
+        .await
+    }
+
+    /// A login attempt, whatever it answers.
+    async fn try_login(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        self.post(
+            None,
+            "/api/v1/auth/login",
+            json!({"username": username, "password": password}),
+        )
+        .await
     }
 
     async fn get(&self, token: Option<&str>, path: &str) -> (StatusCode, Value) {
@@ -247,23 +261,16 @@ async fn a_user_changes_their_own_password_with_the_current_one_and_their_other_
     let here = s.login("supervisor.sur").await;
     let elsewhere = s.login("supervisor.sur").await;
     let colleague = s.login("admin.sur").await;
-    let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
 
     assert_eq!(
-        s.post(None, "/api/v1/me/password", change(PASSWORD, "otra-clave-1"))
-            .await
-            .0,
+        s.change_password(None, PASSWORD, "otra-clave-1").await.0,
         StatusCode::UNAUTHORIZED
     );
-    let (status, body) = s
-        .post(Some(&here), "/api/v1/me/password", change("no-es-esta", "otra-clave-1"))
-        .await;
+    let (status, body) = s.change_password(Some(&here), "no-es-esta", "otra-clave-1").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["code"], "wrong_password");
     assert_eq!(body["message"], "La contraseña actual no es correcta.");
-    let (status, body) = s
-        .post(Some(&here), "/api/v1/me/password", change(PASSWORD, "corta"))
-        .await;
+    let (status, body) = s.change_password(Some(&here), PASSWORD, "corta").await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid"))
@@ -278,9 +285,7 @@ async fn a_user_changes_their_own_password_with_the_current_one_and_their_other_
         "a refusal ends nothing"
     );
 
-    let (status, _) = s
-        .post(Some(&here), "/api/v1/me/password", change(PASSWORD, "otra-clave-1"))
-        .await;
+    let (status, _) = s.change_password(Some(&here), PASSWORD, "otra-clave-1").await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(
         s.get(Some(&here), "/api/v1/me").await.0,
@@ -297,22 +302,11 @@ async fn a_user_changes_their_own_password_with_the_current_one_and_their_other_
         StatusCode::OK,
         "nobody else's"
     );
-    let old = s
-        .post(
-            None,
-            "/api/v1/auth/login",
-            json!({"username": "supervisor.sur", "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(old.0, StatusCode::UNAUTHORIZED);
-    let new = s
-        .post(
-            None,
-            "/api/v1/auth/login",
-            json!({"username": "supervisor.sur", "password": "otra-clave-1"}),
-        )
-        .await;
-    assert_eq!(new.0, StatusCode::OK);
+    assert_eq!(
+        s.try_login("supervisor.sur", PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(s.try_login("supervisor.sur", "otra-clave-1").await.0, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -320,35 +314,20 @@ async fn guessing_the_current_password_from_an_open_session_is_rate_limited_like
     let s = Server::start().await;
     let token = s.login("viewer.sur").await;
     for _ in 0..5 {
-        let (status, body) = s
-            .post(
-                Some(&token),
-                "/api/v1/me/password",
-                json!({"current_password": "adivinanza", "new_password": "otra-clave-1"}),
-            )
-            .await;
+        let (status, body) = s.change_password(Some(&token), "adivinanza", "otra-clave-1").await;
         assert_eq!(body["code"], "wrong_password", "{status}");
     }
-    let (status, body) = s
-        .post(
-            Some(&token),
-            "/api/v1/me/password",
-            json!({"current_password": PASSWORD, "new_password": "otra-clave-1"}),
-        )
-        .await;
+    let (status, body) = s.change_password(Some(&token), PASSWORD, "otra-clave-1").await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
         "even the right password waits"
     );
-    let login = s
-        .post(
-            None,
-            "/api/v1/auth/login",
-            json!({"username": "viewer.sur", "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(login.0, StatusCode::TOO_MANY_REQUESTS, "the same count as the login's");
+    assert_eq!(
+        s.try_login("viewer.sur", PASSWORD).await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the same count as the login's"
+    );
 }
 
 #[tokio::test]

@@ -5,120 +5,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
+use std::process::Command;
 
-struct Machine {
-    _dir: tempfile::TempDir,
-    data: PathBuf,
-    /// Another disk, as an administrator would configure it.
-    backups: PathBuf,
-}
-
-impl Machine {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let backups = dir.path().join("usb/centermind");
-        Self {
-            _dir: dir,
-            data,
-            backups,
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(args)
-            .env_clear()
-            .env("HOME", &self.data)
-            .env("CENTERMIND_DATA_DIR", &self.data)
-            .env("CENTERMIND_BACKUP_DIR", &self.backups)
-            .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
-            .env("CENTERMIND_TELEGRAM_API_URL", "http://127.0.0.1:9");
-        c
-    }
-
-    fn cli(&self, args: &[&str]) -> Output {
-        self.command(args).stdin(Stdio::null()).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cli(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn distributors(&self) -> Vec<String> {
-        let list: serde_json::Value = serde_json::from_str(&self.ok(&["distributor", "list", "--json"])).unwrap();
-        let mut names: Vec<String> = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["name"].as_str().unwrap().to_string())
-            .collect();
-        names.sort();
-        names
-    }
-
-    fn photos(&self) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        let mut pending = vec![self.data.join("photos")];
-        while let Some(dir) = pending.pop() {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let e = e.unwrap();
-                if e.file_name().to_string_lossy().starts_with('.') {
-                    continue;
-                }
-                if e.file_type().unwrap().is_dir() {
-                    pending.push(e.path());
-                } else {
-                    out.push(e.path());
-                }
-            }
-        }
-        out.sort();
-        out
-    }
-
-    /// `centermind-sidecar run`, once it serves.
-    fn serve(&self) -> Child {
-        let mut child = self
-            .command(&["run"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(line.contains("http://"), "{line:?}");
-        child
-    }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn backups_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".db"))
-        .collect();
-    names.sort();
-    names
-}
+use support::{BIN, Machine, backups_in, stderr, terminate};
 
 #[test]
 fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stopped() {
@@ -165,7 +56,7 @@ fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stop
     assert!(after.contains(&"Alta posterior".to_string()));
 
     // Never under a running service.
-    let mut service = m.serve();
+    let (mut service, _) = m.serve();
     let refused = m.cli(&["backup", "restore", "latest", "--yes"]);
     assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
     assert!(
@@ -189,16 +80,7 @@ fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stop
     assert_eq!(m.photos(), photos);
 
     // What it replaced is kept, readable, with the later distributor.
-    let kept: Vec<_> = std::fs::read_dir(&m.data)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("centermind.db.before-restore-")
-        })
-        .collect();
+    let kept = m.kept_databases();
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert!(out.contains(&kept[0].display().to_string()), "{out}");
     let previous = Command::new(BIN)
@@ -211,7 +93,7 @@ fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stop
     assert!(String::from_utf8_lossy(&previous.stdout).contains("Alta posterior"));
 
     // And the service starts on the restored database.
-    let mut service = m.serve();
+    let (mut service, _) = m.serve();
     terminate(&mut service);
 }
 
@@ -232,18 +114,4 @@ fn restoring_a_file_that_is_not_a_backup_changes_nothing() {
     let none = m.cli(&["backup", "restore", "latest", "--yes"]);
     assert!(stderr(&none).contains("error: no hay copias en"), "{}", stderr(&none));
     assert_eq!(m.distributors(), ["Sur"]);
-}
-
-fn terminate(child: &mut Child) {
-    #[cfg(unix)]
-    {
-        let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-    #[cfg(not(unix))]
-    child.kill().unwrap();
-    child.wait().unwrap();
 }

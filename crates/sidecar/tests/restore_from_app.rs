@@ -6,86 +6,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-
-const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
-
-struct Machine {
-    _dir: tempfile::TempDir,
-    data: PathBuf,
-    backups: PathBuf,
-}
-
-impl Machine {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let backups = dir.path().join("other-disk/centermind");
-        Self {
-            _dir: dir,
-            data,
-            backups,
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(args)
-            .env_clear()
-            .env("HOME", &self.data)
-            .env("CENTERMIND_DATA_DIR", &self.data)
-            .env("CENTERMIND_BACKUP_DIR", &self.backups)
-            .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
-            .env("CENTERMIND_TELEGRAM_API_URL", "http://127.0.0.1:9");
-        c
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.command(args).stdin(Stdio::null()).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// `centermind-sidecar run` and the address it serves on.
-    fn serve(&self) -> (Child, String) {
-        let mut child = self
-            .command(&["run"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let start = line.find("http://").unwrap_or_else(|| panic!("no address in {line:?}"));
-        let base = line[start..].split_whitespace().next().unwrap().to_string();
-        (child, base)
-    }
-
-    fn kept_databases(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(&self.data)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with("centermind.db.before-restore-")
-            })
-            .collect()
-    }
-}
+use support::Machine;
 
 async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
     let reply: Value = client
@@ -129,6 +56,30 @@ async fn pdv_types(client: &reqwest::Client, base: &str, token: &str) -> Vec<Str
         .collect()
 }
 
+async fn ask_restore(client: &reqwest::Client, base: &str, token: &str, backup: &str) -> reqwest::Response {
+    client
+        .post(format!("{base}/api/v1/backups/{backup}/restore"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The health of the service's next start after `previous` (another `started_at`);
+/// panics if none answers within 60 s.
+async fn next_start(client: &reqwest::Client, base: &str, previous: &Value) -> Value {
+    let asked = Instant::now();
+    loop {
+        if let Some(h) = health(client, base).await
+            && h["started_at"] != previous["started_at"]
+        {
+            return h;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(60), "no new start within 60 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Reads an event stream until it ends; panics if it does not within `limit`.
 async fn until_it_ends(mut stream: reqwest::Response, limit: Duration) -> String {
     let mut received = String::new();
@@ -149,30 +100,9 @@ async fn the_service_restores_a_backup_asked_from_the_app_and_serves_again_in_th
     let m = Machine::new();
     m.ok(&["demo", "--exhibitions", "20"]);
     m.ok(&["job", "run", "backup", "--now"]);
-    let backup = std::fs::read_dir(&m.backups)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with(".db"))
-        .unwrap();
+    let backup = support::backups_in(&m.backups).remove(0);
     // A photo lost after the backup.
-    let photo = {
-        let mut pending = vec![m.data.join("photos")];
-        let mut found = None;
-        while let (None, Some(dir)) = (&found, pending.pop()) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let e = e.unwrap();
-                if e.file_type().unwrap().is_dir() {
-                    if !e.file_name().to_string_lossy().starts_with('.') {
-                        pending.push(e.path());
-                    }
-                } else {
-                    found = Some(e.path());
-                    break;
-                }
-            }
-        }
-        found.unwrap()
-    };
+    let photo = m.photos()[0].clone();
     let photo_bytes = std::fs::read(&photo).unwrap();
     std::fs::remove_file(&photo).unwrap();
 
@@ -210,12 +140,7 @@ async fn the_service_restores_a_backup_asked_from_the_app_and_serves_again_in_th
     let stream_ends = tokio::spawn(until_it_ends(stream, Duration::from_secs(20)));
 
     let asked = Instant::now();
-    let accepted = client
-        .post(format!("{base}/api/v1/backups/{backup}/restore"))
-        .bearer_auth(&root)
-        .send()
-        .await
-        .unwrap();
+    let accepted = ask_restore(&client, &base, &root, &backup).await;
     assert_eq!(accepted.status(), reqwest::StatusCode::ACCEPTED);
     let accepted: Value = accepted.json().await.unwrap();
     assert_eq!(accepted["file_name"], backup.as_str());
@@ -224,15 +149,7 @@ async fn the_service_restores_a_backup_asked_from_the_app_and_serves_again_in_th
     stream_ends.await.unwrap();
 
     // The same process answers again, as a new start that says what it restored.
-    let again = loop {
-        if let Some(h) = health(&client, &base).await
-            && h["started_at"] != first_start["started_at"]
-        {
-            break h;
-        }
-        assert!(asked.elapsed() < Duration::from_secs(60), "no new start within 60 s");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let again = next_start(&client, &base, &first_start).await;
     let took = asked.elapsed();
     assert_eq!(again["restored_from"], backup.as_str(), "{again}");
     assert_eq!(again["status"], "ok");
@@ -249,22 +166,9 @@ async fn the_service_restores_a_backup_asked_from_the_app_and_serves_again_in_th
     assert_eq!(std::fs::read(&photo).unwrap(), photo_bytes, "the lost photo is back");
 
     // A second restore is taken too, on the new start.
-    let accepted = client
-        .post(format!("{base}/api/v1/backups/{backup}/restore"))
-        .bearer_auth(&root)
-        .send()
-        .await
-        .unwrap();
+    let accepted = ask_restore(&client, &base, &root, &backup).await;
     assert_eq!(accepted.status(), reqwest::StatusCode::ACCEPTED);
-    let third = loop {
-        if let Some(h) = health(&client, &base).await
-            && h["started_at"] != again["started_at"]
-        {
-            break h;
-        }
-        assert!(asked.elapsed() < Duration::from_secs(120), "no third start");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let third = next_start(&client, &base, &again).await;
     assert_eq!(third["restored_from"], backup.as_str());
     assert_eq!(m.kept_databases().len(), 2);
 

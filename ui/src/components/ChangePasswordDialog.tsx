@@ -6,6 +6,7 @@ import { api, asApiError, call } from "../lib/api";
 import { Dialog } from "./Dialog";
 import { ErrorBanner } from "./ErrorBanner";
 import { Field } from "./Field";
+import { NewPasswordFields } from "./NewPasswordFields";
 
 const ORDER = ["current", "password", "confirm"] as const;
 type Key = (typeof ORDER)[number];
@@ -87,27 +88,15 @@ export function ChangePasswordDialog(props: {
               />
             )}
           </Field>
-          <Field
-            id={id("password")}
-            label={t("account.new")}
-            hint={t("admin.users.passwordHint", { min: check.MIN_PASSWORD })}
-            error={shown("password")}
-          >
-            {(a) => (
-              <input {...a} type="password" autocomplete="new-password" value={pw()} onInput={(e) => setPw(e.currentTarget.value)} />
-            )}
-          </Field>
-          <Field id={id("confirm")} label={t("account.confirm")} error={shown("confirm")}>
-            {(a) => (
-              <input
-                {...a}
-                type="password"
-                autocomplete="new-password"
-                value={confirm()}
-                onInput={(e) => setConfirm(e.currentTarget.value)}
-              />
-            )}
-          </Field>
+          <NewPasswordFields
+            id={id}
+            labels={{ password: t("account.new"), confirm: t("account.confirm") }}
+            password={pw()}
+            confirm={confirm()}
+            onPassword={setPw}
+            onConfirm={setConfirm}
+            errors={{ password: shown("password"), confirm: shown("confirm") }}
+          />
         </fieldset>
         <Show when={error()} keyed>
           {(e) => <ErrorBanner error={e} focus />}

@@ -33,6 +33,14 @@ pub(super) async fn revoke_user_sessions(
     Ok(())
 }
 
+/// Argon2 verification off the async threads (it takes tens of milliseconds on purpose).
+pub(super) async fn password_matches(password: &Secret<String>, hash: String) -> Result<bool> {
+    let password = password.clone();
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::PasswordHash(e.to_string()))
+}
+
 impl Db {
     /// Check a username and password. `None` for an unknown user, a wrong
     /// password or an inactive user alike: the caller cannot tell them apart.
@@ -42,10 +50,7 @@ impl Db {
             Some(u) => self.portal_user_password_hash(u.id).await?,
             None => DUMMY_HASH.to_string(),
         };
-        let password = password.clone();
-        let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .map_err(|e| Error::PasswordHash(e.to_string()))?;
+        let matches = password_matches(password, hash).await?;
         Ok(user.filter(|u| matches && u.active))
     }
 

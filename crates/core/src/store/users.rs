@@ -7,7 +7,7 @@ use super::writer::FetchWrite;
 use super::{Db, now};
 use crate::domain::roles::PortalRole;
 use crate::domain::{DistributorId, PortalUserId};
-use crate::password::{hash_password, token_digest, validate_new_password, verify_password};
+use crate::password::{hash_password, token_digest, validate_new_password};
 use crate::{Error, Result, Secret};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -178,12 +178,7 @@ impl Db {
         if new.expose() == current.expose() {
             return Err(Error::invalid("password", "la contraseña nueva es igual a la actual"));
         }
-        let stored = self.portal_user_password_hash(id).await?;
-        let candidate = current.clone();
-        let matches = tokio::task::spawn_blocking(move || verify_password(&candidate, &stored))
-            .await
-            .map_err(|e| Error::PasswordHash(e.to_string()))?;
-        if !matches {
+        if !super::sessions::password_matches(current, self.portal_user_password_hash(id).await?).await? {
             return Ok(false);
         }
         let hash = hash_new_password(&new).await?;
@@ -212,6 +207,7 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::password::verify_password;
     use crate::store::NewDistributor;
     use crate::store::test_support::temp_db;
 

@@ -8,6 +8,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Field } from "../../components/Field";
+import { NewPasswordFields } from "../../components/NewPasswordFields";
 import { t } from "../../i18n";
 import { api, call } from "../../lib/api";
 import { useDocumentTitle } from "../../lib/document";
@@ -361,27 +362,15 @@ function UserDialog(props: {
             )}
           </Field>
           <Show when={!editing}>
-            <Field
-              id={id("password")}
-              label={t("admin.users.password")}
-              hint={t("admin.users.passwordHint", { min: check.MIN_PASSWORD })}
-              error={shown("password")}
-            >
-              {(a) => (
-                <input {...a} type="password" autocomplete="new-password" value={pw()} onInput={(e) => setPw(e.currentTarget.value)} />
-              )}
-            </Field>
-            <Field id={id("confirm")} label={t("admin.users.confirm")} error={shown("confirm")}>
-              {(a) => (
-                <input
-                  {...a}
-                  type="password"
-                  autocomplete="new-password"
-                  value={confirm()}
-                  onInput={(e) => setConfirm(e.currentTarget.value)}
-                />
-              )}
-            </Field>
+            <NewPasswordFields
+              id={id}
+              labels={{ password: t("admin.users.password"), confirm: t("admin.users.confirm") }}
+              password={pw()}
+              confirm={confirm()}
+              onPassword={setPw}
+              onConfirm={setConfirm}
+              errors={{ password: shown("password"), confirm: shown("confirm") }}
+            />
           </Show>
         </fieldset>
         <Show when={error()} keyed>
@@ -456,27 +445,15 @@ function PasswordDialog(props: {
     >
       <form class="admin-form" onSubmit={(e) => void submit(e)} novalidate>
         <fieldset disabled={busy()}>
-          <Field
-            id={id("password")}
-            label={t("admin.users.password")}
-            hint={t("admin.users.passwordHint", { min: check.MIN_PASSWORD })}
-            error={shown("password")}
-          >
-            {(a) => (
-              <input {...a} type="password" autocomplete="new-password" value={pw()} onInput={(e) => setPw(e.currentTarget.value)} />
-            )}
-          </Field>
-          <Field id={id("confirm")} label={t("admin.users.confirm")} error={shown("confirm")}>
-            {(a) => (
-              <input
-                {...a}
-                type="password"
-                autocomplete="new-password"
-                value={confirm()}
-                onInput={(e) => setConfirm(e.currentTarget.value)}
-              />
-            )}
-          </Field>
+          <NewPasswordFields
+            id={id}
+            labels={{ password: t("admin.users.password"), confirm: t("admin.users.confirm") }}
+            password={pw()}
+            confirm={confirm()}
+            onPassword={setPw}
+            onConfirm={setConfirm}
+            errors={{ password: shown("password"), confirm: shown("confirm") }}
+          />
         </fieldset>
         <Show when={error()} keyed>
           {(e) => <ErrorBanner error={e} focus />}

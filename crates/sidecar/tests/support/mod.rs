@@ -1,0 +1,153 @@
+//! One machine for the tests that drive the real `centermind-sidecar` binary
+//! through backups and restores: its own data folder and, as an administrator
+//! would configure it, a backup folder on "another disk".
+
+// Each test binary uses part of it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
+
+pub struct Machine {
+    _dir: tempfile::TempDir,
+    pub data: PathBuf,
+    /// Another disk, as an administrator would configure it.
+    pub backups: PathBuf,
+}
+
+impl Machine {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let backups = dir.path().join("usb/centermind");
+        Self {
+            _dir: dir,
+            data,
+            backups,
+        }
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .env_clear()
+            .env("HOME", &self.data)
+            .env("CENTERMIND_DATA_DIR", &self.data)
+            .env("CENTERMIND_BACKUP_DIR", &self.backups)
+            .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
+            .env("CENTERMIND_TELEGRAM_API_URL", "http://127.0.0.1:9");
+        c
+    }
+
+    pub fn cli(&self, args: &[&str]) -> Output {
+        self.command(args).stdin(Stdio::null()).output().unwrap()
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cli(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn distributors(&self) -> Vec<String> {
+        let list: serde_json::Value = serde_json::from_str(&self.ok(&["distributor", "list", "--json"])).unwrap();
+        let mut names: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The photo files under the data folder (not the store's hidden folders), sorted.
+    pub fn photos(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut pending = vec![self.data.join("photos")];
+        while let Some(dir) = pending.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let e = e.unwrap();
+                if e.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                if e.file_type().unwrap().is_dir() {
+                    pending.push(e.path());
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The databases a restore set aside (`centermind.db.before-restore-…`).
+    pub fn kept_databases(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(&self.data)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("centermind.db.before-restore-")
+            })
+            .collect()
+    }
+
+    /// `centermind-sidecar run`, once it serves, and the address it serves on.
+    pub fn serve(&self) -> (Child, String) {
+        let mut child = self
+            .command(&["run"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let start = line.find("http://").unwrap_or_else(|| panic!("no address in {line:?}"));
+        let base = line[start..].split_whitespace().next().unwrap().to_string();
+        (child, base)
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The database copies in `dir`, by name.
+pub fn backups_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".db"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Stops a service the way a service manager does (SIGTERM) and waits for it.
+pub fn terminate(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    #[cfg(not(unix))]
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
