@@ -188,6 +188,8 @@ pub struct ExhibitionFilter {
     /// RFC 3339: submitted before.
     pub to: Option<String>,
     pub possible_duplicate: Option<bool>,
+    /// One shop's customer number, as typed (the server ignores spaces, dots and dashes).
+    pub customer: Option<String>,
     /// Superadmins only: which distributor.
     pub distributor: Option<i64>,
     pub cursor: Option<String>,
@@ -213,8 +215,14 @@ impl ExhibitionFilter {
                 q.push((name, v.to_string()));
             }
         }
-        for (name, value) in [("from", &self.from), ("to", &self.to), ("cursor", &self.cursor)] {
-            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+        let texts = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("customer", &self.customer),
+            ("cursor", &self.cursor),
+        ];
+        for (name, value) in texts {
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 q.push((name, v.to_string()));
             }
         }
@@ -462,6 +470,7 @@ mod tests {
             vendor: Some(7),
             from: Some(String::new()),
             cursor: Some("123_abc".into()),
+            customer: Some(" 12.345 ".into()),
             possible_duplicate: Some(true),
             limit: Some(20),
             ..ExhibitionFilter::default()
@@ -472,6 +481,7 @@ mod tests {
             vec![
                 ("status", "pending".to_string()),
                 ("vendor", "7".to_string()),
+                ("customer", "12.345".to_string()),
                 ("cursor", "123_abc".to_string()),
                 ("possible_duplicate", "true".to_string()),
                 ("limit", "20".to_string()),

@@ -66,7 +66,8 @@ async fn wait_current(session: &Session, exhibition: &Value) {
     let submitted = exhibition["submitted_at_local"].as_str().unwrap();
     session
         .wait_until(&format!("the visor showing {customer} of {submitted}"), || async {
-            let shown = texts(session, &fact("Cliente")).await? == [customer]
+            // The number itself: the fact also holds the customer's history link.
+            let shown = texts(session, &format!("{}/span", fact("Cliente"))).await? == [customer]
                 && texts(session, &fact("Enviada")).await? == [submitted];
             Ok(shown.then_some(()))
         })
@@ -307,6 +308,72 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     assert_eq!(kept["status"], "approved");
     assert_eq!(kept["evaluator_name"], other_name.as_str());
     s.click(&button("Entendido")).await;
+    wait_current(s, &queue[4]).await;
+
+    // A shop's history. In the history, a customer number typed in the filters lists what
+    // the server has evaluated for that shop (the rejected one among them); from the visor,
+    // H opens the history of the shop on screen.
+    let evaluated_for = |customer: String| {
+        let api = &api;
+        let supervisor = &supervisor;
+        async move {
+            let page = api
+                .get(
+                    supervisor,
+                    "/api/v1/exhibitions",
+                    &[("customer", &customer), ("limit", "200")],
+                )
+                .await;
+            let mut rows: Vec<String> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["status"] != "pending")
+                .map(|e| e["customer_number"].as_str().unwrap().to_string())
+                .collect();
+            rows.sort();
+            rows
+        }
+    };
+    let history_rows = || texts(s, "//ol[starts-with(@aria-label, 'Exhibiciones evaluadas')]//button");
+    s.click(&link("Historial")).await;
+    s.wait_for(&heading("Historial")).await;
+    s.press("f").await;
+    s.fill(&field("N.º de cliente"), &format!(" {} ", customer(1))).await;
+    s.press("\u{E007}").await;
+    let expected = evaluated_for(customer(1)).await;
+    assert!(
+        !expected.is_empty(),
+        "the rejected exhibition is in {}'s history",
+        customer(1)
+    );
+    s.wait_until(&format!("the history of customer {}", customer(1)), || async {
+        let rows = history_rows().await?;
+        Ok((rows.len() == expected.len() && rows.iter().all(|r| r.contains(&customer(1)))).then_some(()))
+    })
+    .await;
+    s.wait_for_text(&fact("Motivo"), "No se ve la exhibición completa")
+        .await;
+    s.click(&link("Pendientes")).await;
+    wait_current(s, &queue[4]).await;
+    s.press("h").await;
+    s.wait_for(&heading("Historial")).await;
+    let expected = evaluated_for(customer(4)).await;
+    s.wait_until(&format!("the history of customer {}", customer(4)), || async {
+        let typed = s.property(&s.wait_for(&field("N.º de cliente")).await, "value").await?;
+        let rows = history_rows().await?;
+        let listed = if expected.is_empty() {
+            texts(s, "//p[@role='status']")
+                .await?
+                .iter()
+                .any(|t| t.contains("Ninguna exhibición evaluada coincide"))
+        } else {
+            rows.len() == expected.len() && rows.iter().all(|r| r.contains(&customer(4)))
+        };
+        Ok((typed == customer(4).as_str() && listed).then_some(()))
+    })
+    .await;
+    s.click(&link("Pendientes")).await;
     wait_current(s, &queue[4]).await;
 
     // "Recordarme": a new start of the app restores the session from the keyring.

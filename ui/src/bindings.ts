@@ -441,6 +441,8 @@ export type ExhibitionFilter = {
 	/**  RFC 3339: submitted before. */
 	to: string | null,
 	possible_duplicate: boolean | null,
+	/**  One shop's customer number, as typed (the server ignores spaces, dots and dashes). */
+	customer: string | null,
 	/**  Superadmins only: which distributor. */
 	distributor: number | null,
 	cursor: string | null,

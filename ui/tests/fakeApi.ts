@@ -178,7 +178,8 @@ export function fakeApi(
             (filter.status === null || filter.status === "pending" || i.status === filter.status) &&
             (filter.vendor === null || i.vendor_id === filter.vendor) &&
             (filter.group === null || i.group_id === filter.group) &&
-            (filter.pdv_type === null || i.pdv_type_id === filter.pdv_type),
+            (filter.pdv_type === null || i.pdv_type_id === filter.pdv_type) &&
+            (filter.customer === null || i.customer_number === filter.customer),
         ),
         next_cursor: null,
       }),

@@ -8,7 +8,7 @@ export function summary(n: number, overrides: Partial<ExhibitionSummary> = {}): 
     group_title: "Ventas Zona Sur",
     vendor_id: 10 + n,
     vendor_name: `Vendedor ${n}`,
-    customer_number: `C${100 + n}`,
+    customer_number: `${1000 + n}`,
     pdv_type_id: 1,
     pdv_type_name: "Kiosco",
     status: "pending",

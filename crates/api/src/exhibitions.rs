@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use centermind_core::domain::DistributorId;
+use centermind_core::domain::customer_number::CustomerNumber;
 use centermind_core::domain::exhibition::{ExhibitionStatus, Verdict};
 use centermind_core::domain::roles::Action;
 use centermind_core::events::LiveEvent;
@@ -43,6 +44,8 @@ pub(crate) struct ListQuery {
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     possible_duplicate: Option<bool>,
+    /// One shop: its customer number (spaces, dots and dashes ignored).
+    customer: Option<String>,
     /// Opaque cursor from the previous page's `next_cursor`.
     cursor: Option<String>,
     limit: Option<u32>,
@@ -99,6 +102,13 @@ pub(crate) async fn list(
     QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadExhibitions)?;
+    let customer_number = q
+        .customer
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+        .map(CustomerNumber::parse)
+        .transpose()
+        .map_err(|e| ApiError::Invalid(format!("customer: {}", messages::customer_number_error(e))))?;
     let tz = state.time_zones.get(&state.db, distributor).await?;
     let filter = ExhibitionFilter {
         status: q.status,
@@ -108,6 +118,7 @@ pub(crate) async fn list(
         from: q.from,
         to: q.to,
         possible_duplicate: q.possible_duplicate,
+        customer_number,
     };
     let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);

@@ -390,6 +390,34 @@ async fn supervisor_reviews_the_queue_oldest_first_with_paging() {
 }
 
 #[tokio::test]
+async fn a_customer_number_lists_that_shop_within_the_own_distributor_and_letters_are_refused() {
+    let s = Server::start().await;
+    let token = s.login("supervisor.sur").await;
+    let own = &s.tenants[0].customer;
+    // Typed as people copy it: with a dot and a dash.
+    let typed = format!("{}.{}-{}", &own[..1], &own[1..3], &own[3..]);
+    let (status, page) = s
+        .get(Some(&token), &format!("/api/v1/exhibitions?customer={typed}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|i| i["customer_number"] == own.as_str()));
+    assert_eq!(items[0]["id"], s.tenants[0].exhibitions[2].to_string(), "newest first");
+
+    let foreign = &s.tenants[1].customer;
+    let (status, page) = s
+        .get(Some(&token), &format!("/api/v1/exhibitions?customer={foreign}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["items"], json!([]), "the other distributor's shop is not listed");
+
+    let (status, body) = s.get(Some(&token), "/api/v1/exhibitions?customer=abc").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["message"].as_str().unwrap().contains("dígitos"), "{body}");
+}
+
+#[tokio::test]
 async fn verdicts_conflicts_and_history() {
     let s = Server::start().await;
     let sup = s.login("supervisor.sur").await;

@@ -1,7 +1,7 @@
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import type { FilterChoice } from "../bindings";
 import { t } from "../i18n";
-import { activeCount, NO_FILTERS, rangeProblem, type ChoiceLists, type Filters } from "../visor/filters";
+import { activeCount, customerProblem, NO_FILTERS, rangeProblem, type ChoiceLists, type Filters } from "../visor/filters";
 
 type Field = "group" | "vendor" | "pdvType";
 
@@ -11,8 +11,10 @@ export interface FilterBarHandle {
 }
 
 /**
- * Group, vendor, PDV type and date range, behind a "Filtros" disclosure (open
- * while some filter is set). Changes apply at once.
+ * Group, vendor, PDV type, customer number and date range, behind a "Filtros"
+ * disclosure (open while some filter is set). Choices apply at once; the
+ * customer number when it is committed (Enter or leaving the field), not at
+ * every key.
  */
 export function FilterBar(props: {
   id: string;
@@ -22,9 +24,16 @@ export function FilterBar(props: {
   ref?: (handle: FilterBarHandle) => void;
 }) {
   const problem = createMemo(() => rangeProblem(props.value));
+  const badCustomer = createMemo(() => customerProblem(props.value));
+  const problems = createMemo(() => [problem(), badCustomer()].filter((p) => p !== null));
   const count = createMemo(() => activeCount(props.value));
   const [open, setOpen] = createSignal(activeCount(props.value) > 0);
+  // A filter set from elsewhere (the "historial del cliente" key) shows itself.
+  createEffect(on(count, (now, before) => now > (before ?? 0) && setOpen(true), { defer: true }));
   const set = (patch: Partial<Filters>) => props.onChange({ ...props.value, ...patch });
+  const commitCustomer = (typed: string) => {
+    if (typed.trim() !== props.value.customer.trim()) set({ customer: typed.trim() });
+  };
   let first: HTMLSelectElement | undefined;
   props.ref?.({
     focus: () => {
@@ -68,6 +77,23 @@ export function FilterBar(props: {
           {select("vendor", "filters.vendor", props.choices.vendors)}
           {select("pdvType", "filters.pdvType", props.choices.pdvTypes)}
           <div class="filter-field">
+            <label for={`${props.id}-customer`}>{t("filters.customer")}</label>
+            <input
+              id={`${props.id}-customer`}
+              type="text"
+              inputMode="numeric"
+              autocomplete="off"
+              size="12"
+              placeholder={t("filters.anyCustomer")}
+              value={props.value.customer}
+              aria-invalid={badCustomer() !== null}
+              onChange={(e) => commitCustomer(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter") commitCustomer(e.currentTarget.value);
+              }}
+            />
+          </div>
+          <div class="filter-field">
             <label for={`${props.id}-from`}>{t("filters.from")}</label>
             <input
               id={`${props.id}-from`}
@@ -96,13 +122,13 @@ export function FilterBar(props: {
           </Show>
         </div>
       </Show>
-      <Show when={problem()}>
+      <For each={problems()}>
         {(p) => (
           <p class="banner banner-warning filter-problem" role="alert">
-            {t(`filters.${p()}`)}
+            {t(`filters.${p}`)}
           </p>
         )}
-      </Show>
+      </For>
     </form>
   );
 }

@@ -1,4 +1,7 @@
-/** Pieces shared by the visor and the history: photo thumbnails, the duplicate note and the reject dialog. */
+/**
+ * Pieces shared by the visor and the history: photo thumbnails, the customer
+ * number with its history link, the duplicate note and the reject dialog.
+ */
 import { createResource, For, onMount, Show } from "solid-js";
 import type { ExhibitionDetail } from "../bindings";
 import { t } from "../i18n";
@@ -15,6 +18,24 @@ export function Thumbnail(props: { queue: ReviewQueue; id: string; position: num
     <Show when={src()} fallback={<span class="thumbnail-empty">{props.position}</span>}>
       {(s) => <img src={s()} alt="" />}
     </Show>
+  );
+}
+
+/** The customer number, and the way to that shop's evaluated exhibitions (also the `H` key). */
+export function CustomerFact(props: { customer: string; onHistory: () => void }) {
+  return (
+    <dd class="customer-fact">
+      <span>{props.customer}</span>
+      <button
+        type="button"
+        class="link-button"
+        aria-keyshortcuts="H"
+        aria-label={t("visor.customerHistoryOf", { customer: props.customer })}
+        onClick={() => props.onHistory()}
+      >
+        {t("visor.customerHistory")} <kbd>H</kbd>
+      </button>
+    </dd>
   );
 }
 

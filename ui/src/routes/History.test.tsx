@@ -130,6 +130,61 @@ describe("History", () => {
     expect(screen.getByRole("button", { name: "Quitar filtros (1)" })).toBeInTheDocument();
   });
 
+  it("filters by customer number once typed and committed; letters are reported and not sent", async () => {
+    const asked: Array<string | null> = [];
+    const items = [summary(1, { status: "approved" }), summary(2, { status: "rejected", customer_number: "4242" })];
+    const base = fakeApi({ session: SUPERVISOR, evaluated: items });
+    open({
+      ...base,
+      listExhibitions: (f) => {
+        asked.push(f.customer);
+        return base.listExhibitions(f);
+      },
+    });
+    const list = await screen.findByRole("list", { name: /Exhibiciones evaluadas/ });
+    await waitFor(() => expect(within(list).getAllByRole("button")).toHaveLength(2));
+    fireEvent.click(screen.getByRole("button", { name: /^Filtros/ }));
+    const customer = screen.getByLabelText("N.º de cliente") as HTMLInputElement;
+    fireEvent.input(customer, { target: { value: "4a" } });
+    fireEvent.change(customer, { target: { value: "4a" } });
+    expect(await screen.findByText(/El número de cliente solo puede tener dígitos/)).toBeInTheDocument();
+    expect(customer).toHaveAttribute("aria-invalid", "true");
+    expect(asked.filter((c) => c !== null)).toEqual([]);
+
+    fireEvent.input(customer, { target: { value: "4.242" } });
+    fireEvent.keyDown(customer, { key: "Enter" });
+    await waitFor(() => expect(asked[asked.length - 1]).toBe("4242"));
+    await waitFor(() =>
+      expect(within(screen.getByRole("list", { name: /Exhibiciones evaluadas/ })).getAllByRole("button")).toHaveLength(1),
+    );
+    expect(screen.queryByText(/El número de cliente solo puede tener dígitos/)).not.toBeInTheDocument();
+    // Typing in the field is not a shortcut.
+    fireEvent.keyDown(customer, { key: "h" });
+    expect(asked[asked.length - 1]).toBe("4242");
+  });
+
+  it("H shows every evaluated exhibition of the shop on screen, whatever the other filters were", async () => {
+    const items = [
+      summary(1, { status: "approved", customer_number: "777" }),
+      summary(2, { status: "rejected", customer_number: "555", vendor_id: 50 }),
+      summary(3, { status: "highlighted", customer_number: "777", vendor_id: 51, vendor_name: "Otro" }),
+    ];
+    open(fakeApi({ session: SUPERVISOR, evaluated: items }));
+    const list = await screen.findByRole("list", { name: /Exhibiciones evaluadas/ });
+    await waitFor(() => expect(within(list).getAllByRole("button")).toHaveLength(3));
+    fireEvent.click(screen.getByRole("radio", { name: "Aprobadas" }));
+    await waitFor(() =>
+      expect(within(screen.getByRole("list", { name: /Exhibiciones evaluadas/ })).getAllByRole("button")).toHaveLength(1),
+    );
+    key("h");
+    await waitFor(() =>
+      expect(within(screen.getByRole("list", { name: /Exhibiciones evaluadas/ })).getAllByRole("button")).toHaveLength(2),
+    );
+    expect(screen.getByRole("radio", { name: "Todas las evaluadas" })).toBeChecked();
+    expect((screen.getByLabelText("N.º de cliente") as HTMLInputElement).value).toBe("777");
+    expect(screen.getByRole("button", { name: "Quitar filtros (1)" })).toBeInTheDocument();
+  });
+
   it("F focuses the filters; Esc leaves them", async () => {
     open(fakeApi({ session: SUPERVISOR, evaluated: evaluated() }));
     await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
@@ -137,6 +192,33 @@ describe("History", () => {
     expect(document.activeElement).toBe(screen.getByLabelText("Grupo"));
     fireEvent.keyDown(document.activeElement!, { key: "Escape" });
     expect(document.activeElement).not.toBe(screen.getByLabelText("Grupo"));
+  });
+
+  it("from the visor, H (or the link by the customer number) opens that shop's history", async () => {
+    const asked: Array<{ status: string | null; customer: string | null }> = [];
+    const base = fakeApi({
+      session: SUPERVISOR,
+      pending: [summary(1, { customer_number: "777" })],
+      evaluated: [summary(2, { status: "approved", customer_number: "777" }), summary(3, { status: "rejected" })],
+    });
+    open(
+      {
+        ...base,
+        listExhibitions: (f) => {
+          asked.push({ status: f.status, customer: f.customer });
+          return base.listExhibitions(f);
+        },
+      },
+      "#/visor",
+    );
+    await screen.findByText("Vendedor 1");
+    expect(screen.getByRole("button", { name: "Historial del cliente 777" })).toBeInTheDocument();
+    key("h");
+    await waitFor(() => expect(window.location.hash).toBe("#/history"));
+    const list = await screen.findByRole("list", { name: /Exhibiciones evaluadas/ });
+    await waitFor(() => expect(within(list).getAllByRole("button")).toHaveLength(1));
+    expect(asked[asked.length - 1]).toEqual({ status: null, customer: "777" });
+    expect(screen.getAllByText("Vendedor 2").length).toBeGreaterThan(0);
   });
 
   it("the visor's queue has the same filters and tabs", async () => {

@@ -4,7 +4,7 @@ import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
-import { DuplicateNote, RejectDialog, Thumbnail } from "../components/ReviewParts";
+import { CustomerFact, DuplicateNote, RejectDialog, Thumbnail } from "../components/ReviewParts";
 import { ReviewTabs } from "../components/ReviewTabs";
 import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
@@ -22,6 +22,7 @@ import {
   setHistoryFilters,
   setHistoryStatus,
   setTimeZone,
+  showCustomerHistory,
   timeZone,
 } from "../visor/filterStore";
 import { changeableTo, reevaluation } from "../visor/history";
@@ -148,13 +149,15 @@ export default function History() {
     }
   };
 
+  /** Lists again with the stored filters and status. */
+  const reapply = () => void load(() => queue.setFilter(toListFilter(historyFilters(), timeZone()), historyStatus()));
   const applyFilters = (next: Filters) => {
     setHistoryFilters(next);
-    void load(() => queue.setFilter(toListFilter(next, timeZone()), historyStatus()));
+    reapply();
   };
   const applyStatus = (next: HistoryStatus) => {
     setHistoryStatus(next);
-    void load(() => queue.setFilter(toListFilter(historyFilters(), timeZone()), next));
+    reapply();
   };
 
   const change = (verdict: Verdict) => {
@@ -184,6 +187,12 @@ export default function History() {
     resetZoom: () => setZoom(1),
     focusComment: () => commentBox?.focus(),
     focusFilters: () => filterBar?.focus(),
+    customerHistory: () => {
+      const item = current();
+      if (!item) return;
+      showCustomerHistory(item.customer_number);
+      reapply();
+    },
   });
 
   onMount(() => {
@@ -347,7 +356,7 @@ export default function History() {
                 <dt>{t("visor.group")}</dt>
                 <dd>{item().group_title}</dd>
                 <dt>{t("visor.customer")}</dt>
-                <dd>{item().customer_number}</dd>
+                <CustomerFact customer={item().customer_number} onHistory={() => run("customerHistory")} />
                 <dt>{t("visor.pdvType")}</dt>
                 <dd>{item().pdv_type_name}</dd>
                 <dt>{t("visor.submitted")}</dt>

@@ -36,7 +36,7 @@ describe("Visor", () => {
     open(fakeApi({ session: SUPERVISOR, pending: [summary(1, { possible_duplicate: true }), summary(2)] }));
     expect(await screen.findByText("Vendedor 1")).toBeInTheDocument();
     expect(screen.getByText("Ventas Zona Sur")).toBeInTheDocument();
-    expect(screen.getByText("C101")).toBeInTheDocument();
+    expect(screen.getByText("1001")).toBeInTheDocument();
     expect(screen.getByText("Kiosco")).toBeInTheDocument();
     expect(screen.getByText("2025-01-02 09:00")).toBeInTheDocument();
     expect(screen.getByRole("note")).toHaveTextContent("Posible duplicado");
@@ -151,7 +151,7 @@ describe("Visor", () => {
     await screen.findByText("Vendedor 1");
     key("a");
     expect(await screen.findByRole("alert")).toHaveTextContent(
-      "La exhibición del cliente C101 ya fue evaluada por Sofía: Destacada. Tu veredicto no se guardó.",
+      "La exhibición del cliente 1001 ya fue evaluada por Sofía: Destacada. Tu veredicto no se guardó.",
     );
   });
 
@@ -170,7 +170,7 @@ describe("Visor", () => {
     await screen.findByText("Vendedor 1");
     key("a");
     const alert = await screen.findByRole("alert");
-    expect(alert).toHaveTextContent("No se pudo enviar el veredicto de la exhibición del cliente C101");
+    expect(alert).toHaveTextContent("No se pudo enviar el veredicto de la exhibición del cliente 1001");
     expect(alert).toHaveTextContent("No se pudo conectar con el servidor");
     down = false;
     fireEvent.click(screen.getByRole("button", { name: "Reintentar" }));

@@ -1,10 +1,11 @@
+import { useNavigate } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { ExhibitionStatus, ExhibitionSummary, LiveMessage, Verdict } from "../bindings";
 import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
-import { DuplicateNote, RejectDialog, Thumbnail } from "../components/ReviewParts";
+import { CustomerFact, DuplicateNote, RejectDialog, Thumbnail } from "../components/ReviewParts";
 import { ReviewTabs } from "../components/ReviewTabs";
 import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
@@ -21,6 +22,7 @@ import {
   rememberSeen,
   setQueueFilters,
   setTimeZone,
+  showCustomerHistory,
   timeZone,
 } from "../visor/filterStore";
 import { reviewShortcuts, type ReviewDialog } from "../visor/keyboard";
@@ -51,6 +53,7 @@ export default function Visor() {
     onPage: rememberSeen,
   });
   const outbox = verdictOutbox();
+  const navigate = useNavigate();
   let filterBar: FilterBarHandle | undefined;
 
   const [loading, setLoading] = createSignal(true);
@@ -167,6 +170,12 @@ export default function Visor() {
     resetZoom: () => setZoom(1),
     focusComment: () => commentBox?.focus(),
     focusFilters: () => filterBar?.focus(),
+    customerHistory: () => {
+      const item = current();
+      if (!item) return;
+      showCustomerHistory(item.customer_number);
+      navigate("/history");
+    },
   });
 
   // New submissions appear by themselves; verdicts given elsewhere leave the queue.
@@ -302,7 +311,7 @@ export default function Visor() {
                 <dt>{t("visor.group")}</dt>
                 <dd>{item().group_title}</dd>
                 <dt>{t("visor.customer")}</dt>
-                <dd>{item().customer_number}</dd>
+                <CustomerFact customer={item().customer_number} onHistory={() => run("customerHistory")} />
                 <dt>{t("visor.pdvType")}</dt>
                 <dd>{item().pdv_type_name}</dd>
                 <dt>{t("visor.submitted")}</dt>

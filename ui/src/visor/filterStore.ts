@@ -6,7 +6,7 @@
 import { createSignal } from "solid-js";
 import type { ExhibitionSummary, FilterChoices } from "../bindings";
 import { api, call } from "../lib/api";
-import { choiceLists, NO_FILTERS, type ChoiceLists, type Filters, type HistoryStatus } from "./filters";
+import { choiceLists, customerOnly, NO_FILTERS, type ChoiceLists, type Filters, type HistoryStatus } from "./filters";
 
 const [queueFilters, setQueueFilters] = createSignal<Filters>(NO_FILTERS);
 const [historyFilters, setHistoryFilters] = createSignal<Filters>(NO_FILTERS);
@@ -25,6 +25,12 @@ export {
   setTimeZone,
   timeZone,
 };
+
+/** What the history shows for "historial del cliente": every evaluated exhibition of that shop. */
+export function showCustomerHistory(customer: string): void {
+  setHistoryFilters(customerOnly(customer));
+  setHistoryStatus("evaluated");
+}
 
 /** Keeps one item per group/vendor/PDV type ever listed (enough to offer them). */
 export function rememberSeen(items: readonly ExhibitionSummary[]): void {

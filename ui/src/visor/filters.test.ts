@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { summary } from "../../tests/fixtures";
-import { activeCount, choiceLists, dayStart, NO_FILTERS, rangeProblem, toListFilter } from "./filters";
+import {
+  activeCount,
+  choiceLists,
+  customerDigits,
+  customerOnly,
+  customerProblem,
+  dayStart,
+  NO_FILTERS,
+  rangeProblem,
+  toListFilter,
+} from "./filters";
 
 describe("filters", () => {
   it("days start at midnight in the distributor's zone (UTC-3 in Buenos Aires)", () => {
@@ -20,17 +30,42 @@ describe("filters", () => {
   });
 
   it("builds the listing conditions; the last day is included", () => {
-    const f = { group: 2, vendor: 7, pdvType: null, from: "2025-01-01", to: "2025-01-31" };
+    const f = { group: 2, vendor: 7, pdvType: null, from: "2025-01-01", to: "2025-01-31", customer: "" };
     expect(toListFilter(f, "America/Argentina/Buenos_Aires")).toEqual({
       group: 2,
       vendor: 7,
       pdv_type: null,
       from: "2025-01-01T03:00:00.000Z",
       to: "2025-02-01T03:00:00.000Z",
+      customer: null,
     });
-    expect(toListFilter(NO_FILTERS, "UTC")).toEqual({ group: null, vendor: null, pdv_type: null, from: null, to: null });
+    expect(toListFilter(NO_FILTERS, "UTC")).toEqual({
+      group: null,
+      vendor: null,
+      pdv_type: null,
+      from: null,
+      to: null,
+      customer: null,
+    });
     expect(activeCount(f)).toBe(4);
     expect(activeCount(NO_FILTERS)).toBe(0);
+  });
+
+  it("a customer number is sent as the bot stores it; one with letters is reported and not applied", () => {
+    const typed = { ...NO_FILTERS, customer: " 12.345-6 " };
+    expect(customerDigits(typed.customer)).toBe("123456");
+    expect(toListFilter(typed, "UTC").customer).toBe("123456");
+    expect(customerProblem(typed)).toBeNull();
+    expect(activeCount(typed)).toBe(1);
+
+    const letters = { ...NO_FILTERS, customer: "12a" };
+    expect(customerProblem(letters)).toBe("badCustomer");
+    expect(toListFilter(letters, "UTC").customer).toBeNull();
+    expect(customerProblem({ ...NO_FILTERS, customer: "1234567890123" })).toBe("badCustomer");
+    expect(customerProblem({ ...NO_FILTERS, customer: "123456789012" })).toBeNull();
+    expect(customerProblem(NO_FILTERS)).toBeNull();
+
+    expect(customerOnly("777")).toEqual({ ...NO_FILTERS, customer: "777" });
   });
 
   it("a reversed range is reported and not applied", () => {

@@ -1,6 +1,6 @@
 /**
- * Filters of the visor's queue and of the history: group, vendor, PDV type and
- * a date range (days in the distributor's time zone), plus the choices offered
+ * Filters of the visor's queue and of the history: group, vendor, PDV type, a
+ * customer number and a date range (days in the distributor's time zone), plus the choices offered
  * for each (from the server's lists when the role may read them, and from the
  * exhibitions already seen otherwise).
  */
@@ -14,15 +14,34 @@ export interface Filters {
   readonly from: string;
   /** `YYYY-MM-DD`, last day included. */
   readonly to: string;
+  /** One shop's customer number as typed ("" for any). */
+  readonly customer: string;
 }
 
-export const NO_FILTERS: Filters = { group: null, vendor: null, pdvType: null, from: "", to: "" };
+export const NO_FILTERS: Filters = { group: null, vendor: null, pdvType: null, from: "", to: "", customer: "" };
+
+/** The bot's rule: up to 12 digits; people copy numbers with spaces, dots and dashes. */
+const CUSTOMER_DIGITS = 12;
+
+/** The customer number as the bot stores it, `""` when none is typed, `null` when it is not one. */
+export function customerDigits(typed: string): string | null {
+  const cleaned = typed.replace(/[\s.\-]/g, "");
+  if (cleaned === "") return "";
+  return /^\d+$/.test(cleaned) && cleaned.length <= CUSTOMER_DIGITS ? cleaned : null;
+}
+
+/** Only this shop: every other condition cleared (the visor's "historial del cliente"). */
+export function customerOnly(customer: string): Filters {
+  return { ...NO_FILTERS, customer };
+}
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** How many conditions are set (for a badge). */
 export function activeCount(f: Filters): number {
-  return [f.group !== null, f.vendor !== null, f.pdvType !== null, f.from !== "", f.to !== ""].filter(Boolean).length;
+  return [f.group !== null, f.vendor !== null, f.pdvType !== null, f.from !== "", f.to !== "", f.customer.trim() !== ""].filter(
+    Boolean,
+  ).length;
 }
 
 /** `null` when the range is fine, else what is wrong with it. */
@@ -30,6 +49,11 @@ export function rangeProblem(f: Filters): "badDate" | "dateOrder" | null {
   if ((f.from !== "" && !DAY.test(f.from)) || (f.to !== "" && !DAY.test(f.to))) return "badDate";
   if (f.from !== "" && f.to !== "" && f.from > f.to) return "dateOrder";
   return null;
+}
+
+/** `"badCustomer"` when the typed customer number cannot be one (it is then not applied). */
+export function customerProblem(f: Filters): "badCustomer" | null {
+  return customerDigits(f.customer) === null ? "badCustomer" : null;
 }
 
 /** Milliseconds the wall clock of `timeZone` is ahead of UTC at `utcMs`. */
@@ -77,6 +101,7 @@ export function toListFilter(f: Filters, timeZone: string | null): Partial<Exhib
     pdv_type: f.pdvType,
     from: dates && f.from !== "" ? dayStart(f.from, timeZone) : null,
     to: dates && f.to !== "" ? dayStart(f.to, timeZone, 1) : null,
+    customer: customerDigits(f.customer) || null,
   };
 }
 

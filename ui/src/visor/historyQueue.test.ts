@@ -110,6 +110,6 @@ describe("history queue", () => {
     await queue.setFilter({ vendor: 1 });
     release({ items: [summary(1, { status: "approved" })], next_cursor: null });
     await old;
-    expect(queue.items.map((i) => i.customer_number)).toEqual(["C109"]);
+    expect(queue.items.map((i) => i.customer_number)).toEqual(["1009"]);
   });
 });

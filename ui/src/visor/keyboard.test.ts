@@ -16,6 +16,8 @@ describe("Visor keyboard map", () => {
     ["k", "previous"],
     ["z", "zoom"],
     ["c", "comment"],
+    ["h", "customerHistory"],
+    ["f", "filters"],
     ["Escape", "cancel"],
     ["?", "help"],
   ] as const)("%s → %s", (key, action) => {

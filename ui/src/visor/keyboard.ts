@@ -16,6 +16,7 @@ export type VisorAction =
   | "zoom"
   | "comment"
   | "filters"
+  | "customerHistory"
   | "cancel"
   | "help";
 
@@ -37,6 +38,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: "zoom", keys: ["z"], label: "Z", description: "visor.keys.zoom" },
   { action: "comment", keys: ["c"], label: "C", description: "visor.keys.comment" },
   { action: "filters", keys: ["f"], label: "F", description: "visor.keys.filters" },
+  { action: "customerHistory", keys: ["h"], label: "H", description: "visor.keys.customerHistory" },
   { action: "cancel", keys: ["Escape"], label: "Esc", description: "visor.keys.cancel" },
   { action: "help", keys: ["?"], label: "?", description: "visor.keys.help" },
 ];
@@ -90,6 +92,8 @@ export interface ReviewKeyTargets {
   resetZoom(): void;
   focusComment(): void;
   focusFilters(): void;
+  /** The evaluated exhibitions of the current one's shop (its customer number). */
+  customerHistory(): void;
 }
 
 /**
@@ -127,6 +131,9 @@ export function reviewShortcuts(t: ReviewKeyTargets): {
         break;
       case "filters":
         if (open === "none") t.focusFilters();
+        break;
+      case "customerHistory":
+        if (open === "none") t.customerHistory();
         break;
       case "help":
         t.setDialog(open === "help" ? "none" : "help");

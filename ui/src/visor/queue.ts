@@ -42,6 +42,7 @@ export const EMPTY_FILTER: ExhibitionFilter = {
   from: null,
   to: null,
   possible_duplicate: null,
+  customer: null,
   distributor: null,
   cursor: null,
   limit: null,

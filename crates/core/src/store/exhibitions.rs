@@ -157,6 +157,8 @@ pub struct ExhibitionFilter {
     /// Submitted before.
     pub to: Option<DateTime<Utc>>,
     pub possible_duplicate: Option<bool>,
+    /// One shop's exhibitions (the number as the bot stores it).
+    pub customer_number: Option<CustomerNumber>,
 }
 
 /// Position in a listing: continue after this exhibition.
@@ -507,6 +509,10 @@ impl Db {
         }
         if let Some(dup) = filter.possible_duplicate {
             q.push(" AND e.possible_duplicate = ").push_bind(dup);
+        }
+        if let Some(customer) = &filter.customer_number {
+            q.push(" AND e.customer_number = ")
+                .push_bind(customer.as_str().to_owned());
         }
         if let Some(c) = after {
             q.push(if ascending {
@@ -954,6 +960,56 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[tokio::test]
+    async fn a_customer_number_lists_that_shops_exhibitions_of_the_own_distributor_only() {
+        let (db, _d) = temp_db().await;
+        let a = tenant(&db, "A").await;
+        let b = tenant(&db, "B").await;
+        let with_customer = |t: &Tenant, key: &str, at: &str, customer: &str| NewExhibition {
+            customer_number: CustomerNumber::parse(customer).unwrap(),
+            ..new_exhibition(t, key, at, key)
+        };
+        let shop = [
+            with_customer(&a, "a1", "2026-05-01T10:00:00Z", "777"),
+            with_customer(&a, "a2", "2026-05-03T10:00:00Z", "777"),
+        ];
+        let others = [
+            with_customer(&a, "a3", "2026-05-02T10:00:00Z", "7770"),
+            with_customer(&a, "a4", "2026-05-02T11:00:00Z", "10452"),
+            // The same number at another distributor is another shop.
+            with_customer(&b, "b1", "2026-05-02T12:00:00Z", "777"),
+        ];
+        let mut expected = Vec::new();
+        for e in shop {
+            expected.push(db.record_exhibition(e).await.unwrap().id);
+        }
+        for e in others {
+            db.record_exhibition(e).await.unwrap();
+        }
+        let filter = ExhibitionFilter {
+            customer_number: Some(CustomerNumber::parse("7.7-7").unwrap()),
+            ..Default::default()
+        };
+        let listed = db.list_exhibitions(a.distributor, &filter, None, 10).await.unwrap();
+        let ids: Vec<Uuid> = listed.iter().map(|e| e.id).collect();
+        expected.reverse(); // newest first
+        assert_eq!(ids, expected);
+        assert!(listed.iter().all(|e| e.customer_number == "777"));
+        let pending_only = ExhibitionFilter {
+            status: Some(ExhibitionStatus::Pending),
+            ..filter.clone()
+        };
+        let queue = db
+            .list_exhibitions(a.distributor, &pending_only, None, 1)
+            .await
+            .unwrap();
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue[0].id, *expected.last().unwrap(), "the queue stays oldest first");
+        let at_b = db.list_exhibitions(b.distributor, &filter, None, 10).await.unwrap();
+        assert_eq!(at_b.len(), 1);
+        assert_eq!(at_b[0].distributor_id, b.distributor);
     }
 
     #[tokio::test]
