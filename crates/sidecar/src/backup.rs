@@ -90,6 +90,12 @@ async fn restore(config: &Config, which: &str, yes: bool) -> anyhow::Result<()> 
         ),
         None => println!("No había una base de datos antes."),
     }
+    if restored.sessions_ended > 0 {
+        println!(
+            "Se cerraron las {} sesión(es) abiertas en la copia: cada usuario vuelve a iniciar sesión.",
+            restored.sessions_ended
+        );
+    }
 
     let mirror = backup.parent().unwrap_or(Path::new(".")).join(PHOTO_MIRROR);
     if mirror.is_dir() {

@@ -191,6 +191,7 @@ async fn restore_in_place(config: &Config, backup: &Path) -> anyhow::Result<()> 
     tracing::info!(
         backup = %backup.display(),
         kept = ?restored.previous,
+        sessions_ended = restored.sessions_ended,
         distributors = restored.contents.distributors,
         exhibitions = restored.contents.exhibitions,
         "backup restored"

@@ -599,7 +599,7 @@ mod tests {
         group: GroupId,
         vendor: MemberId,
         pub(crate) pdv: PdvTypeId,
-        supervisor: Actor,
+        pub(crate) supervisor: Actor,
     }
 
     pub(crate) async fn tenant(db: &Db, name: &str) -> Tenant {

@@ -7,9 +7,13 @@
 //! 2. the current database, if any, is kept as `<db>.before-restore-<time>Z`
 //!    (a `VACUUM INTO` copy; if the database is too damaged for that, its
 //!    files as they are), so a restore of the wrong file can be undone;
-//! 3. the backup is copied next to the database, flushed, and renamed over
-//!    it, after the old write-ahead log is gone (a stale `-wal` next to the
-//!    restored file would be replayed into it and corrupt it).
+//! 3. the backup is copied next to the database; the sign-ins it holds are
+//!    ended there (a session open when the copy was made must not come back:
+//!    its user may have been deactivated or its password changed since), so
+//!    everyone signs in again; TV codes stay, they are revoked one by one;
+//! 4. the copy is flushed and renamed over the database, after the old
+//!    write-ahead log is gone (a stale `-wal` next to the restored file would
+//!    be replayed into it and corrupt it).
 //!
 //! Migrations are not run here: the next `Db::open` brings an older backup's
 //! schema up to date.
@@ -17,7 +21,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection};
 
 use super::backup::{copy, sync_dir};
@@ -41,6 +45,8 @@ pub struct Restored {
     pub contents: BackupContents,
     /// Where the database that was replaced is kept (none on a fresh machine).
     pub previous: Option<PathBuf>,
+    /// Sign-ins that were open in the copy and are now ended.
+    pub sessions_ended: u64,
 }
 
 /// Check `backup` and read what it holds; fails unless it is a sound
@@ -137,27 +143,54 @@ pub async fn restore_backup(backup: &Path, database: &Path, at: DateTime<Utc>) -
     };
 
     let restoring = next_to(database, ".restoring");
-    let (from, to, target) = (backup.to_path_buf(), restoring.clone(), database.to_path_buf());
-    let placed = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        std::fs::copy(&from, &to)?;
-        std::fs::File::open(&to)?.sync_all()?;
+    let placed = place(backup, &restoring, database, at).await;
+    if placed.is_err() {
+        let _ = tokio::fs::remove_file(&restoring).await;
+    }
+    let sessions_ended = placed?;
+    Ok(Restored {
+        contents,
+        previous,
+        sessions_ended,
+    })
+}
+
+/// Copy `backup` to `restoring`, end its sign-ins, and rename it over
+/// `database`; how many sign-ins were ended.
+async fn place(backup: &Path, restoring: &Path, database: &Path, at: DateTime<Utc>) -> Result<u64> {
+    tokio::fs::copy(backup, restoring).await?;
+    let options = SqliteConnectOptions::new()
+        .filename(restoring)
+        .create_if_missing(false)
+        .busy_timeout(BUSY_TIMEOUT)
+        // A rollback journal, flushed at commit: nothing stays in a `-wal`
+        // next to a file about to be renamed.
+        .journal_mode(SqliteJournalMode::Delete)
+        .synchronous(SqliteSynchronous::Full);
+    let mut conn = SqliteConnection::connect_with(&options).await?;
+    let ended = sqlx::query("UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND expires_at > ?")
+        .bind(at)
+        .bind(at)
+        .execute(&mut conn)
+        .await?
+        .rows_affected();
+    conn.close().await?;
+    let (from, target) = (restoring.to_path_buf(), database.to_path_buf());
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        std::fs::File::open(&from)?.sync_all()?;
         for leftover in [next_to(&target, "-wal"), next_to(&target, "-shm")] {
             match std::fs::remove_file(&leftover) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
                 _ => {}
             }
         }
-        std::fs::rename(&to, &target)?;
+        std::fs::rename(&from, &target)?;
         sync_dir(target.parent());
         Ok(())
     })
     .await
-    .map_err(|e| std::io::Error::other(e.to_string()))?;
-    if let Err(e) = placed {
-        let _ = tokio::fs::remove_file(&restoring).await;
-        return Err(e.into());
-    }
-    Ok(Restored { contents, previous })
+    .map_err(|e| std::io::Error::other(e.to_string()))??;
+    Ok(ended)
 }
 
 /// Keep the database about to be replaced, and leave its log empty.
@@ -219,7 +252,9 @@ mod tests {
         let path = dir.path().join("centermind.db");
         let url = format!("sqlite://{}", path.display());
         let db = Db::open(&url).await.unwrap();
-        tenant(&db, "Sur").await;
+        let sur = tenant(&db, "Sur").await;
+        // Signed in when the copy is made (and still signed in when it is restored).
+        let (token, _) = db.create_session(sur.supervisor.user_id, now()).await.unwrap();
         let backup = db.backup_into(&dir.path().join("backups"), now(), 7).await.unwrap();
         // Written after the backup; then the files are left as a killed
         // process leaves them: that write only in the write-ahead log.
@@ -248,6 +283,26 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(check, "ok");
+        assert_eq!(restored.sessions_ended, 1);
+        let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".restoring") || n.ends_with("-journal"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert_eq!(
+            again.session_actor(&token, now()).await.unwrap(),
+            None,
+            "a sign-in from the copy does not come back"
+        );
+        // Signing in again works.
+        let user = again
+            .verify_login("sup-Sur", &crate::Secret::new("clave-segura".into()))
+            .await
+            .unwrap()
+            .unwrap();
+        let (fresh, _) = again.create_session(user.id, now()).await.unwrap();
+        assert!(again.session_actor(&fresh, now()).await.unwrap().is_some());
         again.close().await;
 
         // The replaced database, with what was written after the backup.
