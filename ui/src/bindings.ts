@@ -595,6 +595,11 @@ export type JobRun = {
 	outcome: RunOutcome,
 	/**  What the run did or why it failed, in Spanish (e.g. the backup's file and size). */
 	detail: string | null,
+	/**
+	 *  While running: for how long, by the server's clock when it answered
+	 *  (absent from an older server and once finished).
+	 */
+	running_for_ms?: number | null,
 };
 
 /**

@@ -217,5 +217,7 @@ pub(crate) async fn job_runs(
     QueryParams(q): QueryParams<RunsQuery>,
 ) -> Result<Json<Vec<JobRun>>, ApiError> {
     superadmin(&auth)?;
-    Ok(Json(state.db.job_runs(&id, q.limit.unwrap_or(20)).await?))
+    let runs = state.db.job_runs(&id, q.limit.unwrap_or(20)).await?;
+    let at = now();
+    Ok(Json(runs.into_iter().map(|run| run.seen_at(at)).collect()))
 }

@@ -279,6 +279,21 @@ async fn the_superadmin_lists_reschedules_pauses_and_runs_jobs() {
     assert_eq!(job["last_run"]["id"], ids[2]);
     assert_eq!(job["last_run"]["outcome"], "succeeded");
     assert_eq!(job["last_run_at"], job["last_run"]["started_at"]);
+    assert!(runs[0].get("running_for_ms").is_none(), "only a run still going has it");
+
+    // A run going for 90 s by the server's clock says so, whatever the client's clock.
+    let run =
+        s.db.start_job_run("housekeeping", now() - chrono::Duration::seconds(90))
+            .await
+            .unwrap()
+            .unwrap();
+    let (_, runs) = s.get(&root, "/api/v1/jobs/housekeeping/runs?limit=1").await;
+    assert_eq!(runs[0]["id"], run.id);
+    let going = runs[0]["running_for_ms"].as_i64().unwrap();
+    assert!((90_000..100_000).contains(&going), "{going}");
+    let (_, job) = s.get(&root, "/api/v1/jobs/housekeeping").await;
+    let going = job["last_run"]["running_for_ms"].as_i64().unwrap();
+    assert!((90_000..100_000).contains(&going), "{going}");
 }
 
 #[tokio::test]

@@ -30,6 +30,10 @@ pub struct JobRun {
     pub outcome: RunOutcome,
     /// What the run did or why it failed, in Spanish (e.g. the backup's file and size).
     pub detail: Option<String>,
+    /// While running: for how long, by the server's clock when it answered
+    /// (absent from an older server and once finished).
+    #[serde(default)]
+    pub running_for_ms: Option<i64>,
 }
 
 /// A scheduled job as the server shows it.
@@ -140,6 +144,13 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(running.outcome, RunOutcome::Running);
+        assert_eq!(running.running_for_ms, None, "an older server does not say");
+        let timed: JobRun = serde_json::from_value(serde_json::json!({
+            "id": 8, "job_id": "backup", "started_at": "2026-11-23T10:00:00Z",
+            "finished_at": null, "outcome": "running", "detail": null, "running_for_ms": 95000
+        }))
+        .unwrap();
+        assert_eq!(timed.running_for_ms, Some(95_000));
     }
 
     #[test]

@@ -173,6 +173,13 @@ describe("runs", () => {
     expect(elapsed(started, Date.parse("2026-11-23T12:59:58Z"))).toBe("menos de 0,1 s");
   });
 
+  it("how long one has been going, by the server's clock when it says so", () => {
+    // This computer's clock is two hours behind: the server's figure wins.
+    const going = { ...run(1, "running", "2026-11-23T13:00:00Z"), running_for_ms: 95_000 };
+    expect(elapsed(going, Date.parse("2026-11-23T11:01:35Z"))).toBe("1 min 35 s");
+    expect(elapsed({ ...going, running_for_ms: 4_200 }, 0)).toBe("4,2 s");
+  });
+
   it("which run a 'run now' became", () => {
     // Waiting for the service: the next run after the latest (also when one is going).
     expect(runsAfter({ run_requested_at: "2026-11-23T13:00:00Z", last_run: run(7, "succeeded") })).toBe(7);

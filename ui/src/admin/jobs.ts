@@ -120,18 +120,26 @@ export function nextRun(job: Pick<Job, "active" | "next_run_at" | "run_requested
 /** How long a run took: "menos de 0,1 s", "0,4 s", "12 s", "3 min 5 s"; `null` while it runs. */
 export function duration(run: Pick<JobRun, "started_at" | "finished_at">): string | null {
   if (run.finished_at === null) return null;
-  const ms = Math.max(0, Date.parse(run.finished_at) - Date.parse(run.started_at));
+  return spoken(Date.parse(run.finished_at) - Date.parse(run.started_at));
+}
+
+/**
+ * How long a run has been going: the server's own figure when it sent one (so a
+ * wrong clock on this computer does not matter), else the server's start against
+ * this computer's clock at `now`. Written like {@link duration}.
+ */
+export function elapsed(run: Pick<JobRun, "started_at" | "running_for_ms">, now: number): string {
+  return spoken(run.running_for_ms ?? now - Date.parse(run.started_at));
+}
+
+function spoken(milliseconds: number): string {
+  const ms = Math.max(0, milliseconds);
   const seconds = ms / 1000;
   if (ms < 100) return t("admin.jobs.duration.instant");
   if (seconds < 10) return t("admin.jobs.duration.seconds", { n: Math.round(seconds * 10) / 10 });
   if (seconds < 60) return t("admin.jobs.duration.seconds", { n: Math.round(seconds) });
   const whole = Math.round(seconds);
   return t("admin.jobs.duration.minutes", { m: Math.floor(whole / 60), s: whole % 60 });
-}
-
-/** How long a run has been going at `now` (the server's start against this computer's clock), like {@link duration}. */
-export function elapsed(run: Pick<JobRun, "started_at">, now: number): string {
-  return duration({ started_at: run.started_at, finished_at: new Date(now).toISOString() }) ?? "";
 }
 
 /**

@@ -58,6 +58,24 @@ pub struct JobRun {
     pub outcome: RunOutcome,
     /// What the run did or why it failed, in Spanish (e.g. the backup's file and size).
     pub detail: Option<String>,
+    /// While running: how long it has been going by the server's clock when
+    /// it was read ([`JobRun::seen_at`]), so a client with a wrong clock still
+    /// shows the right time.
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running_for_ms: Option<i64>,
+}
+
+impl JobRun {
+    /// The run as read at `at`: `running_for_ms` set while it runs.
+    #[must_use]
+    pub fn seen_at(mut self, at: DateTime<Utc>) -> Self {
+        self.running_for_ms = self
+            .finished_at
+            .is_none()
+            .then(|| (at - self.started_at).num_milliseconds().max(0));
+        self
+    }
 }
 
 /// A job as the admin screens and the scheduler see it.
@@ -180,7 +198,8 @@ impl Db {
         )))
         .bind(&r.id)
         .fetch_optional(self.pool())
-        .await?;
+        .await?
+        .map(|run: JobRun| run.seen_at(now));
         let mut job = Job {
             schedule: r.schedule.parse()?,
             time_zone: parse_job_time_zone(&r.time_zone)?,
