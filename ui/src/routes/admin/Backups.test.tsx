@@ -16,7 +16,8 @@ describe("Administración › Copias de seguridad", () => {
     const table = await screen.findByRole("table", { name: "Copias de seguridad" });
     const rows = within(table).getAllByRole("row").slice(1);
     expect(rows.map((r) => within(r).getByText(/^centermind-/).textContent)).toEqual([NEWER.file_name, OLDER.file_name]);
-    expect(rows[0]).toHaveTextContent("2,3 MB");
+    // 2,345,678 bytes: MB of 1024 × 1024, as the backup job's report and the CLI write them.
+    expect(rows[0]).toHaveTextContent("2,2 MB");
     expect(screen.getByText(`En el servidor, en ${BACKUP_DIR}.`, { exact: false })).toHaveTextContent(
       "Las fotos están copiadas en su carpeta photos/.",
     );

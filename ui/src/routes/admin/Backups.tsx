@@ -9,9 +9,13 @@ import { api, call } from "../../lib/api";
 import { useDocumentTitle } from "../../lib/document";
 import { localMode, signedOut } from "../../lib/session";
 
-/** `2,3 MB`. */
+/**
+ * `2,2 MB`, in MB of 1024 × 1024 bytes: as the job's own report, the
+ * `centermind-sidecar` CLI and Windows Explorer count them, so one file reads
+ * the same everywhere.
+ */
 export function megabytes(bytes: number): string {
-  return t("admin.backups.size", { mb: formatNumber(bytes / 1_000_000, { maximumFractionDigits: 1 }) });
+  return t("admin.backups.size", { mb: formatNumber(bytes / (1024 * 1024), { maximumFractionDigits: 1 }) });
 }
 
 /** When a copy was made, on this computer's clock. */
