@@ -383,41 +383,6 @@ fn watch(shared: &Shared) {
     }
 }
 
-/// How long a restore waits for the stopped server to let go of the database.
-const RESTORE_LOCK_WAIT: Duration = Duration::from_secs(10);
-
-/// Puts the backup `file_name` (a name in the sidecar's backup folder; `envs` as [`LocalServer::envs`]) back with
-/// `program backup restore <file_name> --yes`, once no server holds the database
-/// (a stopped one may take a moment to let go). Answers what the command printed.
-///
-/// # Errors
-/// The command's own error line (in the language it speaks), or why it could not run.
-pub fn restore_backup(program: &Path, file_name: &str, envs: &[(OsString, OsString)]) -> Result<String, String> {
-    let deadline = Instant::now() + RESTORE_LOCK_WAIT;
-    loop {
-        let out = Command::new(program)
-            .args(["backup", "restore", file_name, "--yes"])
-            .envs(envs.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("no se pudo ejecutar {}: {e}", program.display()))?;
-        if out.status.success() {
-            return Ok(String::from_utf8_lossy(&out.stdout).trim().to_string());
-        }
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let held = out.status.code() == Some(ALREADY_RUNNING_EXIT);
-        if !held || Instant::now() >= deadline {
-            let line = stderr
-                .lines()
-                .rev()
-                .find_map(|l| l.trim().strip_prefix("error:"))
-                .unwrap_or(stderr.trim());
-            return Err(line.trim().to_string());
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
 /// The app's local server ("este equipo"): at most one supervised sidecar.
 #[derive(Default)]
 pub struct LocalServer {

@@ -1623,8 +1623,9 @@ async fn the_superadmin_runs_the_backup_now_and_the_copy_is_in_the_data_folder()
 
 /// "Este equipo", restored from the app: on a fresh install the first superadmin makes a
 /// backup from "Tareas programadas", then adds a PDV type; in "Copias de seguridad" they
-/// restore that copy. The app stops its own server, restores it and starts a new one,
-/// and signs out saying which copy came back; the replaced database is kept next to it;
+/// restore that copy. The app's own server restores it in place (the same process, as
+/// on a server), and the app signs out saying which copy came back; the replaced
+/// database is kept next to it;
 /// signed in again, the type added after the copy is gone and the one added before stays.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
@@ -1735,10 +1736,9 @@ async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
         &format!("Se restauró la copia del {when}. Iniciá sesión de nuevo."),
     )
     .await;
-    // By a new server: the old one is gone.
+    // By the same local server, which says what it restored.
     let new_sidecar = local_sidecar(&app);
-    assert_ne!(new_sidecar.pid, old_sidecar.pid, "a new local server");
-    assert!(!alive(old_sidecar.pid), "the server before the restore still runs");
+    assert_eq!(new_sidecar.pid, old_sidecar.pid, "the local server restored in place");
     // The replaced database is kept next to the restored one.
     let kept: Vec<String> = std::fs::read_dir(&data)
         .unwrap()
@@ -1752,6 +1752,9 @@ async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
     log_in(s, SUPERADMIN, false).await;
     s.wait_for(&heading("Hola, Ana Admin")).await;
     let url = s.wait_for_text(&fact("Servidor"), "http://127.0.0.1:").await;
+    let api = Api::new(&url);
+    let health = api.get("", "/api/v1/health", &[]).await;
+    assert_eq!(health["restored_from"], copy.as_str(), "{health}");
     s.click(&link("Administración")).await;
     s.click(&link("Tipos de PDV")).await;
     s.wait_for_text(pdv_list, BEFORE).await;
@@ -1760,7 +1763,6 @@ async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
     assert_eq!(types, expected, "the PDV types on screen after the restore");
 
     // And on the server.
-    let api = Api::new(&url);
     let token = api.login(SUPERADMIN).await;
     let distributors = api.get(&token, "/api/v1/distributors", &[]).await;
     let distributor = distributors[0]["id"].as_i64().unwrap().to_string();

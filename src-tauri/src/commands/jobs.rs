@@ -12,7 +12,7 @@ use crate::commands::local::start_local_server;
 use crate::error::{CommandError, CommandResult};
 use crate::model::jobs::{Backups, Job, JobChanges, JobRun, Restored, runs_limit};
 use crate::session::Shell;
-use crate::sidecar::{LocalServer, restore_backup, sidecar_path};
+use crate::sidecar::LocalServer;
 
 /// Every job with its latest run, by id.
 #[tauri::command]
@@ -82,11 +82,10 @@ async fn local_backups(shell: &Shell, local: &LocalServer, elsewhere: &str) -> C
 }
 
 /// "Este equipo" only: puts the copy `file_name` back in place of the database.
-/// The server checks that the caller is the superadmin and that the copy is one
-/// of its backups; then the app stops its local server, runs
-/// `centermind-sidecar backup restore` (which keeps the replaced database and
-/// brings back missing photos), starts the server again and signs out: the
-/// sessions are the copy's now.
+/// The app's own server does it as a server does ([`restore_server_backup`]):
+/// it checks the caller and the copy, keeps the replaced database, brings back
+/// missing photos and serves again in the same process; the app waits for that
+/// new start and signs out.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(shell, local))]
@@ -106,23 +105,7 @@ pub async fn restore_local_backup(
             message: format!("No hay una copia «{file_name}» en {}.", listed.dir),
         });
     }
-    let program = sidecar_path().map_err(|message| CommandError::LocalServer { message })?;
-    tracing::info!(file_name, "restoring a backup: stopping the local server");
-    local.stop();
-    let name = file_name.clone();
-    let envs = local.envs();
-    let restored = tauri::async_runtime::spawn_blocking(move || restore_backup(&program, &name, &envs))
-        .await
-        .map_err(CommandError::internal)?;
-    // Started again whatever happened: a refused restore left the database as it was.
-    let started = start_local_server(shell.clone(), local).await;
-    let report = restored.map_err(|message| CommandError::Invalid {
-        message: format!("No se restauró la copia: {message}"),
-    })?;
-    started?;
-    tracing::info!(file_name, "backup restored; signing out");
-    shell.sign_out().await;
-    Ok(Restored { file_name, report })
+    restore_and_wait(&shell, file_name).await
 }
 
 /// How long a server may take to stop, restore and answer again.
@@ -132,18 +115,23 @@ const SERVER_RESTORE_TIMEOUT: Duration = Duration::from_secs(120);
 /// back in place of its database. The server checks the caller and the copy,
 /// answers, then stops, keeps its current database aside, restores and starts
 /// again in the same process. The app waits until the server answers as a new
-/// start (its health says when it started), then signs out: the sessions are
-/// the copy's now.
+/// start (its health says when it started), then signs out: the copy's
+/// sign-ins were ended by the restore.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(shell))]
 pub async fn restore_server_backup(shell: State<'_, Shell>, file_name: String) -> CommandResult<Restored> {
     if shell.local() {
         return Err(CommandError::Forbidden {
-            message: "En «este equipo» la copia se restaura con el servidor local detenido (restore_local_backup)."
-                .into(),
+            message: "En «este equipo» la copia se restaura con restore_local_backup.".into(),
         });
     }
+    restore_and_wait(&shell, file_name).await
+}
+
+/// Asks the connected server to restore `file_name`, waits for its new start,
+/// and signs out.
+async fn restore_and_wait(shell: &Shell, file_name: String) -> CommandResult<Restored> {
     let (backend, token) = shell.authed()?;
     let before = backend.health().await?.started_at;
     let accepted = shell.check(backend.restore_backup(&token, &file_name).await).await?;
@@ -153,7 +141,7 @@ pub async fn restore_server_backup(shell: State<'_, Shell>, file_name: String) -
     );
     let deadline = tokio::time::Instant::now() + SERVER_RESTORE_TIMEOUT;
     loop {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
         // Refused connections and timeouts are the restart itself: keep asking.
         if let Ok(info) = backend.health().await
             && info.started_at.is_some()
