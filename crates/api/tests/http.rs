@@ -478,6 +478,38 @@ async fn verdicts_conflicts_and_history() {
     assert_eq!(history[1]["to_status"], "highlighted");
     assert_eq!(detail["time_zone"], "America/Argentina/Buenos_Aires");
     assert_eq!(body["status"], "highlighted");
+
+    // Highlighting it again changes nothing: refused.
+    let (status, body) = s
+        .post(
+            Some(&admin),
+            &path,
+            json!({"verdict": "highlighted", "expected_status": "highlighted"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // A rejection's reason is corrected by rejecting it again (from the history).
+    for reason in ["Foto borrosa", "Falta material POP"] {
+        let (_, before) = s.get(Some(&sup), &format!("/api/v1/exhibitions/{id}")).await;
+        let (status, body) = s
+            .post(
+                Some(&sup),
+                &path,
+                json!({"verdict": "rejected", "expected_status": before["status"], "reason": reason}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "rejected");
+        assert_eq!(body["rejection_reason"], reason);
+    }
+    let (_, detail) = s.get(Some(&sup), &format!("/api/v1/exhibitions/{id}")).await;
+    let history = detail["history"].as_array().unwrap();
+    assert_eq!(history.len(), 4);
+    assert_eq!(
+        (&history[3]["from_status"], &history[3]["to_status"]),
+        (&json!("rejected"), &json!("rejected"))
+    );
 }
 
 #[tokio::test]

@@ -756,6 +756,39 @@ async fn two_verdicts_in_a_row_leave_the_latest_in_telegram() {
 }
 
 #[tokio::test]
+async fn a_corrected_rejection_reason_is_edited_into_telegram() {
+    let mut w = world().await;
+    let (id, message_id) = w.exhibition(&w.tenant, "-100:0").await;
+    let handle = w.start_worker();
+    w.verdict(&w.tenant, id, Verdict::Rejected, ExhibitionStatus::Pending, None)
+        .await;
+    handle.notify();
+    w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
+    assert!(w.shown(message_id).contains("Motivo: Foto borrosa"));
+
+    // Rejected again from the history, with the right reason.
+    w.db.evaluate_exhibition(
+        &w.tenant.supervisor,
+        EvaluationRequest {
+            exhibition_id: id,
+            verdict: Verdict::Rejected,
+            expected_status: ExhibitionStatus::Rejected,
+            comment: None,
+            reason: Some("Falta material POP".into()),
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    handle.notify();
+    assert_eq!(w.fake.wait_for_requests(EDIT, 2, WAIT).await.len(), 2);
+    w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
+    let shown = w.shown(message_id);
+    assert!(shown.starts_with("❌ Rechazada\nMotivo: Falta material POP"), "{shown}");
+    w.stop().await;
+}
+
+#[tokio::test]
 async fn a_flood_wait_on_one_distributor_does_not_hold_another() {
     let mut w = world().await;
     let other = tenant(

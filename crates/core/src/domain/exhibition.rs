@@ -128,7 +128,9 @@ pub fn evaluate(
         return Err(EvaluationError::Conflict { expected, current });
     }
     let to = verdict.status();
-    if to == current {
+    // Rejecting a rejected one again is how its reason is corrected; approving
+    // an approved one (or highlighting a highlighted one) changes nothing.
+    if to == current && verdict != Verdict::Rejected {
         return Err(EvaluationError::Unchanged(current));
     }
     let comment = clean_text(comment)?;
@@ -228,6 +230,45 @@ mod tests {
                 None
             ),
             Err(EvaluationError::Unchanged(Highlighted))
+        );
+    }
+
+    #[test]
+    fn rejecting_again_corrects_the_reason() {
+        let t = evaluate(
+            Rejected,
+            Rejected,
+            Verdict::Rejected,
+            PortalRole::Supervisor,
+            None,
+            Some("Foto borrosa"),
+        )
+        .unwrap();
+        assert_eq!(
+            (t.from, t.to, t.reason.as_deref()),
+            (Rejected, Rejected, Some("Foto borrosa"))
+        );
+        assert_eq!(
+            evaluate(
+                Rejected,
+                Rejected,
+                Verdict::Rejected,
+                PortalRole::Supervisor,
+                None,
+                None
+            ),
+            Err(EvaluationError::ReasonRequired)
+        );
+        assert_eq!(
+            evaluate(
+                Approved,
+                Approved,
+                Verdict::Approved,
+                PortalRole::Supervisor,
+                None,
+                None
+            ),
+            Err(EvaluationError::Unchanged(Approved))
         );
     }
 
