@@ -262,6 +262,29 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["evaluator_name"], supervisor_name.as_str());
 
+    // "Deshacer": U brings it back with its verdict; D changes it to highlighted, and
+    // then back to approved, on the server and in its history.
+    s.wait_for_text(&role("status"), &format!("Aprobada: cliente {}.", customer(0)))
+        .await;
+    s.press("u").await;
+    wait_current(s, &queue[0]).await;
+    s.wait_for_text(&role("note"), "Ya evaluada: Aprobada.").await;
+    s.press("d").await;
+    wait_current(s, &queue[1]).await;
+    api.wait_status(&supervisor, &id(0), "highlighted").await;
+    s.press("u").await;
+    wait_current(s, &queue[0]).await;
+    s.press("a").await;
+    wait_current(s, &queue[1]).await;
+    let back = api.wait_status(&supervisor, &id(0), "approved").await;
+    let changes: Vec<&str> = back["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["to_status"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, ["approved", "highlighted", "approved"]);
+
     // Reject with a reason from the list and a detail.
     s.click(&button("Rechazar")).await;
     let dialog = role("dialog");

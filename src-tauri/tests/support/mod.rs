@@ -669,15 +669,26 @@ impl Api {
 
     /// Waits until exhibition `id` is no longer pending and returns it.
     pub async fn wait_evaluated(&self, token: &str, id: &str) -> Value {
+        self.wait_exhibition(token, id, "evaluated", |e| e["status"] != "pending")
+            .await
+    }
+
+    /// Waits until exhibition `id` has status `status` and returns it.
+    pub async fn wait_status(&self, token: &str, id: &str, status: &str) -> Value {
+        self.wait_exhibition(token, id, status, |e| e["status"] == status).await
+    }
+
+    async fn wait_exhibition(&self, token: &str, id: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
         let started = Instant::now();
         loop {
             let exhibition = self.exhibition(token, id).await;
-            if exhibition["status"] != "pending" {
+            if done(&exhibition) {
                 return exhibition;
             }
             assert!(
                 started.elapsed() < STEP_TIMEOUT,
-                "exhibition {id} still pending after {STEP_TIMEOUT:?}"
+                "exhibition {id} not {what} after {STEP_TIMEOUT:?}: {}",
+                exhibition["status"]
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

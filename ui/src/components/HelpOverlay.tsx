@@ -1,9 +1,9 @@
 import { For, onMount } from "solid-js";
 import { t } from "../i18n";
-import { KEYMAP } from "../visor/keyboard";
+import { KEYMAP, type VisorAction } from "../visor/keyboard";
 
-/** The "?" overlay listing every Visor shortcut (from the one keymap). */
-export function HelpOverlay(props: { onClose: () => void }) {
+/** The "?" overlay listing the screen's shortcuts (from the one keymap, less what it lacks). */
+export function HelpOverlay(props: { onClose: () => void; without?: readonly VisorAction[] }) {
   let close: HTMLButtonElement | undefined;
   onMount(() => close?.focus());
   return (
@@ -11,7 +11,7 @@ export function HelpOverlay(props: { onClose: () => void }) {
       <div class="dialog card">
         <h2 id="help-title">{t("visor.helpTitle")}</h2>
         <dl class="keys">
-          <For each={KEYMAP}>
+          <For each={KEYMAP.filter((b) => !props.without?.includes(b.action))}>
             {(binding) => (
               <>
                 <dt>

@@ -448,7 +448,7 @@ export default function History() {
         />
       </Show>
       <Show when={dialog() === "help"}>
-        <HelpOverlay onClose={() => setDialog("none")} />
+        <HelpOverlay onClose={() => setDialog("none")} without={["undo"]} />
       </Show>
     </div>
   );

@@ -107,6 +107,68 @@ describe("Visor", () => {
     expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
   });
 
+  it("U brings the last verdict back to change it; the server is told the verdict it has", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    key("a");
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    expect(await screen.findByText("Aprobada: cliente 1001.")).toBeInTheDocument();
+    await waitFor(() => expect(api.inputs).toHaveLength(1));
+    key("u");
+    expect(await screen.findByText("Vendedor 1")).toBeInTheDocument();
+    expect(screen.getByText("Ya evaluada: Aprobada. Elegí otro veredicto o seguí con →.")).toBeInTheDocument();
+    expect(screen.queryByText("Aprobada: cliente 1001.")).toBeNull();
+    // Approving it again would change nothing.
+    expect(screen.getByRole("button", { name: /^Aprobar/ })).toBeDisabled();
+    key("a");
+    key("d");
+    await waitFor(() => expect(api.inputs).toHaveLength(2));
+    expect(api.inputs[1]).toEqual({
+      id: summary(1).id,
+      input: { verdict: "highlighted", expected_status: "approved", comment: null, reason: null },
+    });
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    expect(await screen.findByText("Destacada: cliente 1001.")).toBeInTheDocument();
+  });
+
+  it("an undone exhibition left as it was leaves the queue with →", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    key("a");
+    await screen.findByText("Vendedor 2");
+    await waitFor(() => expect(api.inputs).toHaveLength(1));
+    key("u");
+    await screen.findByText("Ya evaluada: Aprobada. Elegí otro veredicto o seguí con →.");
+    key("ArrowRight");
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    key("ArrowLeft");
+    expect(screen.queryByText("Vendedor 1")).toBeNull();
+    expect(api.inputs).toHaveLength(1);
+  });
+
+  it("U on a verdict that never reached the server drops it: the exhibition is pending again", async () => {
+    resetOutboxForTests({ retryDelaysMs: [60_000] });
+    const api = fakeApi(
+      { session: SUPERVISOR, pending: [summary(1), summary(2)] },
+      { evaluateExhibition: () => fail({ code: "unreachable", message: "connection refused" }) },
+    );
+    open(api);
+    await screen.findByText("Vendedor 1");
+    key("r");
+    const dialog = await screen.findByRole("dialog", { name: "Motivo del rechazo" });
+    fireEvent.keyDown(dialog, { key: "1" });
+    fireEvent.click(screen.getByRole("button", { name: /^Rechazar$/ }));
+    await screen.findByText("Vendedor 2");
+    await screen.findByText(/se reintentarán solos/);
+    key("u");
+    expect(await screen.findByText("Vendedor 1")).toBeInTheDocument();
+    expect(screen.queryByText(/Ya evaluada/)).toBeNull();
+    expect(screen.getByRole("button", { name: /^Aprobar/ })).toBeEnabled();
+    await waitFor(() => expect(screen.queryByText(/se reintentarán solos/)).toBeNull());
+  });
+
   it("R asks for a reason; a number picks it; the Spanish reason is sent", async () => {
     const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] });
     open(api);

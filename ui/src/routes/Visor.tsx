@@ -28,7 +28,9 @@ import {
 import { reviewShortcuts, type ReviewDialog } from "../visor/keyboard";
 import { ReviewQueue } from "../visor/queue";
 import { buildEvaluation, EMPTY_DRAFT, type Draft } from "../visor/reasons";
-import { submissions, verdictOutbox } from "../visor/store";
+import { changeableTo } from "../visor/history";
+import { lastAccepted, submissions, verdictOutbox } from "../visor/store";
+import { undoStep, type Given } from "../visor/undo";
 import { toggleZoom } from "../visor/zoom";
 
 type Dialog = ReviewDialog;
@@ -65,6 +67,9 @@ export default function Visor() {
   const [reasonProblem, setReasonProblem] = createSignal(false);
   /** The exhibition on screen got a verdict from someone else meanwhile. */
   const [takenElsewhere, setTakenElsewhere] = createSignal<{ id: string; status: ExhibitionStatus } | null>(null);
+  /** The last verdict given here ("Deshacer"), and whether undoing waits for it to reach the server. */
+  const [given, setGiven] = createSignal<Given | null>(null);
+  const [undoWaiting, setUndoWaiting] = createSignal(false);
   let commentBox: HTMLTextAreaElement | undefined;
 
   const current = createMemo<ExhibitionSummary | undefined>(() => {
@@ -148,6 +153,8 @@ export default function Visor() {
   const give = (verdict: Verdict) => {
     const item = current();
     if (!item || !evaluator()) return;
+    // An undone exhibition comes back with its verdict: only a different one is a change.
+    if (!changeableTo(item, verdict)) return;
     const built = buildEvaluation(verdict, item.status, draft());
     if (!built.ok) {
       setReasonProblem(true);
@@ -155,21 +162,47 @@ export default function Visor() {
       return;
     }
     outbox.send(item, built.input);
+    setGiven({ item, verdict, input: built.input });
     setDialog("none");
     queue.remove(item.id);
   };
+
+  const undo = () => {
+    const last = given();
+    const step = undoStep(last, last ? outbox.get(last.item.id) : undefined, lastAccepted());
+    if (step.kind === "wait") {
+      setUndoWaiting(true);
+      return;
+    }
+    if (step.kind === "unsent") outbox.discard(step.item.id);
+    if (step.kind !== "nothing") queue.restore(step.item);
+    setUndoWaiting(false);
+    setGiven(null);
+  };
+  // Undo asked while the verdict was on its way: done once the server answers.
+  createEffect(
+    on(submissions, () => {
+      if (undoWaiting()) undo();
+    }),
+  );
 
   const { run, onKeyDown } = reviewShortcuts({
     dialog,
     setDialog,
     verdict: give,
     canReject: () => evaluator() && current() !== undefined,
-    next: () => queue.next(),
+    next: () => {
+      // An undone exhibition left as it was is decided: it leaves the queue.
+      const item = current();
+      if (item && item.status !== "pending") queue.remove(item.id);
+      else queue.next();
+    },
     previous: () => queue.previous(),
     toggleZoom: () => setZoom(toggleZoom(zoom())),
     resetZoom: () => setZoom(1),
     focusComment: () => commentBox?.focus(),
     focusFilters: () => filterBar?.focus(),
+    undo,
     customerHistory: () => {
       const item = current();
       if (!item) return;
@@ -182,6 +215,8 @@ export default function Visor() {
   const onLiveMessage = (m: LiveMessage) => {
     if (m.kind === "exhibition_created" || mayHaveMissedEvents(m)) {
       void queue.arrivals().catch(() => {});
+    } else if (m.kind === "exhibition_evaluated" && current()?.id === m.exhibition_id && current()?.status === m.status) {
+      // The verdict of an undone exhibition on screen, as it already shows it.
     } else if (m.kind === "exhibition_evaluated" && queue.evaluatedElsewhere(m.exhibition_id)) {
       setTakenElsewhere({ id: m.exhibition_id, status: m.status });
     }
@@ -221,6 +256,18 @@ export default function Visor() {
         ref={(handle) => (filterBar = handle)}
       />
       <OutboxBanners onReviewAgain={(item) => queue.restore(item)} />
+      <Show when={given()}>
+        {(last) => (
+          <p class="undo-bar" role="status">
+            <span>
+              {t("visor.undoLast", { verdict: t(`status.${last().verdict}`), customer: last().item.customer_number })}
+            </span>
+            <button type="button" class="link-button" aria-keyshortcuts="U" onClick={() => run("undo")}>
+              {t("visor.undo")} <kbd>U</kbd>
+            </button>
+          </p>
+        )}
+      </Show>
       <Show when={liveState() === "interrupted"}>
         <p class="banner banner-warning" role="status">
           {t("visor.liveInterrupted")}
@@ -302,6 +349,11 @@ export default function Visor() {
                   </p>
                 )}
               </Show>
+              <Show when={item().status !== "pending"}>
+                <p class="banner banner-info" role="note">
+                  {t("visor.undone", { status: t(`status.${item().status}`) })}
+                </p>
+              </Show>
               <Show when={item().possible_duplicate}>
                 <DuplicateNote detail={detail()?.id === item().id ? detail() : undefined} />
               </Show>
@@ -331,13 +383,25 @@ export default function Visor() {
 
               <Show when={evaluator()} fallback={<p class="hint">{t("visor.noPermission")}</p>}>
                 <div class="verdicts" role="group" aria-label={t("visor.title")}>
-                  <button type="button" class="button button-approve" aria-keyshortcuts="A" onClick={() => give("approved")}>
+                  <button
+                    type="button"
+                    class="button button-approve"
+                    aria-keyshortcuts="A"
+                    disabled={!changeableTo(item(), "approved")}
+                    onClick={() => give("approved")}
+                  >
                     {t("visor.approve")} <kbd>A</kbd>
                   </button>
                   <button type="button" class="button button-reject" aria-keyshortcuts="R" onClick={() => setDialog("reject")}>
                     {t("visor.reject")} <kbd>R</kbd>
                   </button>
-                  <button type="button" class="button button-highlight" aria-keyshortcuts="D" onClick={() => give("highlighted")}>
+                  <button
+                    type="button"
+                    class="button button-highlight"
+                    aria-keyshortcuts="D"
+                    disabled={!changeableTo(item(), "highlighted")}
+                    onClick={() => give("highlighted")}
+                  >
                     {t("visor.highlight")} <kbd>D</kbd>
                   </button>
                 </div>

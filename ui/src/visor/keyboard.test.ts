@@ -17,6 +17,7 @@ describe("Visor keyboard map", () => {
     ["z", "zoom"],
     ["c", "comment"],
     ["h", "customerHistory"],
+    ["u", "undo"],
     ["f", "filters"],
     ["Escape", "cancel"],
     ["?", "help"],

@@ -17,6 +17,7 @@ export type VisorAction =
   | "comment"
   | "filters"
   | "customerHistory"
+  | "undo"
   | "cancel"
   | "help";
 
@@ -39,6 +40,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: "comment", keys: ["c"], label: "C", description: "visor.keys.comment" },
   { action: "filters", keys: ["f"], label: "F", description: "visor.keys.filters" },
   { action: "customerHistory", keys: ["h"], label: "H", description: "visor.keys.customerHistory" },
+  { action: "undo", keys: ["u"], label: "U", description: "visor.keys.undo" },
   { action: "cancel", keys: ["Escape"], label: "Esc", description: "visor.keys.cancel" },
   { action: "help", keys: ["?"], label: "?", description: "visor.keys.help" },
 ];
@@ -94,6 +96,8 @@ export interface ReviewKeyTargets {
   focusFilters(): void;
   /** The evaluated exhibitions of the current one's shop (its customer number). */
   customerHistory(): void;
+  /** Brings back the last verdict given (the visor only). */
+  undo?(): void;
 }
 
 /**
@@ -134,6 +138,9 @@ export function reviewShortcuts(t: ReviewKeyTargets): {
         break;
       case "customerHistory":
         if (open === "none") t.customerHistory();
+        break;
+      case "undo":
+        if (open === "none") t.undo?.();
         break;
       case "help":
         t.setDialog(open === "help" ? "none" : "help");

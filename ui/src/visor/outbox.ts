@@ -112,8 +112,9 @@ export class Outbox {
       const detail = await this.#deps.submit(id, s.input);
       if (this.#items.get(id)?.input !== s.input) return; // replaced or discarded meanwhile
       this.#items.delete(id);
-      this.#changed();
+      // Accepted first: whoever watches the list sees where the verdict went.
       this.#deps.onAccepted?.(detail);
+      this.#changed();
     } catch (thrown) {
       if (this.#items.get(id)?.input !== s.input) return;
       const error = asApiError(thrown);
