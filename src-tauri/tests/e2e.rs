@@ -753,8 +753,9 @@ window.__cmVisorTiming = t;
 const customer = () => {
   for (const dt of document.querySelectorAll("dt")) {
     if (dt.textContent.trim() === "Cliente") {
-      const dd = dt.nextElementSibling;
-      return dd ? dd.textContent.trim() : null;
+      // The number itself: the fact also holds the customer's history link.
+      const number = dt.nextElementSibling && dt.nextElementSibling.querySelector("span");
+      return number ? number.textContent.trim() : null;
     }
   }
   return null;

@@ -199,11 +199,10 @@ export const commands = {
 	listBackups: () => typedError<Backups, CommandError>(__TAURI_INVOKE("list_backups")),
 	/**
 	 *  "Este equipo" only: puts the copy `file_name` back in place of the database.
-	 *  The server checks that the caller is the superadmin and that the copy is one
-	 *  of its backups; then the app stops its local server, runs
-	 *  `centermind-sidecar backup restore` (which keeps the replaced database and
-	 *  brings back missing photos), starts the server again and signs out: the
-	 *  sessions are the copy's now.
+	 *  The app's own server does it as a server does ([`restore_server_backup`]):
+	 *  it checks the caller and the copy, keeps the replaced database, brings back
+	 *  missing photos and serves again in the same process; the app waits for that
+	 *  new start and signs out.
 	 */
 	restoreLocalBackup: (fileName: string) => typedError<Restored, CommandError>(__TAURI_INVOKE("restore_local_backup", { fileName })),
 	/**
@@ -211,8 +210,8 @@ export const commands = {
 	 *  back in place of its database. The server checks the caller and the copy,
 	 *  answers, then stops, keeps its current database aside, restores and starts
 	 *  again in the same process. The app waits until the server answers as a new
-	 *  start (its health says when it started), then signs out: the sessions are
-	 *  the copy's now.
+	 *  start (its health says when it started), then signs out: the copy's
+	 *  sign-ins were ended by the restore.
 	 */
 	restoreServerBackup: (fileName: string) => typedError<Restored, CommandError>(__TAURI_INVOKE("restore_server_backup", { fileName })),
 	/**
