@@ -19,15 +19,19 @@ pub const SESSION_TTL: Duration = Duration::days(14);
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q7n0wqQ2Xq7s2uQeD0oMUQb5bKJm6p3q8q0W1g0yN7E";
 
-/// End every open session of a user, inside the caller's transaction.
+/// End every open session of a user but `keep` (the one asking, if any),
+/// inside the caller's transaction.
 pub(super) async fn revoke_user_sessions(
     conn: &mut sqlx::SqliteConnection,
     user_id: PortalUserId,
     at: DateTime<Utc>,
+    keep: Option<&Secret<String>>,
 ) -> Result<()> {
-    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+    // `IS NOT NULL` when nothing is kept: every session.
+    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?")
         .bind(at)
         .bind(user_id)
+        .bind(keep.map(token_digest))
         .execute(conn)
         .await?;
     Ok(())
@@ -125,7 +129,7 @@ impl Db {
             return Err(Error::NotFound { entity: "user" });
         }
         if !active {
-            revoke_user_sessions(&mut tx, id, at).await?;
+            revoke_user_sessions(&mut tx, id, at, None).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -7,7 +7,7 @@ use super::writer::FetchWrite;
 use super::{Db, now};
 use crate::domain::roles::PortalRole;
 use crate::domain::{DistributorId, PortalUserId};
-use crate::password::{hash_password, token_digest, validate_new_password};
+use crate::password::{hash_password, validate_new_password};
 use crate::{Error, Result, Secret};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -147,17 +147,8 @@ impl Db {
         let hash = hash_new_password(&password).await?;
         let at = now();
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query("UPDATE portal_users SET password_hash = ?, updated_at = ? WHERE id = ?")
-            .bind(hash)
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(Error::NotFound { entity: "user" });
-        }
-        super::sessions::revoke_user_sessions(&mut tx, id, at).await?;
+        store_password_hash(&mut tx, id, hash, at, false).await?;
+        super::sessions::revoke_user_sessions(&mut tx, id, at, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -183,25 +174,34 @@ impl Db {
         }
         let hash = hash_new_password(&new).await?;
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query("UPDATE portal_users SET password_hash = ?, updated_at = ? WHERE id = ? AND active")
-            .bind(hash)
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(Error::NotFound { entity: "user" });
-        }
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash <> ?")
-            .bind(at)
-            .bind(id)
-            .bind(token_digest(keep_session))
-            .execute(&mut *tx)
-            .await?;
+        store_password_hash(&mut tx, id, hash, at, true).await?;
+        super::sessions::revoke_user_sessions(&mut tx, id, at, Some(keep_session)).await?;
         tx.commit().await?;
         Ok(true)
     }
+}
+
+/// Write a user's new password hash inside the caller's transaction; `NotFound`
+/// when there is no such user (or, with `only_active`, no such active user).
+async fn store_password_hash(
+    conn: &mut sqlx::SqliteConnection,
+    id: PortalUserId,
+    hash: String,
+    at: DateTime<Utc>,
+    only_active: bool,
+) -> Result<()> {
+    let n = sqlx::query("UPDATE portal_users SET password_hash = ?, updated_at = ? WHERE id = ? AND (active OR NOT ?)")
+        .bind(hash)
+        .bind(at)
+        .bind(id)
+        .bind(only_active)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(Error::NotFound { entity: "user" });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
