@@ -450,7 +450,7 @@ impl VerdictSync {
             Attempt::Delivered { status } => {
                 if let Some(id) = exhibition_id {
                     // Applies only if no newer verdict arrived meanwhile (its own task follows).
-                    self.db.set_sync_state(id, status, SyncState::Synced).await?;
+                    self.db.set_sync_state(id, status, SyncState::Synced, task.id).await?;
                 }
                 self.db.complete_task(task.id, at).await?;
             }
@@ -468,14 +468,14 @@ impl VerdictSync {
                 }
                 TaskState::Dead => {
                     warn!(%error, "edit failed too many times; giving up");
-                    self.mark_undeliverable(exhibition_id, status).await?;
+                    self.mark_undeliverable(task, exhibition_id, status).await?;
                 }
                 state => debug!(%error, ?state, "edit failed; a newer task replaces this one"),
             },
             Attempt::GiveUp { error, status } => {
                 warn!(%error, "edit cannot be delivered");
                 self.db.bury_task(task.id, &error, at).await?;
-                self.mark_undeliverable(exhibition_id, status).await?;
+                self.mark_undeliverable(task, exhibition_id, status).await?;
             }
         }
         Ok(())
@@ -483,11 +483,14 @@ impl VerdictSync {
 
     async fn mark_undeliverable(
         &self,
+        task: &Task,
         exhibition_id: Option<Uuid>,
         status: Option<ExhibitionStatus>,
     ) -> Result<(), CoreError> {
         if let (Some(id), Some(status)) = (exhibition_id, status) {
-            self.db.set_sync_state(id, status, SyncState::Undeliverable).await?;
+            self.db
+                .set_sync_state(id, status, SyncState::Undeliverable, task.id)
+                .await?;
         }
         Ok(())
     }

@@ -408,17 +408,31 @@ impl Db {
         self.exhibition(distributor_id, req.exhibition_id).await
     }
 
-    /// Record where the Telegram copy of a verdict stands. Applies only if the
-    /// exhibition still has `status` (a newer verdict keeps its own sync state).
-    pub async fn set_sync_state(&self, id: Uuid, status: ExhibitionStatus, state: SyncState) -> Result<bool> {
-        let n = sqlx::query("UPDATE exhibitions SET sync_state = ?, updated_at = ? WHERE id = ? AND status = ?")
-            .bind(state)
-            .bind(now())
-            .bind(id.hyphenated())
-            .bind(status)
-            .execute_write(self)
-            .await?
-            .rows_affected();
+    /// Record where the Telegram copy of a verdict stands, as the edit task
+    /// `task_id` found it. Applies only if the exhibition still has `status`
+    /// and no newer edit task of it exists: a verdict given while this edit
+    /// was in flight (even one with the same status, a corrected reason) has
+    /// its own task, which records its own sync state.
+    pub async fn set_sync_state(
+        &self,
+        id: Uuid,
+        status: ExhibitionStatus,
+        state: SyncState,
+        task_id: i64,
+    ) -> Result<bool> {
+        let n = sqlx::query(
+            "UPDATE exhibitions SET sync_state = ?1, updated_at = ?2 WHERE id = ?3 AND status = ?4 \
+               AND NOT EXISTS (SELECT 1 FROM tasks o, tasks t WHERE t.id = ?5 AND o.id > t.id \
+                                 AND o.dedupe_key = t.dedupe_key)",
+        )
+        .bind(state)
+        .bind(now())
+        .bind(id.hyphenated())
+        .bind(status)
+        .bind(task_id)
+        .execute_write(self)
+        .await?
+        .rows_affected();
         Ok(n == 1)
     }
 
@@ -803,6 +817,64 @@ mod tests {
                 .await
                 .is_err()
         );
+    }
+
+    #[tokio::test]
+    async fn only_the_latest_edit_task_records_the_sync_state() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let r = db
+            .record_exhibition(new_exhibition(&t, "k", "2026-05-01T12:00:00Z", "u"))
+            .await
+            .unwrap();
+        db.set_confirmation_message(t.distributor, r.id, -100, 555)
+            .await
+            .unwrap();
+        let reject = |reason: &str, expected| EvaluationRequest {
+            exhibition_id: r.id,
+            verdict: Verdict::Rejected,
+            expected_status: expected,
+            comment: None,
+            reason: Some(reason.into()),
+        };
+        let lease = chrono::Duration::seconds(60);
+        let edits = [kinds::EDIT_CONFIRMATION];
+        db.evaluate_exhibition(&t.supervisor, reject("Foto borrosa", ExhibitionStatus::Pending), now())
+            .await
+            .unwrap();
+        let first = db.claim_task(&edits, now(), lease).await.unwrap().unwrap();
+        // While the first edit is out, the reason is corrected: same status, new text.
+        db.evaluate_exhibition(
+            &t.supervisor,
+            reject("Falta material POP", ExhibitionStatus::Rejected),
+            now(),
+        )
+        .await
+        .unwrap();
+        let second = db.claim_task(&edits, now(), lease).await.unwrap().unwrap();
+        assert_ne!(first.id, second.id);
+
+        // The first edit delivered the old reason: the exhibition is not synced yet.
+        let sync = |db: Db| async move { db.exhibition(t.distributor, r.id).await.unwrap().summary.sync_state };
+        assert!(
+            !db.set_sync_state(r.id, ExhibitionStatus::Rejected, SyncState::Synced, first.id)
+                .await
+                .unwrap()
+        );
+        assert_eq!(sync(db.clone()).await, SyncState::Pending);
+        assert!(
+            !db.set_sync_state(r.id, ExhibitionStatus::Rejected, SyncState::Undeliverable, first.id)
+                .await
+                .unwrap()
+        );
+        assert_eq!(sync(db.clone()).await, SyncState::Pending);
+        // The second one, which carries the new reason, records it.
+        assert!(
+            db.set_sync_state(r.id, ExhibitionStatus::Rejected, SyncState::Synced, second.id)
+                .await
+                .unwrap()
+        );
+        assert_eq!(sync(db.clone()).await, SyncState::Synced);
     }
 
     #[tokio::test]
