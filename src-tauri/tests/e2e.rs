@@ -1954,3 +1954,93 @@ async fn on_a_server_the_superadmin_changes_their_password_and_restores_a_backup
     assert!(!names.is_empty() && !names.contains(&LATER), "{names:?}");
     eprintln!("restore on a server from the app: {:?} in all", started.elapsed());
 }
+
+/// "Buscar actualizaciones" against an update server (a fake one on 127.0.0.1 that
+/// speaks the updater's protocol): nothing new, then a newer version whose package
+/// is signed with another key than CenterMind's. The app shows the version and its
+/// notes, downloads the package with a progress bar, refuses it for its signature and
+/// installs nothing: the same process keeps running the same binary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_signed_with_another_key_is_downloaded_then_refused_and_nothing_is_installed() {
+    use std::os::unix::fs::MetadataExt;
+    const NEWER: &str = "9.9.9";
+    let started = Instant::now();
+    let machine = Machine::new(Keyring::SecretService);
+    let data = machine.path().join("server-data");
+    machine.seed(Some(&data), 5);
+    let server = Sidecar::start(&machine, &data).await;
+
+    // A 2 MiB package that is not ours, signed for the version the manifest announces.
+    let package: Vec<u8> = (0..2 * 1024 * 1024_u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let package_file = machine.path().join("centermind_9.9.9_amd64.AppImage");
+    std::fs::write(&package_file, &package).unwrap();
+    let signature = support::updates::sign_with_throwaway_key(&package_file, NEWER);
+    let updates = support::updates::UpdateServer::start(package).await;
+
+    let binary = support::desktop_bin();
+    let identity = |path: &std::path::Path| {
+        let m = std::fs::metadata(path).unwrap();
+        (m.ino(), m.len(), m.mtime(), m.mtime_nsec())
+    };
+    let before = identity(&binary);
+
+    let app = App::start(&machine, "updates").await;
+    let s = &app.session;
+    connect_to(s, server.url.trim_start_matches("http://")).await;
+    log_in(s, SUPERVISOR, false).await;
+    s.wait_for(&link("Abrir el visor")).await;
+    s.click(&link("Acerca de")).await;
+    s.wait_for(&heading("Acerca de CenterMind")).await;
+    let current = s.wait_for_text(&fact("Versión"), ".").await;
+    assert_eq!(current, env!("CARGO_PKG_VERSION"));
+
+    // The update address is a setting of this computer.
+    s.fill(&field("Dirección de las actualizaciones"), &updates.manifest_url)
+        .await;
+    s.click(&button("Guardar")).await;
+    s.wait_for_text(&role("status"), "Guardado.").await;
+
+    s.click(&button("Buscar actualizaciones")).await;
+    s.wait_for_text(&role("status"), &format!("Tenés la última versión ({current})."))
+        .await;
+    assert_eq!(updates.manifest_reads(), 1, "the check asked the address saved");
+
+    updates.announce(NEWER, "Mejoras en el visor", &signature);
+    s.click(&button("Buscar actualizaciones")).await;
+    let offer = s.wait_for_text(&role("status"), "Hay una versión nueva: 9.9.9.").await;
+    assert!(offer.contains("Mejoras en el visor"), "{offer}");
+    let pid = app.desktop().unwrap().pid;
+
+    s.click(&button("Instalar y reiniciar")).await;
+    // The download's progress, as the shell reports it.
+    s.wait_for(&format!(
+        "//progress[@aria-label={}]",
+        support::webdriver::literal("Descarga de la actualización")
+    ))
+    .await;
+    let downloading = s.wait_for_text(&role("status"), "Descargando la versión 9.9.9:").await;
+    assert!(downloading.contains("de 2 MB"), "{downloading}");
+    let refusal = s.wait_for_text(&role("alert"), "no tiene una firma válida").await;
+    assert!(
+        refusal.contains("La actualización no tiene una firma válida de CenterMind: no se instaló nada."),
+        "{refusal}"
+    );
+    assert_eq!(updates.downloads(), 1, "refused after the whole package arrived");
+    app.save_screenshot(&screenshots_dir().join("about-update-refused.png"))
+        .await;
+
+    // Nothing installed: the same binary, the same process, still at work.
+    assert_eq!(identity(&binary), before, "the app's binary was replaced");
+    assert_eq!(app.desktop().unwrap().pid, pid);
+    assert!(
+        s.enabled(&s.wait_for(&button("Buscar actualizaciones")).await)
+            .await
+            .unwrap()
+    );
+    let log = std::fs::read_to_string(app_log(&machine, "centermind-desktop.log")).unwrap();
+    assert!(!log.contains("signature checked"), "{log}");
+    app.quit().await;
+    eprintln!("e2e update refused: {:?}", started.elapsed());
+}

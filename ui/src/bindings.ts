@@ -130,8 +130,12 @@ export const commands = {
 	setUpdateEndpoint: (endpoint: string | null) => typedError<UpdateSettings, CommandError>(__TAURI_INVOKE("set_update_endpoint", { endpoint })),
 	/**  Asks the update endpoint whether a newer, signed version exists. */
 	checkForUpdates: () => typedError<UpdateCheck, CommandError>(__TAURI_INVOKE("check_for_updates")),
-	/**  Downloads the newer version, checks its signature, installs it and restarts. */
-	installUpdate: () => typedError<null, CommandError>(__TAURI_INVOKE("install_update")),
+	/**
+	 *  Downloads the newer version (its progress on `on_progress`), checks its
+	 *  signature, installs it and restarts. Nothing is installed unless the
+	 *  package is signed by CenterMind's key for the announced version.
+	 */
+	installUpdate: (onProgress: Channel<UpdateProgress>) => typedError<null, CommandError>(__TAURI_INVOKE("install_update", { onProgress })),
 	/**
 	 *  The distributors the signed-in person administers: all of them for the
 	 *  superadmin, their own for an admin.
@@ -853,6 +857,13 @@ export type UpdateCheck = {
 	/**  `null`: this is the newest version. */
 	available: AvailableUpdate | null,
 };
+
+/**  How an install goes, for the About screen's progress bar. */
+export type UpdateProgress = 
+/**  Bytes received so far; `total` when the server sent the size. */
+{ phase: "downloading"; downloaded: number; total: number | null } | 
+/**  Downloaded and its signature checked: the installer runs, then the app restarts. */
+{ phase: "installing" };
 
 /**  What the About screen shows about updates. */
 export type UpdateSettings = {

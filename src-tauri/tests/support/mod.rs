@@ -11,6 +11,7 @@
 pub mod intake;
 pub mod procs;
 pub mod screen;
+pub mod updates;
 pub mod webdriver;
 
 use std::ffi::OsString;

@@ -386,6 +386,9 @@ export const en: Messages = {
     internal: "Unexpected application error.",
     detail: "Details: {detail}",
   },
+  units: {
+    megabytes: "{mb} MB",
+  },
   about: {
     title: "About CenterMind",
     version: "Version",
@@ -398,6 +401,10 @@ export const en: Messages = {
     available: "A new version is available: {version}.",
     install: "Install and restart",
     installing: "Downloading and installing…",
+    downloading: "Downloading version {version}: {done} of {total} ({percent} %).",
+    downloadingNoSize: "Downloading version {version}: {done}.",
+    progressLabel: "Update download",
+    installingNow: "Signature verified. Installing version {version}: CenterMind will restart by itself.",
     endpoint: "Update address",
     endpointHint: "Empty: the built-in one ({url}). https:// only.",
     save: "Save",
@@ -656,7 +663,6 @@ export const en: Messages = {
       made: "Made",
       file: "File",
       sizeColumn: "Size",
-      size: "{mb} MB",
       actions: "Actions",
       restore: "Restore",
       restoreThis: "Restore the backup of {when}",

@@ -389,6 +389,9 @@ export const esAR = {
     internal: "Error inesperado de la aplicación.",
     detail: "Detalle: {detail}",
   },
+  units: {
+    megabytes: "{mb} MB",
+  },
   about: {
     title: "Acerca de CenterMind",
     version: "Versión",
@@ -401,6 +404,10 @@ export const esAR = {
     available: "Hay una versión nueva: {version}.",
     install: "Instalar y reiniciar",
     installing: "Descargando e instalando…",
+    downloading: "Descargando la versión {version}: {done} de {total} ({percent} %).",
+    downloadingNoSize: "Descargando la versión {version}: {done}.",
+    progressLabel: "Descarga de la actualización",
+    installingNow: "Firma verificada. Instalando la versión {version}: CenterMind se va a reiniciar solo.",
     endpoint: "Dirección de las actualizaciones",
     endpointHint: "Vacía: la de fábrica ({url}). Solo https://.",
     save: "Guardar",
@@ -659,7 +666,6 @@ export const esAR = {
       made: "Hecha",
       file: "Archivo",
       sizeColumn: "Tamaño",
-      size: "{mb} MB",
       actions: "Acciones",
       restore: "Restaurar",
       restoreThis: "Restaurar la copia del {when}",

@@ -108,3 +108,12 @@ export const t = createTranslator<Locale>({
   onMissing: (report) => missingHandler(report),
   formatNumber: (value, loc) => formatNumber(value, undefined, loc),
 });
+
+/**
+ * `2,2 MB`, in MB of 1024 × 1024 bytes: as the backup job's report, the
+ * `centermind-sidecar` CLI and Windows Explorer count them, so one file reads
+ * the same everywhere.
+ */
+export function formatMegabytes(bytes: number): string {
+  return t("units.megabytes", { mb: formatNumber(bytes / (1024 * 1024), { maximumFractionDigits: 1 }) });
+}

@@ -3,10 +3,10 @@
  * while at least one screen listens. The Rust shell holds the connection and
  * reopens it when it breaks; here the messages are handed to the screens.
  */
-import { Channel } from "@tauri-apps/api/core";
 import { createSignal } from "solid-js";
 import type { LiveMessage } from "../bindings";
 import { api, call } from "./api";
+import { makeChannel } from "./channel";
 import { signedOut } from "./session";
 
 /** `off`: nobody listens; `connecting`; `live`; `interrupted`: reconnecting. */
@@ -17,18 +17,8 @@ export type LiveSource = "session" | "kiosk";
 
 export type LiveListener = (message: LiveMessage) => void;
 
-/** Makes the channel the shell sends messages on (tests hand in their own). */
-export type ChannelFactory = (onMessage: (message: LiveMessage) => void) => Channel<LiveMessage>;
-
-const tauriChannel: ChannelFactory = (onMessage) => {
-  const channel = new Channel<LiveMessage>();
-  channel.onmessage = onMessage;
-  return channel;
-};
-
 const listeners = new Set<LiveListener>();
 const [liveState, setLiveState] = createSignal<LiveState>("off");
-let makeChannel: ChannelFactory = tauriChannel;
 /** The stream the current listeners follow (set by the first of them). */
 let source: LiveSource = "session";
 /** Bumped at each start and stop: messages of an older channel are dropped. */
@@ -60,7 +50,7 @@ function start(): void {
   generation += 1;
   const mine = generation;
   setLiveState("connecting");
-  const channel = makeChannel((message) => {
+  const channel = makeChannel<LiveMessage>((message) => {
     if (mine === generation) dispatch(message);
   });
   const follow = source === "kiosk" ? api().followKioskEvents(channel) : api().followEvents(channel);
@@ -110,12 +100,11 @@ export function onLive(listener: LiveListener, from: LiveSource = "session"): ()
   };
 }
 
-/** Tests: another channel factory (and no listener left from an earlier test). */
-export function resetLiveForTests(factory: ChannelFactory): void {
+/** Tests: no listener left from an earlier test. */
+export function resetLiveForTests(): void {
   listeners.clear();
   generation += 1;
   followerId = null;
   source = "session";
   setLiveState("off");
-  makeChannel = factory;
 }

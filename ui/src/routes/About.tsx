@@ -1,7 +1,8 @@
 import { createResource, createSignal, Show } from "solid-js";
-import type { UpdateCheck } from "../bindings";
-import { t } from "../i18n";
+import type { UpdateCheck, UpdateProgress } from "../bindings";
+import { formatMegabytes, formatNumber, t } from "../i18n";
 import { api, call } from "../lib/api";
+import { makeChannel } from "../lib/channel";
 import { useDocumentTitle } from "../lib/document";
 import { describeError, errorDetail } from "../lib/errors";
 import { localMode, server } from "../lib/session";
@@ -10,7 +11,7 @@ type Check =
   | { readonly kind: "idle" }
   | { readonly kind: "checking" }
   | { readonly kind: "done"; readonly result: UpdateCheck }
-  | { readonly kind: "installing" }
+  | { readonly kind: "installing"; readonly version: string; readonly progress: UpdateProgress | null }
   | { readonly kind: "error"; readonly error: unknown };
 
 /** Version, server, "Buscar actualizaciones" and where updates come from. */
@@ -30,10 +31,14 @@ export default function About() {
     }
   };
 
-  const install = async () => {
-    setCheck({ kind: "installing" });
+  const install = async (version: string) => {
+    setCheck({ kind: "installing", version, progress: null });
+    const progress = makeChannel<UpdateProgress>((message) => {
+      const now = check();
+      if (now.kind === "installing") setCheck({ ...now, progress: message });
+    });
     try {
-      await call(api().installUpdate());
+      await call(api().installUpdate(progress));
     } catch (error) {
       setCheck({ kind: "error", error });
     }
@@ -91,7 +96,7 @@ export default function About() {
                   <div class="banner banner-info" role="status">
                     <p>{t("about.available", { version: update().version })}</p>
                     <Show when={update().notes}>{(notes) => <p class="detail">{notes()}</p>}</Show>
-                    <button type="button" class="button" onClick={() => void install()}>
+                    <button type="button" class="button" onClick={() => void install(update().version)}>
                       {t("about.install")}
                     </button>
                   </div>
@@ -99,8 +104,8 @@ export default function About() {
               </Show>
             )}
           </Show>
-          <Show when={check().kind === "installing"}>
-            <p role="status">{t("about.installing")}</p>
+          <Show when={check().kind === "installing" && (check() as Installing)}>
+            {(installing) => <InstallProgress version={installing().version} progress={installing().progress} />}
           </Show>
           <Show when={check().kind === "error" && (check() as { error: unknown }).error}>
             {(error) => (
@@ -148,6 +153,39 @@ export default function About() {
         <OpenAtStart />
       </Show>
     </section>
+  );
+}
+
+type Installing = Extract<Check, { kind: "installing" }>;
+
+/** What an install is doing: the download (a bar, MB and percent), then the installer. */
+function InstallProgress(props: { version: string; progress: UpdateProgress | null }) {
+  const text = () => {
+    const progress = props.progress;
+    if (progress === null) return t("about.installing");
+    if (progress.phase === "installing") return t("about.installingNow", { version: props.version });
+    const done = formatMegabytes(progress.downloaded);
+    if (progress.total === null || progress.total === 0) {
+      return t("about.downloadingNoSize", { version: props.version, done });
+    }
+    return t("about.downloading", {
+      version: props.version,
+      done,
+      total: formatMegabytes(progress.total),
+      percent: formatNumber(Math.floor((100 * progress.downloaded) / progress.total)),
+    });
+  };
+  const bar = () => {
+    const progress = props.progress;
+    return progress?.phase === "downloading" && progress.total ? progress : null;
+  };
+  return (
+    <div class="update-progress">
+      <Show when={bar()}>
+        {(p) => <progress max={p().total ?? 0} value={p().downloaded} aria-label={t("about.progressLabel")} />}
+      </Show>
+      <p role="status">{text()}</p>
+    </div>
   );
 }
 

@@ -1,7 +1,9 @@
+import type { Channel } from "@tauri-apps/api/core";
 import { fireEvent, screen, waitFor } from "@solidjs/testing-library";
 import { describe, expect, it } from "vitest";
 import { appHarness } from "../../tests/app";
 import { fail, fakeApi, ok, SUPERVISOR } from "../../tests/fakeApi";
+import type { UpdateProgress } from "../bindings";
 
 describe("este equipo (local mode)", () => {
   const start = appHarness();
@@ -111,6 +113,47 @@ describe("About", () => {
       ),
     );
     expect(screen.getByRole("alert")).toHaveTextContent("signature verification failed");
+  });
+
+  it("shows the download's progress, then that the signature checked out and it installs", async () => {
+    let progress: Channel<UpdateProgress> | null = null;
+    start(
+      fakeApi(
+        {},
+        {
+          checkForUpdates: () => ok({ current_version: "0.1.0", available: { version: "0.2.0", date: null, notes: null } }),
+          // The shell answers only when the install failed: on success the app restarts.
+          installUpdate: (channel) => {
+            progress = channel;
+            return new Promise(() => {});
+          },
+        },
+      ),
+      "#/about",
+    );
+    await screen.findByTestId("app-version");
+    fireEvent.click(screen.getByRole("button", { name: "Buscar actualizaciones" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Instalar y reiniciar" }));
+    expect(await screen.findByText("Descargando e instalando…")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Instalar y reiniciar" })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Buscar actualizaciones" })).toBeDisabled();
+    await waitFor(() => expect(progress).not.toBeNull());
+    const send = (message: UpdateProgress) => progress?.onmessage(message);
+
+    send({ phase: "downloading", downloaded: 3 * 1024 * 1024, total: 12 * 1024 * 1024 });
+    expect(await screen.findByText("Descargando la versión 0.2.0: 3 MB de 12 MB (25 %).")).toBeInTheDocument();
+    const bar = screen.getByRole("progressbar", { name: "Descarga de la actualización" });
+    expect(bar).toHaveAttribute("value", String(3 * 1024 * 1024));
+    expect(bar).toHaveAttribute("max", String(12 * 1024 * 1024));
+
+    send({ phase: "downloading", downloaded: 2_500_000, total: null });
+    expect(await screen.findByText("Descargando la versión 0.2.0: 2,4 MB.")).toBeInTheDocument();
+    expect(screen.queryByRole("progressbar")).not.toBeInTheDocument();
+
+    send({ phase: "installing" });
+    expect(
+      await screen.findByText("Firma verificada. Instalando la versión 0.2.0: CenterMind se va a reiniciar solo."),
+    ).toBeInTheDocument();
   });
 
   it("turns opening at session start on and off, as the system has it", async () => {

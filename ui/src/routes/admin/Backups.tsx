@@ -4,19 +4,10 @@ import type { BackupCopy, Backups as BackupList } from "../../bindings";
 import { useAdmin } from "../../admin/context";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { formatDateTime, formatNumber, t } from "../../i18n";
+import { formatDateTime, formatMegabytes, t } from "../../i18n";
 import { api, call } from "../../lib/api";
 import { useDocumentTitle } from "../../lib/document";
 import { localMode, signedOut } from "../../lib/session";
-
-/**
- * `2,2 MB`, in MB of 1024 × 1024 bytes: as the job's own report, the
- * `centermind-sidecar` CLI and Windows Explorer count them, so one file reads
- * the same everywhere.
- */
-export function megabytes(bytes: number): string {
-  return t("admin.backups.size", { mb: formatNumber(bytes / (1024 * 1024), { maximumFractionDigits: 1 }) });
-}
 
 /** When a copy was made, on this computer's clock. */
 export function madeAt(copy: BackupCopy): string {
@@ -94,7 +85,7 @@ function BackupList() {
                         <td>
                           <code>{copy.file_name}</code>
                         </td>
-                        <td>{megabytes(copy.size_bytes)}</td>
+                        <td>{formatMegabytes(copy.size_bytes)}</td>
                         <td>
                           <button
                             type="button"
