@@ -20,7 +20,33 @@ function flatten(node: unknown, prefix = ""): Map<string, unknown> {
 const source = flatten(catalogues[DEFAULT_LOCALE]);
 const others = LOCALES.filter((l) => l !== DEFAULT_LOCALE);
 
+/**
+ * The UI's code as one text: every module under src/ but the catalogues, the
+ * tests and the type checks (Vite reads them as text).
+ */
+const uiSource = Object.entries(
+  import.meta.glob<string>(["../**/*.{ts,tsx}", "!../**/*.test.{ts,tsx}", "!../**/*.check.ts", "!./es-AR.ts", "!./en.ts"], {
+    query: "?raw",
+    import: "default",
+    eager: true,
+  }),
+)
+  .map(([, text]) => text)
+  .join("\n");
+
 describe("i18n catalogues", () => {
+  it("every es-AR string is used by the UI, by its key or a key built from its group", () => {
+    const code = uiSource;
+    expect(code).toContain("export default function About");
+    const unused = [...source.keys()].filter((key) => {
+      if (code.includes(`"${key}"`)) return false;
+      // t(`status.${s}`): any group above the leaf may be completed at run time.
+      const groups = key.split(".").slice(0, -1);
+      return !groups.some((_, i) => code.includes(`\`${groups.slice(0, i + 1).join(".")}.\${`));
+    });
+    expect(unused).toEqual([]);
+  });
+
   it("the es-AR source catalogue has strings", () => {
     expect(source.size).toBeGreaterThan(10);
   });

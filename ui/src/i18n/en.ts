@@ -28,24 +28,6 @@ export const en: Messages = {
     "es-AR": "Español (Argentina)",
     en: "English",
   },
-  start: {
-    title: "CenterMind",
-    tagline:
-      "Review the displays your sales reps send through Telegram, all in one place.",
-    today: "Today is {date}.",
-    signInTitle: "Sign in",
-    signInPending:
-      "Sign-in arrives together with the server. No details are needed for now.",
-    runtimeDesktop: "Desktop app",
-    runtimeBrowser: "Browser preview",
-    featuresTitle: "Coming next",
-    features: {
-      visor: "Viewer: review pending displays",
-      dashboard: "TV dashboard: monthly sales rep ranking",
-      reports: "Reports",
-      admin: "Administration",
-    },
-  },
   connect: {
     title: "Connect to the server",
     intro: "Type the address of your distributor's CenterMind server (your administrator has it).",
@@ -61,7 +43,6 @@ export const en: Messages = {
       "If CenterMind runs on this computer only, the app starts its own server with the database in your user folder.",
     localSubmit: "Use this computer",
     localStarting: "Starting the server on this computer…",
-    localConnected: "Local server ready at {url} (version {version}).",
   },
   boot: {
     startingLocal: "Starting the server on this computer…",
@@ -309,7 +290,6 @@ export const en: Messages = {
     zoomReset: "Original size",
     zoomLevel: "Zoom {percent} %",
     comment: "Comment (optional)",
-    commentButton: "Comment",
     help: "Keyboard shortcuts",
     helpTitle: "Review screen keyboard shortcuts",
     helpClose: "Close",
@@ -329,7 +309,6 @@ export const en: Messages = {
     discard: "Discard",
     reviewAgain: "Review it again",
     dismiss: "OK",
-    saved: "Verdict saved: {status}.",
     noPermission: "Your role cannot evaluate: you can only look.",
     keys: {
       approve: "Approve",
@@ -441,7 +420,6 @@ export const en: Messages = {
     saving: "Saving…",
     save: "Save",
     cancel: "Cancel",
-    close: "Close",
     saved: "Changes saved.",
     noChanges: "There are no changes to save.",
     fixErrors: "Check the marked fields.",

@@ -31,24 +31,6 @@ export const esAR = {
     "es-AR": "Español (Argentina)",
     en: "English",
   },
-  start: {
-    title: "CenterMind",
-    tagline:
-      "Revisá las exhibiciones que tus vendedores envían por Telegram, todo en un solo lugar.",
-    today: "Hoy es {date}.",
-    signInTitle: "Iniciar sesión",
-    signInPending:
-      "El inicio de sesión llega junto con el servidor. Por ahora no hace falta ingresar datos.",
-    runtimeDesktop: "Aplicación de escritorio",
-    runtimeBrowser: "Vista en navegador",
-    featuresTitle: "Lo que viene",
-    features: {
-      visor: "Visor: revisión de exhibiciones pendientes",
-      dashboard: "Tablero para TV: ranking mensual de vendedores",
-      reports: "Reportes",
-      admin: "Administración",
-    },
-  },
   connect: {
     title: "Conectar con el servidor",
     intro: "Escribí la dirección del servidor de CenterMind de tu distribuidora (te la da el administrador).",
@@ -64,7 +46,6 @@ export const esAR = {
       "Si CenterMind funciona solo en esta computadora, la aplicación inicia su propio servidor con la base de datos en tu carpeta de usuario.",
     localSubmit: "Usar este equipo",
     localStarting: "Iniciando el servidor en este equipo…",
-    localConnected: "Servidor local listo en {url} (versión {version}).",
   },
   boot: {
     startingLocal: "Iniciando el servidor en este equipo…",
@@ -312,7 +293,6 @@ export const esAR = {
     zoomReset: "Tamaño original",
     zoomLevel: "Zoom {percent} %",
     comment: "Comentario (opcional)",
-    commentButton: "Comentario",
     help: "Atajos de teclado",
     helpTitle: "Atajos de teclado del visor",
     helpClose: "Cerrar",
@@ -332,7 +312,6 @@ export const esAR = {
     discard: "Descartar",
     reviewAgain: "Volver a evaluarla",
     dismiss: "Entendido",
-    saved: "Veredicto guardado: {status}.",
     noPermission: "Tu rol no permite evaluar: solo podés mirar.",
     keys: {
       approve: "Aprobar",
@@ -444,7 +423,6 @@ export const esAR = {
     saving: "Guardando…",
     save: "Guardar",
     cancel: "Cancelar",
-    close: "Cerrar",
     saved: "Cambios guardados.",
     noChanges: "No hay cambios para guardar.",
     fixErrors: "Revisá los campos marcados.",

@@ -12,12 +12,12 @@ export function typeChecks(): string[] {
   // Correct uses compile.
   out.push(t("app.name"));
   out.push(t("app.version", { version: "1.2.3" }));
-  out.push(t("start.today", { date: "hoy" }));
+  out.push(t("about.upToDate", { version: "1.2.3" }));
 
   // @ts-expect-error: unknown key
   out.push(t("app.nope"));
   // @ts-expect-error: a group is not a string leaf
-  out.push(t("start.features"));
+  out.push(t("visor.reasons"));
   // @ts-expect-error: missing the {version} param
   out.push(t("app.version"));
   // @ts-expect-error: wrong param name

@@ -8,7 +8,7 @@ export type Widen<T> = {
 /** The shape every catalogue must have: same keys as es-AR, string leaves. */
 export type Messages = Widen<typeof esAR>;
 
-/** Dot-separated paths to every leaf string, e.g. `"start.features.visor"`. */
+/** Dot-separated paths to every leaf string, e.g. `"visor.reasons.blurry"`. */
 export type PathsOf<T, Prefix extends string = ""> = {
   [K in keyof T & string]: T[K] extends string
     ? `${Prefix}${K}`
