@@ -317,6 +317,7 @@ export const en: Messages = {
       next: "Next exhibition",
       previous: "Previous exhibition",
       zoom: "Zoom the photo in / out",
+      photo: "Show photo 1 to 9 of the exhibition (when several were sent)",
       comment: "Write a comment",
       filters: "Go to the filters",
       customerHistory: "Customer history (their evaluated exhibitions)",

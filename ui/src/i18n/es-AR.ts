@@ -320,6 +320,7 @@ export const esAR = {
       next: "Siguiente exhibición",
       previous: "Exhibición anterior",
       zoom: "Acercar / alejar la foto",
+      photo: "Ver la foto 1 a 9 de la exhibición (cuando envió varias)",
       comment: "Escribir un comentario",
       filters: "Ir a los filtros",
       customerHistory: "Historial del cliente (sus exhibiciones evaluadas)",

@@ -95,6 +95,19 @@ describe("History", () => {
     expect(api.inputs[0]?.input).toMatchObject({ verdict: "rejected", expected_status: "rejected" });
   });
 
+  it("2 shows the second photo, as in the visor; in the reject dialog digits pick a reason instead", async () => {
+    open(fakeApi({ session: SUPERVISOR, evaluated: evaluated() }));
+    const second = await screen.findByRole("button", { name: "Ver foto 2" });
+    key("2");
+    await waitFor(() => expect(second).toHaveAttribute("aria-pressed", "true"));
+    key("1");
+    await waitFor(() => expect(screen.getByRole("button", { name: "Ver foto 1" })).toHaveAttribute("aria-pressed", "true"));
+    key("r");
+    const dialog = await screen.findByRole("dialog", { name: "Motivo del rechazo" });
+    fireEvent.keyDown(dialog, { key: "2" });
+    expect(screen.getByRole("button", { name: "Ver foto 1" })).toHaveAttribute("aria-pressed", "true");
+  });
+
   it("a conflict shows who changed it and the row takes the current verdict", async () => {
     const item = evaluated()[0]!;
     const now = detail({ ...item, status: "rejected", evaluator_name: "Admin Sur" });

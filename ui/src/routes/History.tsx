@@ -185,6 +185,9 @@ export default function History() {
     previous: () => queue.previous(),
     toggleZoom: () => setZoom(toggleZoom(zoom())),
     resetZoom: () => setZoom(1),
+    showPhoto: (index) => {
+      if (index < photos().length) setPhotoIndex(index);
+    },
     focusComment: () => commentBox?.focus(),
     focusFilters: () => filterBar?.focus(),
     customerHistory: () => {
@@ -328,6 +331,11 @@ export default function History() {
                           onClick={() => setPhotoIndex(i())}
                         >
                           <Thumbnail queue={queue} id={item().id} position={p.position} available={p.storage_key !== null} />
+                          <Show when={i() < 9}>
+                            <kbd class="thumbnail-key" aria-hidden="true">
+                              {i() + 1}
+                            </kbd>
+                          </Show>
                         </button>
                       </li>
                     )}

@@ -43,6 +43,27 @@ describe("Visor", () => {
     expect(await screen.findByRole("button", { name: "Ver foto 2" })).toBeInTheDocument();
   });
 
+  it("keys 1–9 show the exhibition's photos; a number it has no photo for changes nothing", async () => {
+    open(fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] }));
+    const first = await screen.findByRole("button", { name: "Ver foto 1" });
+    const second = screen.getByRole("button", { name: "Ver foto 2" });
+    expect(first).toHaveAttribute("aria-pressed", "true");
+    expect(second).toHaveTextContent("2");
+    key("2");
+    await waitFor(() => expect(second).toHaveAttribute("aria-pressed", "true"));
+    expect(first).toHaveAttribute("aria-pressed", "false");
+    expect(await screen.findByRole("img", { name: /^Foto 2 de 2/ })).toBeInTheDocument();
+    key("3");
+    expect(second).toHaveAttribute("aria-pressed", "true");
+    key("1");
+    await waitFor(() => expect(first).toHaveAttribute("aria-pressed", "true"));
+    // The next exhibition starts at its first photo.
+    key("2");
+    key("ArrowRight");
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole("button", { name: "Ver foto 1" })).toHaveAttribute("aria-pressed", "true"));
+  });
+
   it("the duplicate warning names the earlier submission from the detail", async () => {
     const item = summary(1, { possible_duplicate: true });
     const earlier = summary(7);

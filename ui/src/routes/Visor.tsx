@@ -200,6 +200,9 @@ export default function Visor() {
     previous: () => queue.previous(),
     toggleZoom: () => setZoom(toggleZoom(zoom())),
     resetZoom: () => setZoom(1),
+    showPhoto: (index) => {
+      if (index < photos().length) setPhotoIndex(index);
+    },
     focusComment: () => commentBox?.focus(),
     focusFilters: () => filterBar?.focus(),
     undo,
@@ -332,6 +335,11 @@ export default function Visor() {
                           onClick={() => setPhotoIndex(i())}
                         >
                           <Thumbnail queue={queue} id={item().id} position={p.position} available={p.storage_key !== null} />
+                          <Show when={i() < 9}>
+                            <kbd class="thumbnail-key" aria-hidden="true">
+                              {i() + 1}
+                            </kbd>
+                          </Show>
                         </button>
                       </li>
                     )}

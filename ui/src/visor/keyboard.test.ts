@@ -15,6 +15,8 @@ describe("Visor keyboard map", () => {
     ["ArrowLeft", "previous"],
     ["k", "previous"],
     ["z", "zoom"],
+    ["1", "photo"],
+    ["9", "photo"],
     ["c", "comment"],
     ["h", "customerHistory"],
     ["u", "undo"],

@@ -14,6 +14,7 @@ export type VisorAction =
   | "next"
   | "previous"
   | "zoom"
+  | "photo"
   | "comment"
   | "filters"
   | "customerHistory"
@@ -30,6 +31,9 @@ export interface KeyBinding {
   readonly description: KeyDescription;
 }
 
+/** 1–9: the exhibition's photo with that number (a vendor may send a burst). */
+const PHOTO_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
 export const KEYMAP: readonly KeyBinding[] = [
   { action: "approve", keys: ["a"], label: "A", description: "visor.keys.approve" },
   { action: "reject", keys: ["r"], label: "R", description: "visor.keys.reject" },
@@ -37,6 +41,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: "next", keys: ["ArrowRight", "j"], label: "→ / J", description: "visor.keys.next" },
   { action: "previous", keys: ["ArrowLeft", "k"], label: "← / K", description: "visor.keys.previous" },
   { action: "zoom", keys: ["z"], label: "Z", description: "visor.keys.zoom" },
+  { action: "photo", keys: PHOTO_KEYS, label: "1–9", description: "visor.keys.photo" },
   { action: "comment", keys: ["c"], label: "C", description: "visor.keys.comment" },
   { action: "filters", keys: ["f"], label: "F", description: "visor.keys.filters" },
   { action: "customerHistory", keys: ["h"], label: "H", description: "visor.keys.customerHistory" },
@@ -92,6 +97,8 @@ export interface ReviewKeyTargets {
   previous(): void;
   toggleZoom(): void;
   resetZoom(): void;
+  /** Shows the current exhibition's photo at `index` (0-based), if it has one there. */
+  showPhoto(index: number): void;
   focusComment(): void;
   focusFilters(): void;
   /** The evaluated exhibitions of the current one's shop (its customer number). */
@@ -105,10 +112,10 @@ export interface ReviewKeyTargets {
  * (also used by the on-screen buttons), `onKeyDown` is the window's handler.
  */
 export function reviewShortcuts(t: ReviewKeyTargets): {
-  run: (action: VisorAction) => void;
+  run: (action: VisorAction, key?: string) => void;
   onKeyDown: (event: KeyboardEvent) => void;
 } {
-  const run = (action: VisorAction) => {
+  const run = (action: VisorAction, key = "") => {
     const open = t.dialog();
     if (open === "help" && action !== "cancel" && action !== "help") return;
     switch (action) {
@@ -129,6 +136,9 @@ export function reviewShortcuts(t: ReviewKeyTargets): {
         break;
       case "zoom":
         t.toggleZoom();
+        break;
+      case "photo":
+        if (open === "none" && PHOTO_KEYS.includes(key)) t.showPhoto(Number(key) - 1);
         break;
       case "comment":
         t.focusComment();
@@ -159,7 +169,7 @@ export function reviewShortcuts(t: ReviewKeyTargets): {
     if (t.dialog() === "reject" && action !== "cancel") return;
     // "c" must not also land in the comment box it focuses.
     event.preventDefault();
-    run(action);
+    run(action, event.key);
   };
   return { run, onKeyDown };
 }
