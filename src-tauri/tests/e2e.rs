@@ -250,6 +250,25 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
         .await;
     }
     app.save_screenshot(&screenshots_dir().join("visor.png")).await;
+    if burst > 0 {
+        // Its second photo with the key 2, loaded and drawn large; 1 goes back.
+        s.press("2").await;
+        let second = format!(
+            "//div[@class='photo-stage']//img[starts-with(@alt, 'Foto 2 de') and contains(@alt, {})]",
+            literal(&format!("cliente {}", customer(burst)))
+        );
+        s.wait_until("the burst's second photo", || async {
+            for img in s.find_all(&second).await? {
+                if s.property(&img, "naturalWidth").await?.as_u64().unwrap_or(0) > 0 {
+                    return Ok(Some(()));
+                }
+            }
+            Ok(None)
+        })
+        .await;
+        s.press("1").await;
+        wait_photo(s, &customer(burst)).await;
+    }
     for previous in queue[..burst].iter().rev() {
         s.press("k").await;
         wait_current(s, previous).await;
