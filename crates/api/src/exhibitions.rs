@@ -13,7 +13,9 @@ use centermind_core::domain::customer_number::CustomerNumber;
 use centermind_core::domain::exhibition::{ExhibitionStatus, Verdict};
 use centermind_core::domain::roles::Action;
 use centermind_core::events::LiveEvent;
-use centermind_core::store::{EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, PendingCursor, now};
+use centermind_core::store::{
+    EvaluationRequest, Exhibition, ExhibitionCount, ExhibitionFilter, ExhibitionSummary, PendingCursor, now,
+};
 use centermind_core::{Error, messages};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -27,6 +29,7 @@ use crate::{ApiError, AppState, tenant};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/exhibitions", get(list))
+        .route("/api/v1/exhibitions/count", get(count))
         .route("/api/v1/exhibitions/{id}", get(detail))
         .route("/api/v1/exhibitions/{id}/evaluation", post(evaluate))
         .route("/api/v1/exhibitions/{id}/photos/{position}", get(photo))
@@ -102,24 +105,8 @@ pub(crate) async fn list(
     QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadExhibitions)?;
-    let customer_number = q
-        .customer
-        .as_deref()
-        .filter(|c| !c.trim().is_empty())
-        .map(CustomerNumber::parse)
-        .transpose()
-        .map_err(|e| ApiError::Invalid(format!("customer: {}", messages::customer_number_error(e))))?;
+    let filter = filter_of(&q)?;
     let tz = state.time_zones.get(&state.db, distributor).await?;
-    let filter = ExhibitionFilter {
-        status: q.status,
-        group_id: q.group,
-        vendor_id: q.vendor,
-        pdv_type_id: q.pdv_type,
-        from: q.from,
-        to: q.to,
-        possible_duplicate: q.possible_duplicate,
-        customer_number,
-    };
     let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let rows = state
@@ -139,6 +126,62 @@ pub(crate) async fn list(
     Ok(Json(Page {
         items: rows.into_iter().map(|r| item(r, tz)).collect(),
         next_cursor,
+    }))
+}
+
+/// The listing's conditions (a customer number with letters is refused).
+fn filter_of(q: &ListQuery) -> Result<ExhibitionFilter, ApiError> {
+    let customer_number = q
+        .customer
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+        .map(CustomerNumber::parse)
+        .transpose()
+        .map_err(|e| ApiError::Invalid(format!("customer: {}", messages::customer_number_error(e))))?;
+    Ok(ExhibitionFilter {
+        status: q.status,
+        group_id: q.group,
+        vendor_id: q.vendor,
+        pdv_type_id: q.pdv_type,
+        from: q.from,
+        to: q.to,
+        possible_duplicate: q.possible_duplicate,
+        customer_number,
+    })
+}
+
+/// How many exhibitions a listing has, and its oldest.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Count {
+    count: i64,
+    /// When the oldest matching exhibition was submitted (for `status=pending`:
+    /// the one waiting longest); absent when none matches.
+    oldest_submitted_at: Option<DateTime<Utc>>,
+    /// The same, in the distributor's time zone.
+    oldest_submitted_at_local: Option<String>,
+}
+
+/// How many of the distributor's exhibitions match the listing's conditions
+/// (`cursor` and `limit` are ignored), and when the oldest was submitted: for
+/// `status=pending`, how much is left to review and the longest wait.
+#[utoipa::path(get, path = "/api/v1/exhibitions/count", tag = "review", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Count), (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn count(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(q): QueryParams<ListQuery>,
+) -> Result<Json<Count>, ApiError> {
+    let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadExhibitions)?;
+    let filter = filter_of(&q)?;
+    let tz = state.time_zones.get(&state.db, distributor).await?;
+    let ExhibitionCount {
+        count,
+        oldest_submitted_at,
+    } = state.db.count_exhibitions(distributor, &filter).await?;
+    Ok(Json(Count {
+        count,
+        oldest_submitted_at,
+        oldest_submitted_at_local: oldest_submitted_at.map(|at| local(at, tz)),
     }))
 }
 

@@ -20,6 +20,7 @@ use crate::AppState;
         crate::setup::status,
         crate::setup::create,
         crate::exhibitions::list,
+        crate::exhibitions::count,
         crate::exhibitions::detail,
         crate::exhibitions::evaluate,
         crate::exhibitions::photo,

@@ -589,6 +589,7 @@ async fn tenant_isolation_across_every_endpoint_and_role() {
             format!("/api/v1/exhibitions/{foreign}/photos/0"),
             format!("/api/v1/exhibitions?distributor={}", other.id),
             format!("/api/v1/exhibitions?distributor={}&status=pending", other.id),
+            format!("/api/v1/exhibitions/count?distributor={}&status=pending", other.id),
             format!("/api/v1/ranking?distributor={}", other.id),
         ];
         for path in &probes {
@@ -651,6 +652,47 @@ async fn roles_too_low_are_refused() {
 }
 
 #[tokio::test]
+async fn the_count_says_how_many_wait_and_since_when_for_the_own_distributor() {
+    let s = Server::start().await;
+    let token = s.login("supervisor.sur").await;
+    let (status, page) = s.get(Some(&token), "/api/v1/exhibitions?status=pending").await;
+    assert_eq!(status, StatusCode::OK);
+    let items = page["items"].as_array().unwrap().clone();
+    let (status, count) = s.get(Some(&token), "/api/v1/exhibitions/count?status=pending").await;
+    assert_eq!(status, StatusCode::OK, "{count}");
+    assert_eq!(count["count"], items.len());
+    assert_eq!(count["oldest_submitted_at"], items[0]["submitted_at"]);
+    assert_eq!(count["oldest_submitted_at_local"], items[0]["submitted_at_local"]);
+
+    // A verdict: one fewer waits.
+    let id = items[0]["id"].as_str().unwrap();
+    let (status, _) = s
+        .post(
+            Some(&token),
+            &format!("/api/v1/exhibitions/{id}/evaluation"),
+            json!({"verdict": "approved", "expected_status": "pending"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = s.get(Some(&token), "/api/v1/exhibitions/count?status=pending").await;
+    assert_eq!(after["count"], items.len() - 1);
+    let (_, approved) = s.get(Some(&token), "/api/v1/exhibitions/count?status=approved").await;
+    assert_eq!(approved["count"], 1);
+
+    // The listing's other conditions apply; none matching has no oldest.
+    let (_, none) = s
+        .get(
+            Some(&token),
+            "/api/v1/exhibitions/count?status=pending&customer=999999999",
+        )
+        .await;
+    assert_eq!(none["count"], 0);
+    assert!(none["oldest_submitted_at"].is_null());
+    let (status, body) = s.get(Some(&token), "/api/v1/exhibitions/count?customer=12ab").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+#[tokio::test]
 async fn superadmin_names_the_distributor_and_reaches_both() {
     let s = Server::start().await;
     let root = s.login("root").await;
@@ -674,6 +716,7 @@ async fn every_endpoint_requires_a_session() {
     for path in [
         "/api/v1/me".to_string(),
         "/api/v1/exhibitions".to_string(),
+        "/api/v1/exhibitions/count".to_string(),
         format!("/api/v1/exhibitions/{id}"),
         format!("/api/v1/exhibitions/{id}/photos/0"),
         "/api/v1/ranking".to_string(),
@@ -941,6 +984,7 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("get", "/api/v1/setup"),
         ("post", "/api/v1/setup"),
         ("get", "/api/v1/exhibitions"),
+        ("get", "/api/v1/exhibitions/count"),
         ("get", "/api/v1/exhibitions/{id}"),
         ("post", "/api/v1/exhibitions/{id}/evaluation"),
         ("get", "/api/v1/exhibitions/{id}/photos/{position}"),

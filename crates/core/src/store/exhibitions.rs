@@ -161,6 +161,14 @@ pub struct ExhibitionFilter {
     pub customer_number: Option<CustomerNumber>,
 }
 
+/// How many exhibitions match a filter, and the oldest one's submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ExhibitionCount {
+    pub count: i64,
+    /// `None` when none matches.
+    pub oldest_submitted_at: Option<DateTime<Utc>>,
+}
+
 /// Position in a listing: continue after this exhibition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingCursor {
@@ -179,6 +187,37 @@ const SUMMARY: &str = "SELECT e.id, e.distributor_id, e.group_id, g.title AS gro
      JOIN members m ON m.id = e.vendor_id \
      JOIN pdv_types p ON p.id = e.pdv_type_id \
      LEFT JOIN portal_users u ON u.id = e.evaluator_id";
+
+/// The `WHERE` of a listing: the distributor, then only the conditions given,
+/// so SQLite can use its indexes.
+fn push_conditions(q: &mut sqlx::QueryBuilder<sqlx::Sqlite>, distributor_id: DistributorId, filter: &ExhibitionFilter) {
+    q.push(" WHERE e.distributor_id = ").push_bind(distributor_id);
+    if let Some(status) = filter.status {
+        q.push(" AND e.status = ").push_bind(status);
+    }
+    if let Some(group) = filter.group_id {
+        q.push(" AND e.group_id = ").push_bind(group);
+    }
+    if let Some(vendor) = filter.vendor_id {
+        q.push(" AND e.vendor_id = ").push_bind(vendor);
+    }
+    if let Some(pdv) = filter.pdv_type_id {
+        q.push(" AND e.pdv_type_id = ").push_bind(pdv);
+    }
+    if let Some(from) = filter.from {
+        q.push(" AND e.submitted_at >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        q.push(" AND e.submitted_at < ").push_bind(to);
+    }
+    if let Some(dup) = filter.possible_duplicate {
+        q.push(" AND e.possible_duplicate = ").push_bind(dup);
+    }
+    if let Some(customer) = &filter.customer_number {
+        q.push(" AND e.customer_number = ")
+            .push_bind(customer.as_str().to_owned());
+    }
+}
 
 /// `Db::record_exhibition` inside a caller's write transaction.
 pub(super) async fn record_exhibition_in(conn: &mut SqliteConnection, new: NewExhibition) -> Result<Recorded> {
@@ -502,32 +541,7 @@ impl Db {
     ) -> Result<Vec<ExhibitionSummary>> {
         let ascending = filter.status == Some(ExhibitionStatus::Pending);
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SUMMARY);
-        q.push(" WHERE e.distributor_id = ").push_bind(distributor_id);
-        if let Some(status) = filter.status {
-            q.push(" AND e.status = ").push_bind(status);
-        }
-        if let Some(group) = filter.group_id {
-            q.push(" AND e.group_id = ").push_bind(group);
-        }
-        if let Some(vendor) = filter.vendor_id {
-            q.push(" AND e.vendor_id = ").push_bind(vendor);
-        }
-        if let Some(pdv) = filter.pdv_type_id {
-            q.push(" AND e.pdv_type_id = ").push_bind(pdv);
-        }
-        if let Some(from) = filter.from {
-            q.push(" AND e.submitted_at >= ").push_bind(from);
-        }
-        if let Some(to) = filter.to {
-            q.push(" AND e.submitted_at < ").push_bind(to);
-        }
-        if let Some(dup) = filter.possible_duplicate {
-            q.push(" AND e.possible_duplicate = ").push_bind(dup);
-        }
-        if let Some(customer) = &filter.customer_number {
-            q.push(" AND e.customer_number = ")
-                .push_bind(customer.as_str().to_owned());
-        }
+        push_conditions(&mut q, distributor_id, filter);
         if let Some(c) = after {
             q.push(if ascending {
                 " AND (e.submitted_at, e.id) > ("
@@ -546,6 +560,20 @@ impl Db {
         });
         q.push(" LIMIT ").push_bind(i64::from(limit.clamp(1, 200)));
         Ok(q.build_query_as().fetch_all(self.pool()).await?)
+    }
+
+    /// How many of a distributor's exhibitions match `filter`, and when the
+    /// oldest of them was submitted (for the pending ones: the longest wait).
+    pub async fn count_exhibitions(
+        &self,
+        distributor_id: DistributorId,
+        filter: &ExhibitionFilter,
+    ) -> Result<ExhibitionCount> {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT count(*) AS count, min(e.submitted_at) AS oldest_submitted_at FROM exhibitions e",
+        );
+        push_conditions(&mut q, distributor_id, filter);
+        Ok(q.build_query_as().fetch_one(self.pool()).await?)
     }
 
     /// Exhibitions per status for a distributor (all time).
@@ -912,6 +940,73 @@ mod tests {
         assert_eq!(
             db.exhibition(a.distributor, r.id).await.unwrap().summary.status,
             ExhibitionStatus::Pending
+        );
+    }
+
+    #[tokio::test]
+    async fn counts_match_the_filter_within_the_own_distributor_with_the_oldest_submission() {
+        let (db, _d) = temp_db().await;
+        let a = tenant(&db, "A").await;
+        let b = tenant(&db, "B").await;
+        let mut ids = Vec::new();
+        for (i, at) in ["2026-05-03T10:00:00Z", "2026-05-01T10:00:00Z", "2026-05-02T10:00:00Z"]
+            .iter()
+            .enumerate()
+        {
+            let mut new = new_exhibition(&a, &format!("k{i}"), at, &format!("u{i}"));
+            if i == 2 {
+                new.customer_number = CustomerNumber::parse("777").unwrap();
+            }
+            ids.push(db.record_exhibition(new).await.unwrap().id);
+        }
+        // Another distributor's older exhibition counts only for it.
+        db.record_exhibition(new_exhibition(&b, "kb", "2026-04-01T10:00:00Z", "ub"))
+            .await
+            .unwrap();
+        let pending = ExhibitionFilter {
+            status: Some(ExhibitionStatus::Pending),
+            ..Default::default()
+        };
+        let at = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
+        let count = db.count_exhibitions(a.distributor, &pending).await.unwrap();
+        assert_eq!(count.count, 3);
+        assert_eq!(count.oldest_submitted_at, at("2026-05-01T10:00:00Z"));
+
+        // The oldest is approved: one fewer waits, and the wait is shorter.
+        db.evaluate_exhibition(
+            &a.supervisor,
+            EvaluationRequest {
+                exhibition_id: ids[1],
+                verdict: Verdict::Approved,
+                expected_status: ExhibitionStatus::Pending,
+                comment: None,
+                reason: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        let count = db.count_exhibitions(a.distributor, &pending).await.unwrap();
+        assert_eq!(
+            (count.count, count.oldest_submitted_at),
+            (2, at("2026-05-02T10:00:00Z"))
+        );
+
+        let shop = ExhibitionFilter {
+            customer_number: Some(CustomerNumber::parse("777").unwrap()),
+            ..pending.clone()
+        };
+        assert_eq!(db.count_exhibitions(a.distributor, &shop).await.unwrap().count, 1);
+        let none = ExhibitionFilter {
+            status: Some(ExhibitionStatus::Rejected),
+            ..Default::default()
+        };
+        let count = db.count_exhibitions(a.distributor, &none).await.unwrap();
+        assert_eq!((count.count, count.oldest_submitted_at), (0, None));
+        let other = db.count_exhibitions(b.distributor, &pending).await.unwrap();
+        assert_eq!(
+            (other.count, other.oldest_submitted_at),
+            (1, at("2026-04-01T10:00:00Z"))
         );
     }
 

@@ -45,8 +45,8 @@ pub use bot_status::{BotState, BotStatus, BotStatusChange};
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};
 pub use error_events::{ErrorEvent, NewErrorEvent};
 pub use exhibitions::{
-    DuplicateOf, EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionFilter, ExhibitionSummary, NewExhibition,
-    NewPhoto, PendingCursor, Photo, Recorded,
+    DuplicateOf, EvaluationEvent, EvaluationRequest, Exhibition, ExhibitionCount, ExhibitionFilter, ExhibitionSummary,
+    NewExhibition, NewPhoto, PendingCursor, Photo, Recorded,
 };
 pub use groups::{Group, NewGroup};
 pub use housekeeping::Housekeeping;
