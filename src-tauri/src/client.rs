@@ -16,8 +16,8 @@ use crate::model::admin::{
 };
 use crate::model::jobs::{Backups, Job, JobChanges, JobRun};
 use crate::model::{
-    EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat, FirstSetupInput, Ranking,
-    ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
+    EvaluationInput, ExhibitionCount, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat,
+    FirstSetupInput, Ranking, ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
 };
 
 /// How long to wait for a TCP/TLS connection.
@@ -342,6 +342,14 @@ impl Backend {
     pub async fn exhibitions(&self, token: &Token, filter: &ExhibitionFilter) -> CommandResult<ExhibitionPage> {
         let request = self
             .request(Method::GET, "api/v1/exhibitions", Some(token))?
+            .query(&filter.query());
+        Self::json(request).await
+    }
+
+    /// How many match `filter` (its cursor and limit do not count).
+    pub async fn count_exhibitions(&self, token: &Token, filter: &ExhibitionFilter) -> CommandResult<ExhibitionCount> {
+        let request = self
+            .request(Method::GET, "api/v1/exhibitions/count", Some(token))?
             .query(&filter.query());
         Self::json(request).await
     }

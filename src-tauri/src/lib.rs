@@ -48,6 +48,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::session::first_setup,
             commands::session::current_session,
             commands::exhibitions::list_exhibitions,
+            commands::exhibitions::count_exhibitions,
             commands::exhibitions::get_exhibition,
             commands::exhibitions::evaluate_exhibition,
             commands::exhibitions::exhibition_photo,

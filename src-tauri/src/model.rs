@@ -176,6 +176,16 @@ pub struct ExhibitionPage {
     pub next_cursor: Option<String>,
 }
 
+/// How many exhibitions match a listing's conditions, and the oldest of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ExhibitionCount {
+    pub count: u32,
+    /// RFC 3339, UTC; `null` when none matches. For the pending ones: the longest wait.
+    pub oldest_submitted_at: Option<String>,
+    /// The same in the distributor's time zone (`2026-11-23 09:15`).
+    pub oldest_submitted_at_local: Option<String>,
+}
+
 /// Listing conditions; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct ExhibitionFilter {

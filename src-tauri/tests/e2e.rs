@@ -216,6 +216,16 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     s.wait_for(&heading(&format!("Hola, {supervisor_name}"))).await;
     s.wait_for_text("//p", "La sesión queda guardada en el llavero de esta computadora.")
         .await;
+    // How many wait, as the server counts them: on the home and next to "Visor".
+    let waiting = api
+        .get(&supervisor, "/api/v1/exhibitions/count", &[("status", "pending")])
+        .await["count"]
+        .as_u64()
+        .unwrap();
+    s.wait_for_text("//p", &format!("Pendientes de revisar: {waiting}."))
+        .await;
+    let badge = "//nav//span[@class='nav-badge']";
+    assert_eq!(s.wait_for_text(badge, "").await, waiting.to_string());
     s.click(&link("Abrir el visor")).await;
 
     // The oldest pending exhibition first, with its photo.
@@ -280,6 +290,8 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     let approved = api.wait_evaluated(&supervisor, &id(0)).await;
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["evaluator_name"], supervisor_name.as_str());
+    // One fewer waits: the badge follows the server's event.
+    s.wait_for_text(badge, &(waiting - 1).to_string()).await;
 
     // "Deshacer": U brings it back with its verdict; D changes it to highlighted, and
     // then back to approved, on the server and in its history.

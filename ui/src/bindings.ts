@@ -48,6 +48,11 @@ export const commands = {
 	currentSession: () => typedError<SessionInfo | null, CommandError>(__TAURI_INVOKE("current_session")),
 	/**  A page of exhibitions (pending ones oldest first, the rest newest first). */
 	listExhibitions: (filter: ExhibitionFilter) => typedError<ExhibitionPage, CommandError>(__TAURI_INVOKE("list_exhibitions", { filter })),
+	/**
+	 *  How many exhibitions match `filter`, and when the oldest was submitted (for
+	 *  the pending ones: what is left to review and the longest wait).
+	 */
+	countExhibitions: (filter: ExhibitionFilter) => typedError<ExhibitionCount, CommandError>(__TAURI_INVOKE("count_exhibitions", { filter })),
 	/**  One exhibition with its photos and history. */
 	getExhibition: (id: string) => typedError<ExhibitionDetail, CommandError>(__TAURI_INVOKE("get_exhibition", { id })),
 	/**  Records a verdict. A conflict carries the exhibition as it is now. */
@@ -416,6 +421,15 @@ export type EvaluationInput = {
 	comment: string | null,
 	/**  Required when rejecting. */
 	reason: string | null,
+};
+
+/**  How many exhibitions match a listing's conditions, and the oldest of them. */
+export type ExhibitionCount = {
+	count: number,
+	/**  RFC 3339, UTC; `null` when none matches. For the pending ones: the longest wait. */
+	oldest_submitted_at: string | null,
+	/**  The same in the distributor's time zone (`2026-11-23 09:15`). */
+	oldest_submitted_at_local: string | null,
 };
 
 /**  An exhibition with its photos and history. */

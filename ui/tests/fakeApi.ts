@@ -183,6 +183,15 @@ export function fakeApi(
         ),
         next_cursor: null,
       }),
+    countExhibitions: () => {
+      // What the pending listing holds and nobody evaluated here yet.
+      const waiting = pending.filter((i) => !evaluations.some((e) => e.id === i.id));
+      return ok({
+        count: waiting.length,
+        oldest_submitted_at: waiting[0]?.submitted_at ?? null,
+        oldest_submitted_at_local: waiting[0]?.submitted_at_local ?? null,
+      });
+    },
     getExhibition: (id) => {
       const item = find(id);
       return item ? ok(detail(item)) : fail({ code: "not_found", message: "No encontrado." });

@@ -4,7 +4,7 @@ use tauri::State;
 use tauri::ipc::{InvokeResponseBody, IpcResponse};
 
 use crate::error::CommandResult;
-use crate::model::{EvaluationInput, ExhibitionDetail, ExhibitionFilter, ExhibitionPage};
+use crate::model::{EvaluationInput, ExhibitionCount, ExhibitionDetail, ExhibitionFilter, ExhibitionPage};
 use crate::session::Shell;
 
 /// A page of exhibitions (pending ones oldest first, the rest newest first).
@@ -14,6 +14,16 @@ use crate::session::Shell;
 pub async fn list_exhibitions(shell: State<'_, Shell>, filter: ExhibitionFilter) -> CommandResult<ExhibitionPage> {
     let (backend, token) = shell.authed()?;
     shell.check(backend.exhibitions(&token, &filter).await).await
+}
+
+/// How many exhibitions match `filter`, and when the oldest was submitted (for
+/// the pending ones: what is left to review and the longest wait).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell))]
+pub async fn count_exhibitions(shell: State<'_, Shell>, filter: ExhibitionFilter) -> CommandResult<ExhibitionCount> {
+    let (backend, token) = shell.authed()?;
+    shell.check(backend.count_exhibitions(&token, &filter).await).await
 }
 
 /// One exhibition with its photos and history.

@@ -12,6 +12,7 @@ pub const NAMES: &[&str] = &[
     "first_setup",
     "current_session",
     "list_exhibitions",
+    "count_exhibitions",
     "get_exhibition",
     "evaluate_exhibition",
     "exhibition_photo",

@@ -1,6 +1,7 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { For, Show } from "solid-js";
-import { t } from "../i18n";
+import { For, onCleanup, Show } from "solid-js";
+import { formatNumber, t } from "../i18n";
+import { pendingCount, watchPending } from "../lib/pending";
 import { canAdminister, kiosk, logout, session } from "../lib/session";
 import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
@@ -54,6 +55,17 @@ export function Layout(props: RouteSectionProps) {
                     <li>
                       <A href={href} activeClass="active">
                         {t(label)}
+                        <Show when={href === "/visor" && pendingCount()}>
+                          {(pending) => (
+                            <>
+                              {" "}
+                              <span class="nav-badge" aria-hidden="true">
+                                {formatNumber(pending().count)}
+                              </span>
+                              <span class="visually-hidden">{t("nav.pendingSpoken", { count: pending().count })}</span>
+                            </>
+                          )}
+                        </Show>
                       </A>
                     </li>
                   )}
@@ -89,6 +101,9 @@ export function Layout(props: RouteSectionProps) {
           </Show>
           <LocaleSwitcher />
         </header>
+        <Show when={session()?.user.distributor_id != null}>
+          <PendingWatcher />
+        </Show>
         <main id="main" ref={main} tabindex="-1">
           {props.children}
         </main>
@@ -100,4 +115,10 @@ export function Layout(props: RouteSectionProps) {
       </div>
     </Show>
   );
+}
+
+/** Keeps the pending figure current while someone of a distributor is signed in. */
+function PendingWatcher() {
+  onCleanup(watchPending());
+  return null;
 }

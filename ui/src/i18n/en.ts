@@ -17,6 +17,7 @@ export const en: Messages = {
     visor: "Review",
     history: "History",
     about: "About",
+    pendingSpoken: "(waiting: {count})",
     ranking: "Ranking",
     reports: "Reports",
     admin: "Administration",
@@ -89,6 +90,9 @@ export const en: Messages = {
     openReports: "Reports",
     openAdmin: "Administer the distributor",
     remembered: "The session is kept in this computer's keyring.",
+    pending: "Waiting for review: {count}.",
+    pendingOldest: "The oldest has been waiting since {when}.",
+    pendingNone: "No exhibitions are waiting: everything is reviewed.",
   },
   account: {
     open: "Change my password",

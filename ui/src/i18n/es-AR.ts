@@ -20,6 +20,7 @@ export const esAR = {
     visor: "Visor",
     history: "Historial",
     about: "Acerca de",
+    pendingSpoken: "(pendientes: {count})",
     ranking: "Ranking",
     reports: "Reportes",
     admin: "Administración",
@@ -92,6 +93,9 @@ export const esAR = {
     openReports: "Reportes",
     openAdmin: "Administrar la distribuidora",
     remembered: "La sesión queda guardada en el llavero de esta computadora.",
+    pending: "Pendientes de revisar: {count}.",
+    pendingOldest: "La más antigua espera desde el {when}.",
+    pendingNone: "No hay exhibiciones pendientes: todo está revisado.",
   },
   account: {
     open: "Cambiar mi contraseña",

@@ -1,7 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@solidjs/testing-library";
 import { describe, expect, it } from "vitest";
 import { appHarness } from "../../tests/app";
-import { fail, fakeApi, SUPERADMIN, SUPERVISOR } from "../../tests/fakeApi";
+import { fail, fakeApi, ok, SUPERADMIN, SUPERVISOR } from "../../tests/fakeApi";
+import { summary } from "../../tests/fixtures";
 
 const type = (label: string, value: string) => {
   fireEvent.input(screen.getByLabelText(label), { target: { value } });
@@ -28,8 +29,54 @@ describe("home", () => {
   });
 
   it("the superadmin sees all distributors", async () => {
-    start(fakeApi({ session: SUPERADMIN }));
+    let counted = 0;
+    start(
+      fakeApi(
+        { session: SUPERADMIN },
+        {
+          countExhibitions: () => {
+            counted += 1;
+            return ok({ count: 1, oldest_submitted_at: null, oldest_submitted_at_local: null });
+          },
+        },
+      ),
+    );
     expect(await screen.findByText("Todas (superadministrador)")).toBeInTheDocument();
+    // Pending of which distributor? None is asked for.
+    expect(screen.queryByTestId("home-pending")).toBeNull();
+    expect(counted).toBe(0);
+  });
+
+  it("says how many wait and since when, next to Visor too, and follows verdicts live", async () => {
+    let waiting = 2;
+    const api = fakeApi(
+      { session: SUPERVISOR },
+      {
+        countExhibitions: (filter) =>
+          ok({
+            count: filter.status === "pending" ? waiting : -1,
+            oldest_submitted_at: "2025-01-02T12:00:00Z",
+            oldest_submitted_at_local: "2025-01-02 09:00",
+          }),
+      },
+    );
+    start(api);
+    expect(await screen.findByText("Pendientes de revisar: 2.")).toBeInTheDocument();
+    expect(screen.getByText("La más antigua espera desde el 2025-01-02 09:00.")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Visor (pendientes: 2)" })).toBeInTheDocument();
+
+    // Someone decides one: the figures follow shortly after the event.
+    waiting = 1;
+    await waitFor(() => expect(api.following()).toBe(true));
+    api.live({ kind: "exhibition_evaluated", exhibition_id: summary(1).id, status: "approved" });
+    expect(await screen.findByText("Pendientes de revisar: 1.", {}, { timeout: 3000 })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Visor (pendientes: 1)" })).toBeInTheDocument();
+
+    waiting = 0;
+    api.live({ kind: "exhibition_evaluated", exhibition_id: summary(2).id, status: "rejected" });
+    expect(
+      await screen.findByText("No hay exhibiciones pendientes: todo está revisado.", {}, { timeout: 3000 }),
+    ).toBeInTheDocument();
   });
 });
 

@@ -3,6 +3,7 @@ import { createSignal, Show } from "solid-js";
 import { ChangePasswordDialog } from "../components/ChangePasswordDialog";
 import { t } from "../i18n";
 import { useDocumentTitle } from "../lib/document";
+import { pendingCount } from "../lib/pending";
 import { canAdminister, canEvaluate, session } from "../lib/session";
 
 /** After sign-in: who you are, your role and distributor, and where to go. */
@@ -37,6 +38,18 @@ export default function Home() {
           </Show>
           <Show when={s().remembered}>
             <p class="hint">{t("home.remembered")}</p>
+          </Show>
+          <Show when={s().user.distributor_id !== null && pendingCount()}>
+            {(pending) => (
+              <div class="home-pending" data-testid="home-pending">
+                <Show when={pending().count > 0} fallback={<p>{t("home.pendingNone")}</p>}>
+                  <p class="home-pending-count">{t("home.pending", { count: pending().count })}</p>
+                  <Show when={pending().oldest_submitted_at_local}>
+                    {(when) => <p class="hint">{t("home.pendingOldest", { when: when() })}</p>}
+                  </Show>
+                </Show>
+              </div>
+            )}
           </Show>
           <p class="actions">
             <A href="/visor" class="button button-primary">

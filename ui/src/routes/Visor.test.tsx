@@ -323,12 +323,15 @@ describe("Visor", () => {
     expect(screen.queryByText(/Se cortó la conexión en vivo/)).toBeNull();
   });
 
-  it("stops following live events when the visor is left", async () => {
+  it("follows live events while signed in (the queue, the pending badge) and stops at sign-out", async () => {
     const api = fakeApi({ session: SUPERVISOR, pending: [summary(1)] });
     open(api);
     await screen.findByText("Vendedor 1");
     await waitFor(() => expect(api.following()).toBe(true));
     window.location.hash = "#/about";
+    await screen.findByRole("heading", { name: "Acerca de CenterMind" });
+    expect(api.following()).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Cerrar sesión" }));
     await waitFor(() => expect(api.following()).toBe(false));
   });
 
