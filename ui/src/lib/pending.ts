@@ -25,6 +25,11 @@ const PENDING: ExhibitionFilter = {
   limit: null,
 };
 
+/** The pending ones under a listing's `conditions` (a visor's filters). */
+export function pendingFilter(conditions: Partial<ExhibitionFilter> = {}): ExhibitionFilter {
+  return { ...PENDING, ...conditions, status: "pending" };
+}
+
 const [count, setCount] = createSignal<ExhibitionCount | null>(null);
 
 /** The last figure read (`null` before the first read or when nobody watches). */
@@ -45,7 +50,7 @@ async function read(): Promise<void> {
   generation += 1;
   const mine = generation;
   try {
-    const read = await call(api().countExhibitions(PENDING));
+    const read = await call(api().countExhibitions(pendingFilter()));
     if (mine === generation) setCount(read);
   } catch {
     // A hint, not a screen: the last figure stays until a read works.

@@ -335,6 +335,38 @@ describe("Visor", () => {
     await waitFor(() => expect(api.following()).toBe(false));
   });
 
+  it("the position counts what the server has pending beyond the page loaded, and follows verdicts", async () => {
+    let waiting = 137;
+    const api = fakeApi(
+      // What the fake finds by id (details, verdicts): the first pages.
+      { session: SUPERVISOR, pending: Array.from({ length: 30 }, (_, i) => summary(i + 1)) },
+      {
+        // Pages of three, and always more on the server.
+        listExhibitions: (filter) => {
+          const from = filter.cursor === null ? 0 : Number(filter.cursor);
+          return Promise.resolve({
+            status: "ok",
+            data: { items: Array.from({ length: 3 }, (_, i) => summary(from + i + 1)), next_cursor: String(from + 3) },
+          });
+        },
+        countExhibitions: (filter) =>
+          Promise.resolve({
+            status: "ok",
+            data: {
+              count: filter.status === "pending" ? waiting : 0,
+              oldest_submitted_at: null,
+              oldest_submitted_at_local: null,
+            },
+          }),
+      },
+    );
+    open(api);
+    expect(await screen.findByText("1 de 137")).toBeInTheDocument();
+    waiting = 136;
+    key("a");
+    expect(await screen.findByText("1 de 136")).toBeInTheDocument();
+  });
+
   it("says so when the queue is empty", async () => {
     open(fakeApi({ session: SUPERVISOR, pending: [] }));
     expect(await screen.findByText("No hay exhibiciones pendientes. ¡Todo al día!")).toBeInTheDocument();

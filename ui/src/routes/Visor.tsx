@@ -12,6 +12,8 @@ import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
 import { liveState, mayHaveMissedEvents, onLive } from "../lib/live";
+import { pendingFilter } from "../lib/pending";
+import { debounce } from "../ranking/month";
 import { photoUrl, releasePhotoUrl, thumbnailUrl } from "../lib/photos";
 import { canEvaluate, session, signedOut } from "../lib/session";
 import { activeCount, toListFilter, type Filters } from "../visor/filters";
@@ -39,6 +41,8 @@ type Dialog = ReviewDialog;
 /** How often, and how many times, a detail with photos not yet stored is asked again. */
 const PHOTO_RECHECK_MS = 2000;
 const PHOTO_RECHECK_TRIES = 30;
+/** After a change of the queue, wait this long for the rest of its burst before counting again. */
+const RECOUNT_MS = 300;
 
 export default function Visor() {
   useDocumentTitle(() => t("visor.title"));
@@ -216,6 +220,7 @@ export default function Visor() {
 
   // New submissions appear by themselves; verdicts given elsewhere leave the queue.
   const onLiveMessage = (m: LiveMessage) => {
+    if (m.kind === "exhibition_created" || m.kind === "exhibition_evaluated" || mayHaveMissedEvents(m)) recount();
     if (m.kind === "exhibition_created" || mayHaveMissedEvents(m)) {
       void queue.arrivals().catch(() => {});
     } else if (m.kind === "exhibition_evaluated" && current()?.id === m.exhibition_id && current()?.status === m.status) {
@@ -234,6 +239,8 @@ export default function Visor() {
 
   const applyFilters = (next: Filters) => {
     setQueueFilters(next);
+    // The last count was for the other filters.
+    setServerTotal(null);
     void load(() => queue.setFilter(toListFilter(next, timeZone())));
   };
   onCleanup(() => {
@@ -241,11 +248,36 @@ export default function Visor() {
     queue.dispose();
   });
 
+  /** How many the server has pending under these filters: the "de N" beyond the pages loaded. */
+  const [serverTotal, setServerTotal] = createSignal<number | null>(null);
+  let countGeneration = 0;
+  const recount = debounce(() => {
+    countGeneration += 1;
+    const mine = countGeneration;
+    call(api().countExhibitions(pendingFilter(toListFilter(queueFilters(), timeZone()))))
+      .then((c) => {
+        if (mine === countGeneration) setServerTotal(c.count);
+      })
+      .catch(() => {});
+  }, RECOUNT_MS);
+  // When the queue grows or shrinks here (a verdict, an arrival, other filters) and
+  // at each server event (verdicts recorded, arrivals beyond the pages loaded), once per burst.
+  const loadedCount = createMemo(() => {
+    version();
+    return queue.items.length;
+  });
+  createEffect(on(loadedCount, () => recount()));
+  onCleanup(() => recount.cancel());
+
   const position = () => {
     version();
-    const total = queue.items.length;
-    const params = { current: total === 0 ? 0 : queue.index + 1, total };
-    return queue.exhausted ? t("visor.position", params) : t("visor.positionMore", params);
+    const loaded = queue.items.length;
+    const current = loaded === 0 ? 0 : queue.index + 1;
+    if (queue.exhausted) return t("visor.position", { current, total: loaded });
+    const total = serverTotal();
+    return total !== null && total >= loaded
+      ? t("visor.position", { current, total })
+      : t("visor.positionMore", { current, total: loaded });
   };
 
   return (
