@@ -8,26 +8,13 @@ import { createSignal } from "solid-js";
 import type { ExhibitionCount, ExhibitionFilter, LiveMessage } from "../bindings";
 import { LIVE_RELOAD_MS, PERIODIC_RELOAD_MS } from "../ranking/liveRanking";
 import { debounce } from "../ranking/month";
+import { EMPTY_FILTER } from "../visor/queue";
 import { api, call } from "./api";
 import { mayHaveMissedEvents, onLive } from "./live";
 
-const PENDING: ExhibitionFilter = {
-  status: "pending",
-  group: null,
-  vendor: null,
-  pdv_type: null,
-  from: null,
-  to: null,
-  possible_duplicate: null,
-  customer: null,
-  distributor: null,
-  cursor: null,
-  limit: null,
-};
-
 /** The pending ones under a listing's `conditions` (a visor's filters). */
 export function pendingFilter(conditions: Partial<ExhibitionFilter> = {}): ExhibitionFilter {
-  return { ...PENDING, ...conditions, status: "pending" };
+  return { ...EMPTY_FILTER, ...conditions, status: "pending" };
 }
 
 const [count, setCount] = createSignal<ExhibitionCount | null>(null);
