@@ -3,13 +3,13 @@
  * number with its history link, the duplicate note and the reject dialog.
  */
 import { createResource, For, onMount, Show } from "solid-js";
-import type { ExhibitionDetail } from "../bindings";
+import type { ExhibitionDetail, Photo } from "../bindings";
 import { t } from "../i18n";
 import { isTypingTarget } from "../visor/keyboard";
 import type { ReviewQueue } from "../visor/queue";
 import { REASONS, type Draft, type ReasonId } from "../visor/reasons";
 
-export function Thumbnail(props: { queue: ReviewQueue; id: string; position: number; available: boolean }) {
+function Thumbnail(props: { queue: ReviewQueue; id: string; position: number; available: boolean }) {
   const [src] = createResource(
     () => (props.available ? { id: props.id, position: props.position } : undefined),
     (k) => props.queue.thumbnail(k.id, k.position).catch(() => null),
@@ -17,6 +17,42 @@ export function Thumbnail(props: { queue: ReviewQueue; id: string; position: num
   return (
     <Show when={src()} fallback={<span class="thumbnail-empty">{props.position}</span>}>
       {(s) => <img src={s()} alt="" />}
+    </Show>
+  );
+}
+
+/** A burst's photos as buttons (shown when there are several); each shows its key, 1–9. */
+export function ThumbnailStrip(props: {
+  queue: ReviewQueue;
+  id: string;
+  photos: readonly Photo[];
+  selected: number;
+  onSelect: (index: number) => void;
+}) {
+  return (
+    <Show when={props.photos.length > 1}>
+      <ul class="thumbnails" aria-label={t("visor.photos")}>
+        <For each={props.photos}>
+          {(p, i) => (
+            <li>
+              <button
+                type="button"
+                class="thumbnail"
+                aria-pressed={i() === props.selected}
+                aria-label={t("visor.thumbnail", { position: p.position })}
+                onClick={() => props.onSelect(i())}
+              >
+                <Thumbnail queue={props.queue} id={props.id} position={p.position} available={p.storage_key !== null} />
+                <Show when={i() < 9}>
+                  <kbd class="thumbnail-key" aria-hidden="true">
+                    {i() + 1}
+                  </kbd>
+                </Show>
+              </button>
+            </li>
+          )}
+        </For>
+      </ul>
     </Show>
   );
 }

@@ -4,7 +4,7 @@ import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
-import { CustomerFact, DuplicateNote, RejectDialog, Thumbnail } from "../components/ReviewParts";
+import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
 import { ReviewTabs } from "../components/ReviewTabs";
 import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
@@ -318,30 +318,13 @@ export default function History() {
                 zoom={zoom()}
                 onZoom={setZoom}
               />
-              <Show when={photos().length > 1}>
-                <ul class="thumbnails" aria-label={t("visor.photos")}>
-                  <For each={photos()}>
-                    {(p, i) => (
-                      <li>
-                        <button
-                          type="button"
-                          class="thumbnail"
-                          aria-pressed={i() === photoIndex()}
-                          aria-label={t("visor.thumbnail", { position: p.position })}
-                          onClick={() => setPhotoIndex(i())}
-                        >
-                          <Thumbnail queue={queue} id={item().id} position={p.position} available={p.storage_key !== null} />
-                          <Show when={i() < 9}>
-                            <kbd class="thumbnail-key" aria-hidden="true">
-                              {i() + 1}
-                            </kbd>
-                          </Show>
-                        </button>
-                      </li>
-                    )}
-                  </For>
-                </ul>
-              </Show>
+              <ThumbnailStrip
+                queue={queue}
+                id={item().id}
+                photos={photos()}
+                selected={photoIndex()}
+                onSelect={setPhotoIndex}
+              />
             </section>
 
             <aside class="visor-side card" aria-label={t("history.details")}>

@@ -1,11 +1,11 @@
 import { useNavigate } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import type { ExhibitionStatus, ExhibitionSummary, LiveMessage, Verdict } from "../bindings";
 import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
-import { CustomerFact, DuplicateNote, RejectDialog, Thumbnail } from "../components/ReviewParts";
+import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
 import { ReviewTabs } from "../components/ReviewTabs";
 import { t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
@@ -354,30 +354,13 @@ export default function Visor() {
                 zoom={zoom()}
                 onZoom={setZoom}
               />
-              <Show when={photos().length > 1}>
-                <ul class="thumbnails" aria-label={t("visor.photos")}>
-                  <For each={photos()}>
-                    {(p, i) => (
-                      <li>
-                        <button
-                          type="button"
-                          class="thumbnail"
-                          aria-pressed={i() === photoIndex()}
-                          aria-label={t("visor.thumbnail", { position: p.position })}
-                          onClick={() => setPhotoIndex(i())}
-                        >
-                          <Thumbnail queue={queue} id={item().id} position={p.position} available={p.storage_key !== null} />
-                          <Show when={i() < 9}>
-                            <kbd class="thumbnail-key" aria-hidden="true">
-                              {i() + 1}
-                            </kbd>
-                          </Show>
-                        </button>
-                      </li>
-                    )}
-                  </For>
-                </ul>
-              </Show>
+              <ThumbnailStrip
+                queue={queue}
+                id={item().id}
+                photos={photos()}
+                selected={photoIndex()}
+                onSelect={setPhotoIndex}
+              />
             </section>
 
             <aside class="visor-side card" aria-label={t("visor.title")}>
