@@ -7,6 +7,7 @@ pub mod customer_number;
 pub mod error_class;
 pub mod exhibition;
 pub mod hibernation;
+pub mod legacy;
 pub mod period;
 pub mod ranking;
 pub mod roles;

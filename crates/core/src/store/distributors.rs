@@ -160,17 +160,19 @@ pub(super) fn clean_name(name: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
-fn check_token(token: &Secret<String>) -> Result<()> {
-    // BotFather tokens look like "<digits>:<35+ url-safe chars>". Checked loosely
-    // here; the network service validates them with getMe before saving.
-    let t = token.expose();
-    let valid = t.split_once(':').is_some_and(|(id, rest)| {
+/// BotFather tokens look like "<digits>:<35+ url-safe chars>". Checked loosely
+/// here; the network service validates them with getMe before saving.
+pub(super) fn looks_like_token(t: &str) -> bool {
+    t.split_once(':').is_some_and(|(id, rest)| {
         !id.is_empty()
             && id.chars().all(|c| c.is_ascii_digit())
             && rest.len() >= 20
             && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    });
-    if valid {
+    })
+}
+
+fn check_token(token: &Secret<String>) -> Result<()> {
+    if looks_like_token(token.expose()) {
         Ok(())
     } else {
         Err(Error::invalid(

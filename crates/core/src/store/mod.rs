@@ -16,6 +16,7 @@ mod groups;
 mod housekeeping;
 mod intake;
 mod jobs;
+mod legacy_import;
 mod members;
 mod pdv_types;
 mod pending_submissions;
@@ -51,6 +52,9 @@ pub use exhibitions::{
 pub use groups::{Group, NewGroup};
 pub use housekeeping::Housekeeping;
 pub use jobs::{INTERRUPTED, Job, JobRun, JobUpdate, RunOutcome, job_ids};
+pub use legacy_import::{
+    ImportedDistributor, LegacyImport, LegacyImportOptions, NO_PDV_TYPE, SkippedRow, TokenOutcome,
+};
 pub use members::{Member, NewMember};
 pub use pdv_types::{DEFAULT_PDV_TYPES, PdvType};
 pub use pending_submissions::{NewSubmission, PendingPhoto, PendingSubmission, SubmissionState};
