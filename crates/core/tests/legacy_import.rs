@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use centermind_core::domain::exhibition::{ExhibitionStatus, SyncState};
 use centermind_core::domain::roles::{MemberRole, PortalRole};
 use centermind_core::domain::time_zone::Month;
-use centermind_core::store::task_kinds::{EDIT_CONFIRMATION, STORE_PHOTO};
+use centermind_core::store::task_kinds::{EDIT_CONFIRMATION, IMPORT_PHOTO};
 use centermind_core::store::{
     Db, ExhibitionFilter, LegacyImport, LegacyImportOptions, NewDistributor, TaskState, TokenOutcome,
 };
@@ -231,7 +231,7 @@ async fn an_old_database_is_imported_with_its_tenants_verdicts_photos_and_histor
 
     // Photos to fetch from Drive: one task per Drive file, with the file id on the photo.
     let photos = db
-        .list_tasks(Some(TaskState::Queued), Some(STORE_PHOTO), 10)
+        .list_tasks(Some(TaskState::Queued), Some(IMPORT_PHOTO), 10)
         .await
         .unwrap();
     assert_eq!(photos.len(), 4);

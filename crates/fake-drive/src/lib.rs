@@ -306,6 +306,22 @@ impl FakeDrive {
         id
     }
 
+    /// Put a file in Drive as another program uploaded it (the old system's
+    /// photos, for the import); returns its id.
+    pub fn add_file(&self, name: &str, parent: Option<&str>, mime: &str, bytes: &[u8]) -> String {
+        let mut state = self.shared.lock();
+        let id = state.new_id();
+        state.files.push(DriveFile {
+            id: id.clone(),
+            name: name.to_string(),
+            mime_type: mime.to_string(),
+            parents: vec![parent.unwrap_or("root").to_string()],
+            bytes: Bytes::copy_from_slice(bytes),
+            trashed: false,
+        });
+        id
+    }
+
     /// Move a file or folder to the trash (queries with `trashed = false` skip it).
     pub fn trash(&self, id: &str) {
         if let Some(f) = self.shared.lock().files.iter_mut().find(|f| f.id == id) {

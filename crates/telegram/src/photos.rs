@@ -37,8 +37,8 @@ use centermind_core::config::GoogleDriveConfig;
 use centermind_core::domain::DistributorId;
 use centermind_core::domain::backoff::backoff_delay;
 use centermind_core::domain::error_class::ErrorClass;
-use centermind_core::store::task_kinds::{ARCHIVE_PHOTO, STORE_PHOTO};
-use centermind_core::store::{Db, NewErrorEvent, NewTask, PhotoStorage, StoredPhoto, Task, now};
+use centermind_core::store::task_kinds::{ARCHIVE_PHOTO, IMPORT_PHOTO, STORE_PHOTO};
+use centermind_core::store::{Db, NewErrorEvent, NewTask, PhotoStorage, PhotoToStore, StoredPhoto, Task, now};
 use centermind_core::{Error as CoreError, Secret};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -50,11 +50,14 @@ use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, error, info, info_span, warn};
 use uuid::Uuid;
 
-use crate::api::{self, ApiFailure, DownloadFailure};
+use crate::api::{self, DownloadFailure};
 use crate::drive::{GoogleDrive, GoogleDriveStore};
 use crate::texts;
 
+/// Today's photos: claimed first.
 const KINDS: &[&str] = &[STORE_PHOTO, ARCHIVE_PHOTO];
+/// Every kind the worker handles, for its idle wait.
+const ALL_KINDS: &[&str] = &[STORE_PHOTO, ARCHIVE_PHOTO, IMPORT_PHOTO];
 
 /// The cloud Bot API serves files up to 20 MB.
 pub const CLOUD_DOWNLOAD_LIMIT: u64 = 20 * 1024 * 1024;
@@ -295,6 +298,13 @@ enum Outcome {
         class: ErrorClass,
         error: String,
     },
+    /// Waiting for a person to fix the configuration: put back without using
+    /// an attempt or logging an error per task (an import may queue
+    /// thousands); the admin is alerted (at most hourly).
+    Wait {
+        class: ErrorClass,
+        note: String,
+    },
 }
 
 impl Outcome {
@@ -386,7 +396,7 @@ impl PhotoWorker {
         loop {
             let mut pause = None;
             while in_flight.len() < concurrency {
-                match self.db.claim_task(KINDS, now(), self.options.lease).await {
+                match self.claim().await {
                     Ok(Some(task)) => {
                         let worker = self.clone();
                         in_flight.spawn(async move { worker.process(task).await });
@@ -422,8 +432,16 @@ impl PhotoWorker {
         info!("photo worker stopped");
     }
 
+    /// The next due task: an imported photo only when no photo of today waits.
+    async fn claim(&self) -> Result<Option<Task>, CoreError> {
+        match self.db.claim_task(KINDS, now(), self.options.lease).await? {
+            Some(task) => Ok(Some(task)),
+            None => self.db.claim_task(&[IMPORT_PHOTO], now(), self.options.lease).await,
+        }
+    }
+
     async fn idle_pause(&self) -> StdDuration {
-        match self.db.next_task_due(KINDS).await {
+        match self.db.next_task_due(ALL_KINDS).await {
             Ok(Some(due)) => match (due - Utc::now()).to_std() {
                 Ok(wait) => (wait + StdDuration::from_millis(2)).min(self.options.idle_recheck),
                 Err(_) => StdDuration::from_millis(50),
@@ -476,38 +494,14 @@ impl PhotoWorker {
         if photo.upload_state == "stored" {
             return Outcome::Done;
         }
-        let Some(file_id) = photo.telegram_file_id.clone() else {
-            return give_up("photo without a Telegram file id");
+        let fetched = if task.kind == IMPORT_PHOTO {
+            self.download_from_drive(&photo).await
+        } else {
+            self.download_from_telegram(task, &photo).await
         };
-        let token: Secret<String> = match self.db.distributor_bot_token(d).await {
-            Ok(Some(t)) => t,
-            Ok(None) => return Outcome::retry(ErrorClass::Permission, "the distributor has no bot token"),
-            Err(e) => return db_retry(&e),
-        };
-        let bot = Bot::with_client(token.expose().clone(), self.client.clone()).set_api_url(self.api_url.clone());
-        let bytes = match api::download_file(
-            &bot,
-            &file_id,
-            self.options.request_timeout,
-            self.options.max_download_bytes,
-        )
-        .await
-        {
-            Ok(b) => b,
-            Err(DownloadFailure::TooBig) => {
-                self.tell_vendor_too_big(&bot, task).await;
-                if let Err(e) = self.db.mark_photo_failed(photo.photo_id).await {
-                    warn!(error = %e, "cannot mark the photo failed");
-                }
-                return Outcome::GiveUp {
-                    class: ErrorClass::InvalidInput,
-                    error: "file larger than the Bot API download limit (20 MB)".into(),
-                };
-            }
-            Err(DownloadFailure::Api(e @ (ApiFailure::Permanent(_) | ApiFailure::Unauthorized(_)))) => {
-                return Outcome::retry(e.class(), e.detail());
-            }
-            Err(DownloadFailure::Api(e)) => return Outcome::retry(e.class(), e.detail()),
+        let bytes = match fetched {
+            Ok(bytes) => bytes,
+            Err(outcome) => return outcome,
         };
         let sha256 = hex::encode(Sha256::digest(&bytes));
         let (bytes, analysis) = match tokio::task::spawn_blocking(move || {
@@ -575,6 +569,90 @@ impl PhotoWorker {
                 Outcome::Recorded
             }
             Err(e) => db_retry(&e),
+        }
+    }
+
+    /// The photo's bytes from Telegram (a photo the bot received).
+    async fn download_from_telegram(&self, task: &Task, photo: &PhotoToStore) -> Result<Vec<u8>, Outcome> {
+        let d = photo.distributor_id;
+        let Some(file_id) = photo.telegram_file_id.clone() else {
+            return Err(Outcome::GiveUp {
+                class: ErrorClass::Internal,
+                error: "photo without a Telegram file id".into(),
+            });
+        };
+        let token: Secret<String> = match self.db.distributor_bot_token(d).await {
+            Ok(Some(t)) => t,
+            Ok(None) => {
+                return Err(Outcome::retry(
+                    ErrorClass::Permission,
+                    "the distributor has no bot token",
+                ));
+            }
+            Err(e) => return Err(db_retry(&e)),
+        };
+        let bot = Bot::with_client(token.expose().clone(), self.client.clone()).set_api_url(self.api_url.clone());
+        match api::download_file(
+            &bot,
+            &file_id,
+            self.options.request_timeout,
+            self.options.max_download_bytes,
+        )
+        .await
+        {
+            Ok(bytes) => Ok(bytes),
+            Err(DownloadFailure::TooBig) => {
+                self.tell_vendor_too_big(&bot, task).await;
+                if let Err(e) = self.db.mark_photo_failed(photo.photo_id).await {
+                    warn!(error = %e, "cannot mark the photo failed");
+                }
+                Err(Outcome::GiveUp {
+                    class: ErrorClass::InvalidInput,
+                    error: "file larger than the Bot API download limit (20 MB)".into(),
+                })
+            }
+            Err(DownloadFailure::Api(e)) => Err(Outcome::retry(e.class(), e.detail())),
+        }
+    }
+
+    /// The photo's bytes from Google Drive, where the old system put it (an
+    /// imported exhibition). Without Drive credentials the task waits for
+    /// them (alerting the admin) instead of using up its attempts; a file
+    /// Drive no longer has fails the photo.
+    async fn download_from_drive(&self, photo: &PhotoToStore) -> Result<Vec<u8>, Outcome> {
+        let Some(file_id) = photo.drive_file_id.as_deref() else {
+            return Err(Outcome::GiveUp {
+                class: ErrorClass::Internal,
+                error: "imported photo without a Google Drive file id".into(),
+            });
+        };
+        let drive = match &self.drive {
+            Ok(drive) => drive.clone(),
+            Err(why) => {
+                return Err(Outcome::Wait {
+                    class: ErrorClass::Permission,
+                    note: format!("imported photos are in Google Drive but {why}"),
+                });
+            }
+        };
+        match drive.download(file_id).await {
+            // Drive answers 404 for a deleted file and for one this account
+            // cannot see: retrying will not bring it. Given up at once (the
+            // admin can `task retry` it after sharing the file).
+            Err(e) if e.class == ErrorClass::MissingPath || !e.class.is_retryable() => {
+                if let Err(db) = self.db.mark_photo_failed(photo.photo_id).await {
+                    warn!(error = %db, "cannot mark the photo failed");
+                }
+                Err(Outcome::GiveUp {
+                    class: e.class,
+                    error: format!(
+                        "the imported photo {file_id} cannot be read from Google Drive: {}",
+                        e.message
+                    ),
+                })
+            }
+            Err(e) => Err(Outcome::failed(e)),
+            Ok(bytes) => Ok(bytes),
         }
     }
 
@@ -715,6 +793,12 @@ impl PhotoWorker {
                 if config || task.attempts == self.options.alert_after_attempts {
                     self.alert_admin(task.distributor_id, class, &error).await;
                 }
+            }
+            Outcome::Wait { class, note } => {
+                self.db
+                    .postpone_task(task.id, &note, at + self.options.backoff_cap, at)
+                    .await?;
+                self.alert_admin(task.distributor_id, class, &note).await;
             }
             Outcome::GiveUp { class, error } => {
                 warn!(class = class.as_str(), %error, "photo cannot be stored");

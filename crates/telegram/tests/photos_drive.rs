@@ -697,3 +697,158 @@ async fn concurrent_copies_share_one_folder_per_group_and_date() {
     assert_eq!(w.drive.files_in(&dates[0].id).len(), 4, "the four photos together");
     assert_eq!(w.drive.requests_to(Endpoint::Create).len(), 2, "two folders created");
 }
+
+/// An old database (the Python system's) whose photos the old bot put in
+/// Google Drive: `links` are the `url_foto_drive` of two exhibitions.
+async fn old_database(dir: &std::path::Path, first: &str, second: &str) -> PathBuf {
+    use sqlx::Connection;
+    let path = dir.join("viejo.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+    sqlx::raw_sql(include_str!("../../core/tests/fixtures/legacy_centermind.sql"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO distribuidores VALUES (1, 'Vieja SA', NULL, NULL, NULL, 'activo', NULL);
+         INSERT INTO exhibiciones VALUES ('5b0f8a52-3c4d-4e5f-8a9b-0c1d2e3f4a51', 1, -1001, 11, '10', 'Kiosco',
+             '{first}', 'Aprobado', 'Sofía', NULL, NULL, NULL, 1, '2025-03-01 10:00:00', '2025-03-01 12:00:00');
+         INSERT INTO exhibiciones VALUES ('5b0f8a52-3c4d-4e5f-8a9b-0c1d2e3f4a52', 1, -1001, 11, '11', 'Kiosco',
+             '{second}', 'Pendiente', NULL, NULL, NULL, NULL, 0, '2025-03-02 10:00:00', NULL);"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    path
+}
+
+#[tokio::test]
+async fn imported_photos_wait_for_drive_credentials_then_come_from_drive_after_todays_photos() {
+    let mut w = World::new().await;
+    let (one, two) = (jpeg(&scene(31, 640, 480), 85), jpeg(&scene(32, 640, 480), 85));
+    let id_one = w.drive.add_file("IMG_0001.jpg", None, "image/jpeg", &one);
+    let id_two = w.drive.add_file("IMG_0002.jpg", None, "image/jpeg", &two);
+    let link_one = format!("https://drive.google.com/file/d/{id_one}/view?usp=drivesdk");
+    let burst = format!("https://drive.google.com/open?id={id_two}, https://drive.google.com/open?id=GoneFromDrive123");
+    let old = old_database(w._dir.path(), &link_one, &burst).await;
+    let imported =
+        w.db.import_legacy(
+            &old,
+            &centermind_core::store::LegacyImportOptions {
+                time_zone: chrono_tz::America::Argentina::Buenos_Aires,
+                bot_tokens: true,
+            },
+        )
+        .await
+        .unwrap();
+    let d = imported.distributors[0].id;
+    assert_eq!(imported.distributors[0].photos_queued, 3);
+    let db = w.db.clone();
+    let import_tasks = || async {
+        let rows: Vec<(TaskState, i64, Option<String>)> =
+            sqlx::query_as("SELECT state, attempts, last_error FROM tasks WHERE kind = 'import_photo' ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        rows
+    };
+
+    // Without [google_drive]: the tasks wait, spending no attempt and logging no error per photo.
+    w.start_worker(None);
+    let waiting = eventually("imported photos put back to wait for Drive", || async {
+        let rows = import_tasks().await;
+        rows.iter().all(|(_, _, e)| e.is_some()).then_some(rows)
+    })
+    .await;
+    for (state, attempts, error) in &waiting {
+        assert_eq!((*state, *attempts), (TaskState::Queued, 0));
+        assert!(
+            error.as_deref().unwrap().contains("Google Drive is not configured"),
+            "{error:?}"
+        );
+    }
+    assert!(w.db.list_error_events(Some(d), 100).await.unwrap().is_empty());
+    assert!(w.drive.requests_to(Endpoint::Download).is_empty());
+    w.shutdown.cancel();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    // With credentials, and one photo of today sent meanwhile: today's is stored first.
+    w.shutdown = CancellationToken::new();
+    let today = w.tenant("Hoy", 1, PhotoStorage::Local, None).await;
+    let todays = w.submit(&today, &[&jpeg(&scene(33, 640, 480), 85)]).await;
+    let worker = PhotoWorker::new(
+        w.db.clone(),
+        Arc::new(LocalPhotoStore::new(&w.photo_dir)),
+        teloxide::net::default_reqwest_settings().build().unwrap(),
+        w.telegram.url().parse().unwrap(),
+        w.shutdown.child_token(),
+        PhotoOptions {
+            drive: Some(w.drive_config()),
+            concurrency: 1,
+            ..options()
+        },
+    );
+    tokio::spawn(worker.run());
+    w.wait_stored(&today, todays).await;
+    let done = eventually("imported photos fetched or given up", || async {
+        let rows = import_tasks().await;
+        rows.iter()
+            .all(|(s, _, _)| matches!(s, TaskState::Done | TaskState::Dead))
+            .then_some(rows)
+    })
+    .await;
+    assert_eq!(
+        done.iter().map(|(s, _, _)| *s).collect::<Vec<_>>(),
+        [TaskState::Done, TaskState::Done, TaskState::Dead],
+        "the file Drive no longer has is given up"
+    );
+    let finished: Vec<(String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        "SELECT kind, updated_at FROM tasks WHERE kind IN ('store_photo', 'import_photo') AND state = 'done'",
+    )
+    .fetch_all(w.db.pool())
+    .await
+    .unwrap();
+    let today_done = finished.iter().find(|(k, _)| k == "store_photo").unwrap().1;
+    assert!(
+        finished
+            .iter()
+            .filter(|(k, _)| k == "import_photo")
+            .all(|(_, at)| *at >= today_done),
+        "today's photo first: {finished:?}"
+    );
+
+    // The bytes are Drive's, in the local folder, with the Drive link kept.
+    let first =
+        w.db.exhibition(d, Uuid::parse_str("5b0f8a52-3c4d-4e5f-8a9b-0c1d2e3f4a51").unwrap())
+            .await
+            .unwrap();
+    assert_eq!(first.photos[0].upload_state, "stored");
+    assert_eq!(first.photos[0].storage_link.as_deref(), Some(link_one.as_str()));
+    let on_disk = std::fs::read(w.photo_dir.join(first.photos[0].storage_key.as_deref().unwrap())).unwrap();
+    assert_eq!(on_disk, one);
+    assert_eq!(first.photos[0].width, Some(640));
+    assert!(
+        first.photos[0].storage_key.as_deref().unwrap().contains("2025-03-01"),
+        "filed under its own day"
+    );
+    let second =
+        w.db.exhibition(d, Uuid::parse_str("5b0f8a52-3c4d-4e5f-8a9b-0c1d2e3f4a52").unwrap())
+            .await
+            .unwrap();
+    assert_eq!(
+        second
+            .photos
+            .iter()
+            .map(|p| p.upload_state.as_str())
+            .collect::<Vec<_>>(),
+        ["stored", "failed"]
+    );
+    assert_eq!(
+        std::fs::read(w.photo_dir.join(second.photos[0].storage_key.as_deref().unwrap())).unwrap(),
+        two
+    );
+    assert!(w.archive_tasks().await.is_empty(), "nothing to copy back to Drive");
+}

@@ -10,9 +10,10 @@
 //! - Written in short transactions (one per distributor's set-up, then 500
 //!   exhibitions each) so that a running service's writers never wait long.
 //! - A row that cannot be read is skipped and reported, never guessed.
-//! - Photos were in Google Drive: each one gets a `store_photo` task that
+//! - Photos were in Google Drive: each one gets an `import_photo` task that
 //!   downloads it into the local photo folder (with hashes and the duplicate
-//!   check) once Google Drive credentials are configured.
+//!   check) once Google Drive credentials are configured, after today's
+//!   photos.
 //! - Verdicts not yet edited into Telegram (`synced_telegram = 0`) get their
 //!   edit task, so vendors see them.
 //! - Supervisors were free text (`supervisor_nombre`): each becomes an
@@ -927,7 +928,7 @@ async fn insert_exhibition(
         .await?;
         if drive.is_some() {
             let task = NewTask {
-                kind: kinds::STORE_PHOTO.to_string(),
+                kind: kinds::IMPORT_PHOTO.to_string(),
                 distributor_id: Some(distributor),
                 payload: serde_json::json!({ "exhibition_id": id, "position": position }),
                 dedupe_key: Some(format!("photo:{id}:{position}")),

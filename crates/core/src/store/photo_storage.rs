@@ -70,6 +70,8 @@ pub struct PhotoToStore {
     pub telegram_file_unique_id: Option<String>,
     pub upload_state: String,
     pub storage_key: Option<String>,
+    /// Where the old system kept it (imported exhibitions).
+    pub drive_file_id: Option<String>,
     pub group_id: GroupId,
     pub chat_id: ChatId,
     pub submitted_at: DateTime<Utc>,
@@ -139,7 +141,7 @@ impl Db {
     ) -> Result<PhotoToStore> {
         sqlx::query_as(
             "SELECT p.id AS photo_id, p.distributor_id, p.position, p.telegram_file_id, p.telegram_file_unique_id, \
-               p.upload_state, p.storage_key, e.group_id, g.chat_id, e.submitted_at \
+               p.upload_state, p.storage_key, p.drive_file_id, e.group_id, g.chat_id, e.submitted_at \
              FROM exhibition_photos p JOIN exhibitions e ON e.id = p.exhibition_id \
              JOIN telegram_groups g ON g.id = e.group_id \
              WHERE p.distributor_id = ? AND p.exhibition_id = ? AND p.position = ?",
@@ -164,16 +166,17 @@ impl Db {
         at: DateTime<Utc>,
     ) -> Result<PhotoStored> {
         let mut tx = self.begin_write().await?;
-        let row: Option<(String, DistributorId, i64, PhotoStorage)> = sqlx::query_as(
-            "SELECT p.exhibition_id, p.distributor_id, p.position, d.photo_storage \
+        let row: Option<(String, DistributorId, i64, PhotoStorage, Option<String>)> = sqlx::query_as(
+            "SELECT p.exhibition_id, p.distributor_id, p.position, d.photo_storage, p.drive_file_id \
              FROM exhibition_photos p JOIN distributors d ON d.id = p.distributor_id WHERE p.id = ?",
         )
         .bind(photo_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (exhibition_id, distributor_id, position, storage) = row.ok_or(Error::NotFound { entity: "photo" })?;
+        let (exhibition_id, distributor_id, position, storage, in_drive) =
+            row.ok_or(Error::NotFound { entity: "photo" })?;
         sqlx::query(
-            "UPDATE exhibition_photos SET storage_key = ?, storage_link = ?, sha256 = ?, perceptual_hash = ?, \
+            "UPDATE exhibition_photos SET storage_key = ?, storage_link = coalesce(?, storage_link), sha256 = ?, perceptual_hash = ?, \
                size_bytes = ?, width = ?, height = ?, upload_state = 'stored' WHERE id = ?",
         )
         .bind(&stored.storage_key)
@@ -187,7 +190,8 @@ impl Db {
         .execute(&mut *tx)
         .await?;
         let duplicate_of = link_duplicates(&mut tx, photo_id, at).await?;
-        let archive_task = if storage == PhotoStorage::GoogleDrive {
+        // An imported photo came from Drive: it is archived there already.
+        let archive_task = if storage == PhotoStorage::GoogleDrive && in_drive.is_none() {
             Some(enqueue_in(&mut tx, &archive_task(distributor_id, &exhibition_id, position), at).await?)
         } else {
             None

@@ -23,6 +23,12 @@ pub mod kinds {
     /// archive); enqueued when the photo is stored, for `google_drive`
     /// distributors only. Payload: `{"exhibition_id", "position"}`.
     pub const ARCHIVE_PHOTO: &str = "archive_photo";
+    /// Download one photo of an exhibition imported from the old system from
+    /// Google Drive (where the old bot put it) into the local photo folder,
+    /// as `store_photo` does for Telegram. Claimed only when no
+    /// `store_photo` or `archive_photo` task is due, so that a large import
+    /// never delays today's photos. Payload: `{"exhibition_id", "position"}`.
+    pub const IMPORT_PHOTO: &str = "import_photo";
 }
 
 #[derive(Debug, Clone)]
