@@ -386,7 +386,7 @@ async fn a_file_that_is_not_an_old_database_is_refused_before_anything_is_writte
     let db = new_database(dir.path()).await;
     let refused = |e: Error| match e {
         Error::Invalid {
-            field: "source",
+            field: "archivo",
             reason,
         } => reason,
         other => panic!("unexpected error {other:?}"),
@@ -411,4 +411,38 @@ async fn a_file_that_is_not_an_old_database_is_refused_before_anything_is_writte
         "no es una base de datos del sistema anterior: falta la tabla distribuidores"
     );
     assert!(db.list_distributors().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_preview_reports_what_the_import_would_do_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = old_database(dir.path()).await;
+    let db = new_database(dir.path()).await;
+    let files_before: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+
+    let preview = db.preview_legacy_import(&old, &options()).await.unwrap();
+    assert!(db.list_distributors().await.unwrap().is_empty(), "nothing imported");
+    assert!(db.list_tasks(None, None, 10).await.unwrap().is_empty());
+    let mut files_after: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    files_after.sort();
+    let mut expected = files_before.clone();
+    expected.sort();
+    assert_eq!(files_after, expected, "the copy is gone");
+
+    let real = db.import_legacy(&old, &options()).await.unwrap();
+    let strip = |r: &LegacyImport| {
+        let mut v = serde_json::to_value(r).unwrap();
+        // Ids may differ between the copy and the real database; everything else must not.
+        for d in v["distributors"].as_array_mut().unwrap() {
+            d.as_object_mut().unwrap().remove("id");
+        }
+        v
+    };
+    assert_eq!(strip(&preview), strip(&real));
 }

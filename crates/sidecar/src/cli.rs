@@ -65,8 +65,37 @@ pub enum Command {
     /// copia de las fotos, en `backup_dir`): listarlas o restaurar una.
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// Traer la base de datos del sistema anterior (el bot de Python con
+    /// Streamlit, `base_datos/centermind.db`): las distribuidoras con su bot,
+    /// los grupos, los vendedores y cada exhibición con su veredicto, quién la
+    /// evaluó y cuándo. Se puede repetir: solo agrega lo que falte. La base
+    /// vieja solo se lee. Las fotos se traen después de Google Drive.
+    #[command(name = "import-legacy")]
+    ImportLegacy(ImportLegacyArgs),
     /// Mostrar la configuración efectiva (nunca incluye secretos).
     Config,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLegacyArgs {
+    /// La base de datos del sistema anterior (por ejemplo `base_datos/centermind.db`).
+    #[arg(value_name = "ARCHIVO")]
+    pub source: PathBuf,
+    /// Zona horaria de las horas guardadas sin zona (las que escribía Python).
+    /// Usá `UTC` si la base vieja las guardaba con `CURRENT_TIMESTAMP`. Las
+    /// distribuidoras nuevas quedan con esta zona.
+    #[arg(long, default_value = centermind_core::domain::time_zone::DEFAULT_TIME_ZONE, value_name = "ZONA")]
+    pub time_zone: String,
+    /// No traer los tokens de los bots (por ejemplo, mientras el bot viejo
+    /// siga andando: Telegram deja que un solo programa use cada token).
+    #[arg(long)]
+    pub without_bot_tokens: bool,
+    /// Mostrar qué haría, sin cambiar nada (prueba sobre una copia de la base).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Salida en JSON, para scripts.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod commands;
 mod demo;
 mod instance;
 mod jobs;
+mod legacy;
 mod prompt;
 mod serve;
 mod table;
@@ -100,6 +101,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::User(cmd) => commands::user(&db, cmd).await?,
         Command::Task(cmd) => commands::task(&db, cmd).await?,
         Command::Job(cmd) => commands::job(&db, &config, cmd).await?,
+        Command::ImportLegacy(args) => legacy::import(&db, &args).await?,
         Command::Config | Command::Backup(_) => {}
     }
     db.close().await;

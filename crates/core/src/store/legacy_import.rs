@@ -201,7 +201,7 @@ async fn read_table(
     for &i in required {
         if picked[i].1.is_none() {
             return Err(Error::invalid(
-                "source",
+                "archivo",
                 format!(
                     "no es una base de datos del sistema anterior: a la tabla {table} le falta la columna {}",
                     wanted[i][0]
@@ -244,25 +244,28 @@ async fn has_table(conn: &mut SqliteConnection, table: &str) -> Result<bool> {
 async fn read_old(source: &Path) -> Result<OldData> {
     if !source.is_file() {
         return Err(Error::invalid(
-            "source",
+            "archivo",
             format!("no existe el archivo {}", source.display()),
         ));
     }
     let options = SqliteConnectOptions::new().filename(source).read_only(true);
     let mut conn = SqliteConnection::connect_with(&options).await.map_err(|e| {
         Error::invalid(
-            "source",
+            "archivo",
             format!("no se puede abrir {} como base de datos SQLite: {e}", source.display()),
         )
     })?;
     let mut tx = conn.begin().await?;
     for table in ["distribuidores", "exhibiciones"] {
-        let present = has_table(&mut tx, table)
-            .await
-            .map_err(|_| Error::invalid("source", format!("{} no es una base de datos SQLite", source.display())))?;
+        let present = has_table(&mut tx, table).await.map_err(|_| {
+            Error::invalid(
+                "archivo",
+                format!("{} no es una base de datos SQLite", source.display()),
+            )
+        })?;
         if !present {
             return Err(Error::invalid(
-                "source",
+                "archivo",
                 format!("no es una base de datos del sistema anterior: falta la tabla {table}"),
             ));
         }
@@ -553,6 +556,31 @@ impl Db {
             report.distributors.push(imported);
         }
         Ok(report)
+    }
+
+    /// What [`Db::import_legacy`] would do, without changing this database:
+    /// the import runs on a consistent copy of it (`VACUUM INTO`, next to
+    /// it), which is deleted afterwards. Needs a file database.
+    pub async fn preview_legacy_import(&self, source: &Path, options: &LegacyImportOptions) -> Result<LegacyImport> {
+        let Some(path) = self.path() else {
+            return Err(Error::invalid(
+                "database",
+                "la prueba necesita una base de datos en un archivo",
+            ));
+        };
+        let copy = super::next_to(path, &format!(".import-preview-{}", Uuid::now_v7().simple()));
+        let outcome = async {
+            self.backup_to(&copy).await?;
+            let scratch = Db::open(&format!("sqlite://{}", copy.display())).await?;
+            let report = scratch.import_legacy(source, options).await;
+            scratch.close().await;
+            report
+        }
+        .await;
+        for suffix in ["", "-wal", "-shm", ".migrate.lock"] {
+            let _ = std::fs::remove_file(super::next_to(&copy, suffix));
+        }
+        outcome
     }
 
     async fn import_distributor(
