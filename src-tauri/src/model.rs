@@ -126,9 +126,23 @@ pub struct Photo {
     pub position: i64,
     /// Present once the photo file is stored (otherwise it cannot be shown yet).
     pub storage_key: Option<String>,
+    /// `failed`: the server gave up on it (too big, gone from Drive); it will not come.
+    #[serde(default)]
+    pub upload_state: UploadState,
     pub width: Option<i64>,
     pub height: Option<i64>,
     pub size_bytes: Option<i64>,
+}
+
+/// Where the server's copy of a photo stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum UploadState {
+    /// On its way (an older server that does not say is read as this).
+    #[default]
+    Pending,
+    Stored,
+    Failed,
 }
 
 /// One verdict in an exhibition's history (append-only).
@@ -520,6 +534,7 @@ mod tests {
         assert_eq!(detail.summary.vendor_name, "Ana");
         assert!(detail.summary.possible_duplicate);
         assert_eq!(detail.photos[0].width, Some(640));
+        assert_eq!(detail.photos[0].upload_state, UploadState::Stored);
         assert_eq!(detail.time_zone, "America/Argentina/Buenos_Aires");
     }
 }

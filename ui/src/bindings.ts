@@ -727,6 +727,8 @@ export type Photo = {
 	position: number,
 	/**  Present once the photo file is stored (otherwise it cannot be shown yet). */
 	storage_key: string | null,
+	/**  `failed`: the server gave up on it (too big, gone from Drive); it will not come. */
+	upload_state?: UploadState,
 	width: number | null,
 	height: number | null,
 	size_bytes: number | null,
@@ -887,6 +889,11 @@ export type UpdateSettings = {
 	/**  The endpoint of `tauri.conf.json`. */
 	default_endpoint: string | null,
 };
+
+/**  Where the server's copy of a photo stands. */
+export type UploadState = 
+/**  On its way (an older server that does not say is read as this). */
+"pending" | "stored" | "failed";
 
 export type User = {
 	id: number,

@@ -29,8 +29,8 @@ export function detail(item: ExhibitionSummary, overrides: Partial<ExhibitionDet
   return {
     ...item,
     photos: [
-      { position: 1, storage_key: `${item.id}/1.jpg`, width: 640, height: 480, size_bytes: 1000 },
-      { position: 2, storage_key: `${item.id}/2.jpg`, width: 640, height: 480, size_bytes: 1000 },
+      { position: 1, storage_key: `${item.id}/1.jpg`, upload_state: "stored", width: 640, height: 480, size_bytes: 1000 },
+      { position: 2, storage_key: `${item.id}/2.jpg`, upload_state: "stored", width: 640, height: 480, size_bytes: 1000 },
     ],
     history: [],
     time_zone: "America/Argentina/Buenos_Aires",

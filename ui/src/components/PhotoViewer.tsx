@@ -9,6 +9,8 @@ export function PhotoViewer(props: {
   zoom: number;
   onZoom: (zoom: number) => void;
   loading: boolean;
+  /** The server gave up on storing this photo (too big, gone from Drive). */
+  failed?: boolean;
 }) {
   const [offset, setOffset] = createSignal({ x: 0, y: 0 });
   let drag: { x: number; y: number; ox: number; oy: number } | null = null;
@@ -51,7 +53,11 @@ export function PhotoViewer(props: {
           when={props.src}
           fallback={
             <p class="photo-placeholder" role="status">
-              {props.loading ? t("visor.photoLoading") : t("visor.photoUnavailable")}
+              {props.loading
+                ? t("visor.photoLoading")
+                : props.failed
+                  ? t("visor.photoFailed")
+                  : t("visor.photoUnavailable")}
             </p>
           }
         >

@@ -281,6 +281,7 @@ export const en: Messages = {
     photoAlt: "Photo {position} of {count} of customer {customer}'s exhibition",
     thumbnail: "Show photo {position}",
     photoUnavailable: "The photo is not available yet.",
+    photoFailed: "This photo could not be stored (it was over 20 MB, or no longer in Google Drive).",
     photoLoading: "Loading photo…",
     duplicate: "Possible duplicate: this photo was received before.",
     duplicateOf: "It looks like the exhibition sent on {when}.",

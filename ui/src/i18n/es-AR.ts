@@ -284,6 +284,7 @@ export const esAR = {
     photoAlt: "Foto {position} de {count} de la exhibición del cliente {customer}",
     thumbnail: "Ver foto {position}",
     photoUnavailable: "La foto todavía no está disponible.",
+    photoFailed: "Esta foto no se pudo guardar (pesaba más de 20 MB, o ya no estaba en Google Drive).",
     photoLoading: "Cargando foto…",
     duplicate: "Posible duplicado: esta foto ya se había recibido antes.",
     duplicateOf: "Se parece a la exhibición enviada el {when}.",

@@ -310,6 +310,7 @@ export default function History() {
               <PhotoViewer
                 src={photoSrc() ?? null}
                 loading={photoSrc.loading || detail.loading}
+                failed={photos()[photoIndex()]?.upload_state === "failed"}
                 alt={t("visor.photoAlt", {
                   position: photoIndex() + 1,
                   count: Math.max(photos().length, 1),

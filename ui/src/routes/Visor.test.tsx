@@ -101,7 +101,7 @@ describe("Visor", () => {
             asked += 1;
             const stored = detail(item);
             // The first answer: the bot acknowledged the photos, the store has not finished.
-            const photos = asked === 1 ? stored.photos.map((p) => ({ ...p, storage_key: null })) : stored.photos;
+            const photos = asked === 1 ? stored.photos.map((p) => ({ ...p, storage_key: null, upload_state: "pending" as const })) : stored.photos;
             return Promise.resolve({ status: "ok", data: { ...stored, photos } });
           },
         },
@@ -113,6 +113,31 @@ describe("Visor", () => {
     });
     expect(asked).toBeGreaterThanOrEqual(2);
     expect(await screen.findByRole("img", { name: /Foto 1 de 2/ })).toBeInTheDocument();
+  });
+
+  it("a photo the server gave up on says so, and is not asked for again", { timeout: 10000 }, async () => {
+    const item = summary(1);
+    let asked = 0;
+    open(
+      fakeApi(
+        { session: SUPERVISOR, pending: [item] },
+        {
+          getExhibition: () => {
+            asked += 1;
+            const stored = detail(item);
+            const photos = stored.photos.map((p) => ({ ...p, storage_key: null, upload_state: "failed" as const }));
+            return Promise.resolve({ status: "ok", data: { ...stored, photos } });
+          },
+        },
+      ),
+    );
+    expect(
+      await screen.findByText("Esta foto no se pudo guardar (pesaba más de 20 MB, o ya no estaba en Google Drive)."),
+    ).toBeInTheDocument();
+    expect(screen.queryByText("La foto todavía no está disponible.")).toBeNull();
+    // Past the 2 s after which a photo still on its way is asked for again.
+    await new Promise((resolve) => setTimeout(resolve, 2600));
+    expect(asked).toBe(1);
   });
 
   it("A approves and the next exhibition shows at once; arrows move", async () => {

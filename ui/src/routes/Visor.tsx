@@ -92,7 +92,7 @@ export default function Visor() {
   let recheck = { id: "", tries: 0 };
   createEffect(() => {
     const d = detail();
-    if (!d || !d.photos.some((p) => p.storage_key === null)) return;
+    if (!d || !d.photos.some((p) => p.storage_key === null && p.upload_state !== "failed")) return;
     if (recheck.id !== d.id) recheck = { id: d.id, tries: 0 };
     if (recheck.tries >= PHOTO_RECHECK_TRIES) return;
     recheck.tries += 1;
@@ -346,6 +346,7 @@ export default function Visor() {
               <PhotoViewer
                 src={photoSrc() ?? null}
                 loading={photoSrc.loading || detail.loading}
+                failed={photos()[photoIndex()]?.upload_state === "failed"}
                 alt={t("visor.photoAlt", {
                   position: photoIndex() + 1,
                   count: Math.max(photos().length, 1),
