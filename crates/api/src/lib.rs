@@ -12,6 +12,7 @@ mod exhibitions;
 mod extract;
 mod health;
 mod jobs;
+mod legacy_import;
 mod limiter;
 mod openapi;
 mod ranking;
@@ -150,5 +151,6 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::routes())
         .merge(admin::routes())
         .merge(jobs::routes())
+        .merge(legacy_import::routes())
         .with_state(state)
 }

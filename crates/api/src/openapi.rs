@@ -58,6 +58,7 @@ use crate::AppState;
         crate::jobs::job_runs,
         crate::jobs::list_backups,
         crate::jobs::restore_backup,
+        crate::legacy_import::import_legacy,
     ),
     // Types used only in query parameters are not collected automatically.
     components(schemas(

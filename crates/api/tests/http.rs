@@ -1022,6 +1022,7 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("get", "/api/v1/jobs/{id}/runs"),
         ("get", "/api/v1/backups"),
         ("post", "/api/v1/backups/{file_name}/restore"),
+        ("post", "/api/v1/legacy-import"),
         ("post", "/api/v1/me/password"),
     ];
     let paths = doc["paths"].as_object().unwrap();

@@ -410,3 +410,113 @@ async fn a_restore_from_the_app_takes_only_a_listed_sound_copy_and_only_from_the
         "{answer}"
     );
 }
+
+/// The bytes of an old system's database (the Python bot's `centermind.db`).
+async fn old_database_bytes(dir: &std::path::Path) -> Vec<u8> {
+    use sqlx::Connection;
+    let path = dir.join("viejo.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+    sqlx::raw_sql(include_str!("../../core/tests/fixtures/legacy_centermind.sql"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO distribuidores VALUES (1, 'Vieja del Oeste', NULL, NULL, NULL, 'activo', NULL);
+         INSERT INTO exhibiciones VALUES ('7c9e6679-7425-40de-944b-e07fc1f90ae7', 1, -1001, 11, '10', 'Kiosco',
+             NULL, 'Aprobado', 'Sofía', NULL, NULL, NULL, 1, '2025-03-01 10:00:00', '2025-03-01 12:00:00');",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    std::fs::read(&path).unwrap()
+}
+
+impl Server {
+    async fn upload(&self, token: &str, query: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let resp = self
+            .client
+            .post(format!("{}/api/v1/legacy-import{query}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test]
+async fn only_the_superadmin_imports_the_old_database_and_a_preview_changes_nothing() {
+    let s = Server::start().await;
+    let old = old_database_bytes(s._dir.path()).await;
+    let names = |db: &Db| {
+        let db = db.clone();
+        async move {
+            db.list_distributors()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|d| d.name)
+                .collect::<Vec<_>>()
+        }
+    };
+
+    for role in ["admin", "supervisor", "viewer"] {
+        let token = s.login(role).await;
+        let (status, _) = s.upload(&token, "", old.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+    }
+    assert_eq!(names(&s.db).await, ["Dist sur"]);
+
+    let root = s.login("superadmin").await;
+    let (status, preview) = s.upload(&root, "?dry_run=true", old.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["distributors"][0]["name"], "Vieja del Oeste");
+    assert_eq!(preview["distributors"][0]["approved"], 1);
+    assert_eq!(names(&s.db).await, ["Dist sur"], "a preview imports nothing");
+
+    let (status, done) = s
+        .upload(
+            &root,
+            "?time_zone=America/Argentina/Cordoba&bot_tokens=false",
+            old.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["distributors"][0]["users_created"], json!(["sofia"]));
+    let imported =
+        s.db.distributor(done["distributors"][0]["id"].as_i64().unwrap())
+            .await
+            .unwrap();
+    assert_eq!(imported.time_zone.name(), "America/Argentina/Cordoba");
+    let (_, again) = s.upload(&root, "", old).await;
+    assert_eq!(again["distributors"][0]["exhibitions_already_imported"], 1);
+    let leftovers: Vec<_> = std::fs::read_dir(s._dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("legacy-upload") || n.contains("import-preview"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[tokio::test]
+async fn a_wrong_file_or_zone_is_refused_with_a_clear_message() {
+    let s = Server::start().await;
+    let root = s.login("superadmin").await;
+    let (status, body) = s.upload(&root, "", b"hola, esto no es SQLite".repeat(100)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("no es una base de datos SQLite"), "{body}");
+    let (status, body) = s.upload(&root, "", Vec::new()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("llegó vacío"), "{body}");
+    let old = old_database_bytes(s._dir.path()).await;
+    let (status, body) = s.upload(&root, "?time_zone=Marte", old).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("no es una zona horaria"), "{body}");
+}

@@ -60,6 +60,7 @@ pub struct LegacyImportOptions {
 }
 
 /// What the import did (or, on a copy, would do).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LegacyImport {
     pub distributors: Vec<ImportedDistributor>,
@@ -70,6 +71,7 @@ pub struct LegacyImport {
     pub recognised: Vec<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenOutcome {
@@ -83,6 +85,7 @@ pub enum TokenOutcome {
     None,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportedDistributor {
     pub legacy_id: String,
@@ -115,6 +118,7 @@ pub struct ImportedDistributor {
     pub evaluation_times_assumed: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SkippedRow {
     pub table: &'static str,
@@ -508,9 +512,9 @@ impl Db {
             recognised: old.recognised,
             ..LegacyImport::default()
         };
-        let known: std::collections::HashSet<&str> = old.distributors.iter().map(|d| d.key.as_str()).collect();
+        let known: std::collections::HashSet<String> = old.distributors.iter().map(|d| d.key.clone()).collect();
         // Exhibitions by old distributor, in the old table's order.
-        let mut by_distributor: BTreeMap<&str, Vec<Checked>> = BTreeMap::new();
+        let mut by_distributor: BTreeMap<String, Vec<Checked>> = BTreeMap::new();
         for row in &old.exhibitions {
             let key = row.uuid.clone().unwrap_or_else(|| "(sin uuid)".into());
             let outcome = match row.distributor.as_deref() {
@@ -520,7 +524,7 @@ impl Db {
             };
             match outcome {
                 Ok(checked) => by_distributor
-                    .entry(row.distributor.as_deref().unwrap_or_default())
+                    .entry(row.distributor.clone().unwrap_or_default())
                     .or_default()
                     .push(checked),
                 Err(problem) => report.skipped.push(SkippedRow {
@@ -539,7 +543,7 @@ impl Db {
                 });
                 continue;
             };
-            let rows = by_distributor.remove(old_distributor.key.as_str()).unwrap_or_default();
+            let rows = by_distributor.remove(&old_distributor.key).unwrap_or_default();
             let groups: Vec<&OldGroup> = old
                 .groups
                 .iter()
@@ -562,25 +566,34 @@ impl Db {
     /// the import runs on a consistent copy of it (`VACUUM INTO`, next to
     /// it), which is deleted afterwards. Needs a file database.
     pub async fn preview_legacy_import(&self, source: &Path, options: &LegacyImportOptions) -> Result<LegacyImport> {
-        let Some(path) = self.path() else {
-            return Err(Error::invalid(
-                "database",
-                "la prueba necesita una base de datos en un archivo",
-            ));
+        let copy = match self.path() {
+            Some(path) => super::next_to(path, &format!(".import-preview-{}", Uuid::now_v7().simple())),
+            None => {
+                return Err(Error::invalid(
+                    "database",
+                    "la prueba necesita una base de datos en un archivo",
+                ));
+            }
         };
-        let copy = super::next_to(path, &format!(".import-preview-{}", Uuid::now_v7().simple()));
-        let outcome = async {
-            self.backup_to(&copy).await?;
-            let scratch = Db::open(&format!("sqlite://{}", copy.display())).await?;
-            let report = scratch.import_legacy(source, options).await;
-            scratch.close().await;
-            report
-        }
-        .await;
+        let outcome = self.import_into_copy(&copy, source, options).await;
         for suffix in ["", "-wal", "-shm", ".migrate.lock"] {
             let _ = std::fs::remove_file(super::next_to(&copy, suffix));
         }
         outcome
+    }
+
+    async fn import_into_copy(
+        &self,
+        copy: &Path,
+        source: &Path,
+        options: &LegacyImportOptions,
+    ) -> Result<LegacyImport> {
+        self.backup_to(copy).await?;
+        let url = format!("sqlite://{}", copy.display());
+        let scratch = Db::open(&url).await?;
+        let report = scratch.import_legacy(source, options).await;
+        scratch.close().await;
+        report
     }
 
     async fn import_distributor(

@@ -1,0 +1,98 @@
+//! Importing the old Python system's database from the app: the superadmin
+//! sends the old file's bytes; the server keeps them in a temporary file next
+//! to its database, runs the import (or its preview on a copy of the
+//! database) and answers what it did. See `store::legacy_import`.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use centermind_core::domain::roles::Action;
+use centermind_core::domain::time_zone::{DEFAULT_TIME_ZONE, parse_time_zone};
+use centermind_core::store::{LegacyImport, LegacyImportOptions, next_to};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Authenticated;
+use crate::extract::QueryParams;
+use crate::{ApiError, AppState};
+
+/// The old databases hold no photos (they were in Drive): a few MB a year.
+const MAX_BYTES: usize = 512 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/legacy-import", post(import_legacy))
+        .layer(DefaultBodyLimit::max(MAX_BYTES))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ImportQuery {
+    /// Only say what the import would do (it runs on a copy of the database).
+    #[serde(default)]
+    dry_run: bool,
+    /// Zone of the old times written without one (default Buenos Aires).
+    time_zone: Option<String>,
+    /// Carry the old bot tokens over (default true).
+    bot_tokens: Option<bool>,
+}
+
+/// Import the old system's database (the request body: the SQLite file as
+/// it is). Idempotent: a second import adds only what is new. The
+/// superadmin's only: it creates distributors.
+#[utoipa::path(post, path = "/api/v1/legacy-import", tag = "jobs", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    security(("bearer" = [])),
+    responses((status = 200, body = LegacyImport), (status = 403, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn import_legacy(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(query): QueryParams<ImportQuery>,
+    body: Bytes,
+) -> Result<Json<LegacyImport>, ApiError> {
+    auth.actor.require(Action::ManageServer)?;
+    let time_zone = parse_time_zone(query.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE))
+        .map_err(|why| ApiError::Invalid(format!("time_zone: {why}")))?;
+    if body.is_empty() {
+        return Err(ApiError::Invalid("archivo: llegó vacío".into()));
+    }
+    let options = LegacyImportOptions {
+        time_zone,
+        bot_tokens: query.bot_tokens.unwrap_or(true),
+    };
+    let name = format!(".legacy-upload-{}", Uuid::now_v7().simple());
+    let upload = match state.db.path() {
+        Some(db) => next_to(db, &name),
+        None => std::env::temp_dir().join(name),
+    };
+    tokio::fs::write(&upload, &body)
+        .await
+        .map_err(centermind_core::Error::from)?;
+    // On a blocking thread of its own: the preview opens a second database,
+    // and `Db::open`'s future is not `Send` for every lifetime (rustc cannot
+    // prove it), which a handler's future must be. It is I/O bound anyway.
+    let (db, dry_run, file) = (state.db.clone(), query.dry_run, upload.clone());
+    let runtime = tokio::runtime::Handle::current();
+    let report = tokio::task::spawn_blocking(move || {
+        runtime.block_on(async {
+            if dry_run {
+                db.preview_legacy_import(&file, &options).await
+            } else {
+                db.import_legacy(&file, &options).await
+            }
+        })
+    })
+    .await;
+    let _ = tokio::fs::remove_file(&upload).await;
+    let report = report.map_err(|e| centermind_core::Error::Io(std::io::Error::other(e.to_string())))??;
+    tracing::info!(
+        user_id = auth.actor.user_id,
+        dry_run = query.dry_run,
+        distributors = report.distributors.len(),
+        skipped = report.skipped.len(),
+        "old system's database imported from the app"
+    );
+    Ok(Json(report))
+}
