@@ -15,6 +15,7 @@ use crate::model::admin::{
     NewGroupInput, NewTvToken, NewUserInput, PdvType, PdvTypeChanges, PortalUser, TvToken, UserChanges,
 };
 use crate::model::jobs::{Backups, Job, JobChanges, JobRun};
+use crate::model::legacy::LegacyImport;
 use crate::model::{
     EvaluationInput, ExhibitionCount, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat,
     FirstSetupInput, Ranking, ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
@@ -24,6 +25,8 @@ use crate::model::{
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a whole request may take (photos included).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// Importing years of the old system's exhibitions takes seconds to minutes.
+const IMPORT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// An export of a long period may take a while to write on the server.
 const EXPORT_TIMEOUT: Duration = Duration::from_secs(600);
 /// The event stream is reopened after this long even when healthy (a request needs a deadline).
@@ -653,6 +656,29 @@ impl Backend {
     pub async fn restore_backup(&self, token: &Token, file_name: &str) -> CommandResult<RestoreAccepted> {
         let path = format!("api/v1/backups/{}/restore", backup_segment(file_name)?);
         Self::json(self.request(Method::POST, &path, Some(token))?).await
+    }
+
+    /// Sends the old system's database to be imported (or previewed): the
+    /// file as the body; it can take a while on a large one.
+    pub async fn import_legacy(
+        &self,
+        token: &Token,
+        file: Vec<u8>,
+        dry_run: bool,
+        time_zone: Option<&str>,
+        bot_tokens: bool,
+    ) -> CommandResult<LegacyImport> {
+        let mut query = vec![("dry_run", dry_run.to_string()), ("bot_tokens", bot_tokens.to_string())];
+        if let Some(zone) = time_zone.map(str::trim).filter(|z| !z.is_empty()) {
+            query.push(("time_zone", zone.to_string()));
+        }
+        let request = self
+            .request(Method::POST, "api/v1/legacy-import", Some(token))?
+            .query(&query)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .timeout(IMPORT_TIMEOUT)
+            .body(file);
+        Self::json(request).await
     }
 
     /// Pauses or resumes a job, or changes its schedule or time zone (422 with the

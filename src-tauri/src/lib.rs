@@ -100,6 +100,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::restore_local_backup,
             commands::jobs::restore_server_backup,
             commands::jobs::set_local_backup_dir,
+            commands::jobs::import_legacy,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.
         .dangerously_cast_bigints_to_number()

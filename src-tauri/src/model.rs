@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod admin;
 pub mod jobs;
+pub mod legacy;
 
 /// Role of a portal user, ordered by privilege.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

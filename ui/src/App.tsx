@@ -8,6 +8,7 @@ import DistributorSettings from "./routes/admin/DistributorSettings";
 import Groups from "./routes/admin/Groups";
 import Jobs from "./routes/admin/Jobs";
 import Backups from "./routes/admin/Backups";
+import LegacyImport from "./routes/admin/LegacyImport";
 import PdvTypes from "./routes/admin/PdvTypes";
 import TvTokens from "./routes/admin/TvTokens";
 import Users from "./routes/admin/Users";
@@ -60,6 +61,7 @@ export function AppRoutes() {
         <Route path="/tv" component={TvTokens} />
         <Route path="/jobs" component={Jobs} />
         <Route path="/backups" component={Backups} />
+        <Route path="/legacy" component={LegacyImport} />
       </Route>
       <Route path="/kiosk" component={Kiosk} />
       <Route path="/about" component={About} />

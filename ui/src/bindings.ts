@@ -231,6 +231,12 @@ export const commands = {
 	 *  stays). Answers the backups as the server now lists them.
 	 */
 	setLocalBackupDir: (dir: string | null) => typedError<Backups, CommandError>(__TAURI_INVOKE("set_local_backup_dir", { dir })),
+	/**
+	 *  Imports (or, with `dry_run`, previews) the old Python system's database,
+	 *  read from this computer and sent to the server, which does the work. The
+	 *  superadmin's only (the server checks).
+	 */
+	importLegacy: (input: LegacyImportInput) => typedError<LegacyImport, CommandError>(__TAURI_INVOKE("import_legacy", { input })),
 };
 
 /* Types */
@@ -559,6 +565,30 @@ export type Hibernation = {
 	end: string,
 };
 
+export type ImportedDistributor = {
+	legacy_id: string,
+	id: number,
+	name: string,
+	created: boolean,
+	bot_token: TokenOutcome,
+	groups_created: number,
+	members_created: number,
+	/**  Created inactive. */
+	pdv_types_created: string[],
+	/**  Inactive supervisor accounts for the old evaluators. */
+	users_created: string[],
+	exhibitions_imported: number,
+	exhibitions_already_imported: number,
+	pending: number,
+	approved: number,
+	rejected: number,
+	highlighted: number,
+	photos_queued: number,
+	photos_not_in_drive: number,
+	edits_queued: number,
+	evaluation_times_assumed: number,
+};
+
 /**  A scheduled job as the server shows it. */
 export type Job = {
 	/**  `backup`, `housekeeping` or `daily_summary`. */
@@ -626,6 +656,27 @@ export type JobRun = {
 export type KioskInfo = {
 	server_url: string,
 	distributor_name: string,
+};
+
+/**  What the import did (or would do). */
+export type LegacyImport = {
+	distributors: ImportedDistributor[],
+	/**  Old rows left out, with the reason. */
+	skipped: SkippedRow[],
+	/**  Columns read from old tables the old system's document does not describe. */
+	recognised: string[],
+};
+
+/**  What the superadmin asks for: the old `centermind.db` on this computer. */
+export type LegacyImportInput = {
+	/**  Path of the old database file on this computer. */
+	path: string,
+	/**  Only say what the import would do. */
+	dry_run: boolean,
+	/**  Zone of the old times written without one; the server's default when absent. */
+	time_zone: string | null,
+	/**  Carry the old bots' tokens over. */
+	bot_tokens: boolean,
 };
 
 /**  What the UI receives, in order. */
@@ -854,6 +905,14 @@ export type SessionInfo = {
 	/**  "Recordarme" was asked for but the credential store refused it. */
 	remember_failed: boolean,
 };
+
+export type SkippedRow = {
+	table: string,
+	key: string,
+	problem: string,
+};
+
+export type TokenOutcome = "imported" | "kept_existing" | "not_carried" | "invalid" | "none";
 
 /**  A TV (kiosk) that shows the distributor's ranking without a user session. */
 export type TvToken = {

@@ -1,4 +1,4 @@
-import type { BackupCopy, CommandError, Job, JobRun, RunOutcome, SessionInfo } from "../src/bindings";
+import type { BackupCopy, CommandError, Job, JobRun, LegacyImport, RunOutcome, SessionInfo } from "../src/bindings";
 import { formatSchedule, parseSchedule } from "../src/admin/jobs";
 import type { Api } from "../src/lib/api";
 
@@ -14,7 +14,8 @@ export type JobCommand =
   | "listBackups"
   | "restoreLocalBackup"
   | "restoreServerBackup"
-  | "setLocalBackupDir";
+  | "setLocalBackupDir"
+  | "importLegacy";
 
 /** Where the fake server keeps its backups. */
 export const BACKUP_DIR = "/var/lib/centermind/backups";
@@ -77,6 +78,8 @@ export interface JobsSeed {
   photos?: boolean;
   /** The restore fails with this (e.g. the copy is damaged). */
   restoreError?: CommandError;
+  /** Old databases on this computer, by path, and what importing each reports. */
+  legacy?: Record<string, LegacyImport>;
 }
 
 /**
@@ -189,6 +192,13 @@ export function fakeJobs(seed: JobsSeed, session: () => SessionInfo | null, reco
       backupDir = dir ?? BACKUP_DIR;
       backups.length = 0;
       return ok(copy({ dir: backupDir, backups, photos: false }));
+    },
+    importLegacy: (input) => {
+      record("importLegacy", input);
+      if (!allowed()) return fail(forbidden);
+      const report = seed.legacy?.[input.path.trim()];
+      if (!report) return fail({ code: "not_found", message: `no existe el archivo ${input.path.trim()}` });
+      return ok(copy(report));
     },
     jobRuns: (id, limit) => {
       record("jobRuns", id, limit);

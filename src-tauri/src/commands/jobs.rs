@@ -11,6 +11,7 @@ use tauri::State;
 use crate::commands::local::start_local_server;
 use crate::error::{CommandError, CommandResult};
 use crate::model::jobs::{Backups, Job, JobChanges, JobRun, Restored, runs_limit};
+use crate::model::legacy::{LegacyImport, LegacyImportInput};
 use crate::session::Shell;
 use crate::sidecar::LocalServer;
 
@@ -261,4 +262,33 @@ mod tests {
         let blocked = usable_backup_dir(&file.join("copias").to_string_lossy()).expect_err("blocked");
         assert!(blocked.to_string().contains("No se pudo crear la carpeta"), "{blocked}");
     }
+}
+
+/// Imports (or, with `dry_run`, previews) the old Python system's database,
+/// read from this computer and sent to the server, which does the work. The
+/// superadmin's only (the server checks).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(shell, input), fields(dry_run = input.dry_run))]
+pub async fn import_legacy(shell: State<'_, Shell>, input: LegacyImportInput) -> CommandResult<LegacyImport> {
+    let (backend, token) = shell.authed()?;
+    let path = input.path.trim().trim_matches('"');
+    let file = tokio::fs::read(path).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => CommandError::NotFound {
+            message: format!("no existe el archivo {path}"),
+        },
+        _ => CommandError::Invalid {
+            message: format!("no se pudo leer {path}: {e}"),
+        },
+    })?;
+    let done = backend
+        .import_legacy(
+            &token,
+            file,
+            input.dry_run,
+            input.time_zone.as_deref(),
+            input.bot_tokens,
+        )
+        .await;
+    shell.check(done).await
 }

@@ -64,4 +64,5 @@ pub const NAMES: &[&str] = &[
     "restore_local_backup",
     "restore_server_backup",
     "set_local_backup_dir",
+    "import_legacy",
 ];

@@ -25,6 +25,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/tv", label: "admin.nav.tv", for: "admins", server: false },
   { href: "/admin/jobs", label: "admin.nav.jobs", for: "superadmin", server: true },
   { href: "/admin/backups", label: "admin.nav.backups", for: "superadmin", server: true },
+  { href: "/admin/legacy", label: "admin.nav.legacy", for: "superadmin", server: true },
 ] as const;
 
 /** Whether `path` is a section about the server (see {@link ADMIN_SECTIONS}). */

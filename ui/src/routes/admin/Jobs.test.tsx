@@ -35,6 +35,7 @@ describe("Administración › Tareas programadas", () => {
         "Pantallas TV",
         "Tareas programadas",
         "Copias de seguridad",
+        "Sistema anterior",
       ]);
       expect(screen.getByLabelText("Distribuidora")).toBeInTheDocument();
       fireEvent.click(within(sections()).getByRole("link", { name: "Tareas programadas" }));
