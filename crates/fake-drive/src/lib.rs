@@ -293,17 +293,7 @@ impl FakeDrive {
 
     /// Create a folder (in "My Drive" if `parent` is `None`); returns its id.
     pub fn add_folder(&self, name: &str, parent: Option<&str>) -> String {
-        let mut state = self.shared.lock();
-        let id = state.new_id();
-        state.files.push(DriveFile {
-            id: id.clone(),
-            name: name.to_string(),
-            mime_type: FOLDER_MIME.to_string(),
-            parents: vec![parent.unwrap_or("root").to_string()],
-            bytes: Bytes::new(),
-            trashed: false,
-        });
-        id
+        self.add_file(name, parent, FOLDER_MIME, &[])
     }
 
     /// Put a file in Drive as another program uploaded it (the old system's
