@@ -556,7 +556,7 @@ mod tests {
     fn the_help_speaks_spanish_around_our_texts_too() {
         let mut pages = Vec::new();
         help_pages(&mut command(), &mut pages);
-        assert_eq!(pages.len(), 2 * 33, "every command and subcommand");
+        assert_eq!(pages.len(), 2 * 34, "every command and subcommand");
         for (name, page) in &pages {
             assert!(page.contains("Uso: "), "{name}:\n{page}");
             assert!(
