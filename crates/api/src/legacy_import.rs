@@ -70,23 +70,13 @@ pub(crate) async fn import_legacy(
     tokio::fs::write(&upload, &body)
         .await
         .map_err(centermind_core::Error::from)?;
-    // On a blocking thread of its own: the preview opens a second database,
-    // and `Db::open`'s future is not `Send` for every lifetime (rustc cannot
-    // prove it), which a handler's future must be. It is I/O bound anyway.
-    let (db, dry_run, file) = (state.db.clone(), query.dry_run, upload.clone());
-    let runtime = tokio::runtime::Handle::current();
-    let report = tokio::task::spawn_blocking(move || {
-        runtime.block_on(async {
-            if dry_run {
-                db.preview_legacy_import(&file, &options).await
-            } else {
-                db.import_legacy(&file, &options).await
-            }
-        })
-    })
-    .await;
+    let report = if query.dry_run {
+        state.db.preview_legacy_import(&upload, &options).await
+    } else {
+        state.db.import_legacy(&upload, &options).await
+    };
     let _ = tokio::fs::remove_file(&upload).await;
-    let report = report.map_err(|e| centermind_core::Error::Io(std::io::Error::other(e.to_string())))??;
+    let report = report?;
     tracing::info!(
         user_id = auth.actor.user_id,
         dry_run = query.dry_run,

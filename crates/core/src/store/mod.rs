@@ -100,7 +100,7 @@ impl Db {
         let path = database_file(url)?;
         let Some(file) = path.clone() else {
             let pool = Self::pool_options().connect_with(options.clone()).await?;
-            MIGRATOR.run(&pool).await?;
+            migrate_on(&mut *pool.acquire().await?).await?;
             let writer = writer::WriteGate::new(SqliteConnection::connect_with(&options).await?);
             return Ok(Self { pool, writer, path });
         };
@@ -115,7 +115,7 @@ impl Db {
         let lock = FileLock::acquire(&file).await?;
         let mut first = SqliteConnection::connect_with(&options.clone().journal_mode(SqliteJournalMode::Wal)).await?;
         let outcome = async {
-            MIGRATOR.run(&mut first).await?;
+            migrate_on(&mut first).await?;
             Ok::<_, crate::Error>(())
         }
         .await;
@@ -142,7 +142,7 @@ impl Db {
             Some(path) => Some(FileLock::acquire(path).await?),
             None => None,
         };
-        MIGRATOR.run(&self.pool).await?;
+        migrate_on(&mut *self.pool.acquire().await?).await?;
         Ok(())
     }
 
@@ -297,4 +297,19 @@ mod tests {
             .unwrap();
         assert_eq!(n, 0);
     }
+}
+/// Apply pending migrations on one connection. `Migrator::run` takes any
+/// `Acquire`, which makes the caller's future `Send` for one lifetime only
+/// ("`Acquire` is not general enough"): `Db::open` could then not be awaited
+/// in a spawned task or an API handler. sqlx keeps `run_direct` for this.
+async fn migrate_on(conn: &mut SqliteConnection) -> Result<()> {
+    MIGRATOR.run_direct(None, conn, false).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(dead_code)]
+fn opening_is_send() {
+    fn send<T: Send>(_: T) {}
+    send(Db::open("sqlite::memory:"));
 }
