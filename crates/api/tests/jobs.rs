@@ -14,6 +14,9 @@ use centermind_core::store::{Db, NewDistributor, NewPortalUser, RunOutcome, now}
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+#[path = "../../core/tests/fixtures/legacy.rs"]
+mod legacy;
+
 const PASSWORD: &str = "clave-de-prueba";
 
 struct Server {
@@ -413,25 +416,14 @@ async fn a_restore_from_the_app_takes_only_a_listed_sound_copy_and_only_from_the
 
 /// The bytes of an old system's database (the Python bot's `centermind.db`).
 async fn old_database_bytes(dir: &std::path::Path) -> Vec<u8> {
-    use sqlx::Connection;
     let path = dir.join("viejo.db");
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
-    sqlx::raw_sql(include_str!("../../core/tests/fixtures/legacy_centermind.sql"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::raw_sql(
+    legacy::write_old_database(
+        &path,
         "INSERT INTO distribuidores VALUES (1, 'Vieja del Oeste', NULL, NULL, NULL, 'activo', NULL);
          INSERT INTO exhibiciones VALUES ('7c9e6679-7425-40de-944b-e07fc1f90ae7', 1, -1001, 11, '10', 'Kiosco',
              NULL, 'Aprobado', 'Sofía', NULL, NULL, NULL, 1, '2025-03-01 10:00:00', '2025-03-01 12:00:00');",
     )
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    conn.close().await.unwrap();
+    .await;
     std::fs::read(&path).unwrap()
 }
 

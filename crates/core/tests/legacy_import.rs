@@ -17,6 +17,10 @@ use chrono::{DateTime, Utc};
 use sqlx::{Connection, SqliteConnection};
 use uuid::Uuid;
 
+#[path = "fixtures/legacy.rs"]
+mod legacy;
+use legacy::write_old_database;
+
 const TOKEN: &str = "123456789:AAHoldtokenoldtokenoldtokenoldtok_x";
 const A: &str = "6f1c1d0e-5a43-4d3c-9a55-0d6f1b7e2a01";
 const B: &str = "6f1c1d0e-5a43-4d3c-9a55-0d6f1b7e2a02";
@@ -27,14 +31,6 @@ const D: &str = "6f1c1d0e-5a43-4d3c-9a55-0d6f1b7e2a04";
 /// the importer must read or refuse.
 async fn old_database(dir: &Path) -> PathBuf {
     let path = dir.join("centermind-viejo.db");
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
-    sqlx::raw_sql(include_str!("fixtures/legacy_centermind.sql"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
     let rows = format!(
         "INSERT INTO distribuidores VALUES (1, 'Distribuidora del Sur', '{TOKEN}', NULL, 'carpetaSur123', 'activo', '555');
          INSERT INTO distribuidores VALUES (2, 'Norte SA', NULL, NULL, NULL, 'inactivo', NULL);
@@ -61,11 +57,7 @@ async fn old_database(dir: &Path) -> PathBuf {
          INSERT INTO exhibiciones VALUES ('bad-time', 1, -1001, 11, '1', 'Kiosco', NULL,
              'Pendiente', NULL, NULL, NULL, NULL, 0, 'ayer a la tarde', NULL);"
     );
-    sqlx::raw_sql(sqlx::AssertSqlSafe(rows))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
+    write_old_database(&path, &rows).await;
     path
 }
 

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use sqlx::Connection;
+#[path = "../../core/tests/fixtures/legacy.rs"]
+mod legacy;
 
 const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 const OLD_TOKEN: &str = "555666777:AAHoldbotoldbotoldbotoldbotoldbot12";
@@ -35,31 +36,18 @@ fn stdout(out: &Output) -> String {
 fn old_database(dir: &Path) -> PathBuf {
     let path = dir.join("base_datos").join("centermind.db");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let rows = format!(
+        "INSERT INTO distribuidores VALUES (1, 'Distribuidora del Sur', '{OLD_TOKEN}', NULL, 'carpeta1', 'activo', '555');
+         INSERT INTO exhibiciones VALUES ('0a1b2c3d-0000-4000-8000-000000000001', 1, -1001, 11, '100', 'Kiosco',
+           'https://drive.google.com/file/d/FILE00000000001/view', 'Aprobado', 'Sofía Gómez', 'Bien', 70, -1001, 0,
+           '2025-03-01 10:00:00', '2025-03-01 11:00:00');
+         INSERT INTO exhibiciones VALUES ('0a1b2c3d-0000-4000-8000-000000000002', 1, -1001, 12, '200', 'Farmacia',
+           NULL, 'Pendiente', NULL, NULL, 71, -1001, 0, '2025-03-02 10:00:00', NULL);
+         INSERT INTO exhibiciones VALUES ('0a1b2c3d-0000-4000-8000-000000000003', 1, -1001, 12, '300', 'Kiosco',
+           NULL, 'Anulado', NULL, NULL, NULL, NULL, 0, '2025-03-02 11:00:00', NULL);"
+    );
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    runtime.block_on(async {
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true);
-        let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
-        sqlx::raw_sql(include_str!("../../core/tests/fixtures/legacy_centermind.sql"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO distribuidores VALUES (1, 'Distribuidora del Sur', '{OLD_TOKEN}', NULL, 'carpeta1', 'activo', '555');
-             INSERT INTO exhibiciones VALUES ('0a1b2c3d-0000-4000-8000-000000000001', 1, -1001, 11, '100', 'Kiosco',
-               'https://drive.google.com/file/d/FILE00000000001/view', 'Aprobado', 'Sofía Gómez', 'Bien', 70, -1001, 0,
-               '2025-03-01 10:00:00', '2025-03-01 11:00:00');
-             INSERT INTO exhibiciones VALUES ('0a1b2c3d-0000-4000-8000-000000000002', 1, -1001, 12, '200', 'Farmacia',
-               NULL, 'Pendiente', NULL, NULL, 71, -1001, 0, '2025-03-02 10:00:00', NULL);
-             INSERT INTO exhibiciones VALUES ('0a1b2c3d-0000-4000-8000-000000000003', 1, -1001, 12, '300', 'Kiosco',
-               NULL, 'Anulado', NULL, NULL, NULL, NULL, 0, '2025-03-02 11:00:00', NULL);"
-        )))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-        conn.close().await.unwrap();
-    });
+    runtime.block_on(legacy::write_old_database(&path, &rows));
     path
 }
 

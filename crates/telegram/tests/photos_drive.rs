@@ -27,6 +27,9 @@ use image::{DynamicImage, Rgb, RgbImage};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+#[path = "../../core/tests/fixtures/legacy.rs"]
+mod legacy;
+
 const WAIT: Duration = Duration::from_secs(10);
 
 /// A shelf-like picture: coloured blocks on a background, from a seed.
@@ -701,27 +704,18 @@ async fn concurrent_copies_share_one_folder_per_group_and_date() {
 /// An old database (the Python system's) whose photos the old bot put in
 /// Google Drive: `links` are the `url_foto_drive` of two exhibitions.
 async fn old_database(dir: &std::path::Path, first: &str, second: &str) -> PathBuf {
-    use sqlx::Connection;
     let path = dir.join("viejo.db");
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
-    sqlx::raw_sql(include_str!("../../core/tests/fixtures/legacy_centermind.sql"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO distribuidores VALUES (1, 'Vieja SA', NULL, NULL, NULL, 'activo', NULL);
-         INSERT INTO exhibiciones VALUES ('5b0f8a52-3c4d-4e5f-8a9b-0c1d2e3f4a51', 1, -1001, 11, '10', 'Kiosco',
-             '{first}', 'Aprobado', 'Sofía', NULL, NULL, NULL, 1, '2025-03-01 10:00:00', '2025-03-01 12:00:00');
-         INSERT INTO exhibiciones VALUES ('5b0f8a52-3c4d-4e5f-8a9b-0c1d2e3f4a52', 1, -1001, 11, '11', 'Kiosco',
-             '{second}', 'Pendiente', NULL, NULL, NULL, NULL, 0, '2025-03-02 10:00:00', NULL);"
-    )))
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    conn.close().await.unwrap();
+    legacy::write_old_database(
+        &path,
+        &format!(
+            "INSERT INTO distribuidores VALUES (1, 'Vieja SA', NULL, NULL, NULL, 'activo', NULL);
+             INSERT INTO exhibiciones VALUES ('5b0f8a52-3c4d-4e5f-8a9b-0c1d2e3f4a51', 1, -1001, 11, '10', 'Kiosco',
+                 '{first}', 'Aprobado', 'Sofía', NULL, NULL, NULL, 1, '2025-03-01 10:00:00', '2025-03-01 12:00:00');
+             INSERT INTO exhibiciones VALUES ('5b0f8a52-3c4d-4e5f-8a9b-0c1d2e3f4a52', 1, -1001, 11, '11', 'Kiosco',
+                 '{second}', 'Pendiente', NULL, NULL, NULL, NULL, 0, '2025-03-02 10:00:00', NULL);"
+        ),
+    )
+    .await;
     path
 }
 
