@@ -4,34 +4,14 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 #[path = "../../core/tests/fixtures/legacy.rs"]
 mod legacy;
+mod support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
+use support::{cli as sidecar, ok as stdout};
+
 const OLD_TOKEN: &str = "555666777:AAHoldbotoldbotoldbotoldbotoldbot12";
-
-fn sidecar(data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("CENTERMIND_DATA_DIR", data)
-        .env("HOME", data)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
 
 fn old_database(dir: &Path) -> PathBuf {
     let path = dir.join("base_datos").join("centermind.db");

@@ -8,8 +8,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod support;
+use support::{cli, ok};
 
 use centermind_core::Secret;
 use centermind_core::domain::DistributorId;
@@ -31,27 +34,6 @@ const NORTE: &str = "5252525252:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const ADMIN_SUR: i64 = 700_001;
 const ADMIN_NORTE: i64 = 700_002;
 const PASSWORD: &str = "clave-de-prueba";
-
-fn cli(data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("CENTERMIND_DATA_DIR", data)
-        .env("HOME", data)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "failed: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
 
 struct Tenant {
     id: DistributorId,

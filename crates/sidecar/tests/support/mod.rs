@@ -11,6 +11,29 @@ use std::process::{Child, Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 
+/// Run the CLI on data folder `data`, with nothing else from the environment.
+pub fn cli(data: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("CENTERMIND_DATA_DIR", data)
+        .env("HOME", data)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// What a command that must succeed printed on stdout.
+pub fn ok(out: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 pub struct Machine {
     _dir: tempfile::TempDir,
     pub data: PathBuf,
