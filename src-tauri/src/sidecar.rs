@@ -23,8 +23,12 @@ pub const ALREADY_RUNNING_EXIT: i32 = 3;
 
 /// How often the watcher looks at the child.
 const POLL: Duration = Duration::from_millis(100);
-/// How long a stopping child gets to finish (SIGTERM) before it is killed.
+/// How long a stopping child gets to finish before it is killed.
 const GRACE: Duration = Duration::from_secs(3);
+/// Windows' `CREATE_NO_WINDOW`: the sidecar is a console program, and without
+/// this flag Windows opens a console window for it next to the app.
+#[cfg(windows)]
+const CREATE_NO_WINDOW: u32 = 0x0800_0000;
 
 /// Where the sidecar is installed: next to the app's own executable. Tauri's
 /// `bundle.externalBin` puts it there (without the target-triple suffix), and so
@@ -86,6 +90,11 @@ pub struct Spec {
     /// The file its output (standard output and error) is appended to; without
     /// one, standard error is the app's own.
     pub log: Option<PathBuf>,
+    /// Its standard input is a pipe from the app, and closing it is how the app
+    /// asks it to stop (`run --stop-when-stdin-closes`). The same on every
+    /// platform (Windows has no SIGTERM), and the OS closes it when the app dies,
+    /// so the child never outlives the app. Otherwise (Unix only) SIGTERM asks.
+    pub stop_by_closing_stdin: bool,
 }
 
 impl Spec {
@@ -96,9 +105,10 @@ impl Spec {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         Self {
             program,
-            args: vec!["run".into()],
+            args: vec!["run".into(), "--stop-when-stdin-closes".into()],
             envs: vec![("CENTERMIND_LISTEN_ADDR".into(), addr.to_string().into())],
             log: None,
+            stop_by_closing_stdin: true,
         }
     }
 
@@ -107,8 +117,14 @@ impl Spec {
         command
             .args(&self.args)
             .envs(self.envs.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
+            .stdin(if self.stop_by_closing_stdin {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::null());
+        #[cfg(windows)]
+        std::os::windows::process::CommandExt::creation_flags(&mut command, CREATE_NO_WINDOW);
         // Each start opens it again: a long-lived server's file is set aside when large.
         match self.log.as_deref().map(crate::logging::open) {
             Some(Ok(file)) => {
@@ -248,8 +264,9 @@ impl Supervisor {
     }
 
     /// Stops the child this supervisor started (asks it to finish, then kills it
-    /// through its handle) and the watcher. Idempotent.
-    pub fn stop(&self) {
+    /// through its handle) and the watcher, and says how the child ended (`None`:
+    /// no child was running). Idempotent.
+    pub fn stop(&self) -> Option<Ended> {
         let child = {
             let mut state = self.shared.lock();
             state.stopping = true;
@@ -257,49 +274,55 @@ impl Supervisor {
             state.child.take()
         };
         self.shared.wake.notify_all();
-        if let Some(child) = child {
-            end(child);
-        }
+        let ended = child.map(|child| end(child, self.shared.spec.stop_by_closing_stdin));
         let watcher = self.watcher.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(handle) = watcher
             && handle.join().is_err()
         {
             tracing::warn!("the local server watcher panicked");
         }
+        ended
     }
 }
 
 impl Drop for Supervisor {
     fn drop(&mut self) {
-        self.stop();
+        let _ = self.stop();
     }
 }
 
-/// Ends one child: a polite request first (on Unix, SIGTERM to its own pid so
-/// the sidecar closes its database), then `Child::kill`; always reaped.
-fn end(mut child: Child) {
+/// How a stopped child ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// It had already exited.
+    Exited,
+    /// It finished by itself once asked (its database closed cleanly).
+    Stopped,
+    /// It did not finish within [`GRACE`] (or could not be asked) and was killed.
+    Killed,
+}
+
+/// Ends one child: a polite request first (its standard input closed, or on
+/// Unix SIGTERM to its own pid), then `Child::kill`; always reaped.
+fn end(mut child: Child, by_closing_stdin: bool) -> Ended {
     let pid = child.id();
     if matches!(child.try_wait(), Ok(Some(_))) {
-        return;
+        return Ended::Exited;
     }
-    #[cfg(unix)]
-    {
-        // Our own unreaped child: its pid cannot have been reused.
-        let asked = Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if asked {
-            let deadline = Instant::now() + GRACE;
-            while Instant::now() < deadline {
-                if matches!(child.try_wait(), Ok(Some(_))) {
-                    tracing::info!(pid, "local server stopped");
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(25));
+    let asked = if by_closing_stdin {
+        // Dropping the app's end of the pipe closes it: the child reads its end.
+        child.stdin.take().is_some()
+    } else {
+        ask_to_terminate(pid)
+    };
+    if asked {
+        let deadline = Instant::now() + GRACE;
+        while Instant::now() < deadline {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                tracing::info!(pid, "local server stopped");
+                return Ended::Stopped;
             }
+            std::thread::sleep(Duration::from_millis(25));
         }
     }
     if let Err(e) = child.kill() {
@@ -307,6 +330,24 @@ fn end(mut child: Child) {
     }
     let _ = child.wait();
     tracing::info!(pid, "local server killed");
+    Ended::Killed
+}
+
+/// SIGTERM to `pid`, our own unreaped child (so the pid cannot have been reused).
+#[cfg(unix)]
+fn ask_to_terminate(pid: u32) -> bool {
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Windows has no SIGTERM: a child without a stdin pipe can only be killed.
+#[cfg(not(unix))]
+fn ask_to_terminate(_pid: u32) -> bool {
+    false
 }
 
 /// The watcher thread: restarts the child when it dies, until stopped or the
@@ -452,7 +493,7 @@ impl LocalServer {
             return Ok(*port);
         }
         if let Some((old, port)) = running.take() {
-            old.stop();
+            let _ = old.stop();
             return self.spawn_into(&mut running, Some(port), program, backoff);
         }
         self.spawn_into(&mut running, preferred, program, backoff)
@@ -496,7 +537,7 @@ impl LocalServer {
     pub fn stop(&self) {
         let taken = self.running.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some((supervisor, _)) = taken {
-            supervisor.stop();
+            let _ = supervisor.stop();
         }
     }
 }
@@ -511,6 +552,7 @@ mod tests {
             args: vec!["-c".into(), script.into()],
             envs: vec![],
             log: None,
+            stop_by_closing_stdin: false,
         }
     }
 
@@ -572,20 +614,55 @@ mod tests {
             args: vec!["30".into()],
             envs: vec![],
             log: None,
+            stop_by_closing_stdin: false,
         };
         let supervisor = Supervisor::start(spec, quick()).expect("starts");
         let pid = supervisor.pid().expect("running");
         assert!(alive(pid));
         assert_ne!(pid, bystander.id());
 
-        supervisor.stop();
+        assert_eq!(supervisor.stop(), Some(Ended::Stopped), "sleep ends on SIGTERM");
         assert!(!alive(pid), "the child is gone (and reaped)");
         assert_eq!(supervisor.status(), Status::Stopped);
         assert!(alive(bystander.id()), "stop() must not touch other processes");
-        supervisor.stop(); // idempotent
+        assert_eq!(supervisor.stop(), None, "idempotent");
 
         bystander.kill().expect("kill bystander");
         bystander.wait().expect("reap bystander");
+    }
+
+    #[test]
+    fn a_child_with_a_stdin_pipe_is_asked_to_stop_by_closing_it() {
+        let dir = tempfile::tempdir().expect("dir");
+        let marker = dir.path().join("closed");
+        // SIGTERM is ignored: only the end of its input can make it finish.
+        let mut spec = sh(&format!(
+            "trap '' TERM; cat >/dev/null; echo eof > '{}'",
+            marker.display()
+        ));
+        spec.stop_by_closing_stdin = true;
+        let supervisor = Supervisor::start(spec, quick()).expect("starts");
+        let pid = supervisor.pid().expect("running");
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(alive(pid) && !marker.exists(), "it waits while the pipe is open");
+
+        let asked = Instant::now();
+        assert_eq!(supervisor.stop(), Some(Ended::Stopped));
+        assert!(asked.elapsed() < GRACE, "finished by itself: {:?}", asked.elapsed());
+        assert_eq!(std::fs::read_to_string(&marker).expect("marker"), "eof\n");
+        assert!(!alive(pid));
+    }
+
+    #[test]
+    fn a_child_that_ignores_the_request_is_killed_after_the_grace_period() {
+        // `exec`: sleep inherits the ignored SIGTERM and is the child itself.
+        let supervisor = Supervisor::start(sh("trap '' TERM; exec sleep 30"), quick()).expect("starts");
+        let pid = supervisor.pid().expect("running");
+        std::thread::sleep(Duration::from_millis(100));
+        let asked = Instant::now();
+        assert_eq!(supervisor.stop(), Some(Ended::Killed));
+        assert!(asked.elapsed() >= GRACE, "{:?}", asked.elapsed());
+        assert!(!alive(pid), "killed and reaped");
     }
 
     #[test]
@@ -669,6 +746,7 @@ mod tests {
             args: vec![],
             envs: vec![],
             log: None,
+            stop_by_closing_stdin: false,
         };
         assert!(Supervisor::start(spec, quick()).is_err());
     }
@@ -683,7 +761,11 @@ mod tests {
         assert_ne!(reuse_or_free_port(Some(busy)).expect("port"), busy);
 
         let spec = Spec::sidecar("/x/centermind-sidecar".into(), 4242);
-        assert_eq!(spec.args, vec![OsString::from("run")]);
+        assert_eq!(
+            spec.args,
+            vec![OsString::from("run"), OsString::from("--stop-when-stdin-closes")]
+        );
+        assert!(spec.stop_by_closing_stdin);
         assert_eq!(
             spec.envs,
             vec![(
@@ -765,7 +847,9 @@ mod tests {
         assert_eq!(second.restarts(), 0);
         assert_eq!(supervisor.pid(), Some(pid));
 
-        supervisor.stop();
+        // Its input closed, the real sidecar stops by itself: no signal is sent,
+        // exactly as on Windows.
+        assert_eq!(supervisor.stop(), Some(Ended::Stopped));
         assert!(!alive(pid));
     }
 }

@@ -31,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Atender hasta SIGINT/SIGTERM: la API HTTP, los bots de Telegram, la sincronización de veredictos y las tareas programadas.
-    Run,
+    Run(RunArgs),
     /// Crear la base de datos si hace falta y aplicar las migraciones pendientes.
     Migrate,
     /// Llenar una base de datos vacía con una demo realista (no hace falta un token de Telegram).
@@ -215,6 +215,15 @@ pub enum TaskStateArg {
     Running,
     Done,
     Dead,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Detenerse, como con Ctrl+C, cuando se cierra la entrada estándar. Así lo
+    /// inicia la app de escritorio en "este equipo": al cerrarse la app (o si se
+    /// cae) el servicio termina ordenadamente en vez de quedar huérfano.
+    #[arg(long)]
+    pub stop_when_stdin_closes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -615,7 +624,18 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(matches!(parse(&["centermind-sidecar", "run"]).command, Command::Run));
+        assert!(matches!(
+            parse(&["centermind-sidecar", "run"]).command,
+            Command::Run(RunArgs {
+                stop_when_stdin_closes: false
+            })
+        ));
+        assert!(matches!(
+            parse(&["centermind-sidecar", "run", "--stop-when-stdin-closes"]).command,
+            Command::Run(RunArgs {
+                stop_when_stdin_closes: true
+            })
+        ));
         match parse(&["centermind-sidecar", "task", "list", "--state", "dead", "--limit", "5"]).command {
             Command::Task(TaskCommand::List { state, limit, .. }) => {
                 assert!(matches!(state, Some(TaskStateArg::Dead)));

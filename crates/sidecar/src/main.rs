@@ -73,7 +73,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             println!("Base de datos lista en {}", config.database_url());
         }
-        Command::Run => serve::run(db.clone(), &config).await?,
+        Command::Run(args) => serve::run(db.clone(), &config, args.stop_when_stdin_closes).await?,
         Command::Demo(args) => {
             let started = std::time::Instant::now();
             let photo_dir = config.photo_dir();

@@ -20,7 +20,9 @@ use tokio_util::sync::CancellationToken;
 use crate::instance::InstanceLock;
 use crate::jobs::{JobRunner, PHOTO_MIRROR, Scheduler};
 
-/// Serve until SIGINT or SIGTERM, then finish in-flight requests, stop the
+/// Serve until SIGINT or SIGTERM (on Windows Ctrl+C, Ctrl+Break, closing the
+/// console, logging off or shutting down; with `stop_when_stdin_closes`, also
+/// the end of standard input), then finish in-flight requests, stop the
 /// workers (an interrupted Telegram edit is redone after restart: it lives in
 /// the durable queue; a job run gets a few seconds to finish, else it is
 /// recorded as interrupted) and return.
@@ -30,7 +32,7 @@ use crate::jobs::{JobRunner, PHOTO_MIRROR, Scheduler};
 /// and serves again on it, in this process: the run lock and the listening
 /// socket are kept throughout, so no other service can take the database and
 /// clients that connect meanwhile wait instead of being refused.
-pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
+pub async fn run(db: Db, config: &Config, stop_when_stdin_closes: bool) -> anyhow::Result<()> {
     // Before the port and the bots: a second service on this database must not start either.
     let instance = db.path().map(InstanceLock::acquire).transpose()?;
     let addr = config.listen_addr;
@@ -47,7 +49,12 @@ pub async fn run(db: Db, config: &Config) -> anyhow::Result<()> {
     tokio::spawn({
         let terminate = terminate.clone();
         async move {
-            shutdown_signal().await;
+            tokio::select! {
+                () = shutdown_signal() => {},
+                () = stdin_closed(), if stop_when_stdin_closes => {
+                    tracing::info!("standard input closed: the app that started this service quit");
+                },
+            }
             terminate.cancel();
         }
     });
@@ -218,23 +225,87 @@ async fn shutdown_signal() {
             std::future::pending::<()>().await;
         }
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(err) => {
-                tracing::error!(%err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
     tokio::select! {
         () = ctrl_c => {},
-        () = terminate => {},
+        () = terminate_signal() => {},
     }
     tracing::info!("shutdown requested");
+}
+
+/// SIGTERM: how systemd, launchd and `kill` stop a service.
+#[cfg(unix)]
+async fn terminate_signal() {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut s) => {
+            s.recv().await;
+        }
+        Err(err) => {
+            tracing::error!(%err, "cannot listen for SIGTERM");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Windows' console events other than Ctrl+C: Ctrl+Break, the console window
+/// closed, the user logging off, the machine shutting down. Windows kills the
+/// process a few seconds after the last three, so the database is closed first.
+#[cfg(windows)]
+async fn terminate_signal() {
+    use tokio::signal::windows;
+    // One that cannot be listened for never fires; the others still do.
+    macro_rules! event {
+        ($listen:expr, $name:literal) => {
+            async {
+                match $listen {
+                    Ok(mut event) => {
+                        event.recv().await;
+                    }
+                    Err(err) => {
+                        tracing::warn!(%err, concat!("cannot listen for ", $name));
+                        std::future::pending::<()>().await;
+                    }
+                }
+            }
+        };
+    }
+    tokio::select! {
+        () = event!(windows::ctrl_break(), "Ctrl+Break") => {},
+        () = event!(windows::ctrl_close(), "the console closing") => {},
+        () = event!(windows::ctrl_logoff(), "logoff") => {},
+        () = event!(windows::ctrl_shutdown(), "shutdown") => {},
+    }
+}
+
+/// Resolves when standard input ends: the app that started this service with a
+/// pipe closed its end, or quit, or died (the OS closes it then too).
+async fn stdin_closed() {
+    let (closed, on_closed) = tokio::sync::oneshot::channel::<()>();
+    // A plain thread: a blocking read cannot be cancelled, and it must not hold
+    // up the runtime's shutdown as a blocking task would.
+    let watcher = std::thread::Builder::new().name("stdin-watch".into()).spawn(move || {
+        use std::io::Read;
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = [0_u8; 512];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => {
+                    tracing::warn!(%err, "cannot read standard input; taking it as closed");
+                    break;
+                }
+            }
+        }
+        let _ = closed.send(());
+    });
+    match watcher {
+        Ok(_) => {
+            let _ = on_closed.await;
+        }
+        Err(err) => {
+            tracing::error!(%err, "cannot watch standard input");
+            std::future::pending::<()>().await;
+        }
+    }
 }

@@ -294,7 +294,7 @@ fn walk_count(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
-#[cfg(unix)] // SIGTERM is how service managers stop it on Linux and macOS
+#[cfg(unix)] // its tests stop it with SIGTERM
 /// `centermind-sidecar run` on `data` and a free port; returns it and its address
 /// once it says it listens.
 fn start_run(data: &Path) -> (Child, String) {
@@ -332,6 +332,7 @@ fn health(addr: &str) -> String {
     response
 }
 
+#[cfg(unix)] // SIGTERM is how service managers stop it on Linux and macOS
 fn terminate(mut child: Child) -> std::process::ExitStatus {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -341,6 +342,7 @@ fn terminate(mut child: Child) -> std::process::ExitStatus {
     child.wait().unwrap()
 }
 
+#[cfg(unix)]
 #[test]
 fn run_serves_health_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -355,6 +357,74 @@ fn run_serves_health_and_stops_on_sigterm() {
     assert!(exit.success(), "graceful stop must exit 0, got {exit}");
 }
 
+/// `run --stop-when-stdin-closes` on `data`, as the desktop app starts it: its
+/// standard input is a pipe from us. Returns it and its address once it listens.
+fn start_run_for_the_app(data: &Path) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["run", "--stop-when-stdin-closes"])
+        .env_clear()
+        .env("CENTERMIND_DATA_DIR", data)
+        .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("address line, got {line:?}"))
+        .to_string();
+    (child, addr)
+}
+
+/// Closes its input and waits (at most 10 s) for it to end by itself; its output.
+fn close_input_and_wait(mut child: Child) -> Output {
+    drop(child.stdin.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("still running 10 s after its input closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// How the desktop app runs it on "este equipo": the app holds the other end of
+/// its standard input, and closing it (the app quits, or dies and the OS closes
+/// it) stops the service cleanly, on every platform, with no signal.
+#[test]
+fn run_started_by_the_app_stops_when_its_standard_input_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, addr) = start_run_for_the_app(dir.path());
+    assert!(health(&addr).starts_with("HTTP/1.1 200"));
+    // Input that arrives is not a request to stop.
+    child.stdin.as_mut().unwrap().write_all(b"anything\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "still serving");
+    assert!(health(&addr).starts_with("HTTP/1.1 200"));
+
+    let out = close_input_and_wait(child);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "a clean stop exits 0: {} {log}", out.status);
+    assert!(
+        log.contains("standard input closed") && log.contains("service stopped"),
+        "{log}"
+    );
+    // The database was closed and the lock released: the next run starts at once.
+    let (next, addr) = start_run_for_the_app(dir.path());
+    assert!(health(&addr).starts_with("HTTP/1.1 200"));
+    assert!(close_input_and_wait(next).status.success());
+}
+
+#[cfg(unix)]
 #[test]
 fn a_second_run_on_the_same_database_refuses_to_start_and_names_the_first() {
     let dir = tempfile::tempdir().unwrap();
