@@ -8,7 +8,7 @@
 
 mod support;
 
-use std::process::{Child, Command};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -185,10 +185,10 @@ async fn terminate_with_a_stream_open(service: &mut Child, client: &reqwest::Cli
         .await
         .unwrap();
     assert_eq!(stream.status(), reqwest::StatusCode::OK);
-    let stopped = Instant::now();
     #[cfg(unix)]
     {
-        let status = Command::new("kill")
+        let stopped = Instant::now();
+        let status = std::process::Command::new("kill")
             .args(["-TERM", &service.id().to_string()])
             .status()
             .unwrap();

@@ -3,6 +3,8 @@
 //! in Telegram (a fake Bot API on 127.0.0.1, reached through the configured
 //! base URL exactly as the real one would be).
 
+// The service is stopped with SIGTERM, as a service manager stops it.
+#![cfg(unix)]
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
 use std::io::{BufRead, BufReader};
@@ -20,7 +22,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 const TOKEN: &str = "4242424242:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const CHAT: i64 = -1_001_500_000_000;
 
-#[cfg(unix)] // stopped with SIGTERM like a service manager would
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_verdict_in_the_api_is_edited_into_the_telegram_confirmation() {
     let dir = tempfile::tempdir().unwrap();

@@ -154,8 +154,13 @@ async fn sidecar(
         },
     );
     let task = tokio::spawn(supervisor.run());
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    term.recv().await;
+    // The benchmark stops its child with SIGTERM (it reads /proc: Linux only).
+    #[cfg(unix)]
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?
+        .recv()
+        .await;
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await?;
     shutdown.cancel();
     task.await?;
     let w = stats.write_stats();
