@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod domain;
+pub mod durable;
 pub mod error;
 pub mod events;
 pub mod messages;

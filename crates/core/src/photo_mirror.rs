@@ -91,7 +91,7 @@ fn add(from: &Path, to: &Path) -> io::Result<bool> {
     let partial = PathBuf::from(partial);
     let copied = (|| {
         fs::copy(from, &partial)?;
-        fs::File::open(&partial)?.sync_all()?;
+        crate::durable::sync_file(&partial)?;
         fs::rename(&partial, to)
     })();
     if let Err(e) = copied {

@@ -78,9 +78,9 @@ impl Db {
             check(&partial).await?;
             let (from, to) = (partial.clone(), target.clone());
             tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-                std::fs::File::open(&from)?.sync_all()?;
+                crate::durable::sync_file(&from)?;
                 std::fs::rename(&from, &to)?;
-                sync_dir(to.parent());
+                crate::durable::sync_dir(to.parent());
                 Ok(())
             })
             .await
@@ -203,18 +203,6 @@ async fn remove_partials(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Make a rename durable (Unix; elsewhere the rename is as durable as the OS makes it).
-pub(super) fn sync_dir(dir: Option<&Path>) {
-    #[cfg(unix)]
-    if let Some(dir) = dir
-        && let Ok(d) = std::fs::File::open(dir)
-    {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 #[cfg(test)]

@@ -24,8 +24,9 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection};
 
-use super::backup::{copy, sync_dir};
+use super::backup::copy;
 use super::{BUSY_TIMEOUT, FileLock, MIGRATOR, next_to};
+use crate::durable::{sync_dir, sync_file};
 use crate::{Error, Result};
 
 /// What a backup file holds, read without changing it.
@@ -177,7 +178,7 @@ async fn place(backup: &Path, restoring: &Path, database: &Path, at: DateTime<Ut
     conn.close().await?;
     let (from, target) = (restoring.to_path_buf(), database.to_path_buf());
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        std::fs::File::open(&from)?.sync_all()?;
+        sync_file(&from)?;
         for leftover in [next_to(&target, "-wal"), next_to(&target, "-shm")] {
             match std::fs::remove_file(&leftover) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
