@@ -1,0 +1,562 @@
+//! The Windows build of the sidecar (`x86_64-pc-windows-gnu`), run under Wine:
+//! the server a Windows supervisor's "este equipo" starts, with Windows' paths,
+//! file locks and process model. `./x test` builds it and names it in
+//! `CENTERMIND_WINDOWS_SIDECAR`; without that variable there is nothing to run.
+//!
+//! A vendor's exhibition goes through the bot (a fake Telegram Bot API on
+//! 127.0.0.1, reached through the configured base URL), its photo is stored
+//! under a Windows path and served back, a supervisor's verdict is edited into
+//! Telegram, a second service on the same database is refused, a backup is
+//! made while it serves, and closing its standard input (how the app stops it:
+//! Windows has no SIGTERM) ends it cleanly.
+
+#![allow(clippy::unwrap_used)] // test fixtures panic on purpose
+
+use std::io::{BufRead, BufReader, Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use centermind_fake_telegram::updates::{self, Person};
+use centermind_fake_telegram::{FakeTelegram, StoredMessage};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "7300300:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const CHAT: i64 = -1_004_000_000_000;
+const PASSWORD: &str = "clave-de-prueba";
+/// Wine is slower than Windows, and starts its own services the first time.
+const STEP: Duration = Duration::from_secs(90);
+
+/// Wine with a prefix (its `C:` drive) of its own, removed afterwards.
+struct Wine {
+    loader: PathBuf,
+    server: Option<PathBuf>,
+    prefix: tempfile::TempDir,
+    exe: PathBuf,
+}
+
+impl Wine {
+    /// `None` when no Windows build was named.
+    fn new() -> Option<Self> {
+        let exe = PathBuf::from(std::env::var_os("CENTERMIND_WINDOWS_SIDECAR")?);
+        assert!(
+            exe.is_file(),
+            "CENTERMIND_WINDOWS_SIDECAR: no file at {}",
+            exe.display()
+        );
+        let loader = ["/usr/lib/wine/wine64", "/usr/bin/wine64", "/usr/bin/wine"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+            .expect("a Windows build to test but no Wine: apt-get install wine64");
+        let server = ["/usr/lib/wine/wineserver64", "/usr/bin/wineserver"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file());
+        let wine = Self {
+            loader,
+            server,
+            prefix: tempfile::tempdir().unwrap(),
+            exe,
+        };
+        let started = Instant::now();
+        let boot = wine.command("cmd").args(["/c", "exit"]).output().unwrap();
+        assert!(boot.status.success(), "wine could not start: {}", text(&boot.stderr));
+        let system32 = wine.prefix.path().join("drive_c/windows/system32");
+        if !system32.join("bcryptprimitives.dll").exists() {
+            let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wine/bcryptprimitives.c");
+            let built = Command::new("x86_64-w64-mingw32-gcc")
+                .args(["-shared", "-O2", "-o"])
+                .arg(system32.join("bcryptprimitives.dll"))
+                .arg(&shim)
+                .arg("-ladvapi32")
+                .output()
+                .expect("x86_64-w64-mingw32-gcc (apt-get install gcc-mingw-w64-x86-64)");
+            assert!(built.status.success(), "{}", text(&built.stderr));
+        }
+        eprintln!("wine prefix ready in {:?}", started.elapsed());
+        Some(wine)
+    }
+
+    /// `program` (a Windows command or path) under Wine, with no CENTERMIND_
+    /// setting from this environment.
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(&self.loader);
+        c.arg(program)
+            .env("WINEPREFIX", self.prefix.path())
+            .env("WINEDEBUG", "-all")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("CENTERMIND_") {
+                c.env_remove(key);
+            }
+        }
+        c
+    }
+
+    /// The sidecar on data folder `data` (given as Windows sees it).
+    fn sidecar(&self, data: &Path, telegram: &str, args: &[&str]) -> Command {
+        let mut c = self.command(&self.exe);
+        c.args(args)
+            .env("CENTERMIND_DATA_DIR", windows_path(data))
+            .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
+            .env("CENTERMIND_TELEGRAM_API_URL", telegram);
+        c
+    }
+
+    /// A CLI command that must succeed; `input` on its standard input.
+    fn ok(&self, data: &Path, telegram: &str, args: &[&str], input: &str) -> String {
+        let mut child = self
+            .sidecar(data, telegram, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+}
+
+impl Drop for Wine {
+    fn drop(&mut self) {
+        // Its server lingers a few seconds after the last program; the prefix goes with it.
+        if let Some(server) = &self.server {
+            let _ = Command::new(server)
+                .arg("-k")
+                .env("WINEPREFIX", self.prefix.path())
+                .status();
+        }
+    }
+}
+
+/// `/tmp/x` as Windows programs under Wine see it: `Z:\tmp\x`.
+fn windows_path(path: &Path) -> String {
+    format!("Z:{}", path.display().to_string().replace('/', "\\"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A 640×480 JPEG, different for each `seed`.
+fn jpeg(seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(640, 480, |x, y| {
+        image::Rgb([(x / 3) as u8 ^ seed, (y / 2) as u8, seed.wrapping_mul(7)])
+    });
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+async fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + STEP;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "{what}: not after {STEP:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn bot_message(fake: &FakeTelegram, f: impl Fn(&StoredMessage) -> bool) -> Option<StoredMessage> {
+    fake.messages_in(CHAT).into_iter().find(f)
+}
+
+async fn wait_for_async<T, F: Future<Output = Option<T>>>(what: &str, mut f: impl FnMut() -> F) -> T {
+    let deadline = Instant::now() + STEP;
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "{what}: not after {STEP:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A session token of `username` (password [`PASSWORD`]).
+async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
+    let reply: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    reply["token"].as_str().unwrap_or_else(|| panic!("{reply}")).to_string()
+}
+
+/// Waits until `child` ends by itself; its output.
+fn wait_exit(mut child: Child) -> Output {
+    let deadline = Instant::now() + STEP;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("still running after {STEP:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when_the_app_closes_its_input() {
+    let Some(wine) = Wine::new() else {
+        eprintln!("skipped: no CENTERMIND_WINDOWS_SIDECAR (./x test builds it and sets it)");
+        return;
+    };
+    let version = wine.ok(Path::new("/nonexistent"), "http://127.0.0.1:9", &["--version"], "");
+    assert!(version.starts_with("centermind-sidecar "), "{version}");
+
+    let fake = FakeTelegram::start().await.unwrap();
+    fake.add_bot(TOKEN, "windows_ventas_bot");
+    fake.set_chat_title(CHAT, "Ventas Windows");
+    let data_dir = tempfile::tempdir().unwrap();
+    let data = data_dir.path();
+    let url = fake.url().to_string();
+    // What an administrator does on the server, as in the README.
+    wine.ok(
+        data,
+        &url,
+        &["distributor", "add", "--name", "Distribuidora Windows", "--token-stdin"],
+        TOKEN,
+    );
+    wine.ok(data, &url, &["distributor", "set", "1", "--hibernation", "off"], "");
+    wine.ok(
+        data,
+        &url,
+        &[
+            "group",
+            "add",
+            "--distributor",
+            "1",
+            "--chat-id",
+            &CHAT.to_string(),
+            "--title",
+            "Ventas Windows",
+        ],
+        "",
+    );
+    wine.ok(
+        data,
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "sofia",
+            "--role",
+            "supervisor",
+            "--distributor",
+            "1",
+            "--display-name",
+            "Sofía Paz",
+        ],
+        PASSWORD,
+    );
+    wine.ok(
+        data,
+        &url,
+        &["user", "add", "--username", "root", "--role", "superadmin"],
+        PASSWORD,
+    );
+
+    // The service as the desktop app starts it: its standard input is our pipe.
+    // Its log goes to a file, read when a step fails and at the end.
+    let log_path = data_dir.path().join("service.log");
+    let mut service = wine
+        .sidecar(data, &url, &["run", "--stop-when-stdin-closes"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let stdout = service.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    let base = format!("http://{addr}");
+
+    // A vendor's exhibition, through the bot.
+    let vendor = Person {
+        last_name: Some("Ríos".into()),
+        ..Person::new(7301, "Marta")
+    };
+    let photo = jpeg(42);
+    fake.add_file("win-photo-1", "win-photo-1-u", photo.clone());
+    let sent = fake.next_message_id(CHAT);
+    fake.push_update(
+        TOKEN,
+        updates::message(
+            CHAT,
+            &vendor,
+            sent,
+            updates::photo("win-photo-1", "win-photo-1-u", None),
+        ),
+    );
+    wait_for("the bot asks for the customer number", || {
+        bot_message(&fake, |m| {
+            m.reply_to == Some(sent) && m.text.contains("número de cliente")
+        })
+    })
+    .await;
+    let id = fake.next_message_id(CHAT);
+    fake.push_update(TOKEN, updates::message(CHAT, &vendor, id, updates::text("10452")));
+    let keyboard = wait_for("the bot offers the PDV types", || {
+        bot_message(&fake, |m| {
+            m.text.contains("Cliente N° 10452") && m.reply_markup.is_some()
+        })
+    })
+    .await;
+    let button = keyboard.reply_markup.as_ref().unwrap()["inline_keyboard"][0][0]["callback_data"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    fake.push_update(
+        TOKEN,
+        updates::callback("q1", &vendor, CHAT, keyboard.message_id, &button),
+    );
+    let confirmation = wait_for("the bot confirms the exhibition", || {
+        bot_message(&fake, |m| {
+            m.text.starts_with("⏳ Pendiente de evaluación") && m.text.contains("10452")
+        })
+    })
+    .await;
+
+    // The supervisor sees it, with its photo stored under the Windows data folder.
+    let client = reqwest::Client::new();
+    let token = login(&client, &base, "sofia").await;
+    let page: Value = client
+        .get(format!("{base}/api/v1/exhibitions?status=pending"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
+    assert_eq!(items[0]["customer_number"], "10452");
+    assert_eq!(items[0]["vendor_name"], "Marta Ríos");
+    let exhibition = items[0]["id"].as_str().unwrap().to_string();
+    let mut served = None;
+    let deadline = Instant::now() + STEP;
+    while served.is_none() {
+        let resp = client
+            .get(format!("{base}/api/v1/exhibitions/{exhibition}/photos/0"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        if resp.status() == reqwest::StatusCode::OK {
+            served = Some(resp.bytes().await.unwrap());
+        } else {
+            assert!(
+                Instant::now() < deadline,
+                "photo never stored: {}\n{}",
+                resp.status(),
+                log()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    assert_eq!(served.unwrap().as_ref(), photo.as_slice(), "the bytes Telegram had");
+    let stored = walk(&data.join("photos"));
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(std::fs::read(&stored[0]).unwrap(), photo);
+
+    // The verdict reaches the group.
+    let resp = client
+        .post(format!("{base}/api/v1/exhibitions/{exhibition}/evaluation"))
+        .bearer_auth(&token)
+        .json(&json!({"verdict": "approved", "expected_status": "pending", "comment": "Muy buena"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), reqwest::StatusCode::OK);
+    wait_for("the verdict is edited into Telegram", || {
+        fake.message(CHAT, confirmation.message_id)
+            .filter(|m| m.text.contains("Aprobada") && m.text.contains("Sofía Paz"))
+    })
+    .await;
+
+    // A second service on the same database: refused (Windows file locks), exit 3.
+    let second = wine
+        .sidecar(data, &url, &["run"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let second = wait_exit(second);
+    assert_eq!(second.status.code(), Some(3), "{}", text(&second.stderr));
+    assert!(
+        text(&second.stderr).contains(&format!("http://{addr}")),
+        "names the first: {}",
+        text(&second.stderr)
+    );
+
+    // A backup while it serves: the CLI asks the service and waits for the run.
+    let backup = wine.ok(data, &url, &["job", "run", "backup", "--wait"], "");
+    assert!(backup.contains("de backup: terminó bien"), "{backup}");
+    let listed: Value = serde_json::from_str(&wine.ok(data, &url, &["backup", "list", "--json"], "")).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(
+        walk(&data.join("backups/photos")).len(),
+        1,
+        "the photo is in the backup"
+    );
+
+    // A change after the backup, then the restore an administrator asks from the
+    // app: the service closes the database, sets it aside (Windows cannot rename
+    // an open file), puts the copy in place and serves again in the same process.
+    let resp = client
+        .post(format!("{base}/api/v1/exhibitions/{exhibition}/evaluation"))
+        .bearer_auth(&token)
+        .json(&json!({"verdict": "highlighted", "expected_status": "approved"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), reqwest::StatusCode::OK);
+    // A Windows path: its last part after a backslash.
+    let backup_name = listed[0]["path"]
+        .as_str()
+        .unwrap()
+        .rsplit('\\')
+        .next()
+        .unwrap()
+        .to_string();
+    let before: Value = client
+        .get(format!("{base}/api/v1/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let root = login(&client, &base, "root").await;
+    let resp = client
+        .post(format!("{base}/api/v1/backups/{backup_name}/restore"))
+        .bearer_auth(&root)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        reqwest::StatusCode::ACCEPTED,
+        "{}",
+        resp.text().await.unwrap()
+    );
+    let after = wait_for_async("the service serves again on the restored copy", || async {
+        let h: Value = client
+            .get(format!("{base}/api/v1/health"))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (h["started_at"] != before["started_at"]).then_some(h)
+    })
+    .await;
+    assert_eq!(after["restored_from"], backup_name.as_str(), "{after}");
+    let token = login(&client, &base, "sofia").await;
+    let detail: Value = client
+        .get(format!("{base}/api/v1/exhibitions/{exhibition}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["status"], "approved",
+        "the verdict as it was in the copy: {detail}"
+    );
+    let set_aside = std::fs::read_dir(data)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("centermind.db.before-restore-")
+        })
+        .count();
+    assert_eq!(set_aside, 1, "the database it replaced is kept");
+
+    // The app quits: it closes the pipe, and the service stops by itself.
+    let stopping = Instant::now();
+    drop(service.stdin.take());
+    let out = wait_exit(service);
+    let log = log();
+    assert!(out.status.success(), "a clean stop exits 0: {} {log}", out.status);
+    assert!(
+        log.contains("standard input closed") && log.contains("service stopped"),
+        "{log}"
+    );
+    eprintln!("stopped {:?} after its input closed", stopping.elapsed());
+    // Nothing left holding the database: the next one starts (and stops) the same way.
+    let mut next = wine
+        .sidecar(data, &url, &["run", "--stop-when-stdin-closes"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = next.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    assert!(line.contains("listening on http://"), "{line}");
+    drop(next.stdin.take());
+    assert!(wait_exit(next).status.success());
+}
+
+/// The files under `dir`, recursively, but for hidden folders (the thumbnails).
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                continue;
+            }
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
