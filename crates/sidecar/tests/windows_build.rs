@@ -1,7 +1,7 @@
 //! The Windows build of the sidecar (`x86_64-pc-windows-gnu`), run under Wine:
 //! the server a Windows supervisor's "este equipo" starts, with Windows' paths,
 //! file locks and process model. `./x test` builds it and names it in
-//! `CENTERMIND_WINDOWS_SIDECAR`; without that variable there is nothing to run.
+//! `WINDOWS_SIDECAR_EXE`; without that variable there is nothing to run.
 //!
 //! A vendor's exhibition goes through the bot (a fake Telegram Bot API on
 //! 127.0.0.1, reached through the configured base URL), its photo is stored
@@ -38,12 +38,8 @@ struct Wine {
 impl Wine {
     /// `None` when no Windows build was named.
     fn new() -> Option<Self> {
-        let exe = PathBuf::from(std::env::var_os("CENTERMIND_WINDOWS_SIDECAR")?);
-        assert!(
-            exe.is_file(),
-            "CENTERMIND_WINDOWS_SIDECAR: no file at {}",
-            exe.display()
-        );
+        let exe = PathBuf::from(std::env::var_os("WINDOWS_SIDECAR_EXE")?);
+        assert!(exe.is_file(), "WINDOWS_SIDECAR_EXE: no file at {}", exe.display());
         let loader = ["/usr/lib/wine/wine64", "/usr/bin/wine64", "/usr/bin/wine"]
             .iter()
             .map(PathBuf::from)
@@ -213,7 +209,7 @@ fn wait_exit(mut child: Child) -> Output {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when_the_app_closes_its_input() {
     let Some(wine) = Wine::new() else {
-        eprintln!("skipped: no CENTERMIND_WINDOWS_SIDECAR (./x test builds it and sets it)");
+        eprintln!("skipped: no WINDOWS_SIDECAR_EXE (./x test builds it and sets it)");
         return;
     };
     let version = wine.ok(Path::new("/nonexistent"), "http://127.0.0.1:9", &["--version"], "");
