@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../../core/tests/fixtures/legacy.rs"]
+mod legacy;
+
 use centermind_fake_telegram::updates::{self, Person};
 use centermind_fake_telegram::{FakeTelegram, StoredMessage};
 use serde_json::{Value, json};
@@ -267,6 +270,36 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
         &["user", "add", "--username", "root", "--role", "superadmin"],
         PASSWORD,
     );
+
+    // A distributor moving from the old Python system brings its database: the
+    // dry run works on a copy next to ours and leaves nothing behind (Windows
+    // does not delete a file still open).
+    let old_dir = tempfile::tempdir().unwrap();
+    let old_db = old_dir.path().join("centermind.db");
+    legacy::write_old_database(
+        &old_db,
+        "INSERT INTO distribuidores VALUES (1, 'Distribuidora del Sur', NULL, NULL, 'carpeta1', 'activo', '555');
+         INSERT INTO exhibiciones VALUES ('0a1b2c3d-0000-4000-8000-000000000001', 1, -1001, 11, '100', 'Kiosco',
+           NULL, 'Aprobado', 'Sofía Gómez', 'Bien', 70, -1001, 1, '2025-03-01 10:00:00', '2025-03-01 11:00:00');",
+    )
+    .await;
+    let old_db = windows_path(&old_db);
+    let preview = wine.ok(data, &url, &["import-legacy", &old_db, "--dry-run"], "");
+    assert!(
+        preview.starts_with("Prueba (--dry-run): no se guardó nada."),
+        "{preview}"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("import-preview"))
+        .collect();
+    assert!(leftovers.is_empty(), "the dry run's copy is deleted: {leftovers:?}");
+    let imported = wine.ok(data, &url, &["import-legacy", &old_db], "");
+    assert!(imported.starts_with("Importado de "), "{imported}");
+    let distributors: Value =
+        serde_json::from_str(&wine.ok(data, &url, &["distributor", "list", "--json"], "")).unwrap();
+    assert_eq!(distributors.as_array().map(Vec::len), Some(2), "{distributors}");
 
     // The service as the desktop app starts it: its standard input is our pipe.
     // Its log goes to a file, read when a step fails and at the end.
