@@ -9,7 +9,6 @@
 // The service test stops it with SIGTERM (Unix only); elsewhere its fixtures go unused.
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -125,16 +124,7 @@ fn start_run(data: &Path, telegram: &str) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("address line, got {line:?}"))
-        .to_string();
+    let addr = support::listening_address(child.stdout.take().unwrap());
     (child, format!("http://{addr}"))
 }
 

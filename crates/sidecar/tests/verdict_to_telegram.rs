@@ -7,7 +7,6 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,6 +16,8 @@ use centermind_core::domain::roles::PortalRole;
 use centermind_core::store::{Db, NewDistributor, NewExhibition, NewGroup, NewMember, NewPhoto, NewPortalUser};
 use centermind_fake_telegram::FakeTelegram;
 use serde_json::json;
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 const TOKEN: &str = "4242424242:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
@@ -102,19 +103,9 @@ async fn a_verdict_in_the_api_is_edited_into_the_telegram_confirmation() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap()
-        .to_string();
+    let addr = tokio::task::spawn_blocking(move || support::listening_address(stdout))
+        .await
+        .unwrap();
     let base = format!("http://{addr}");
 
     let client = reqwest::Client::new();

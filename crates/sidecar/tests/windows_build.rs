@@ -12,13 +12,14 @@
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use std::io::{BufRead, BufReader, Cursor, Write};
+use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 #[path = "../../core/tests/fixtures/legacy.rs"]
 mod legacy;
+mod support;
 
 use centermind_fake_telegram::updates::{self, Person};
 use centermind_fake_telegram::{FakeTelegram, StoredMessage};
@@ -196,6 +197,23 @@ async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
     reply["token"].as_str().unwrap_or_else(|| panic!("{reply}")).to_string()
 }
 
+/// `run --stop-when-stdin-closes` as the desktop app starts it (its standard
+/// input is our pipe), its log to `log`; it and its address once it listens.
+async fn start_for_the_app(wine: &Wine, data: &Path, url: &str, log: &Path) -> (Child, String) {
+    let mut child = wine
+        .sidecar(data, url, &["run", "--stop-when-stdin-closes"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let addr = tokio::task::spawn_blocking(move || support::listening_address(stdout))
+        .await
+        .unwrap();
+    (child, addr)
+}
+
 /// Waits until `child` ends by itself; its output.
 fn wait_exit(mut child: Child) -> Output {
     let deadline = Instant::now() + STEP;
@@ -301,31 +319,11 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
         serde_json::from_str(&wine.ok(data, &url, &["distributor", "list", "--json"], "")).unwrap();
     assert_eq!(distributors.as_array().map(Vec::len), Some(2), "{distributors}");
 
-    // The service as the desktop app starts it: its standard input is our pipe.
-    // Its log goes to a file, read when a step fails and at the end.
+    // The service as the desktop app starts it. Its log goes to a file, read
+    // when a step fails and at the end.
     let log_path = data_dir.path().join("service.log");
-    let mut service = wine
-        .sidecar(data, &url, &["run", "--stop-when-stdin-closes"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
+    let (mut service, addr) = start_for_the_app(&wine, data, &url, &log_path).await;
     let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
-    let stdout = service.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
     let base = format!("http://{addr}");
 
     // A vendor's exhibition, through the bot.
@@ -550,22 +548,7 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
     );
     eprintln!("stopped {:?} after its input closed", stopping.elapsed());
     // Nothing left holding the database: the next one starts (and stops) the same way.
-    let mut next = wine
-        .sidecar(data, &url, &["run", "--stop-when-stdin-closes"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = next.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
-    assert!(line.contains("listening on http://"), "{line}");
+    let (mut next, _) = start_for_the_app(&wine, data, &url, &data_dir.path().join("next.log")).await;
     drop(next.stdin.take());
     assert!(wait_exit(next).status.success());
 }

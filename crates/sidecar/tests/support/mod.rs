@@ -7,7 +7,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 
@@ -135,14 +135,20 @@ impl Machine {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let start = line.find("http://").unwrap_or_else(|| panic!("no address in {line:?}"));
-        let base = line[start..].split_whitespace().next().unwrap().to_string();
-        (child, base)
+        let addr = listening_address(child.stdout.take().unwrap());
+        (child, format!("http://{addr}"))
     }
+}
+
+/// The address `run` says it listens on (its first line of output): `127.0.0.1:port`.
+pub fn listening_address(stdout: ChildStdout) -> String {
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    line.split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string()
 }
 
 pub fn stderr(out: &Output) -> String {
