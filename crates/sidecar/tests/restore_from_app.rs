@@ -15,16 +15,7 @@ use serde_json::{Value, json};
 use support::Machine;
 
 async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
-    let reply: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": "demo-centermind"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["token"].as_str().unwrap_or_else(|| panic!("{reply}")).to_string()
+    support::login(client, base, username, "demo-centermind").await
 }
 
 async fn health(client: &reqwest::Client, base: &str) -> Option<Value> {

@@ -185,16 +185,7 @@ async fn wait_for_async<T, F: Future<Output = Option<T>>>(what: &str, mut f: imp
 
 /// A session token of `username` (password [`PASSWORD`]).
 async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
-    let reply: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["token"].as_str().unwrap_or_else(|| panic!("{reply}")).to_string()
+    support::login(client, base, username, PASSWORD).await
 }
 
 /// `run --stop-when-stdin-closes` as the desktop app starts it (its standard
@@ -375,15 +366,7 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
     // The supervisor sees it, with its photo stored under the Windows data folder.
     let client = reqwest::Client::new();
     let token = login(&client, &base, "sofia").await;
-    let page: Value = client
-        .get(format!("{base}/api/v1/exhibitions?status=pending"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = support::get_json(&client, &base, "/api/v1/exhibitions?status=pending", &token).await;
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{page}");
     assert_eq!(items[0]["customer_number"], "10452");
@@ -511,15 +494,7 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
     .await;
     assert_eq!(after["restored_from"], backup_name.as_str(), "{after}");
     let token = login(&client, &base, "sofia").await;
-    let detail: Value = client
-        .get(format!("{base}/api/v1/exhibitions/{exhibition}"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = support::get_json(&client, &base, &format!("/api/v1/exhibitions/{exhibition}"), &token).await;
     assert_eq!(
         detail["status"], "approved",
         "the verdict as it was in the copy: {detail}"

@@ -151,6 +151,33 @@ pub fn listening_address(stdout: ChildStdout) -> String {
         .to_string()
 }
 
+/// A session token of `username`, through the API at `base`.
+pub async fn login(client: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
+    let reply: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    reply["token"].as_str().unwrap_or_else(|| panic!("{reply}")).to_string()
+}
+
+/// `GET base+path` with `token`, as JSON.
+pub async fn get_json(client: &reqwest::Client, base: &str, path: &str, token: &str) -> serde_json::Value {
+    client
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
