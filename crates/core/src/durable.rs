@@ -31,7 +31,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_file_is_flushed_and_a_missing_one_is_an_error() {
+    fn sync_file_keeps_the_contents_and_reports_a_missing_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("copy.db");
         std::fs::write(&file, b"contents").unwrap();

@@ -80,7 +80,7 @@ fn a_backup_on_another_disk_is_restored_with_its_photos_once_the_service_is_stop
     assert_eq!(m.photos(), photos);
 
     // What it replaced is kept, readable, with the later distributor.
-    let kept = m.kept_databases();
+    let kept = support::kept_databases(&m.data);
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert!(out.contains(&kept[0].display().to_string()), "{out}");
     let previous = Command::new(BIN)

@@ -18,18 +18,6 @@ async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
     support::login(client, base, username, "demo-centermind").await
 }
 
-async fn health(client: &reqwest::Client, base: &str) -> Option<Value> {
-    client
-        .get(format!("{base}/api/v1/health"))
-        .timeout(Duration::from_secs(2))
-        .send()
-        .await
-        .ok()?
-        .json()
-        .await
-        .ok()
-}
-
 async fn pdv_types(client: &reqwest::Client, base: &str, token: &str) -> Vec<String> {
     let list: Value = client
         .get(format!("{base}/api/v1/pdv-types?distributor=1"))
@@ -54,21 +42,6 @@ async fn ask_restore(client: &reqwest::Client, base: &str, token: &str, backup: 
         .send()
         .await
         .unwrap()
-}
-
-/// The health of the service's next start after `previous` (another `started_at`);
-/// panics if none answers within 60 s.
-async fn next_start(client: &reqwest::Client, base: &str, previous: &Value) -> Value {
-    let asked = Instant::now();
-    loop {
-        if let Some(h) = health(client, base).await
-            && h["started_at"] != previous["started_at"]
-        {
-            return h;
-        }
-        assert!(asked.elapsed() < Duration::from_secs(60), "no new start within 60 s");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// Reads an event stream until it ends; panics if it does not within `limit`.
@@ -101,7 +74,7 @@ async fn the_service_restores_a_backup_asked_from_the_app_and_serves_again_in_th
     let pid = service.id();
     let client = reqwest::Client::new();
     let root = login(&client, &base, "superadmin").await;
-    let first_start = health(&client, &base).await.unwrap();
+    let first_start = support::health(&client, &base).await.unwrap();
     assert!(first_start["restored_from"].is_null(), "{first_start}");
 
     // Life after the backup: a PDV type added through the API.
@@ -140,7 +113,7 @@ async fn the_service_restores_a_backup_asked_from_the_app_and_serves_again_in_th
     stream_ends.await.unwrap();
 
     // The same process answers again, as a new start that says what it restored.
-    let again = next_start(&client, &base, &first_start).await;
+    let again = support::next_start(&client, &base, &first_start).await;
     let took = asked.elapsed();
     assert_eq!(again["restored_from"], backup.as_str(), "{again}");
     assert_eq!(again["status"], "ok");
@@ -153,15 +126,15 @@ async fn the_service_restores_a_backup_asked_from_the_app_and_serves_again_in_th
     let types = pdv_types(&client, &base, &root).await;
     assert!(!types.contains(&"Después de la copia".to_string()), "{types:?}");
     assert!(!types.is_empty());
-    assert_eq!(m.kept_databases().len(), 1);
+    assert_eq!(support::kept_databases(&m.data).len(), 1);
     assert_eq!(std::fs::read(&photo).unwrap(), photo_bytes, "the lost photo is back");
 
     // A second restore is taken too, on the new start.
     let accepted = ask_restore(&client, &base, &root, &backup).await;
     assert_eq!(accepted.status(), reqwest::StatusCode::ACCEPTED);
-    let third = next_start(&client, &base, &again).await;
+    let third = support::next_start(&client, &base, &again).await;
     assert_eq!(third["restored_from"], backup.as_str());
-    assert_eq!(m.kept_databases().len(), 2);
+    assert_eq!(support::kept_databases(&m.data).len(), 2);
 
     terminate_with_a_stream_open(&mut service, &client, &base).await;
 }

@@ -172,17 +172,6 @@ fn bot_message(fake: &FakeTelegram, f: impl Fn(&StoredMessage) -> bool) -> Optio
     fake.messages_in(CHAT).into_iter().find(f)
 }
 
-async fn wait_for_async<T, F: Future<Output = Option<T>>>(what: &str, mut f: impl FnMut() -> F) -> T {
-    let deadline = Instant::now() + STEP;
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "{what}: not after {STEP:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// A session token of `username` (password [`PASSWORD`]).
 async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
     support::login(client, base, username, PASSWORD).await
@@ -459,14 +448,7 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
         .next()
         .unwrap()
         .to_string();
-    let before: Value = client
-        .get(format!("{base}/api/v1/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let before = support::health(&client, &base).await.unwrap();
     let root = login(&client, &base, "root").await;
     let resp = client
         .post(format!("{base}/api/v1/backups/{backup_name}/restore"))
@@ -480,18 +462,7 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
         "{}",
         resp.text().await.unwrap()
     );
-    let after = wait_for_async("the service serves again on the restored copy", || async {
-        let h: Value = client
-            .get(format!("{base}/api/v1/health"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        (h["started_at"] != before["started_at"]).then_some(h)
-    })
-    .await;
+    let after = support::next_start(&client, &base, &before).await;
     assert_eq!(after["restored_from"], backup_name.as_str(), "{after}");
     let token = login(&client, &base, "sofia").await;
     let detail = support::get_json(&client, &base, &format!("/api/v1/exhibitions/{exhibition}"), &token).await;
@@ -499,16 +470,7 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
         detail["status"], "approved",
         "the verdict as it was in the copy: {detail}"
     );
-    let set_aside = std::fs::read_dir(data)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with("centermind.db.before-restore-")
-        })
-        .count();
+    let set_aside = support::kept_databases(data).len();
     assert_eq!(set_aside, 1, "the database it replaced is kept");
 
     // The app quits: it closes the pipe, and the service stops by itself.

@@ -8,6 +8,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 
@@ -113,20 +114,6 @@ impl Machine {
         out
     }
 
-    /// The databases a restore set aside (`centermind.db.before-restore-…`).
-    pub fn kept_databases(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(&self.data)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with("centermind.db.before-restore-")
-            })
-            .collect()
-    }
-
     /// `centermind-sidecar run`, once it serves, and the address it serves on.
     pub fn serve(&self) -> (Child, String) {
         let mut child = self
@@ -163,6 +150,48 @@ pub async fn login(client: &reqwest::Client, base: &str, username: &str, passwor
         .await
         .unwrap();
     reply["token"].as_str().unwrap_or_else(|| panic!("{reply}")).to_string()
+}
+
+/// The databases a restore set aside in `data` (`centermind.db.before-restore-…`).
+pub fn kept_databases(data: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("centermind.db.before-restore-")
+        })
+        .collect()
+}
+
+/// The service's health answer, if it answers within 2 s.
+pub async fn health(client: &reqwest::Client, base: &str) -> Option<serde_json::Value> {
+    client
+        .get(format!("{base}/api/v1/health"))
+        .timeout(Duration::from_secs(2))
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()
+}
+
+/// The health of the service's next start after `previous` (another `started_at`);
+/// panics if none answers within 60 s.
+pub async fn next_start(client: &reqwest::Client, base: &str, previous: &serde_json::Value) -> serde_json::Value {
+    let asked = Instant::now();
+    loop {
+        if let Some(h) = health(client, base).await
+            && h["started_at"] != previous["started_at"]
+        {
+            return h;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(60), "no new start within 60 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// `GET base+path` with `token`, as JSON.
