@@ -39,7 +39,8 @@ pub(crate) struct ImportQuery {
 }
 
 /// Import the old system's database (the request body: the SQLite file as
-/// it is). Idempotent: a second import adds only what is new. The
+/// it is). Idempotent: a second import adds what is new and brings the
+/// verdicts the old system gave since to exhibitions not evaluated here. The
 /// superadmin's only: it creates distributors.
 #[utoipa::path(post, path = "/api/v1/legacy-import", tag = "jobs", params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),

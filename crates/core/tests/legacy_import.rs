@@ -1,16 +1,18 @@
 //! Importing the old Python system's database into a real SQLite database:
 //! two old distributors (tenants), every verdict, the bad rows reported, a
-//! second run that adds nothing, and the old file left untouched.
+//! second run that adds only what is new (and the verdicts given in the old
+//! system since, never over one given here), and the old file left untouched.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 
-use centermind_core::domain::exhibition::{ExhibitionStatus, SyncState};
-use centermind_core::domain::roles::{MemberRole, PortalRole};
+use centermind_core::domain::exhibition::{ExhibitionStatus, SyncState, Verdict};
+use centermind_core::domain::roles::{Actor, MemberRole, PortalRole};
 use centermind_core::domain::time_zone::Month;
 use centermind_core::store::task_kinds::{EDIT_CONFIRMATION, IMPORT_PHOTO};
 use centermind_core::store::{
-    Db, ExhibitionFilter, LegacyImport, LegacyImportOptions, NewDistributor, TaskState, TokenOutcome,
+    Db, EvaluationRequest, ExhibitionFilter, LegacyImport, LegacyImportOptions, NewDistributor, NewPortalUser,
+    TaskState, TokenOutcome, now,
 };
 use centermind_core::{Error, Secret};
 use chrono::{DateTime, Utc};
@@ -308,20 +310,186 @@ async fn running_the_import_again_adds_only_what_is_new_and_leaves_the_old_file_
     assert_eq!(std::fs::read(&old).unwrap(), before, "the old database is only read");
 
     // One more exhibition registered by the old bot since: the next run brings just that one.
-    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", old.display()))
-        .await
-        .unwrap();
-    sqlx::query(
+    old_system_writes(
+        &old,
         "INSERT INTO exhibiciones (uuid, id_distribuidor, id_grupo, id_integrante, numero_cliente_local, \
          comentarios_telegram, estado, timestamp_subida) VALUES ('late-one', 1, -1001, 12, '4242', 'Kiosco', \
          'Pendiente', '2025-03-06 10:00:00')",
     )
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    conn.close().await.unwrap();
+    .await;
     let third = db.import_legacy(&old, &options()).await.unwrap();
     assert_eq!(by_name(&third, "Distribuidora del Sur").exhibitions_imported, 1);
+}
+
+/// Runs SQL on the old database, as the old system would while it keeps working.
+async fn old_system_writes(old: &Path, sql: &'static str) {
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", old.display()))
+        .await
+        .unwrap();
+    sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_later_run_brings_verdicts_given_in_the_old_system_since_but_never_over_one_given_here() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = old_database(dir.path()).await;
+    let db = new_database(dir.path()).await;
+    let first = db.import_legacy(&old, &options()).await.unwrap();
+    let sur = by_name(&first, "Distribuidora del Sur").id;
+    let (a, b, c) = (
+        Uuid::parse_str(A).unwrap(),
+        Uuid::parse_str(B).unwrap(),
+        Uuid::parse_str(C).unwrap(),
+    );
+    let seventh = db
+        .list_exhibitions(sur, &ExhibitionFilter::default(), None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.customer_number == "999")
+        .unwrap()
+        .id;
+
+    // Here, a supervisor approves the seventh, pending at the import.
+    let supervisor = db
+        .create_portal_user(NewPortalUser {
+            username: "lucia".into(),
+            display_name: Some("Lucía Gómez".into()),
+            password: Secret::new("una clave larga de verdad".into()),
+            role: PortalRole::Supervisor,
+            distributor_id: Some(sur),
+        })
+        .await
+        .unwrap();
+    let actor = Actor {
+        user_id: supervisor.id,
+        role: PortalRole::Supervisor,
+        distributor_id: Some(sur),
+    };
+    let approve = |id| EvaluationRequest {
+        exhibition_id: id,
+        verdict: Verdict::Approved,
+        expected_status: ExhibitionStatus::Pending,
+        comment: None,
+        reason: None,
+    };
+    db.evaluate_exhibition(&actor, approve(seventh), now()).await.unwrap();
+
+    // Meanwhile the old system kept working: A approved, B changed to a rejection,
+    // the seventh rejected there too. C unchanged.
+    old_system_writes(
+        &old,
+        "UPDATE exhibiciones SET estado = 'Aprobado', supervisor_nombre = 'Beto Ruiz', comentarios = 'Bien', \
+           synced_telegram = 0, timestamp_evaluacion = '2025-03-07 11:00:00' WHERE uuid = '6f1c1d0e-5a43-4d3c-9a55-0d6f1b7e2a01';
+         UPDATE exhibiciones SET estado = 'Rechazada', comentarios = 'Precios viejos', synced_telegram = 0, \
+           timestamp_evaluacion = '2025-03-08 09:30:00' WHERE uuid = '6f1c1d0e-5a43-4d3c-9a55-0d6f1b7e2a02';
+         UPDATE exhibiciones SET estado = 'Rechazada', supervisor_nombre = 'Beto Ruiz', \
+           timestamp_evaluacion = '2025-03-08 10:00:00' WHERE uuid = 'legacy-7';",
+    )
+    .await;
+    let edits_before = db.list_tasks(None, Some(EDIT_CONFIRMATION), 100).await.unwrap().len();
+
+    let second = db.import_legacy(&old, &options()).await.unwrap();
+    let report = by_name(&second, "Distribuidora del Sur");
+    assert_eq!(
+        (
+            report.exhibitions_imported,
+            report.exhibitions_already_imported,
+            report.verdicts_updated,
+            report.verdicts_kept
+        ),
+        (0, 4, 2, 1)
+    );
+    assert_eq!(report.edits_queued, 2, "A and B are edited in Telegram by the new bot");
+    assert_eq!(report.users_created, vec!["beto.ruiz".to_string()]);
+
+    // A: the old verdict, its evaluator, its time, marked as imported in the history.
+    let a_now = db.exhibition(sur, a).await.unwrap();
+    assert_eq!(a_now.summary.status, ExhibitionStatus::Approved);
+    assert_eq!(a_now.summary.evaluator_name.as_deref(), Some("Beto Ruiz"));
+    assert_eq!(a_now.summary.comment.as_deref(), Some("Bien"));
+    assert_eq!(a_now.summary.evaluated_at, Some(utc("2025-03-07T14:00:00Z")));
+    assert_eq!(a_now.summary.sync_state, SyncState::Pending);
+    let steps = |e: &centermind_core::store::Exhibition| -> Vec<(ExhibitionStatus, ExhibitionStatus, bool)> {
+        e.history
+            .iter()
+            .map(|h| (h.from_status, h.to_status, h.imported))
+            .collect()
+    };
+    assert_eq!(
+        steps(&a_now),
+        [(ExhibitionStatus::Pending, ExhibitionStatus::Approved, true)]
+    );
+
+    // B: changed in the old system and never touched here, so it follows.
+    let b_now = db.exhibition(sur, b).await.unwrap();
+    assert_eq!(b_now.summary.status, ExhibitionStatus::Rejected);
+    assert_eq!(b_now.summary.comment.as_deref(), Some("Precios viejos"));
+    assert_eq!(b_now.summary.evaluator_name.as_deref(), Some("María José Pérez"));
+    assert_eq!(
+        steps(&b_now),
+        [
+            (ExhibitionStatus::Pending, ExhibitionStatus::Approved, true),
+            (ExhibitionStatus::Approved, ExhibitionStatus::Rejected, true)
+        ]
+    );
+
+    // The seventh keeps the verdict given here; C did not change.
+    let seventh_now = db.exhibition(sur, seventh).await.unwrap();
+    assert_eq!(seventh_now.summary.status, ExhibitionStatus::Approved);
+    assert_eq!(seventh_now.summary.evaluator_name.as_deref(), Some("Lucía Gómez"));
+    assert_eq!(
+        steps(&seventh_now),
+        [(ExhibitionStatus::Pending, ExhibitionStatus::Approved, false)]
+    );
+    assert_eq!(db.exhibition(sur, c).await.unwrap().history.len(), 1);
+
+    let edits: Vec<String> = db
+        .list_tasks(None, Some(EDIT_CONFIRMATION), 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.payload["exhibition_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(edits.len(), edits_before + 2);
+    assert!(edits.contains(&A.to_string()) && edits.contains(&B.to_string()));
+
+    // Nothing new in the old system: a third run changes nothing, and still says
+    // where the two disagree.
+    let third = db.import_legacy(&old, &options()).await.unwrap();
+    let report = by_name(&third, "Distribuidora del Sur");
+    assert_eq!(
+        (report.verdicts_updated, report.verdicts_kept, report.edits_queued),
+        (0, 1, 0)
+    );
+
+    // Once evaluated here, A no longer follows the old system.
+    db.evaluate_exhibition(
+        &actor,
+        EvaluationRequest {
+            exhibition_id: a,
+            verdict: Verdict::Highlighted,
+            expected_status: ExhibitionStatus::Approved,
+            comment: None,
+            reason: None,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    old_system_writes(
+        &old,
+        "UPDATE exhibiciones SET estado = 'Rechazada' WHERE uuid = '6f1c1d0e-5a43-4d3c-9a55-0d6f1b7e2a01';",
+    )
+    .await;
+    let fourth = db.import_legacy(&old, &options()).await.unwrap();
+    let report = by_name(&fourth, "Distribuidora del Sur");
+    assert_eq!((report.verdicts_updated, report.verdicts_kept), (0, 2));
+    assert_eq!(
+        db.exhibition(sur, a).await.unwrap().summary.status,
+        ExhibitionStatus::Highlighted
+    );
 }
 
 #[tokio::test]

@@ -68,8 +68,10 @@ pub enum Command {
     /// Traer la base de datos del sistema anterior (el bot de Python con
     /// Streamlit, `base_datos/centermind.db`): las distribuidoras con su bot,
     /// los grupos, los vendedores y cada exhibición con su veredicto, quién la
-    /// evaluó y cuándo. Se puede repetir: solo agrega lo que falte. La base
-    /// vieja solo se lee. Las fotos se traen después de Google Drive.
+    /// evaluó y cuándo. Se puede repetir: agrega lo que falte y trae los
+    /// veredictos dados allí desde entonces a las exhibiciones que nadie evaluó
+    /// aquí. La base vieja solo se lee. Las fotos se traen después de Google
+    /// Drive.
     #[command(name = "import-legacy")]
     ImportLegacy(ImportLegacyArgs),
     /// Mostrar la configuración efectiva (nunca incluye secretos).

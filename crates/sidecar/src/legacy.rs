@@ -92,6 +92,18 @@ fn distributor(d: &ImportedDistributor) -> String {
         out.push_str(&format!("; {} ya importadas antes", d.exhibitions_already_imported));
     }
     out.push_str(".\n");
+    if d.verdicts_updated > 0 {
+        out.push_str(&format!(
+            "  Veredictos traídos del sistema anterior (dados allí desde la importación anterior): {}.\n",
+            d.verdicts_updated
+        ));
+    }
+    if d.verdicts_kept > 0 {
+        out.push_str(&format!(
+            "  Evaluadas aquí y con otro veredicto en el sistema anterior: {} (queda el de CenterMind).\n",
+            d.verdicts_kept
+        ));
+    }
     let bot = match d.bot_token {
         TokenOutcome::Imported => "token importado",
         TokenOutcome::KeptExisting => "ya tenía token aquí; se dejó el suyo",

@@ -1,6 +1,7 @@
 //! `centermind-sidecar import-legacy`, driven as an administrator moving a
 //! distributor from the old Python system would: a dry run, the import, a
-//! second run, a wrong file; the bot token never printed.
+//! second run, a third after a verdict given in the old system, a wrong file;
+//! the bot token never printed.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,23 @@ fn old_database(dir: &Path) -> PathBuf {
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     runtime.block_on(legacy::write_old_database(&path, &rows));
     path
+}
+
+/// Runs `work` on a connection to the SQLite file at `path`.
+fn on_database<T>(path: &str, work: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> T) -> T {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
+            .await
+            .unwrap();
+        let out = work(&mut conn).await;
+        conn.close().await.unwrap();
+        out
+    })
 }
 
 #[test]
@@ -98,6 +116,33 @@ fn an_admin_previews_imports_and_reimports_the_old_database() {
     assert_eq!(again["distributors"][0]["exhibitions_already_imported"], 2);
     assert_eq!(again["distributors"][0]["bot_token"], "kept_existing");
     assert_eq!(again["skipped"][0]["key"], "0a1b2c3d-0000-4000-8000-000000000003");
+
+    // The old system kept working: the pending one was approved there. The next run
+    // brings that verdict and says so.
+    let changed = on_database(old, async |conn| {
+        sqlx::query(
+            "UPDATE exhibiciones SET estado = 'Aprobado', supervisor_nombre = 'Sofía Gómez', \
+               timestamp_evaluacion = '2025-03-03 09:00:00' WHERE uuid = '0a1b2c3d-0000-4000-8000-000000000002'",
+        )
+        .execute(conn)
+        .await
+        .unwrap()
+        .rows_affected()
+    });
+    assert_eq!(changed, 1);
+    let text = stdout(&sidecar(&data, &["import-legacy", old]));
+    assert!(
+        text.contains("  Veredictos traídos del sistema anterior (dados allí desde la importación anterior): 1.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("queda el de CenterMind"), "{text}");
+    let approved: i64 = on_database(data.join("centermind.db").to_str().unwrap(), async |conn| {
+        sqlx::query_scalar("SELECT count(*) FROM exhibitions WHERE status = 'approved'")
+            .fetch_one(conn)
+            .await
+            .unwrap()
+    });
+    assert_eq!(approved, 2);
 }
 
 #[test]

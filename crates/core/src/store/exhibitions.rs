@@ -111,6 +111,8 @@ pub struct EvaluationEvent {
     pub comment: Option<String>,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Carried over from the old system by the legacy import, not given here.
+    pub imported: bool,
 }
 
 /// The earlier exhibition of the same distributor that an exhibition
@@ -494,7 +496,7 @@ impl Db {
         .await?;
         let history = sqlx::query_as(
             "SELECT ev.id, ev.actor_id, u.display_name AS actor_name, ev.from_status, ev.to_status, ev.comment, ev.reason, \
-               ev.created_at FROM evaluation_events ev LEFT JOIN portal_users u ON u.id = ev.actor_id \
+               ev.created_at, ev.imported FROM evaluation_events ev LEFT JOIN portal_users u ON u.id = ev.actor_id \
              WHERE ev.exhibition_id = ? ORDER BY ev.id",
         )
         .bind(id.hyphenated())

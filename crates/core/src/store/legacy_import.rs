@@ -6,7 +6,11 @@
 //! - The old file is opened read-only and read in one read transaction (the
 //!   old bot may still be running; nothing is written to it).
 //! - Idempotent: each old exhibition is keyed `legacy:<uuid>`, so running the
-//!   import again only adds what the old system registered since.
+//!   import again adds what the old system registered since, and brings the
+//!   verdicts given or changed there since to the exhibitions nobody has
+//!   evaluated here (the old system kept running while the distributor tried
+//!   CenterMind). An exhibition evaluated here keeps its verdict; the report
+//!   counts those where the two systems now disagree.
 //! - Written in short transactions (one per distributor's set-up, then 500
 //!   exhibitions each) so that a running service's writers never wait long.
 //! - A row that cannot be read is skipped and reported, never guessed.
@@ -104,6 +108,12 @@ pub struct ImportedDistributor {
     pub exhibitions_imported: u64,
     /// Imported by an earlier run (same old uuid).
     pub exhibitions_already_imported: u64,
+    /// Of those, how many got the verdict the old system gave or changed
+    /// since the earlier run (nobody had evaluated them here).
+    pub verdicts_updated: u64,
+    /// Of those, how many were evaluated here and got a different verdict in
+    /// the old system since: CenterMind's verdict was kept.
+    pub verdicts_kept: u64,
     pub pending: u64,
     pub approved: u64,
     pub rejected: u64,
@@ -688,6 +698,8 @@ impl Db {
             users_created: Vec::new(),
             exhibitions_imported: 0,
             exhibitions_already_imported: 0,
+            verdicts_updated: 0,
+            verdicts_kept: 0,
             pending: 0,
             approved: 0,
             rejected: 0,
@@ -855,6 +867,176 @@ async fn free_username(conn: &mut SqliteConnection, base: &str, distributor: Dis
     })
 }
 
+/// The verdict an old row carries, as stored here.
+struct OldVerdict {
+    evaluator: Option<PortalUserId>,
+    evaluated_at: Option<DateTime<Utc>>,
+}
+
+impl OldVerdict {
+    /// A verdict without a readable evaluation time gets the submission time (counted in the report).
+    fn of(row: &Checked, maps: &Maps, out: &mut ImportedDistributor) -> Self {
+        let evaluated_at = match row.status {
+            ExhibitionStatus::Pending => None,
+            _ => Some(row.evaluated_at.unwrap_or_else(|| {
+                out.evaluation_times_assumed += 1;
+                row.submitted_at
+            })),
+        };
+        let evaluator = row
+            .supervisor
+            .as_deref()
+            .and_then(|s| maps.users.get(&fold(s)).copied());
+        Self {
+            evaluator,
+            evaluated_at,
+        }
+    }
+}
+
+/// Where the Telegram copy of an old verdict stands: edited by the old bot
+/// (`synced`), to be edited by ours, or nothing to edit.
+fn old_sync_state(status: ExhibitionStatus, confirmation: bool, synced: bool) -> SyncState {
+    match (status, confirmation, synced) {
+        (ExhibitionStatus::Pending, _, _) | (_, false, _) => SyncState::Idle,
+        (_, true, true) => SyncState::Synced,
+        (_, true, false) => SyncState::Pending,
+    }
+}
+
+/// The history entry of a verdict carried over from the old system, marked
+/// `imported` so that later runs tell it from verdicts given here.
+async fn record_imported_verdict(
+    conn: &mut SqliteConnection,
+    id: &str,
+    distributor: DistributorId,
+    from: ExhibitionStatus,
+    row: &Checked,
+    verdict: &OldVerdict,
+    evaluated_at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO evaluation_events (exhibition_id, distributor_id, actor_id, from_status, to_status, comment, \
+           created_at, imported) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+    )
+    .bind(id)
+    .bind(distributor)
+    .bind(verdict.evaluator)
+    .bind(from)
+    .bind(row.status)
+    .bind(&row.comment)
+    .bind(evaluated_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Queues the Telegram edit of an imported verdict the old bot had not made.
+async fn queue_edit(
+    conn: &mut SqliteConnection,
+    distributor: DistributorId,
+    id: &str,
+    at: DateTime<Utc>,
+    out: &mut ImportedDistributor,
+) -> Result<()> {
+    let task = NewTask {
+        kind: kinds::EDIT_CONFIRMATION.to_string(),
+        distributor_id: Some(distributor),
+        payload: serde_json::json!({ "exhibition_id": id }),
+        dedupe_key: Some(format!("edit:{id}")),
+        max_attempts: 20,
+    };
+    enqueue_in(conn, &task, at).await?;
+    out.edits_queued += 1;
+    Ok(())
+}
+
+/// An exhibition an earlier run imported, as it stands here.
+#[derive(sqlx::FromRow)]
+struct Existing {
+    id: String,
+    status: ExhibitionStatus,
+    confirmation_message_id: Option<i64>,
+}
+
+/// Brings the old system's verdict to an exhibition an earlier run imported,
+/// if the old system gave or changed it since and nobody evaluated it here.
+async fn refresh_verdict(
+    conn: &mut SqliteConnection,
+    distributor: DistributorId,
+    existing: Existing,
+    row: &Checked,
+    maps: &Maps,
+    out: &mut ImportedDistributor,
+) -> Result<()> {
+    out.exhibitions_already_imported += 1;
+    if row.status == ExhibitionStatus::Pending {
+        return Ok(());
+    }
+    let events: Vec<(ExhibitionStatus, Option<String>, bool)> = sqlx::query_as(
+        "SELECT to_status, comment, imported FROM evaluation_events WHERE exhibition_id = ? ORDER BY id",
+    )
+    .bind(&existing.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    // What the old system said when last read: the newest imported verdict.
+    // Rows imported before verdicts were marked have only unmarked events; their
+    // first one is the safest guess, and they count as evaluated here, so they
+    // are never overwritten.
+    let last_read = events
+        .iter()
+        .rev()
+        .find(|(_, _, imported)| *imported)
+        .or(events.first())
+        .map_or((ExhibitionStatus::Pending, None), |(status, comment, _)| {
+            (*status, comment.as_deref())
+        });
+    if last_read == (row.status, row.comment.as_deref()) {
+        return Ok(());
+    }
+    if events.iter().any(|(_, _, imported)| !imported) {
+        out.verdicts_kept += 1;
+        return Ok(());
+    }
+    let verdict = OldVerdict::of(row, maps, out);
+    let evaluated_at = verdict.evaluated_at.unwrap_or(row.submitted_at);
+    let sync = old_sync_state(row.status, existing.confirmation_message_id.is_some(), row.synced);
+    let at = now();
+    let changed = sqlx::query(
+        "UPDATE exhibitions SET status = ?, evaluator_id = ?, comment = ?, rejection_reason = NULL, evaluated_at = ?, \
+           sync_state = ?, updated_at = ? WHERE id = ? AND status = ?",
+    )
+    .bind(row.status)
+    .bind(verdict.evaluator)
+    .bind(&row.comment)
+    .bind(evaluated_at)
+    .bind(sync)
+    .bind(at)
+    .bind(&existing.id)
+    .bind(existing.status)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(());
+    }
+    record_imported_verdict(
+        conn,
+        &existing.id,
+        distributor,
+        existing.status,
+        row,
+        &verdict,
+        evaluated_at,
+    )
+    .await?;
+    if sync == SyncState::Pending {
+        queue_edit(conn, distributor, &existing.id, at, out).await?;
+    }
+    out.verdicts_updated += 1;
+    Ok(())
+}
+
 async fn insert_exhibition(
     conn: &mut SqliteConnection,
     distributor: DistributorId,
@@ -862,15 +1044,15 @@ async fn insert_exhibition(
     maps: &Maps,
     out: &mut ImportedDistributor,
 ) -> Result<()> {
-    let present: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM exhibitions WHERE distributor_id = ? AND idempotency_key = ?")
-            .bind(distributor)
-            .bind(&row.key)
-            .fetch_one(&mut *conn)
-            .await?;
-    if present > 0 {
-        out.exhibitions_already_imported += 1;
-        return Ok(());
+    let existing: Option<Existing> = sqlx::query_as(
+        "SELECT id, status, confirmation_message_id FROM exhibitions WHERE distributor_id = ? AND idempotency_key = ?",
+    )
+    .bind(distributor)
+    .bind(&row.key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(existing) = existing {
+        return refresh_verdict(conn, distributor, existing, row, maps, out).await;
     }
     // The old uuid where it is one and free; a new one otherwise.
     let id = match row.id {
@@ -886,22 +1068,8 @@ async fn insert_exhibition(
     let group = maps.groups[&row.chat_id];
     let vendor = maps.members[&row.vendor];
     let pdv_type = maps.pdv_types[&fold(&row.pdv_type.trim().chars().take(60).collect::<String>())];
-    let evaluated_at = match row.status {
-        ExhibitionStatus::Pending => None,
-        _ => Some(row.evaluated_at.unwrap_or_else(|| {
-            out.evaluation_times_assumed += 1;
-            row.submitted_at
-        })),
-    };
-    let evaluator = row
-        .supervisor
-        .as_deref()
-        .and_then(|s| maps.users.get(&fold(s)).copied());
-    let sync = match (row.status, row.confirmation, row.synced) {
-        (ExhibitionStatus::Pending, _, _) | (_, None, _) => SyncState::Idle,
-        (_, Some(_), true) => SyncState::Synced,
-        (_, Some(_), false) => SyncState::Pending,
-    };
+    let verdict = OldVerdict::of(row, maps, out);
+    let sync = old_sync_state(row.status, row.confirmation.is_some(), row.synced);
     let at = now();
     sqlx::query(
         "INSERT INTO exhibitions (id, distributor_id, group_id, vendor_id, customer_number, pdv_type_id, status, \
@@ -915,10 +1083,10 @@ async fn insert_exhibition(
     .bind(&row.customer)
     .bind(pdv_type)
     .bind(row.status)
-    .bind(evaluator)
+    .bind(verdict.evaluator)
     .bind(&row.comment)
     .bind(row.submitted_at)
-    .bind(evaluated_at)
+    .bind(verdict.evaluated_at)
     .bind(row.confirmation.map(|(chat, _)| chat))
     .bind(row.confirmation.map(|(_, message)| message))
     .bind(sync)
@@ -926,31 +1094,22 @@ async fn insert_exhibition(
     .bind(at)
     .execute(&mut *conn)
     .await?;
-    if let Some(evaluated_at) = evaluated_at {
+    let id_text = id.hyphenated().to_string();
+    if let Some(evaluated_at) = verdict.evaluated_at {
         // The history starts with the old verdict, as if given here.
-        sqlx::query(
-            "INSERT INTO evaluation_events (exhibition_id, distributor_id, actor_id, from_status, to_status, comment, created_at) \
-             VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+        record_imported_verdict(
+            conn,
+            &id_text,
+            distributor,
+            ExhibitionStatus::Pending,
+            row,
+            &verdict,
+            evaluated_at,
         )
-        .bind(id.hyphenated())
-        .bind(distributor)
-        .bind(evaluator)
-        .bind(row.status)
-        .bind(&row.comment)
-        .bind(evaluated_at)
-        .execute(&mut *conn)
         .await?;
     }
     if sync == SyncState::Pending {
-        let task = NewTask {
-            kind: kinds::EDIT_CONFIRMATION.to_string(),
-            distributor_id: Some(distributor),
-            payload: serde_json::json!({ "exhibition_id": id }),
-            dedupe_key: Some(format!("edit:{id}")),
-            max_attempts: 20,
-        };
-        enqueue_in(conn, &task, at).await?;
-        out.edits_queued += 1;
+        queue_edit(conn, distributor, &id_text, at, out).await?;
     }
     for (position, link) in row.photos.iter().enumerate() {
         let drive = drive_file_id(link);
