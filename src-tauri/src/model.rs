@@ -156,6 +156,9 @@ pub struct EvaluationEvent {
     pub comment: Option<String>,
     pub reason: Option<String>,
     pub created_at: String,
+    /// Carried over from the old system by the legacy import (absent from older servers).
+    #[serde(default)]
+    pub imported: bool,
 }
 
 /// An exhibition with its photos and history.

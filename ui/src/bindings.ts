@@ -417,6 +417,8 @@ export type EvaluationEvent = {
 	comment: string | null,
 	reason: string | null,
 	created_at: string,
+	/**  Carried over from the old system by the legacy import (absent from older servers). */
+	imported?: boolean,
 };
 
 /**  A supervisor's decision on one exhibition. */
@@ -579,6 +581,10 @@ export type ImportedDistributor = {
 	users_created: string[],
 	exhibitions_imported: number,
 	exhibitions_already_imported: number,
+	/**  Of those, how many got the verdict the old system gave since (absent from older servers). */
+	verdicts_updated?: number,
+	/**  Of those, evaluated here with another verdict there: CenterMind's was kept. */
+	verdicts_kept?: number,
 	pending: number,
 	approved: number,
 	rejected: number,

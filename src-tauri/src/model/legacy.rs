@@ -50,6 +50,12 @@ pub struct ImportedDistributor {
     pub users_created: Vec<String>,
     pub exhibitions_imported: u64,
     pub exhibitions_already_imported: u64,
+    /// Of those, how many got the verdict the old system gave since (absent from older servers).
+    #[serde(default)]
+    pub verdicts_updated: u64,
+    /// Of those, evaluated here with another verdict there: CenterMind's was kept.
+    #[serde(default)]
+    pub verdicts_kept: u64,
     pub pending: u64,
     pub approved: u64,
     pub rejected: u64,

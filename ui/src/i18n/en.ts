@@ -253,6 +253,7 @@ export const en: Messages = {
     comment: "Comment",
     events: "Verdict changes ({count})",
     event: "{from} → {to}, by {name} ({when})",
+    eventImported: "{from} → {to}, by {name} in the previous system ({when})",
     change: "Change the verdict",
     saving: "Saving the change…",
   },
@@ -641,7 +642,7 @@ export const en: Messages = {
       title: "Bring in the previous system",
       onlySuperadmin: "Bringing in the previous system creates distributors: only the superadmin does it.",
       intro:
-        "Brings in the previous system's database (the Python bot with Streamlit): distributors with their bot, groups, vendors and every exhibition with its verdict. The old database is only read, and it can be run again: it only adds what is missing.",
+        "Brings in the previous system's database (the Python bot with Streamlit): distributors with their bot, groups, vendors and every exhibition with its verdict. The old database is only read, and it can be run again: it adds what is missing and brings the verdicts given there since, except on exhibitions already reviewed here.",
       path: "Old database file",
       pathHint: "The full path on this computer, for example C:\\CenterMind\\base_datos\\centermind.db.",
       zone: "Time zone of the old times",
@@ -659,6 +660,8 @@ export const en: Messages = {
       exhibitions:
         "{count} exhibitions: {pending} pending, {approved} approved, {rejected} rejected, {highlighted} highlighted.",
       already: "{count} were imported before.",
+      verdictsUpdated: "Verdicts brought from the previous system (given there since the last import): {count}.",
+      verdictsKept: "Reviewed here and with another verdict in the previous system: {count} (CenterMind's is kept).",
       token: {
         imported: "Bot: token imported.",
         kept_existing: "Bot: it already had a token here; it was kept.",

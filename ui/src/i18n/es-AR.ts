@@ -256,6 +256,7 @@ export const esAR = {
     comment: "Comentario",
     events: "Cambios de veredicto ({count})",
     event: "{from} → {to}, por {name} ({when})",
+    eventImported: "{from} → {to}, por {name} en el sistema anterior ({when})",
     change: "Cambiar el veredicto",
     saving: "Guardando el cambio…",
   },
@@ -644,7 +645,7 @@ export const esAR = {
       title: "Traer el sistema anterior",
       onlySuperadmin: "Traer el sistema anterior crea distribuidoras: solo lo hace la superadministración.",
       intro:
-        "Trae la base de datos del sistema anterior (el bot de Python con Streamlit): las distribuidoras con su bot, los grupos, los vendedores y cada exhibición con su veredicto. La base vieja solo se lee, y se puede repetir: solo agrega lo que falte.",
+        "Trae la base de datos del sistema anterior (el bot de Python con Streamlit): las distribuidoras con su bot, los grupos, los vendedores y cada exhibición con su veredicto. La base vieja solo se lee, y se puede repetir: agrega lo que falte y trae los veredictos dados allí desde entonces, salvo a las exhibiciones que ya se evaluaron aquí.",
       path: "Archivo de la base vieja",
       pathHint: "La ruta completa en esta computadora, por ejemplo C:\\CenterMind\\base_datos\\centermind.db.",
       zone: "Zona horaria de las horas viejas",
@@ -662,6 +663,8 @@ export const esAR = {
       exhibitions:
         "{count} exhibiciones: {pending} pendientes, {approved} aprobadas, {rejected} rechazadas, {highlighted} destacadas.",
       already: "{count} ya estaban importadas.",
+      verdictsUpdated: "Veredictos traídos del sistema anterior (dados allí desde la importación anterior): {count}.",
+      verdictsKept: "Evaluadas aquí y con otro veredicto en el sistema anterior: {count} (queda el de CenterMind).",
       token: {
         imported: "Bot: token importado.",
         kept_existing: "Bot: ya tenía token aquí; se dejó el suyo.",

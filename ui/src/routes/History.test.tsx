@@ -7,7 +7,7 @@ import { resetSessionForTests } from "../lib/session";
 import { resetFilterStore } from "../visor/filterStore";
 import { resetOutboxForTests } from "../visor/store";
 import { detail, summary } from "../../tests/fixtures";
-import { fail, fakeApi, SUPERVISOR } from "../../tests/fakeApi";
+import { fail, fakeApi, ok, SUPERVISOR } from "../../tests/fakeApi";
 
 let previous: Api;
 
@@ -121,6 +121,40 @@ describe("History", () => {
     key("d");
     expect(await screen.findByText(/ya fue evaluada por Admin Sur: Rechazada/)).toBeInTheDocument();
     expect(await screen.findByText("por Admin Sur, 2025-01-02 10:00")).toBeInTheDocument();
+  });
+
+  it("the verdict history shows its times in the distributor's zone and marks the old system's verdicts", async () => {
+    const item = evaluated()[0]!;
+    const event = { comment: null, reason: null };
+    const withHistory = detail(item, {
+      history: [
+        {
+          ...event,
+          id: 1,
+          actor_name: "María José Pérez",
+          from_status: "pending",
+          to_status: "approved",
+          created_at: "2025-03-02T12:00:00Z",
+          imported: true,
+        },
+        {
+          ...event,
+          id: 2,
+          actor_name: "Supervisor Sur",
+          from_status: "approved",
+          to_status: "highlighted",
+          created_at: "2025-03-10T23:30:00Z",
+          imported: false,
+        },
+      ],
+    });
+    open(fakeApi({ session: SUPERVISOR, evaluated: evaluated() }, { getExhibition: () => ok(withHistory) }));
+    expect(await screen.findByText("Cambios de veredicto (2)")).toBeInTheDocument();
+    // 12:00 UTC is 9:00 in Buenos Aires; 23:30 UTC on the 10th is 8:30 p. m. there.
+    expect(
+      screen.getByText(/^Pendiente → Aprobada, por María José Pérez en el sistema anterior \(2 mar\.? 2025, 9:00/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/^Aprobada → Destacada, por Supervisor Sur \(10 mar\.? 2025, 8:30/)).toBeInTheDocument();
   });
 
   it("filters by vendor (choices from the listings)", async () => {

@@ -6,7 +6,7 @@ import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
 import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
 import { ReviewTabs } from "../components/ReviewTabs";
-import { t } from "../i18n";
+import { formatDateTime, t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
@@ -378,11 +378,16 @@ export default function History() {
                     <For each={detail()?.history ?? []}>
                       {(e) => (
                         <li>
-                          {t("history.event", {
+                          {t(e.imported ? "history.eventImported" : "history.event", {
                             from: t(`status.${e.from_status}`),
                             to: t(`status.${e.to_status}`),
                             name: e.actor_name ?? t("visor.someone"),
-                            when: e.created_at,
+                            // In the distributor's zone, as every other time of the exhibition.
+                            when: formatDateTime(new Date(e.created_at), {
+                              dateStyle: "medium",
+                              timeStyle: "short",
+                              timeZone: detail()?.time_zone,
+                            }),
                           })}
                         </li>
                       )}

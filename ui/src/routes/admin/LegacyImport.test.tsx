@@ -19,6 +19,8 @@ function imported(overrides: Partial<ImportedDistributor> = {}): ImportedDistrib
     users_created: ["sofia.gomez"],
     exhibitions_imported: 1200,
     exhibitions_already_imported: 0,
+    verdicts_updated: 0,
+    verdicts_kept: 0,
     pending: 40,
     approved: 900,
     rejected: 200,
@@ -67,6 +69,42 @@ describe("Administración › Sistema anterior", () => {
       [{ path: OLD, dry_run: true, time_zone: "UTC", bot_tokens: false }],
       [{ path: OLD, dry_run: false, time_zone: "UTC", bot_tokens: false }],
     ]);
+  });
+
+  it("a later run says which verdicts came from the old system and which stayed as given here", async () => {
+    const again: LegacyImport = {
+      distributors: [
+        imported({
+          created: false,
+          exhibitions_imported: 3,
+          exhibitions_already_imported: 1200,
+          verdicts_updated: 38,
+          verdicts_kept: 2,
+        }),
+      ],
+      skipped: [],
+      recognised: [],
+    };
+    const api = fakeApi({ session: SUPERADMIN, admin: { jobs: { legacy: { [OLD]: again } } } });
+    render(api, "#/admin/legacy");
+    fireEvent.input(await screen.findByLabelText("Archivo de la base vieja"), { target: { value: OLD } });
+    fireEvent.click(screen.getByRole("button", { name: "Importar" }));
+    expect(
+      await screen.findByText("Veredictos traídos del sistema anterior (dados allí desde la importación anterior): 38."),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText("Evaluadas aquí y con otro veredicto en el sistema anterior: 2 (queda el de CenterMind)."),
+    ).toBeInTheDocument();
+  });
+
+  it("a first run says nothing about verdicts brought or kept", async () => {
+    const api = fakeApi({ session: SUPERADMIN, admin: { jobs: { legacy: { [OLD]: REPORT } } } });
+    render(api, "#/admin/legacy");
+    fireEvent.input(await screen.findByLabelText("Archivo de la base vieja"), { target: { value: OLD } });
+    fireEvent.click(screen.getByRole("button", { name: "Importar" }));
+    expect(await screen.findByRole("heading", { name: "Importación terminada" })).toBeInTheDocument();
+    expect(screen.queryByText(/Veredictos traídos del sistema anterior/)).toBeNull();
+    expect(screen.queryByText(/queda el de CenterMind/)).toBeNull();
   });
 
   it("a file that is not there is said, and nothing is reported", async () => {

@@ -12,7 +12,8 @@ const DEFAULT_ZONE = "America/Argentina/Buenos_Aires";
  * "Sistema anterior" (superadmin): bring in the old Python system's database
  * (`base_datos/centermind.db`) from this computer. "Probar" runs the import on
  * a copy of the server's database and says what it would do; "Importar" does
- * it. Running it again only adds what is new.
+ * it. Running it again adds what is new and brings the verdicts given in the
+ * old system since, except on exhibitions already evaluated here.
  */
 export default function LegacyImport() {
   useDocumentTitle(() => t("admin.nav.legacy"));
@@ -174,6 +175,12 @@ function DistributorView(props: { distributor: ImportedDistributor }) {
           {t("admin.legacy.already", { count: d().exhibitions_already_imported })}
         </Show>
       </p>
+      <Show when={d().verdicts_updated}>
+        {(count) => <p>{t("admin.legacy.verdictsUpdated", { count: count() })}</p>}
+      </Show>
+      <Show when={d().verdicts_kept}>
+        {(count) => <p>{t("admin.legacy.verdictsKept", { count: count() })}</p>}
+      </Show>
       <p>{t(`admin.legacy.token.${d().bot_token}`)}</p>
       <p>
         {t("admin.legacy.created", { groups: d().groups_created, members: d().members_created })}
