@@ -1,0 +1,146 @@
+//! The desktop's client importing the old system's database through the real
+//! API (axum on 127.0.0.1, a real SQLite database): the server's report reaches
+//! the app field by field (the desktop keeps its own copy of the type) for a
+//! preview, an import and a later run after the old system gave a verdict; and
+//! only the superadmin may do it.
+
+#![allow(clippy::unwrap_used)] // test fixtures panic on purpose
+
+use std::net::SocketAddr;
+
+use centermind_api::{AppState, router};
+use centermind_core::Secret;
+use centermind_core::domain::roles::PortalRole;
+use centermind_core::store::{Db, NewDistributor, NewPortalUser};
+use centermind_desktop::client::{Backend, Token};
+use centermind_desktop::error::CommandError;
+use sqlx::Connection;
+use tokio::net::TcpListener;
+
+#[path = "../../crates/core/tests/fixtures/legacy.rs"]
+mod legacy;
+
+const PASSWORD: &str = "clave-de-prueba";
+const PENDING: &str = "0a1b2c3d-0000-4000-8000-000000000002";
+
+async fn old_database(path: &std::path::Path) {
+    let rows = format!(
+        "INSERT INTO distribuidores VALUES (1, 'Distribuidora del Sur', NULL, NULL, NULL, 'activo', NULL);
+         INSERT INTO exhibiciones VALUES ('0a1b2c3d-0000-4000-8000-000000000001', 1, -1001, 11, '100', 'Kiosco',
+           NULL, 'Aprobado', 'Sofía Gómez', 'Bien', 70, -1001, 1, '2025-03-01 10:00:00', '2025-03-01 11:00:00');
+         INSERT INTO exhibiciones VALUES ('{PENDING}', 1, -1001, 12, '200', 'Kiosco',
+           NULL, 'Pendiente', NULL, NULL, 71, -1001, 0, '2025-03-02 10:00:00', NULL);"
+    );
+    legacy::write_old_database(path, &rows).await;
+}
+
+/// Serves the API on a free port of 127.0.0.1; returns the client of it.
+async fn serve(db: &Db, photo_dir: std::path::PathBuf) -> Backend {
+    let app = router(AppState::new(db.clone(), photo_dir));
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .unwrap();
+    });
+    Backend::new(Backend::http_client().unwrap(), base.parse().unwrap())
+}
+
+async fn user(db: &Db, username: &str, role: PortalRole, distributor_id: Option<i64>) {
+    db.create_portal_user(NewPortalUser {
+        username: username.into(),
+        display_name: None,
+        password: Secret::new(PASSWORD.into()),
+        role,
+        distributor_id,
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_superadmin_previews_imports_and_later_brings_a_verdict_given_in_the_old_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&format!("sqlite://{}", dir.path().join("centermind.db").display()))
+        .await
+        .unwrap();
+    user(&db, "root", PortalRole::Superadmin, None).await;
+    let backend = serve(&db, dir.path().join("photos")).await;
+    let token = Token::new(backend.login("root", PASSWORD).await.unwrap().token);
+    let old = dir.path().join("centermind-viejo.db");
+    old_database(&old).await;
+    let file = || std::fs::read(&old).unwrap();
+
+    let preview = backend
+        .import_legacy(&token, file(), true, Some("America/Argentina/Buenos_Aires"), true)
+        .await
+        .unwrap();
+    let sur = &preview.distributors[0];
+    assert_eq!(sur.name, "Distribuidora del Sur");
+    assert_eq!((sur.exhibitions_imported, sur.pending, sur.approved), (2, 1, 1));
+    assert_eq!(sur.users_created, ["sofia.gomez"]);
+    assert!(
+        db.list_distributors().await.unwrap().is_empty(),
+        "a preview saves nothing"
+    );
+
+    let done = backend.import_legacy(&token, file(), false, None, true).await.unwrap();
+    assert!(done.distributors[0].created);
+    assert_eq!(db.list_distributors().await.unwrap().len(), 1);
+
+    // The old system approved the pending one since; the next run brings it.
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", old.display()))
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE exhibiciones SET estado = 'Aprobado', supervisor_nombre = 'Sofía Gómez', \
+           timestamp_evaluacion = '2025-03-03 09:00:00' WHERE uuid = ?",
+    )
+    .bind(PENDING)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    let again = backend.import_legacy(&token, file(), false, None, true).await.unwrap();
+    let sur = &again.distributors[0];
+    assert_eq!(
+        (
+            sur.exhibitions_imported,
+            sur.exhibitions_already_imported,
+            sur.verdicts_updated,
+            sur.verdicts_kept,
+            sur.edits_queued
+        ),
+        (0, 2, 1, 0, 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_distributors_admin_is_refused_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&format!("sqlite://{}", dir.path().join("centermind.db").display()))
+        .await
+        .unwrap();
+    let mine = db
+        .create_distributor(NewDistributor {
+            name: "Distribuidora Norte".into(),
+            time_zone: None,
+            bot_token: None,
+            admin_telegram_id: None,
+        })
+        .await
+        .unwrap();
+    user(&db, "admin.norte", PortalRole::Admin, Some(mine.id)).await;
+    let backend = serve(&db, dir.path().join("photos")).await;
+    let token = Token::new(backend.login("admin.norte", PASSWORD).await.unwrap().token);
+    let old = dir.path().join("centermind-viejo.db");
+    old_database(&old).await;
+
+    let refused = backend
+        .import_legacy(&token, std::fs::read(&old).unwrap(), false, None, true)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, CommandError::Forbidden { .. }), "{refused:?}");
+    assert_eq!(db.list_distributors().await.unwrap().len(), 1, "only Norte");
+}
