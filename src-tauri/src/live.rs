@@ -54,7 +54,8 @@ pub fn message(event: &str, data: &str) -> Option<LiveMessage> {
         state: Option<String>,
     }
     match event {
-        "resync" => return Some(LiveMessage::Resync),
+        // An import brought many exhibitions or verdicts at once: reload, as after a gap.
+        "resync" | "exhibitions_imported" => return Some(LiveMessage::Resync),
         "ranking_changed" => return Some(LiveMessage::RankingChanged),
         // The server closes the stream of a session that ended while it was open.
         "session_ended" => return Some(LiveMessage::SignedOut),
@@ -218,6 +219,13 @@ mod tests {
             Some(LiveMessage::BotStatusChanged { state: "lost".into() })
         );
         assert_eq!(message("resync", "{}"), Some(LiveMessage::Resync));
+        assert_eq!(
+            message(
+                "exhibitions_imported",
+                r#"{"type":"exhibitions_imported","distributor_id":1}"#
+            ),
+            Some(LiveMessage::Resync)
+        );
         assert_eq!(message("session_ended", "{}"), Some(LiveMessage::SignedOut));
         assert_eq!(message("ranking_changed", "{}"), Some(LiveMessage::RankingChanged));
     }

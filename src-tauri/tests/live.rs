@@ -247,6 +247,36 @@ async fn the_ui_gets_its_own_distributors_events_in_order_and_a_reload_after_a_r
 }
 
 #[tokio::test]
+async fn an_import_into_its_distributor_makes_the_ui_reload() {
+    let world = World::new().await;
+    let server = world.serve(ANY_PORT);
+    let base = server.base.clone();
+    let (mut rx, follower) = follow(&base, login(&base).await);
+    assert_eq!(next(&mut rx).await, LiveMessage::Connected { reconnected: false });
+
+    world.events.publish(LiveEvent::ExhibitionsImported {
+        distributor_id: world.theirs,
+    });
+    world.events.publish(LiveEvent::ExhibitionsImported {
+        distributor_id: world.ours,
+    });
+    // A marker after both: had the other tenant's import come through, it would be first.
+    world.events.publish(LiveEvent::BotStatusChanged {
+        distributor_id: world.ours,
+        state: "running".into(),
+    });
+    assert_eq!(next(&mut rx).await, LiveMessage::Resync);
+    assert_eq!(
+        next(&mut rx).await,
+        LiveMessage::BotStatusChanged {
+            state: "running".into()
+        }
+    );
+    follower.abort();
+    drop(server);
+}
+
+#[tokio::test]
 async fn an_ended_session_stops_following_with_signed_out() {
     let world = World::new().await;
     let server = world.serve(ANY_PORT);

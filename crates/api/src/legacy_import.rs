@@ -9,6 +9,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use centermind_core::domain::roles::Action;
 use centermind_core::domain::time_zone::{DEFAULT_TIME_ZONE, parse_time_zone};
+use centermind_core::events::LiveEvent;
 use centermind_core::store::{LegacyImport, LegacyImportOptions, next_to};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -78,6 +79,16 @@ pub(crate) async fn import_legacy(
     };
     let _ = tokio::fs::remove_file(&upload).await;
     let report = report?;
+    if !query.dry_run {
+        // Open visors and TVs re-read: what arrived is too much to announce one by one.
+        for d in &report.distributors {
+            if d.exhibitions_imported + d.verdicts_updated > 0 {
+                state
+                    .events
+                    .publish(LiveEvent::ExhibitionsImported { distributor_id: d.id });
+            }
+        }
+    }
     tracing::info!(
         user_id = auth.actor.user_id,
         dry_run = query.dry_run,

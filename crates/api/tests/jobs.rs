@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use centermind_api::{AppState, router};
 use centermind_core::Secret;
 use centermind_core::domain::roles::PortalRole;
+use centermind_core::events::{EventBus, LiveEvent};
 use centermind_core::store::{Db, NewDistributor, NewPortalUser, RunOutcome, now};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -27,6 +28,8 @@ struct Server {
     woken: Arc<Mutex<Vec<String>>>,
     /// The backups the API handed to the service to restore.
     restores: Arc<Mutex<Vec<std::path::PathBuf>>>,
+    /// What the API announced to the open visors and TVs.
+    events: EventBus,
     _dir: tempfile::TempDir,
 }
 
@@ -73,8 +76,10 @@ impl Server {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let events = EventBus::default();
         let app = router(
             AppState::new(db.clone(), dir.path().join("photos"))
+                .with_events(events.clone())
                 .with_backup_dir(dir.path().join("backups"))
                 .with_job_hook(hook)
                 .with_restore_hook(restore_hook),
@@ -90,6 +95,7 @@ impl Server {
             db,
             woken,
             restores,
+            events,
             _dir: dir,
         }
     }
@@ -467,6 +473,7 @@ async fn only_the_superadmin_imports_the_old_database_and_a_preview_changes_noth
     assert_eq!(names(&s.db).await, ["Dist sur"]);
 
     let root = s.login("superadmin").await;
+    let mut announced = s.events.subscribe();
     let (status, preview) = s.upload(&root, "?dry_run=true", old.clone()).await;
     assert_eq!(status, StatusCode::OK, "{preview}");
     assert_eq!(preview["distributors"][0]["name"], "Vieja del Oeste");
@@ -487,8 +494,16 @@ async fn only_the_superadmin_imports_the_old_database_and_a_preview_changes_noth
             .await
             .unwrap();
     assert_eq!(imported.time_zone.name(), "America/Argentina/Cordoba");
+    // Open visors and TVs of that distributor re-read; the preview announced nothing.
+    assert_eq!(
+        announced.try_recv().unwrap(),
+        LiveEvent::ExhibitionsImported {
+            distributor_id: imported.id
+        }
+    );
     let (_, again) = s.upload(&root, "", old).await;
     assert_eq!(again["distributors"][0]["exhibitions_already_imported"], 1);
+    assert!(announced.try_recv().is_err(), "nothing new, nothing announced");
     let leftovers: Vec<_> = std::fs::read_dir(s._dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

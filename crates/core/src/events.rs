@@ -25,6 +25,9 @@ pub enum LiveEvent {
         distributor_id: DistributorId,
         state: String,
     },
+    /// The legacy import added exhibitions or brought verdicts to this
+    /// distributor, too many to announce one by one: re-read what is on screen.
+    ExhibitionsImported { distributor_id: DistributorId },
 }
 
 impl LiveEvent {
@@ -32,7 +35,8 @@ impl LiveEvent {
         match self {
             Self::ExhibitionCreated { distributor_id, .. }
             | Self::ExhibitionEvaluated { distributor_id, .. }
-            | Self::BotStatusChanged { distributor_id, .. } => *distributor_id,
+            | Self::BotStatusChanged { distributor_id, .. }
+            | Self::ExhibitionsImported { distributor_id } => *distributor_id,
         }
     }
 
@@ -42,6 +46,7 @@ impl LiveEvent {
             Self::ExhibitionCreated { .. } => "exhibition_created",
             Self::ExhibitionEvaluated { .. } => "exhibition_evaluated",
             Self::BotStatusChanged { .. } => "bot_status_changed",
+            Self::ExhibitionsImported { .. } => "exhibitions_imported",
         }
     }
 }
