@@ -490,6 +490,18 @@ async fn a_later_run_brings_verdicts_given_in_the_old_system_since_but_never_ove
         db.exhibition(sur, a).await.unwrap().summary.status,
         ExhibitionStatus::Highlighted
     );
+
+    // The old system now agrees on the seventh (approved, with its own comment): no
+    // longer counted as a disagreement, and still not touched.
+    old_system_writes(
+        &old,
+        "UPDATE exhibiciones SET estado = 'Aprobado', comentarios = 'Ok' WHERE uuid = 'legacy-7';",
+    )
+    .await;
+    let fifth = db.import_legacy(&old, &options()).await.unwrap();
+    let report = by_name(&fifth, "Distribuidora del Sur");
+    assert_eq!((report.verdicts_updated, report.verdicts_kept), (0, 1), "only A");
+    assert_eq!(db.exhibition(sur, seventh).await.unwrap().summary.comment, None);
 }
 
 #[tokio::test]

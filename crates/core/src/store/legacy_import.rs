@@ -111,8 +111,8 @@ pub struct ImportedDistributor {
     /// Of those, how many got the verdict the old system gave or changed
     /// since the earlier run (nobody had evaluated them here).
     pub verdicts_updated: u64,
-    /// Of those, how many were evaluated here and got a different verdict in
-    /// the old system since: CenterMind's verdict was kept.
+    /// Of those, how many were evaluated here and got another status in the
+    /// old system since: CenterMind's verdict was kept.
     pub verdicts_kept: u64,
     pub pending: u64,
     pub approved: u64,
@@ -995,7 +995,10 @@ async fn refresh_verdict(
         return Ok(());
     }
     if events.iter().any(|(_, _, imported)| !imported) {
-        out.verdicts_kept += 1;
+        // Evaluated here: it stays; the report counts it if the two systems now disagree.
+        if row.status != existing.status {
+            out.verdicts_kept += 1;
+        }
         return Ok(());
     }
     let verdict = OldVerdict::of(row, maps, out);
