@@ -34,6 +34,12 @@ async fn old_database(path: &std::path::Path) {
     legacy::write_old_database(path, &rows).await;
 }
 
+async fn database(dir: &std::path::Path) -> Db {
+    Db::open(&format!("sqlite://{}", dir.join("centermind.db").display()))
+        .await
+        .unwrap()
+}
+
 /// Serves the API on a free port of 127.0.0.1; returns the client of it.
 async fn serve(db: &Db, photo_dir: std::path::PathBuf) -> Backend {
     let app = router(AppState::new(db.clone(), photo_dir));
@@ -62,9 +68,7 @@ async fn user(db: &Db, username: &str, role: PortalRole, distributor_id: Option<
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_superadmin_previews_imports_and_later_brings_a_verdict_given_in_the_old_system() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&format!("sqlite://{}", dir.path().join("centermind.db").display()))
-        .await
-        .unwrap();
+    let db = database(dir.path()).await;
     user(&db, "root", PortalRole::Superadmin, None).await;
     let backend = serve(&db, dir.path().join("photos")).await;
     let token = Token::new(backend.login("root", PASSWORD).await.unwrap().token);
@@ -119,9 +123,7 @@ async fn the_superadmin_previews_imports_and_later_brings_a_verdict_given_in_the
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_distributors_admin_is_refused_and_nothing_is_imported() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&format!("sqlite://{}", dir.path().join("centermind.db").display()))
-        .await
-        .unwrap();
+    let db = database(dir.path()).await;
     let mine = db
         .create_distributor(NewDistributor {
             name: "Distribuidora Norte".into(),

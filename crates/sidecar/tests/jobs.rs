@@ -26,7 +26,6 @@ use centermind_core::store::{
 };
 use centermind_fake_telegram::FakeTelegram;
 use chrono::{DateTime, Utc};
-use serde_json::json;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 
@@ -258,16 +257,7 @@ async fn the_service_backs_up_and_sends_each_admin_their_summary_when_asked() {
 
     // Through the API: the superadmin asks, the scheduler wakes at once.
     let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "root", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap();
+    let token = &support::login(&client, &base, "root", PASSWORD).await;
     let asked = Instant::now();
     let resp = client
         .post(format!("{base}/api/v1/jobs/daily_summary/run"))

@@ -19,15 +19,7 @@ async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
 }
 
 async fn pdv_types(client: &reqwest::Client, base: &str, token: &str) -> Vec<String> {
-    let list: Value = client
-        .get(format!("{base}/api/v1/pdv-types?distributor=1"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = support::get_json(client, base, "/api/v1/pdv-types?distributor=1", token).await;
     list.as_array()
         .unwrap_or_else(|| panic!("{list}"))
         .iter()

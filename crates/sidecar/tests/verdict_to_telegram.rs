@@ -109,16 +109,7 @@ async fn a_verdict_in_the_api_is_edited_into_the_telegram_confirmation() {
     let base = format!("http://{addr}");
 
     let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "sofia", "password": "clave-de-prueba"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = support::login(&client, &base, "sofia", "clave-de-prueba").await;
 
     let started = Instant::now();
     let resp = client
