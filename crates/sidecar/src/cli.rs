@@ -74,8 +74,55 @@ pub enum Command {
     /// Drive.
     #[command(name = "import-legacy")]
     ImportLegacy(ImportLegacyArgs),
+    /// El servidor como servicio de Windows: arranca con el equipo, sin que
+    /// nadie inicie sesión, y se reinicia si se cae. Su configuración es
+    /// `%ProgramData%\CenterMind\centermind.toml` y su registro queda en
+    /// `%ProgramData%\CenterMind\logs`. Instalarlo, quitarlo, iniciarlo y
+    /// detenerlo piden una consola de administrador. En Linux, la unidad de
+    /// systemd de `packaging/systemd` hace lo mismo.
+    #[command(subcommand)]
+    Service(ServiceCommand),
     /// Mostrar la configuración efectiva (nunca incluye secretos).
     Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Instalar el servicio (inicio automático) con este programa y ponerlo en
+    /// marcha. Crea su configuración si no existe; si existe, la deja como
+    /// está.
+    Install(ServiceInstallArgs),
+    /// Detener el servicio y quitarlo. Los datos, la configuración y el
+    /// registro quedan.
+    Uninstall,
+    /// Poner en marcha el servicio y esperar a que atienda.
+    Start,
+    /// Detener el servicio (termina lo que está haciendo) y esperar a que pare.
+    Stop,
+    /// Si está instalado y en marcha, dónde escucha y dónde están sus datos y su registro.
+    Status,
+    /// Lo usa Windows para iniciar el servicio; en una consola, usá `run`.
+    #[command(hide = true)]
+    Run {
+        /// La carpeta del servicio que eligió `service install`.
+        #[arg(long, value_name = "CARPETA")]
+        home: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceInstallArgs {
+    /// Carpeta de la base de datos, las fotos y las copias, para una
+    /// configuración nueva (por defecto `%ProgramData%\CenterMind\data`).
+    #[arg(long, value_name = "CARPETA")]
+    pub data_dir: Option<PathBuf>,
+    /// Dirección en la que atiende, para una configuración nueva (por defecto
+    /// 127.0.0.1:8787, solo este equipo; para la red, un proxy con TLS delante).
+    #[arg(long, value_name = "DIRECCIÓN")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Instalarlo sin ponerlo en marcha.
+    #[arg(long)]
+    pub no_start: bool,
 }
 
 #[derive(Debug, Args)]
@@ -567,7 +614,7 @@ mod tests {
     fn the_help_speaks_spanish_around_our_texts_too() {
         let mut pages = Vec::new();
         help_pages(&mut command(), &mut pages);
-        assert_eq!(pages.len(), 2 * 34, "every command and subcommand");
+        assert_eq!(pages.len(), 2 * 41, "every command and subcommand");
         for (name, page) in &pages {
             assert!(page.contains("Uso: "), "{name}:\n{page}");
             assert!(

@@ -9,6 +9,7 @@ mod jobs;
 mod legacy;
 mod prompt;
 mod serve;
+mod service;
 mod table;
 mod texts;
 
@@ -22,6 +23,11 @@ use crate::cli::Command;
 
 fn main() -> ExitCode {
     let cli = cli::parse();
+    let command = match cli.command {
+        // Their own configuration and log: the service's, not this user's.
+        Command::Service(command) => return service::main(command),
+        command => command,
+    };
     // Errors start with "error:", as clap's own do (the desktop app looks for that
     // prefix in what `backup restore` says); what follows is for people, in Spanish.
     let config = match Config::load(cli.config.as_deref()) {
@@ -45,7 +51,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(execute(cli.command, config)) {
+    match runtime.block_on(execute(command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", texts::error_message(&err));
@@ -73,7 +79,14 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             println!("Base de datos lista en {}", config.database_url());
         }
-        Command::Run(args) => serve::run(db.clone(), &config, args.stop_when_stdin_closes).await?,
+        Command::Run(args) => {
+            let stop = serve::stop_on_signals(args.stop_when_stdin_closes);
+            serve::run(db.clone(), &config, stop, |local| {
+                // Tests and the desktop app read the address from this line.
+                println!("CenterMind sidecar listening on http://{local} (Ctrl+C to stop)");
+            })
+            .await?;
+        }
         Command::Demo(args) => {
             let started = std::time::Instant::now();
             let photo_dir = config.photo_dir();
@@ -102,7 +115,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Task(cmd) => commands::task(&db, cmd).await?,
         Command::Job(cmd) => commands::job(&db, &config, cmd).await?,
         Command::ImportLegacy(args) => legacy::import(&db, &args).await?,
-        Command::Config | Command::Backup(_) => {}
+        Command::Config | Command::Backup(_) | Command::Service(_) => {}
     }
     db.close().await;
     Ok(())

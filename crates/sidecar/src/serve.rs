@@ -20,19 +20,24 @@ use tokio_util::sync::CancellationToken;
 use crate::instance::InstanceLock;
 use crate::jobs::{JobRunner, PHOTO_MIRROR, Scheduler};
 
-/// Serve until SIGINT or SIGTERM (on Windows Ctrl+C, Ctrl+Break, closing the
-/// console, logging off or shutting down; with `stop_when_stdin_closes`, also
-/// the end of standard input), then finish in-flight requests, stop the
-/// workers (an interrupted Telegram edit is redone after restart: it lives in
-/// the durable queue; a job run gets a few seconds to finish, else it is
-/// recorded as interrupted) and return.
+/// Serve until `terminate` is cancelled (by [`stop_on_signals`], or by Windows'
+/// service manager), then finish in-flight requests, stop the workers (an
+/// interrupted Telegram edit is redone after restart: it lives in the durable
+/// queue; a job run gets a few seconds to finish, else it is recorded as
+/// interrupted) and return. `on_listening` is called once, with the address,
+/// when the port is open and the database locked for this service.
 ///
 /// A restore asked from the app (`POST /api/v1/backups/{name}/restore`) stops
 /// everything the same way, puts the backup in place (see [`restore_in_place`])
 /// and serves again on it, in this process: the run lock and the listening
 /// socket are kept throughout, so no other service can take the database and
 /// clients that connect meanwhile wait instead of being refused.
-pub async fn run(db: Db, config: &Config, stop_when_stdin_closes: bool) -> anyhow::Result<()> {
+pub async fn run(
+    db: Db,
+    config: &Config,
+    terminate: CancellationToken,
+    on_listening: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
     // Before the port and the bots: a second service on this database must not start either.
     let instance = db.path().map(InstanceLock::acquire).transpose()?;
     let addr = config.listen_addr;
@@ -44,21 +49,7 @@ pub async fn run(db: Db, config: &Config, stop_when_stdin_closes: bool) -> anyho
     if let Some(Err(e)) = instance.as_ref().map(|lock| lock.announce(local)) {
         tracing::warn!(error = %e, "cannot say in the lock file who serves the database");
     }
-    // Listened for once, for the whole process (also while a restore runs).
-    let terminate = CancellationToken::new();
-    tokio::spawn({
-        let terminate = terminate.clone();
-        async move {
-            tokio::select! {
-                () = shutdown_signal() => {},
-                () = stdin_closed(), if stop_when_stdin_closes => {
-                    tracing::info!("standard input closed: the app that started this service quit");
-                },
-            }
-            terminate.cancel();
-        }
-    });
-    println!("CenterMind sidecar listening on http://{local} (Ctrl+C to stop)");
+    on_listening(local);
     let mut db = db;
     let mut restored_from = None;
     loop {
@@ -216,6 +207,28 @@ async fn restore_in_place(config: &Config, backup: &Path) -> anyhow::Result<()> 
         );
     }
     Ok(())
+}
+
+/// A token cancelled on SIGINT or SIGTERM (on Windows Ctrl+C, Ctrl+Break,
+/// closing the console, logging off or shutting down) and, with
+/// `stop_when_stdin_closes`, at the end of standard input: how `run` is stopped
+/// from a terminal, by systemd, or by the desktop app. Listened for once, for
+/// the whole process (also while a restore runs).
+pub fn stop_on_signals(stop_when_stdin_closes: bool) -> CancellationToken {
+    let terminate = CancellationToken::new();
+    tokio::spawn({
+        let terminate = terminate.clone();
+        async move {
+            tokio::select! {
+                () = shutdown_signal() => {},
+                () = stdin_closed(), if stop_when_stdin_closes => {
+                    tracing::info!("standard input closed: the app that started this service quit");
+                },
+            }
+            terminate.cancel();
+        }
+    });
+    terminate
 }
 
 async fn shutdown_signal() {

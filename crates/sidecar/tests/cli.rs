@@ -476,6 +476,9 @@ fn help_documents_every_command() {
         "user",
         "task",
         "job",
+        "backup",
+        "import-legacy",
+        "service",
         "config",
     ] {
         assert!(help.contains(cmd), "{cmd} missing from --help:\n{help}");
@@ -484,6 +487,24 @@ fn help_documents_every_command() {
         help.contains("Uso: centermind-sidecar [OPCIONES] <COMANDO>") && help.contains("Comandos:"),
         "{help}"
     );
+}
+
+/// The Windows service mode, asked for elsewhere, points to what does the same
+/// (the Windows side is `windows_build.rs`, under Wine).
+#[cfg(not(windows))]
+#[test]
+fn the_windows_service_commands_elsewhere_point_to_systemd() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["service", "install"][..], &["service", "status"]] {
+        let out = sidecar(dir.path(), args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("error: el modo servicio es de Windows") && err.contains("packaging/systemd"),
+            "{err}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "it touched nothing");
 }
 
 #[test]

@@ -105,6 +105,14 @@ impl Wine {
         c
     }
 
+    /// The sidecar with `args` and nothing from our environment, `input` on its
+    /// standard input; its output, whatever its status.
+    fn exe(&self, args: &[&str], input: &str) -> Output {
+        let mut command = self.command(&self.exe);
+        command.args(args);
+        output_of(command, input)
+    }
+
     /// A CLI command that must succeed; `input` on its standard input.
     fn ok(&self, data: &Path, telegram: &str, args: &[&str], input: &str) -> String {
         let mut child = self
@@ -488,6 +496,213 @@ async fn the_windows_sidecar_takes_an_exhibition_serves_its_photo_and_stops_when
     let (mut next, _) = start_for_the_app(&wine, data, &url, &data_dir.path().join("next.log")).await;
     drop(next.stdin.take());
     assert!(wait_exit(next).status.success());
+}
+
+/// `command`'s status and output, its output through files: the first program
+/// that calls Wine's service manager starts it (services.exe, and the services
+/// it starts) with its standard handles, so pipes would stay open after it ends.
+fn output_of(mut command: Command, input: &str) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("out"), dir.path().join("err"));
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let status = child.wait().unwrap();
+    Output {
+        status,
+        stdout: std::fs::read(out).unwrap(),
+        stderr: std::fs::read(err).unwrap(),
+    }
+}
+
+/// Windows' own `sc query CenterMind`: what it says, `None` when it fails (no
+/// such service; Windows' sc exits with 1060 then, Wine's with 1).
+fn sc_query(wine: &Wine) -> Option<String> {
+    let mut sc = wine.command("sc");
+    sc.args(["query", "CenterMind"]);
+    let out = output_of(sc, "");
+    out.status.success().then(|| text(&out.stdout))
+}
+
+/// A service command that must succeed; what it printed.
+fn service_ok(wine: &Wine, args: &[&str]) -> String {
+    let out = wine.exe(args, "");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// The server as a Windows service, driven through Wine's own service control
+/// manager (services.exe, as on Windows): `service install` writes its
+/// configuration in %ProgramData%\CenterMind and starts it; an administrator
+/// adds a user with `--config` while it serves; Windows' stop ends it cleanly
+/// (the same stop as Ctrl+C, written to its log file); a start refused because
+/// another server holds the database says why, from the exit code the service
+/// gave Windows and its log; `uninstall` stops and removes it and keeps the data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_windows_sidecar_runs_as_a_service_that_windows_starts_and_stops() {
+    let Some(wine) = Wine::new() else {
+        eprintln!("skipped: no WINDOWS_SIDECAR_EXE (./x test builds it and sets it)");
+        return;
+    };
+    // Wine ends its services a few seconds after its last ordinary program (Windows
+    // keeps them until shutdown): a console waiting on our pipe keeps this prefix up.
+    let mut keeper = wine
+        .command("cmd")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let base = format!("http://{listen}");
+    let data_dir = tempfile::tempdir().unwrap();
+    let data = data_dir.path();
+    let home = wine.prefix.path().join("drive_c/ProgramData/CenterMind");
+    let config_file = r"C:\ProgramData\CenterMind\centermind.toml";
+    let client = reqwest::Client::new();
+
+    let installed = service_ok(
+        &wine,
+        &[
+            "service",
+            "install",
+            "--data-dir",
+            &windows_path(data),
+            "--listen",
+            &listen,
+        ],
+    );
+    assert!(
+        installed.contains(&format!("está en marcha y atiende en {base}")) && installed.contains(config_file),
+        "{installed}"
+    );
+    let sc = sc_query(&wine).unwrap();
+    assert!(sc.contains("RUNNING"), "{sc}");
+    let service_log = || {
+        walk(&home.join("logs"))
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect::<String>()
+    };
+    let health = support::health(&client, &base)
+        .await
+        .unwrap_or_else(|| panic!("the service answers: {}", service_log()));
+    assert_eq!(health["database"], "ok", "{health}");
+    let config = std::fs::read_to_string(home.join("centermind.toml")).unwrap();
+    assert!(config.contains(&format!("listen_addr = \"{listen}\"")), "{config}");
+    assert!(
+        data.join("centermind.db").is_file(),
+        "the database is in the data folder it was given"
+    );
+    let status = service_ok(&wine, &["service", "status"]);
+    assert!(
+        status.contains("en marcha (proceso ") && status.contains(&base) && status.contains(&windows_path(data)),
+        "{status}"
+    );
+    let again = wine.exe(&["service", "install"], "");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("ya está instalado"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    // Administered while it serves, on its configuration (the README's way).
+    let added = wine.exe(
+        &[
+            "--config",
+            config_file,
+            "user",
+            "add",
+            "--username",
+            "root",
+            "--role",
+            "superadmin",
+        ],
+        PASSWORD,
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let token = login(&client, &base, "root").await;
+
+    // Stopped by Windows: it finishes and logs why, and the port closes.
+    let stopped = service_ok(&wine, &["service", "stop"]);
+    assert!(stopped.contains("está detenido"), "{stopped}");
+    let sc = sc_query(&wine).unwrap();
+    assert!(sc.contains("STOPPED"), "{sc}");
+    assert!(
+        support::health(&client, &base).await.is_none(),
+        "still answering after stop"
+    );
+    let logs = walk(&home.join("logs"));
+    assert_eq!(logs.len(), 1, "one file a day: {logs:?}");
+    let log = std::fs::read_to_string(&logs[0]).unwrap();
+    assert!(
+        log.contains("service running")
+            && log.contains("Windows asked the service to stop")
+            && log.contains("service stopped"),
+        "{log}"
+    );
+    assert!(!log.contains(&token) && !log.contains(PASSWORD), "no secret in the log");
+
+    // Another server on the same database: the service does not start, and says why.
+    let console_log = data.join("console.log");
+    let (mut console, _) = start_for_the_app(&wine, data, "http://127.0.0.1:9", &console_log).await;
+    let refused = wine.exe(&["service", "start"], "");
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stdout));
+    let why = text(&refused.stderr);
+    assert!(
+        why.contains("el servicio no arrancó: ya hay otro servidor de CenterMind sobre la misma base de datos")
+            && why.contains("ya hay otro centermind-sidecar corriendo"),
+        "the reason and the log's line: {why}"
+    );
+    let status = service_ok(&wine, &["service", "status"]);
+    assert!(status.contains("detenido: ya hay otro servidor"), "{status}");
+    drop(console.stdin.take());
+    assert!(wait_exit(console).status.success());
+
+    // Started again on the same data: the session made before is still valid.
+    let started = service_ok(&wine, &["service", "start"]);
+    assert!(started.contains("está en marcha"), "{started}");
+    let me = support::get_json(&client, &base, "/api/v1/me", &token).await;
+    assert_eq!(me["username"], "root", "{me}");
+
+    // Removed: stopped first, gone from Windows, the data kept.
+    let removed = service_ok(&wine, &["service", "uninstall"]);
+    assert!(removed.contains("Servicio CenterMind quitado"), "{removed}");
+    assert!(support::health(&client, &base).await.is_none(), "uninstall stops it");
+    assert_eq!(sc_query(&wine), None, "no such service any more");
+    assert!(data.join("centermind.db").is_file() && home.join("centermind.toml").is_file());
+    let gone = wine.exe(&["service", "status"], "");
+    assert!(
+        text(&gone.stderr).contains("no está instalado"),
+        "{}",
+        text(&gone.stderr)
+    );
+
+    // What Windows runs, started by hand: a clear pointer to `run`.
+    let by_hand = wine.exe(&["service", "run", "--home", r"C:\ProgramData\CenterMind"], "");
+    assert_eq!(by_hand.status.code(), Some(2));
+    assert!(
+        text(&by_hand.stderr).contains("centermind-sidecar run"),
+        "{}",
+        text(&by_hand.stderr)
+    );
+    drop(keeper.stdin.take());
+    let _ = keeper.wait();
 }
 
 /// The files under `dir`, recursively, but for hidden folders (the thumbnails).
