@@ -88,9 +88,10 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ServiceCommand {
-    /// Instalar el servicio (inicio automático) con este programa y ponerlo en
-    /// marcha. Crea su configuración si no existe; si existe, la deja como
-    /// está.
+    /// Instalar el servicio (inicio automático) con una copia de este programa
+    /// y ponerlo en marcha. Crea su configuración si no existe; si existe, la
+    /// deja como está. Si ya está instalado, lo actualiza a esta versión: lo
+    /// detiene, reemplaza el programa y lo vuelve a poner en marcha.
     Install(ServiceInstallArgs),
     /// Detener el servicio y quitarlo. Los datos, la configuración y el
     /// registro quedan.

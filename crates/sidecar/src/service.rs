@@ -72,10 +72,6 @@ pub enum ServiceError {
     #[error("el servicio {NAME} no está instalado (se instala con `centermind-sidecar service install`)")]
     NotInstalled,
     #[error(
-        "el servicio {NAME} ya está instalado (ver `centermind-sidecar service status`); para instalarlo de nuevo, primero `centermind-sidecar service uninstall`"
-    )]
-    AlreadyInstalled,
-    #[error(
         "«service run» lo usa Windows para iniciar el servicio; para atender desde una consola, usá `centermind-sidecar run`"
     )]
     NotFromConsole,
@@ -128,6 +124,14 @@ impl Home {
 
     pub fn logs(&self) -> PathBuf {
         self.0.join("logs")
+    }
+
+    /// The program the service runs: a copy, so that it does not depend on
+    /// where it was installed from (a download, the desktop app's folder,
+    /// which the app's updates must be able to replace) and only an
+    /// administrator can change it.
+    pub fn program(&self) -> PathBuf {
+        self.0.join("bin").join("centermind-sidecar.exe")
     }
 
     /// The data folder of a new configuration.
@@ -231,6 +235,7 @@ mod tests {
         let home = Home::under(Some(PathBuf::from("/pd")));
         assert_eq!(home.config_file(), Path::new("/pd/CenterMind/centermind.toml"));
         assert_eq!(home.logs(), Path::new("/pd/CenterMind/logs"));
+        assert_eq!(home.program(), Path::new("/pd/CenterMind/bin/centermind-sidecar.exe"));
         assert_eq!(home.default_data_dir(), Path::new("/pd/CenterMind/data"));
         assert_eq!(
             Home::under(None).path(),

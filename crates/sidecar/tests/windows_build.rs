@@ -613,14 +613,6 @@ async fn the_windows_sidecar_runs_as_a_service_that_windows_starts_and_stops() {
         status.contains("en marcha (proceso ") && status.contains(&base) && status.contains(&windows_path(data)),
         "{status}"
     );
-    let again = wine.exe(&["service", "install"], "");
-    assert_eq!(again.status.code(), Some(1));
-    assert!(
-        text(&again.stderr).contains("ya está instalado"),
-        "{}",
-        text(&again.stderr)
-    );
-
     // Administered while it serves, on its configuration (the README's way).
     let added = wine.exe(
         &[
@@ -680,12 +672,33 @@ async fn the_windows_sidecar_runs_as_a_service_that_windows_starts_and_stops() {
     let me = support::get_json(&client, &base, "/api/v1/me", &token).await;
     assert_eq!(me["username"], "root", "{me}");
 
+    // Installed again (a new version, as an administrator updates it): stopped,
+    // its program replaced, started again; the configuration kept.
+    let updated = service_ok(&wine, &["service", "install", "--listen", "127.0.0.1:1"]);
+    assert!(
+        updated.contains("actualizado a la versión") && updated.contains("ya existe y queda como está"),
+        "{updated}"
+    );
+    let version = text(&wine.exe(&["--version"], "").stdout);
+    let version = version.trim().strip_prefix("centermind-sidecar ").unwrap();
+    assert!(
+        updated.contains(&format!("a la versión {version} (tenía la {version})")),
+        "the version it ran before, asked to its program: {updated}"
+    );
+    assert!(updated.contains(&format!("atiende en {base}")), "{updated}");
+    let me = support::get_json(&client, &base, "/api/v1/me", &token).await;
+    assert_eq!(me["username"], "root", "{me}");
+
     // Removed: stopped first, gone from Windows, the data kept.
     let removed = service_ok(&wine, &["service", "uninstall"]);
     assert!(removed.contains("Servicio CenterMind quitado"), "{removed}");
     assert!(support::health(&client, &base).await.is_none(), "uninstall stops it");
     assert_eq!(sc_query(&wine), None, "no such service any more");
     assert!(data.join("centermind.db").is_file() && home.join("centermind.toml").is_file());
+    assert!(
+        !home.join("bin/centermind-sidecar.exe").exists(),
+        "its copy of the program goes"
+    );
     let gone = wine.exe(&["service", "status"], "");
     assert!(
         text(&gone.stderr).contains("no está instalado"),

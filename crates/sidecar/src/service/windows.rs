@@ -33,7 +33,6 @@ const ERROR_SERVICE_ALREADY_RUNNING: i32 = 1056;
 const ERROR_SERVICE_DOES_NOT_EXIST: i32 = 1060;
 const ERROR_SERVICE_NOT_ACTIVE: i32 = 1062;
 const ERROR_FAILED_SERVICE_CONTROLLER_CONNECT: i32 = 1063;
-const ERROR_SERVICE_EXISTS: i32 = 1073;
 
 /// How long `start`, `stop` and `uninstall` wait for the service.
 const WAIT: Duration = Duration::from_secs(60);
@@ -94,13 +93,29 @@ fn install(args: &ServiceInstallArgs, home: &Home) -> Result<(), ServiceError> {
         ServiceManagerAccess::CONNECT | ServiceManagerAccess::CREATE_SERVICE,
     )
     .map_err(classify("no se pudo abrir el administrador de servicios"))?;
+    let access =
+        ServiceAccess::CHANGE_CONFIG | ServiceAccess::START | ServiceAccess::STOP | ServiceAccess::QUERY_STATUS;
+    let installed = match manager.open_service(NAME, access) {
+        Ok(service) => Some(service),
+        Err(err) if os_error(&err) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => None,
+        Err(err) => return Err(classify("no se pudo abrir el servicio")(err)),
+    };
+    let program = home.program();
+    let updating = installed.is_some();
+    let previous = updating.then(|| version_of(&program)).flatten();
+    if let Some(service) = &installed {
+        // Its program cannot be replaced while it runs.
+        stop(service, home)?;
+    }
+    copy_program(&exe, &program)?;
     let info = ServiceInfo {
         name: NAME.into(),
         display_name: DISPLAY_NAME.into(),
         service_type: ServiceType::OWN_PROCESS,
         start_type: ServiceStartType::AutoStart,
         error_control: ServiceErrorControl::Normal,
-        executable_path: exe.clone(),
+        executable_path: program.clone(),
+        // The folder chosen here: a service's environment may say otherwise (Wine's does).
         launch_arguments: vec![
             "service".into(),
             "run".into(),
@@ -108,16 +123,21 @@ fn install(args: &ServiceInstallArgs, home: &Home) -> Result<(), ServiceError> {
             home.path().as_os_str().to_owned(),
         ],
         dependencies: vec![],
-        // LocalSystem: it can read this program wherever it is; its folder is closed to other users.
+        // LocalSystem; its folder is closed to other users.
         account_name: None,
         account_password: None,
     };
-    let service = manager
-        .create_service(
-            &info,
-            ServiceAccess::CHANGE_CONFIG | ServiceAccess::START | ServiceAccess::QUERY_STATUS,
-        )
-        .map_err(classify("no se pudo instalar el servicio"))?;
+    let service = match installed {
+        Some(service) => {
+            service
+                .change_config(&info)
+                .map_err(classify("no se pudo actualizar el servicio"))?;
+            service
+        }
+        None => manager
+            .create_service(&info, access)
+            .map_err(classify("no se pudo instalar el servicio"))?,
+    };
     service
         .set_description(DESCRIPTION)
         .map_err(classify("no se pudo describir el servicio"))?;
@@ -145,8 +165,14 @@ fn install(args: &ServiceInstallArgs, home: &Home) -> Result<(), ServiceError> {
             detail(&err)
         );
     }
-    println!("Servicio {NAME} instalado: arranca con el equipo.");
-    println!("  Programa:       {}", exe.display());
+    let version = env!("CARGO_PKG_VERSION");
+    if updating {
+        let before = previous.unwrap_or_else(|| "desconocida".into());
+        println!("Servicio {NAME} actualizado a la versión {version} (tenía la {before}).");
+    } else {
+        println!("Servicio {NAME} {version} instalado: arranca con el equipo.");
+    }
+    println!("  Programa:       {}", program.display());
     println!("  Configuración:  {}", config_file.display());
     println!("  Datos:          {}", config.data_dir.display());
     println!("  Registro:       {}", home.logs().display());
@@ -159,6 +185,38 @@ fn install(args: &ServiceInstallArgs, home: &Home) -> Result<(), ServiceError> {
         return Ok(());
     }
     start(&service, home)
+}
+
+/// Puts this program where the service runs it from (unless it is that one).
+fn copy_program(exe: &std::path::Path, program: &std::path::Path) -> Result<(), ServiceError> {
+    let same = |a: &std::path::Path, b: &std::path::Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
+    if same(exe, program) {
+        return Ok(());
+    }
+    if let Some(bin) = program.parent() {
+        std::fs::create_dir_all(bin).map_err(|e| failed(format!("no se pudo crear {}", bin.display()), e))?;
+    }
+    // A stopped service's process may take a moment to let go of its file.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match std::fs::copy(exe, program) {
+            Ok(_) => return Ok(()),
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(250)),
+            Err(e) => {
+                return Err(failed(
+                    format!("no se pudo copiar el programa a {}", program.display()),
+                    e,
+                ));
+            }
+        }
+    }
+}
+
+/// `centermind-sidecar --version` of `program`: the version the service ran.
+fn version_of(program: &std::path::Path) -> Option<String> {
+    let out = std::process::Command::new(program).arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim().strip_prefix("centermind-sidecar ").map(str::to_string)
 }
 
 fn start(service: &Service, home: &Home) -> Result<(), ServiceError> {
@@ -226,10 +284,24 @@ fn uninstall(home: &Home) -> Result<(), ServiceError> {
     let service = open(ServiceAccess::STOP | ServiceAccess::QUERY_STATUS | ServiceAccess::DELETE)?;
     stop(&service, home)?;
     service.delete().map_err(classify("no se pudo quitar el servicio"))?;
+    drop(service);
     println!(
         "Servicio {NAME} quitado. Su configuración, sus datos y su registro quedan en {}.",
         home.path().display()
     );
+    // Its copy of the program goes, unless that is what runs this command.
+    let program = home.program();
+    let running = std::env::current_exe().ok().and_then(|e| e.canonicalize().ok());
+    if program.is_file() && running != program.canonicalize().ok() {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while let Err(err) = std::fs::remove_file(&program) {
+            if Instant::now() > deadline {
+                eprintln!("aviso: no se pudo borrar {} ({err})", program.display());
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
     Ok(())
 }
 
@@ -365,7 +437,6 @@ fn classify(what: &'static str) -> impl Fn(windows_service::Error) -> ServiceErr
     move |err| match os_error(&err) {
         Some(ERROR_ACCESS_DENIED) => ServiceError::NeedsAdmin,
         Some(ERROR_SERVICE_DOES_NOT_EXIST) => ServiceError::NotInstalled,
-        Some(ERROR_SERVICE_EXISTS) => ServiceError::AlreadyInstalled,
         _ => ServiceError::Failed {
             what: what.to_string(),
             detail: detail(&err),
