@@ -497,17 +497,30 @@ fn parse_portal_role(s: &str) -> Result<PortalRole, String> {
 const HELP_TEMPLATE: &str = "{before-help}{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}";
 
 /// The arguments of the command line (exits with clap's message and status on
-/// an error, or after printing the help or the version).
+/// an error, told in Spanish, or after printing the help or the version).
 pub fn parse() -> Cli {
     let mut cmd = command();
-    let matches = cmd.get_matches_mut();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+    let matches = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .unwrap_or_else(|e| exit(e));
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| exit(e.format(&mut cmd)))
+}
+
+/// Prints the help or the version (exit 0), or the mistake in Spanish (exit 2).
+fn exit(error: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            error.exit()
+        }
+        _ => error.apply::<crate::usage_errors::SpanishErrors>().exit(),
+    }
 }
 
 /// The command-line definition with the texts clap adds itself in Spanish: the
 /// headings, the `-h`/`-V` flags, the `help` subcommands, the default and
-/// possible values and the usage line. Clap's own error messages keep their
-/// English framing (`error: unexpected argument…`).
+/// possible values and the usage line. Its error messages are replaced in
+/// [`parse`] (see `usage_errors`).
 pub fn command() -> clap::Command {
     let mut cmd = Cli::command();
     // Adds the flags and subcommands clap makes itself, so they can be translated.

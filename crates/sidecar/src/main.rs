@@ -12,6 +12,7 @@ mod serve;
 mod service;
 mod table;
 mod texts;
+mod usage_errors;
 
 use std::process::ExitCode;
 

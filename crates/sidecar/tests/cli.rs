@@ -489,6 +489,27 @@ fn help_documents_every_command() {
     );
 }
 
+#[test]
+fn a_mistyped_command_line_is_explained_in_spanish_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sidecar(dir.path(), &["distributor", "lst"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: no existe el comando «lst»") && err.contains("¿Quisiste decir «list»?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Uso: centermind-sidecar distributor") && err.contains("probá «--help»"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    // Help is not a mistake: standard output, status 0.
+    let help = sidecar(dir.path(), &["distributor", "--help"], None);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Uso: centermind-sidecar distributor"));
+}
+
 /// The Windows service mode, asked for elsewhere, points to what does the same
 /// (the Windows side is `windows_build.rs`, under Wine).
 #[cfg(not(windows))]
