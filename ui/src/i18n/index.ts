@@ -89,12 +89,26 @@ export function formatDate(
   return dateTimeFormat(INTL_TAGS[loc], options).format(value);
 }
 
+/**
+ * The clock each language writes times with when a caller does not choose:
+ * Argentina uses 24 hours ("20:30"), while ICU's es-AR data says 12 ("8:30 p. m.").
+ * One clock on every screen (the jobs and the backups already asked for 24; the TV
+ * clock, the ranking and the history did not).
+ */
+const HOUR_CYCLE: Readonly<Record<Locale, Intl.DateTimeFormatOptions["hourCycle"]>> = {
+  "es-AR": "h23",
+  en: undefined,
+};
+
 export function formatDateTime(
   value: Date | number,
   options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
   loc: Locale = locale(),
 ): string {
-  return dateTimeFormat(INTL_TAGS[loc], options).format(value);
+  const cycle = HOUR_CYCLE[loc];
+  const chosen = options.hourCycle !== undefined || options.hour12 !== undefined;
+  const withClock = cycle && !chosen ? { ...options, hourCycle: cycle } : options;
+  return dateTimeFormat(INTL_TAGS[loc], withClock).format(value);
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   DEFAULT_LOCALE,
   formatDate,
+  formatDateTime,
   formatNumber,
   isLocale,
   locale,
@@ -136,6 +137,17 @@ describe("Intl formatting", () => {
     expect(formatDate(date, { day: "2-digit", month: "2-digit", year: "numeric" })).toBe(
       "05/01/2025",
     );
+  });
+
+  it("writes times on a 24-hour clock in es-AR unless a caller chooses", () => {
+    const evening = new Date(Date.UTC(2025, 2, 10, 23, 30));
+    const zone = "America/Argentina/Buenos_Aires";
+    expect(formatDateTime(evening, { timeStyle: "short", timeZone: zone })).toBe("20:30");
+    expect(formatDateTime(evening, { dateStyle: "medium", timeStyle: "short", timeZone: zone })).toMatch(
+      /^10 (de )?mar\.? (de )?2025, 20:30$/,
+    );
+    expect(formatDateTime(evening, { timeStyle: "short", timeZone: zone, hour12: true })).toMatch(/8:30\s?p/);
+    expect(formatDateTime(evening, { timeStyle: "short", timeZone: zone }, "en")).toMatch(/^8:30\sPM$/);
   });
 
   it("follows the current locale", () => {
