@@ -41,6 +41,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .commands(tauri_specta::collect_commands![
             commands::server::server_address,
             commands::server::connect_server,
+            commands::server::find_server_on_this_computer,
             commands::session::login,
             commands::session::logout,
             commands::session::change_password,

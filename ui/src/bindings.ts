@@ -15,6 +15,13 @@ export const commands = {
 	 */
 	connectServer: (url: string) => typedError<ServerInfo, CommandError>(__TAURI_INVOKE("connect_server", { url })),
 	/**
+	 *  A CenterMind server already serving on this computer (a distributor's
+	 *  server PC with the Windows service), if one answers at once: the first-run
+	 *  screen offers it, so that "Usar este equipo" does not start a second server
+	 *  on another database beside it.
+	 */
+	findServerOnThisComputer: () => typedError<ServerInfo | null, CommandError>(__TAURI_INVOKE("find_server_on_this_computer")),
+	/**
 	 *  Signs in. With `remember`, the token is kept in the OS credential store for
 	 *  the next start; without it, any token remembered for this server is forgotten.
 	 */

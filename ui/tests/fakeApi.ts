@@ -144,6 +144,7 @@ export function fakeApi(
       }),
     startLocalServer: () =>
       ok({ url: "http://127.0.0.1:41234/", version: "0.1.0", status: "ok", database: "ok", started_at: "2025-01-15T09:00:00Z", restored_from: null }),
+    findServerOnThisComputer: () => ok(null),
     connectServer: (url) => ok({ url, version: "0.1.0", status: "ok", database: "ok", started_at: "2025-01-15T09:00:00Z", restored_from: null }),
     login: (username, password) =>
       password === currentPassword

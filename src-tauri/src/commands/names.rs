@@ -5,6 +5,7 @@
 pub const NAMES: &[&str] = &[
     "server_address",
     "connect_server",
+    "find_server_on_this_computer",
     "login",
     "logout",
     "change_password",

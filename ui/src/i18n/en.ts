@@ -44,6 +44,10 @@ export const en: Messages = {
       "If CenterMind runs on this computer only, the app starts its own server with the database in your user folder.",
     localSubmit: "Use this computer",
     localStarting: "Starting the server on this computer…",
+    foundTitle: "This computer already has a server",
+    found:
+      "This computer already runs a CenterMind server (version {version}, at {url}). Connect to it: “Use this computer” would make two servers, each with data of its own.",
+    foundSubmit: "Connect to this server",
   },
   boot: {
     startingLocal: "Starting the server on this computer…",

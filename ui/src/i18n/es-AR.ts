@@ -47,6 +47,10 @@ export const esAR = {
       "Si CenterMind funciona solo en esta computadora, la aplicación inicia su propio servidor con la base de datos en tu carpeta de usuario.",
     localSubmit: "Usar este equipo",
     localStarting: "Iniciando el servidor en este equipo…",
+    foundTitle: "Ya hay un servidor en este equipo",
+    found:
+      "Este equipo ya tiene un servidor de CenterMind (versión {version}, en {url}). Conectate a ese: con «Usar este equipo» habría dos servidores, cada uno con sus propios datos.",
+    foundSubmit: "Conectar a este servidor",
   },
   boot: {
     startingLocal: "Iniciando el servidor en este equipo…",

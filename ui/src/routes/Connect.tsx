@@ -1,5 +1,5 @@
 import { useNavigate } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { createResource, createSignal, Show } from "solid-js";
 import type { ServerInfo } from "../bindings";
 import { t } from "../i18n";
 import { api, call } from "../lib/api";
@@ -17,6 +17,8 @@ export default function Connect() {
   const [info, setInfo] = createSignal<ServerInfo | null>(null);
   const [starting, setStarting] = createSignal(false);
   const [localError, setLocalError] = createSignal<unknown>(null);
+  // A server this computer already runs (the office PC's Windows service): offered first.
+  const [found] = createResource(() => call(api().findServerOnThisComputer()).catch(() => null));
 
   /** "Este equipo": the shell starts its own sidecar and waits for it. */
   const useThisComputer = async () => {
@@ -34,13 +36,12 @@ export default function Connect() {
     }
   };
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
+  const connectTo = async (address: string) => {
     setBusy(true);
     setError(null);
     setInfo(null);
     try {
-      const result = await call(api().connectServer(url()));
+      const result = await call(api().connectServer(address));
       setInfo(result);
       connected(result.url);
       navigate("/login");
@@ -51,11 +52,16 @@ export default function Connect() {
     }
   };
 
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    void connectTo(url());
+  };
+
   return (
     <section class="auth-card card" aria-labelledby="connect-title">
       <h1 id="connect-title">{t("connect.title")}</h1>
       <p>{t("connect.intro")}</p>
-      <form onSubmit={(e) => void submit(e)} novalidate>
+      <form onSubmit={submit} novalidate>
         <label for="server-url">{t("connect.urlLabel")}</label>
         <input
           id="server-url"
@@ -94,6 +100,24 @@ export default function Connect() {
           <span>{t("connect.or")}</span>
         </p>
         <h2 id="connect-local-title">{t("connect.localTitle")}</h2>
+        <Show when={found()}>
+          {(server) => (
+            <div class="banner banner-info" role="status" aria-labelledby="connect-found-title">
+              <p id="connect-found-title">
+                <strong>{t("connect.foundTitle")}</strong>
+              </p>
+              <p>{t("connect.found", { version: server().version, url: server().url })}</p>
+              <button
+                type="button"
+                class="button button-primary"
+                disabled={busy() || starting()}
+                onClick={() => void connectTo(server().url)}
+              >
+                {t("connect.foundSubmit")}
+              </button>
+            </div>
+          )}
+        </Show>
         <p class="hint">{t("connect.localIntro")}</p>
         <Show when={localError() !== null}>
           <div class="banner banner-error" role="alert">

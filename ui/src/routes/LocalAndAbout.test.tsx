@@ -24,6 +24,57 @@ describe("este equipo (local mode)", () => {
     expect(started).toBe(1);
   });
 
+  it("a server this computer already runs is offered instead of starting a second one", async () => {
+    const connectedTo: string[] = [];
+    let started = 0;
+    const base = fakeApi({ server: null });
+    start({
+      ...base,
+      findServerOnThisComputer: () =>
+        ok({
+          url: "http://127.0.0.1:8787/",
+          version: "0.1.0",
+          status: "ok",
+          database: "ok",
+          started_at: "2025-01-15T09:00:00Z",
+          restored_from: null,
+        }),
+      connectServer: (url) => {
+        connectedTo.push(url);
+        return base.connectServer(url);
+      },
+      startLocalServer: () => {
+        started += 1;
+        return base.startLocalServer();
+      },
+    });
+    const offer = await screen.findByRole("status", { name: "Ya hay un servidor en este equipo" });
+    expect(offer).toHaveTextContent("versión 0.1.0, en http://127.0.0.1:8787/");
+    expect(offer).toHaveTextContent("habría dos servidores");
+    fireEvent.click(screen.getByRole("button", { name: "Conectar a este servidor" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Iniciar sesión" })).toBeInTheDocument();
+    expect(connectedTo).toEqual(["http://127.0.0.1:8787/"]);
+    expect(started).toBe(0);
+  });
+
+  it("with no server on this computer, nothing is offered", async () => {
+    let answered = false;
+    const base = fakeApi({ server: null });
+    start({
+      ...base,
+      findServerOnThisComputer: async () => {
+        const none = await base.findServerOnThisComputer();
+        answered = true;
+        return none;
+      },
+    });
+    await screen.findByRole("button", { name: "Usar este equipo" });
+    await waitFor(() => expect(answered).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(screen.queryByText("Ya hay un servidor en este equipo")).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Conectar a este servidor" })).not.toBeInTheDocument();
+  });
+
   it("a local server that does not start says why", async () => {
     start(
       fakeApi(
