@@ -123,15 +123,19 @@ impl Wine {
             .spawn()
             .unwrap();
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
+        succeeded(args, &child.wait_with_output().unwrap())
     }
+}
+
+/// What `args` printed, after checking it succeeded.
+fn succeeded(args: &[&str], out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{args:?}: {}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
 }
 
 impl Drop for Wine {
@@ -528,16 +532,20 @@ fn sc_query(wine: &Wine) -> Option<String> {
     out.status.success().then(|| text(&out.stdout))
 }
 
+/// A free port below Linux's ephemeral range (32768–60999): a port bound to 0
+/// and released could meanwhile become the source port of any outgoing
+/// connection (the other Wine test makes many), and the service could not
+/// listen on it.
+fn quiet_port() -> u16 {
+    let start = 20_000 + (std::process::id() % 10_000) as u16;
+    (start..start + 2_000)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .unwrap()
+}
+
 /// A service command that must succeed; what it printed.
 fn service_ok(wine: &Wine, args: &[&str]) -> String {
-    let out = wine.exe(args, "");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
+    succeeded(args, &wine.exe(args, ""))
 }
 
 /// The server as a Windows service, driven through Wine's own service control
@@ -562,12 +570,7 @@ async fn the_windows_sidecar_runs_as_a_service_that_windows_starts_and_stops() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
+    let listen = format!("127.0.0.1:{}", quiet_port());
     let base = format!("http://{listen}");
     let data_dir = tempfile::tempdir().unwrap();
     let data = data_dir.path();
@@ -598,9 +601,14 @@ async fn the_windows_sidecar_runs_as_a_service_that_windows_starts_and_stops() {
             .map(|f| std::fs::read_to_string(f).unwrap())
             .collect::<String>()
     };
-    let health = support::health(&client, &base)
-        .await
-        .unwrap_or_else(|| panic!("the service answers: {}", service_log()));
+    let deadline = Instant::now() + STEP;
+    let health = loop {
+        if let Some(health) = support::health(&client, &base).await {
+            break health;
+        }
+        assert!(Instant::now() < deadline, "the service answers: {}", service_log());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     assert_eq!(health["database"], "ok", "{health}");
     let config = std::fs::read_to_string(home.join("centermind.toml")).unwrap();
     assert!(config.contains(&format!("listen_addr = \"{listen}\"")), "{config}");
