@@ -189,25 +189,31 @@ fn install(args: &ServiceInstallArgs, home: &Home) -> Result<(), ServiceError> {
 
 /// Puts this program where the service runs it from (unless it is that one).
 fn copy_program(exe: &std::path::Path, program: &std::path::Path) -> Result<(), ServiceError> {
-    let same = |a: &std::path::Path, b: &std::path::Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
-    if same(exe, program) {
+    if is_this_program(program) {
         return Ok(());
     }
     if let Some(bin) = program.parent() {
         std::fs::create_dir_all(bin).map_err(|e| failed(format!("no se pudo crear {}", bin.display()), e))?;
     }
-    // A stopped service's process may take a moment to let go of its file.
+    retry_while_held(|| std::fs::copy(exe, program))
+        .map(drop)
+        .map_err(|e| failed(format!("no se pudo copiar el programa a {}", program.display()), e))
+}
+
+/// Whether `path` is the program running this command.
+fn is_this_program(path: &std::path::Path) -> bool {
+    let running = std::env::current_exe().and_then(|e| e.canonicalize());
+    matches!((running, path.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// `op` on a file of a service that just stopped, retried for a few seconds:
+/// its process may take a moment to let go of the file.
+fn retry_while_held<T>(mut op: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        match std::fs::copy(exe, program) {
-            Ok(_) => return Ok(()),
+        match op() {
             Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(250)),
-            Err(e) => {
-                return Err(failed(
-                    format!("no se pudo copiar el programa a {}", program.display()),
-                    e,
-                ));
-            }
+            done => return done,
         }
     }
 }
@@ -225,7 +231,7 @@ fn start(service: &Service, home: &Home) -> Result<(), ServiceError> {
         Err(err) if os_error(&err) == Some(ERROR_SERVICE_ALREADY_RUNNING) => {}
         Err(err) => return Err(classify("no se pudo poner en marcha el servicio")(err)),
     }
-    let status = wait_while(service, ServiceState::StartPending, home)?;
+    let status = wait_until(service, home, |state| state != ServiceState::StartPending)?;
     if status.current_state != ServiceState::Running {
         let reason = match status.exit_code {
             ServiceExitCode::ServiceSpecific(code) => exit_reason(code).to_string(),
@@ -250,10 +256,7 @@ fn start(service: &Service, home: &Home) -> Result<(), ServiceError> {
 
 /// Stops the service and waits for it; `false` when it was not running.
 fn stop(service: &Service, home: &Home) -> Result<bool, ServiceError> {
-    let now = service
-        .query_status()
-        .map_err(classify("no se pudo consultar el servicio"))?;
-    if now.current_state == ServiceState::Stopped {
+    if status_of(service)?.current_state == ServiceState::Stopped {
         return Ok(false);
     }
     match service.stop() {
@@ -261,23 +264,8 @@ fn stop(service: &Service, home: &Home) -> Result<bool, ServiceError> {
         Err(err) if os_error(&err) == Some(ERROR_SERVICE_NOT_ACTIVE) => {}
         Err(err) => return Err(classify("no se pudo detener el servicio")(err)),
     }
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let now = service
-            .query_status()
-            .map_err(classify("no se pudo consultar el servicio"))?;
-        if now.current_state == ServiceState::Stopped {
-            return Ok(true);
-        }
-        if Instant::now() > deadline {
-            return Err(ServiceError::Timeout {
-                state: state_name(now.current_state),
-                seconds: WAIT.as_secs(),
-                log: home.logs(),
-            });
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
+    wait_until(service, home, |state| state == ServiceState::Stopped)?;
+    Ok(true)
 }
 
 fn uninstall(home: &Home) -> Result<(), ServiceError> {
@@ -291,25 +279,18 @@ fn uninstall(home: &Home) -> Result<(), ServiceError> {
     );
     // Its copy of the program goes, unless that is what runs this command.
     let program = home.program();
-    let running = std::env::current_exe().ok().and_then(|e| e.canonicalize().ok());
-    if program.is_file() && running != program.canonicalize().ok() {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while let Err(err) = std::fs::remove_file(&program) {
-            if Instant::now() > deadline {
-                eprintln!("aviso: no se pudo borrar {} ({err})", program.display());
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
+    if program.is_file()
+        && !is_this_program(&program)
+        && let Err(err) = retry_while_held(|| std::fs::remove_file(&program))
+    {
+        eprintln!("aviso: no se pudo borrar {} ({err})", program.display());
     }
     Ok(())
 }
 
 fn status(home: &Home) -> Result<(), ServiceError> {
     let service = open(ServiceAccess::QUERY_STATUS | ServiceAccess::QUERY_CONFIG)?;
-    let now = service
-        .query_status()
-        .map_err(classify("no se pudo consultar el servicio"))?;
+    let now = status_of(&service)?;
     let installed = service
         .query_config()
         .map_err(classify("no se pudo consultar el servicio"))?;
@@ -357,18 +338,27 @@ fn open(access: ServiceAccess) -> Result<Service, ServiceError> {
         .map_err(classify("no se pudo abrir el servicio"))
 }
 
-fn wait_while(service: &Service, state: ServiceState, home: &Home) -> Result<ServiceStatus, ServiceError> {
+fn status_of(service: &Service) -> Result<ServiceStatus, ServiceError> {
+    service
+        .query_status()
+        .map_err(classify("no se pudo consultar el servicio"))
+}
+
+/// Polls the service until its state is `done`, for at most [`WAIT`].
+fn wait_until(
+    service: &Service,
+    home: &Home,
+    done: impl Fn(ServiceState) -> bool,
+) -> Result<ServiceStatus, ServiceError> {
     let deadline = Instant::now() + WAIT;
     loop {
-        let now = service
-            .query_status()
-            .map_err(classify("no se pudo consultar el servicio"))?;
-        if now.current_state != state {
+        let now = status_of(service)?;
+        if done(now.current_state) {
             return Ok(now);
         }
         if Instant::now() > deadline {
             return Err(ServiceError::Timeout {
-                state: state_name(state),
+                state: state_name(now.current_state),
                 seconds: WAIT.as_secs(),
                 log: home.logs(),
             });
