@@ -20,6 +20,7 @@ mod reports;
 mod setup;
 mod tenant;
 mod time_zones;
+mod work;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,6 +42,10 @@ pub type VerdictHook = Arc<dyn Fn(Uuid) + Send + Sync>;
 /// committed (the scheduler wakes up on it instead of at its next poll).
 pub type JobHook = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// Called after failed background work was queued again from the app (the
+/// photo worker and the Telegram sync wake up on it instead of at their next poll).
+pub type WorkHook = Arc<dyn Fn() + Send + Sync>;
+
 /// Called with a checked backup file the superadmin asked to restore; `true`
 /// when the service takes it on (it stops, restores and starts again).
 pub type RestoreHook = Arc<dyn Fn(PathBuf) -> bool + Send + Sync>;
@@ -54,6 +59,7 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     pub on_verdict: VerdictHook,
     pub on_job_request: JobHook,
+    pub on_work_retried: WorkHook,
     /// Live events of every tenant; the stream endpoint filters per caller.
     pub events: EventBus,
     /// Telegram Bot API base URL (bot tokens are checked with getMe before saving).
@@ -82,6 +88,7 @@ impl AppState {
             login_limiter: Arc::new(LoginLimiter::default()),
             on_verdict: Arc::new(|_| {}),
             on_job_request: Arc::new(|_| {}),
+            on_work_retried: Arc::new(|| {}),
             events: EventBus::default(),
             telegram_api_url: centermind_core::config::DEFAULT_TELEGRAM_API_URL.to_string(),
             time_zones: Arc::default(),
@@ -125,6 +132,11 @@ impl AppState {
         self
     }
 
+    pub fn with_work_hook(mut self, hook: WorkHook) -> Self {
+        self.on_work_retried = hook;
+        self
+    }
+
     pub fn with_telegram_api_url(mut self, url: impl Into<String>) -> Self {
         self.telegram_api_url = url.into();
         self
@@ -152,5 +164,6 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(jobs::routes())
         .merge(legacy_import::routes())
+        .merge(work::routes())
         .with_state(state)
 }

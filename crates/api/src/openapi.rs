@@ -59,6 +59,9 @@ use crate::AppState;
         crate::jobs::list_backups,
         crate::jobs::restore_backup,
         crate::legacy_import::import_legacy,
+        crate::work::work,
+        crate::work::retry,
+        crate::work::error_events,
     ),
     // Types used only in query parameters are not collected automatically.
     components(schemas(

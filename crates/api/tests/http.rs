@@ -591,6 +591,8 @@ async fn tenant_isolation_across_every_endpoint_and_role() {
             format!("/api/v1/exhibitions?distributor={}&status=pending", other.id),
             format!("/api/v1/exhibitions/count?distributor={}&status=pending", other.id),
             format!("/api/v1/ranking?distributor={}", other.id),
+            format!("/api/v1/work?distributor={}", other.id),
+            format!("/api/v1/error-events?distributor={}", other.id),
         ];
         for path in &probes {
             let resp = s
@@ -1024,6 +1026,9 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("post", "/api/v1/backups/{file_name}/restore"),
         ("post", "/api/v1/legacy-import"),
         ("post", "/api/v1/me/password"),
+        ("get", "/api/v1/work"),
+        ("post", "/api/v1/work/retry"),
+        ("get", "/api/v1/error-events"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

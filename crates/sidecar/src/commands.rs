@@ -386,7 +386,7 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
             if ids.is_empty() && !all_dead {
                 bail!("indicá los ids de las tareas a reintentar, o usá --all-dead");
             }
-            let (requeued, kept) = db.retry_dead_tasks(&ids, kind.as_deref(), now()).await?;
+            let (requeued, kept) = db.retry_dead_tasks(&ids, kind.as_deref(), None, now()).await?;
             println!("{requeued} tarea(s) encolada(s) de nuevo");
             if kept > 0 {
                 println!("{kept} quedaron abandonadas: ya hay en cola una tarea más nueva con el mismo fin");

@@ -112,6 +112,7 @@ async fn serve_once(
         shutdown.clone(),
     )?
     .with_options(options);
+    let photo_handle = bots.photo_handle();
     let bots_worker = tokio::spawn(bots.run());
     // Backups, housekeeping and the daily summary, as configured in the database.
     let scheduler = Scheduler::new(db.clone(), JobRunner::new(db.clone(), config)?, shutdown.clone());
@@ -139,6 +140,13 @@ async fn serve_once(
         .with_backup_dir(config.backup_dir())
         .with_events(events)
         .with_telegram_api_url(config.telegram_api_url.clone())
+        .with_work_hook({
+            let sync_handle = sync_handle.clone();
+            Arc::new(move || {
+                photo_handle.notify();
+                sync_handle.notify();
+            })
+        })
         .with_verdict_hook(Arc::new(move |_exhibition| sync_handle.notify()))
         .with_job_hook(Arc::new(move |_job| scheduler_handle.notify()))
         .with_restore_hook(on_restore)

@@ -82,6 +82,8 @@ pub struct BotSupervisor {
     store: Arc<dyn PhotoStore>,
     shutdown: CancellationToken,
     options: SupervisorOptions,
+    /// Shared with the photo worker `run` starts, so it can be woken from outside.
+    photo_wake: PhotoHandle,
 }
 
 impl std::fmt::Debug for BotSupervisor {
@@ -147,7 +149,14 @@ impl BotSupervisor {
             store: Arc::new(LocalPhotoStore::new(photo_dir)),
             shutdown,
             options: SupervisorOptions::default(),
+            photo_wake: PhotoHandle::new(),
         })
+    }
+
+    /// Wakes the photo worker (e.g. after failed photo work was queued again
+    /// from the app) instead of leaving it to its next idle check.
+    pub fn photo_handle(&self) -> PhotoHandle {
+        self.photo_wake.clone()
     }
 
     pub fn with_options(mut self, options: SupervisorOptions) -> Self {
@@ -173,7 +182,8 @@ impl BotSupervisor {
             self.parsed_url.clone(),
             self.shutdown.child_token(),
             self.options.photos.clone(),
-        );
+        )
+        .woken_by(&self.photo_wake);
         let ctx = BotContext {
             db: self.db.clone(),
             api_url: self.api_url.clone(),

@@ -251,6 +251,12 @@ pub struct PhotoHandle {
 }
 
 impl PhotoHandle {
+    pub(crate) fn new() -> Self {
+        Self {
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
     pub fn notify(&self) {
         self.wake.notify_one();
     }
@@ -388,6 +394,12 @@ impl PhotoWorker {
         }
     }
 
+    /// Wake on `handle`'s notifications (one made before the worker).
+    pub(crate) fn woken_by(mut self, handle: &PhotoHandle) -> Self {
+        self.wake = handle.wake.clone();
+        self
+    }
+
     pub async fn run(self) {
         let concurrency = self.options.concurrency.max(1);
         info!(concurrency, "photo worker started");
@@ -518,7 +530,7 @@ impl PhotoWorker {
                 Some(d),
                 ErrorClass::CorruptFile,
                 "photo is not a readable image; stored as received",
-                json!({"task_id": task.id, "exhibition_id": exhibition_id, "position": position}),
+                json!({"task_id": task.id, "kind": task.kind, "exhibition_id": exhibition_id, "position": position}),
             )
             .await;
         } else if analysis.perceptual_hash.is_none() {
@@ -779,7 +791,7 @@ impl PhotoWorker {
                     task.distributor_id,
                     class,
                     &error,
-                    json!({"task_id": task.id, "attempt": task.attempts, "payload": task.payload}),
+                    json!({"task_id": task.id, "kind": task.kind, "attempt": task.attempts, "payload": task.payload}),
                 )
                 .await;
                 let attempt = u32::try_from(task.attempts).unwrap_or(u32::MAX);
@@ -806,7 +818,7 @@ impl PhotoWorker {
                     task.distributor_id,
                     class,
                     &error,
-                    json!({"task_id": task.id, "attempt": task.attempts, "payload": task.payload}),
+                    json!({"task_id": task.id, "kind": task.kind, "attempt": task.attempts, "payload": task.payload}),
                 )
                 .await;
                 self.db.bury_task(task.id, &error, at).await?;

@@ -67,6 +67,24 @@ pub struct Task {
     pub dedupe_key: Option<String>,
 }
 
+/// One distributor's unfinished background work of one kind, for its admins.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct WorkSummary {
+    pub kind: String,
+    /// Waiting to run, first attempts and retries alike.
+    pub queued: i64,
+    /// Of `queued`, those that already failed at least once.
+    pub retrying: i64,
+    pub running: i64,
+    /// Out of attempts (or given up): nothing happens until someone retries them.
+    pub dead: i64,
+    /// When the oldest queued one was enqueued.
+    pub oldest_queued_at: Option<DateTime<Utc>>,
+    /// The newest failure among the queued and dead ones, and when it was recorded.
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTime<Utc>>,
+}
+
 const SELECT: &str = "SELECT id, kind, distributor_id, payload, state, attempts, max_attempts, next_attempt_at, \
                       last_error, dedupe_key FROM tasks";
 
@@ -239,18 +257,26 @@ impl Db {
     }
 
     /// Give dead tasks a new round of attempts, due at `at`: those in `ids`,
-    /// or every dead one (of `kind`, if given) when `ids` is empty. A task
-    /// whose dedupe key already has a queued task stays dead (the queued one
-    /// carries newer data). Returns (requeued, left dead).
-    pub async fn retry_dead_tasks(&self, ids: &[i64], kind: Option<&str>, at: DateTime<Utc>) -> Result<(u64, u64)> {
+    /// or every dead one (of `kind` and of `distributor`, if given) when `ids`
+    /// is empty. A task whose dedupe key already has a queued task stays dead
+    /// (the queued one carries newer data). Returns (requeued, left dead).
+    pub async fn retry_dead_tasks(
+        &self,
+        ids: &[i64],
+        kind: Option<&str>,
+        distributor: Option<DistributorId>,
+        at: DateTime<Utc>,
+    ) -> Result<(u64, u64)> {
         let ids_json = serde_json::to_string(ids).map_err(|e| Error::invalid("ids", e.to_string()))?;
         let mut tx = self.begin_write().await?;
         let dead: Vec<(i64, Option<String>)> = sqlx::query_as(
             "SELECT id, dedupe_key FROM tasks WHERE state = 'dead' AND (?1 IS NULL OR kind = ?1) \
+               AND (?3 IS NULL OR distributor_id = ?3) \
                AND (json_array_length(?2) = 0 OR id IN (SELECT value FROM json_each(?2))) ORDER BY id DESC",
         )
         .bind(kind)
         .bind(&ids_json)
+        .bind(distributor)
         .fetch_all(&mut *tx)
         .await?;
         let (mut requeued, mut kept) = (0, 0);
@@ -274,6 +300,29 @@ impl Db {
         }
         tx.commit().await?;
         Ok((requeued, kept))
+    }
+
+    /// The distributor's unfinished work (queued, running or dead), by kind;
+    /// kinds with none are left out.
+    pub async fn work_summary(&self, distributor: DistributorId) -> Result<Vec<WorkSummary>> {
+        Ok(sqlx::query_as(
+            "SELECT kind, \
+               sum(state = 'queued') AS queued, \
+               sum(state = 'queued' AND last_error IS NOT NULL) AS retrying, \
+               sum(state = 'running') AS running, \
+               sum(state = 'dead') AS dead, \
+               min(CASE WHEN state = 'queued' THEN created_at END) AS oldest_queued_at, \
+               (SELECT f.last_error FROM tasks f WHERE f.distributor_id = ?1 AND f.kind = t.kind \
+                  AND f.state IN ('queued', 'dead') AND f.last_error IS NOT NULL \
+                  ORDER BY f.updated_at DESC, f.id DESC LIMIT 1) AS last_error, \
+               max(CASE WHEN state IN ('queued', 'dead') AND last_error IS NOT NULL THEN updated_at END) \
+                 AS last_error_at \
+             FROM tasks t WHERE distributor_id = ?1 AND state IN ('queued', 'running', 'dead') \
+             GROUP BY kind ORDER BY kind",
+        )
+        .bind(distributor)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     pub async fn task(&self, id: i64) -> Result<Task> {
@@ -675,7 +724,9 @@ mod tests {
 
         let later = at + Duration::minutes(1);
         assert_eq!(
-            db.retry_dead_tasks(&[], Some("archive_photo"), later).await.unwrap(),
+            db.retry_dead_tasks(&[], Some("archive_photo"), None, later)
+                .await
+                .unwrap(),
             (1, 1)
         );
         let first = db.task(ids[0]).await.unwrap();
@@ -687,12 +738,124 @@ mod tests {
         assert_eq!(db.task(ids[2]).await.unwrap().state, TaskState::Dead, "another kind");
         assert_eq!(db.task(newer).await.unwrap().state, TaskState::Queued);
 
-        assert_eq!(db.retry_dead_tasks(&[ids[2]], None, later).await.unwrap(), (1, 0));
+        assert_eq!(db.retry_dead_tasks(&[ids[2]], None, None, later).await.unwrap(), (1, 0));
         assert_eq!(db.task(ids[2]).await.unwrap().state, TaskState::Queued);
         assert_eq!(
-            db.retry_dead_tasks(&[ids[2]], None, later).await.unwrap(),
+            db.retry_dead_tasks(&[ids[2]], None, None, later).await.unwrap(),
             (0, 0),
             "not dead any more"
         );
+    }
+
+    #[tokio::test]
+    async fn each_distributor_sees_and_retries_only_its_own_unfinished_work() {
+        use crate::store::NewDistributor;
+        let (db, _d) = temp_db().await;
+        let mut tenants = Vec::new();
+        for name in ["Norte", "Sur"] {
+            let d = db
+                .create_distributor(NewDistributor {
+                    name: name.into(),
+                    time_zone: None,
+                    bot_token: None,
+                    admin_telegram_id: None,
+                })
+                .await
+                .unwrap();
+            tenants.push(d.id);
+        }
+        let (norte, sur) = (tenants[0], tenants[1]);
+        let task = |kind: &str, d: DistributorId| NewTask {
+            kind: kind.into(),
+            distributor_id: Some(d),
+            payload: serde_json::json!({}),
+            dedupe_key: None,
+            max_attempts: 3,
+        };
+        let t0 = now() - Duration::minutes(30);
+        let t1 = t0 + Duration::minutes(10);
+        // Norte: two photos wait (one of them failed once), one is dead; one edit runs.
+        db.enqueue_task(&task(kinds::STORE_PHOTO, norte), t0).await.unwrap();
+        let failed_once = db.enqueue_task(&task(kinds::STORE_PHOTO, norte), t1).await.unwrap();
+        let dead = db.enqueue_task(&task(kinds::STORE_PHOTO, norte), t1).await.unwrap();
+        let done = db.enqueue_task(&task(kinds::STORE_PHOTO, norte), t1).await.unwrap();
+        db.enqueue_task(&task(kinds::EDIT_CONFIRMATION, norte), t1)
+            .await
+            .unwrap();
+        let claimed = db
+            .claim_task(&[kinds::EDIT_CONFIRMATION], t1, Duration::seconds(30))
+            .await
+            .unwrap();
+        assert!(claimed.is_some());
+        db.fail_task(
+            failed_once,
+            "timeout: Telegram did not answer",
+            t1 + Duration::minutes(1),
+            t1,
+        )
+        .await
+        .unwrap();
+        db.bury_task(dead, "corrupt_file: not a JPEG", t1 + Duration::seconds(5))
+            .await
+            .unwrap();
+        db.complete_task(done, t1).await.unwrap();
+        // Sur: one dead archive copy.
+        let sur_dead = db.enqueue_task(&task(kinds::ARCHIVE_PHOTO, sur), t0).await.unwrap();
+        db.bury_task(sur_dead, "disk_full: Drive quota exceeded", t0)
+            .await
+            .unwrap();
+
+        let summary = db.work_summary(norte).await.unwrap();
+        assert_eq!(
+            summary,
+            vec![
+                WorkSummary {
+                    kind: kinds::EDIT_CONFIRMATION.into(),
+                    queued: 0,
+                    retrying: 0,
+                    running: 1,
+                    dead: 0,
+                    oldest_queued_at: None,
+                    last_error: None,
+                    last_error_at: None,
+                },
+                WorkSummary {
+                    kind: kinds::STORE_PHOTO.into(),
+                    queued: 2,
+                    retrying: 1,
+                    running: 0,
+                    dead: 1,
+                    oldest_queued_at: Some(t0),
+                    last_error: Some("corrupt_file: not a JPEG".into()),
+                    last_error_at: Some(t1 + Duration::seconds(5)),
+                },
+            ]
+        );
+        let sur_summary = db.work_summary(sur).await.unwrap();
+        assert_eq!(sur_summary.len(), 1);
+        assert_eq!(
+            (sur_summary[0].kind.as_str(), sur_summary[0].dead),
+            (kinds::ARCHIVE_PHOTO, 1)
+        );
+
+        // Retrying Norte's dead work leaves Sur's dead where it is.
+        let later = now();
+        assert_eq!(
+            db.retry_dead_tasks(&[], None, Some(norte), later).await.unwrap(),
+            (1, 0)
+        );
+        assert_eq!(db.task(dead).await.unwrap().state, TaskState::Queued);
+        assert_eq!(db.task(sur_dead).await.unwrap().state, TaskState::Dead);
+        // Naming the other tenant's task by id does not reach it either.
+        assert_eq!(
+            db.retry_dead_tasks(&[sur_dead], None, Some(norte), later)
+                .await
+                .unwrap(),
+            (0, 0)
+        );
+        assert_eq!(db.task(sur_dead).await.unwrap().state, TaskState::Dead);
+        let after = db.work_summary(norte).await.unwrap();
+        let photos = after.iter().find(|w| w.kind == kinds::STORE_PHOTO).unwrap();
+        assert_eq!((photos.queued, photos.retrying, photos.dead), (3, 2, 0));
     }
 }

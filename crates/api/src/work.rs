@@ -1,0 +1,233 @@
+//! What the server still has to do for a distributor in the background
+//! (photos to download or copy, verdicts to edit into Telegram), the work it
+//! gave up on, and the failures it recorded: the admin's "Estado" screen, so
+//! a distributor's admin sees and mends a problem without a console on the
+//! server. Admins see their own distributor; the superadmin names one.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use centermind_core::domain::DistributorId;
+use centermind_core::domain::roles::Action;
+use centermind_core::store::{ErrorEvent, WorkSummary, now, task_kinds};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Authenticated;
+use crate::extract::{JsonBody, QueryParams};
+use crate::{ApiError, AppState, tenant};
+
+/// The kinds of background work a distributor has, as the API names them.
+const KINDS: [&str; 4] = [
+    task_kinds::STORE_PHOTO,
+    task_kinds::ARCHIVE_PHOTO,
+    task_kinds::EDIT_CONFIRMATION,
+    task_kinds::IMPORT_PHOTO,
+];
+
+/// How many recorded failures the listing returns at most.
+const MAX_EVENTS: u32 = 200;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/work", get(work))
+        .route("/api/v1/work/retry", post(retry))
+        .route("/api/v1/error-events", get(error_events))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct Scope {
+    /// Required for the superadmin; admins see their own distributor.
+    distributor: Option<DistributorId>,
+}
+
+async fn admin_of(
+    state: &AppState,
+    auth: &Authenticated,
+    requested: Option<DistributorId>,
+) -> Result<DistributorId, ApiError> {
+    let distributor = tenant::resolve(&auth.actor, requested, Action::ManageDistributor)?;
+    // The superadmin may name any id: one that does not exist is not found.
+    state.db.distributor(distributor).await?;
+    Ok(distributor)
+}
+
+/// The distributor's unfinished background work.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Work {
+    distributor_id: DistributorId,
+    /// One entry per kind with something queued, running or given up; none: all done.
+    kinds: Vec<WorkKind>,
+    /// When the server read it.
+    read_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct WorkKind {
+    /// `store_photo` (download from Telegram), `archive_photo` (copy to Google
+    /// Drive), `edit_confirmation` (verdict into the bot's message) or
+    /// `import_photo` (a photo of the old system, from its Drive).
+    #[schema(example = "store_photo")]
+    kind: String,
+    /// Waiting to run (first attempts and retries).
+    queued: i64,
+    /// Of `queued`, those that failed before.
+    retrying: i64,
+    running: i64,
+    /// Given up after its attempts, or at once for a failure no retry mends;
+    /// `POST /api/v1/work/retry` queues them again.
+    failed: i64,
+    oldest_queued_at: Option<DateTime<Utc>>,
+    /// The newest failure among the waiting and given-up ones (technical, English).
+    last_error: Option<String>,
+    last_error_at: Option<DateTime<Utc>>,
+}
+
+impl From<WorkSummary> for WorkKind {
+    fn from(w: WorkSummary) -> Self {
+        Self {
+            kind: w.kind,
+            queued: w.queued,
+            retrying: w.retrying,
+            running: w.running,
+            failed: w.dead,
+            oldest_queued_at: w.oldest_queued_at,
+            last_error: w.last_error,
+            last_error_at: w.last_error_at,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/work", tag = "admin", params(Scope), security(("bearer" = [])),
+    responses((status = 200, body = Work), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn work(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(q): QueryParams<Scope>,
+) -> Result<Json<Work>, ApiError> {
+    let distributor = admin_of(&state, &auth, q.distributor).await?;
+    let kinds = state.db.work_summary(distributor).await?;
+    Ok(Json(Work {
+        distributor_id: distributor,
+        kinds: kinds.into_iter().map(WorkKind::from).collect(),
+        read_at: now(),
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RetryRequest {
+    /// Only this kind (see `WorkKind::kind`); absent: every kind.
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Retried {
+    /// Queued again, due now.
+    requeued: u64,
+    /// Left as they were: a newer task for the same thing already waits.
+    kept: u64,
+}
+
+/// Give the distributor's failed background work a new round of attempts, now.
+#[utoipa::path(post, path = "/api/v1/work/retry", tag = "admin", params(Scope), request_body = RetryRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = Retried), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn retry(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(q): QueryParams<Scope>,
+    JsonBody(body): JsonBody<RetryRequest>,
+) -> Result<Json<Retried>, ApiError> {
+    let distributor = admin_of(&state, &auth, q.distributor).await?;
+    if let Some(kind) = body.kind.as_deref()
+        && !KINDS.contains(&kind)
+    {
+        return Err(ApiError::Invalid(format!(
+            "kind: «{kind}» no es un tipo de tarea (tipos: {})",
+            KINDS.join(", ")
+        )));
+    }
+    let (requeued, kept) = state
+        .db
+        .retry_dead_tasks(&[], body.kind.as_deref(), Some(distributor), now())
+        .await?;
+    tracing::info!(
+        user_id = auth.actor.user_id,
+        distributor_id = distributor,
+        kind = body.kind.as_deref().unwrap_or("all"),
+        requeued,
+        kept,
+        "failed background work retried from the app"
+    );
+    if requeued > 0 {
+        (state.on_work_retried)();
+    }
+    Ok(Json(Retried { requeued, kept }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct EventsQuery {
+    /// Required for the superadmin; admins see their own distributor.
+    distributor: Option<DistributorId>,
+    /// At most this many, newest first (1–200, default 50).
+    limit: Option<u32>,
+}
+
+/// A failure the server recorded while working for the distributor.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorEventView {
+    id: i64,
+    /// `timeout`, `permission`, `missing_path`, `corrupt_file`, `disk_full`,
+    /// `remote_down`, `invalid_input` or `internal`.
+    #[schema(example = "disk_full")]
+    class: String,
+    /// What failed, technical (English), with no secret in it.
+    message: String,
+    /// The exhibition it concerns, when it concerns one.
+    exhibition_id: Option<String>,
+    /// The kind of background work that failed, when one did (see `WorkKind::kind`).
+    kind: Option<String>,
+    /// Which attempt of that work it was.
+    attempt: Option<i64>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<ErrorEvent> for ErrorEventView {
+    fn from(e: ErrorEvent) -> Self {
+        let context = e.context.unwrap_or_default();
+        let payload = &context["payload"];
+        let exhibition_id = payload["exhibition_id"]
+            .as_str()
+            .or_else(|| context["exhibition_id"].as_str())
+            .map(str::to_string);
+        Self {
+            id: e.id,
+            class: e.class.as_str().to_string(),
+            message: e.message,
+            exhibition_id,
+            kind: context["kind"].as_str().map(str::to_string),
+            attempt: context["attempt"].as_i64(),
+            created_at: e.created_at,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/error-events", tag = "admin", params(EventsQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<ErrorEventView>), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn error_events(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(q): QueryParams<EventsQuery>,
+) -> Result<Json<Vec<ErrorEventView>>, ApiError> {
+    let distributor = admin_of(&state, &auth, q.distributor).await?;
+    let limit = q.limit.unwrap_or(50).clamp(1, MAX_EVENTS);
+    let events = state.db.list_error_events(Some(distributor), limit).await?;
+    Ok(Json(events.into_iter().map(ErrorEventView::from).collect()))
+}

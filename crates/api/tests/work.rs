@@ -1,0 +1,352 @@
+//! The background work and recorded failures of a distributor through real
+//! HTTP (the admin's "Estado" screen): an admin sees and retries their own
+//! distributor's only, with two tenants in one database; lower roles are
+//! refused; a retry wakes the workers.
+
+#![allow(clippy::unwrap_used)] // test fixtures panic on purpose
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use centermind_api::{AppState, router};
+use centermind_core::Secret;
+use centermind_core::domain::error_class::ErrorClass;
+use centermind_core::domain::roles::PortalRole;
+use centermind_core::store::{Db, NewDistributor, NewErrorEvent, NewPortalUser, NewTask, TaskState, now, task_kinds};
+use chrono::Duration;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "clave-de-prueba";
+
+struct Tenant {
+    id: i64,
+    /// Given up: one photo download, one Drive copy.
+    dead_photo: i64,
+    dead_copy: i64,
+}
+
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    db: Db,
+    sur: Tenant,
+    norte: Tenant,
+    /// How many times the API woke the workers.
+    woken: Arc<AtomicUsize>,
+    _dir: tempfile::TempDir,
+}
+
+async fn seed(db: &Db, name: &str) -> Tenant {
+    let d = db
+        .create_distributor(NewDistributor {
+            name: format!("Dist {name}"),
+            time_zone: None,
+            bot_token: None,
+            admin_telegram_id: None,
+        })
+        .await
+        .unwrap();
+    for role in [PortalRole::Admin, PortalRole::Supervisor, PortalRole::Viewer] {
+        db.create_portal_user(NewPortalUser {
+            username: format!("{}.{name}", role.as_str()),
+            display_name: None,
+            password: Secret::new(PASSWORD.into()),
+            role,
+            distributor_id: Some(d.id),
+        })
+        .await
+        .unwrap();
+    }
+    let exhibition = format!("00000000-0000-0000-0000-0000000000{:02}", d.id);
+    let task = |kind: &str| NewTask {
+        kind: kind.into(),
+        distributor_id: Some(d.id),
+        payload: json!({ "exhibition_id": exhibition, "position": 0 }),
+        dedupe_key: None,
+        max_attempts: 5,
+    };
+    let t0 = now() - Duration::hours(2);
+    // One download waits for its first attempt, one waits after failing.
+    db.enqueue_task(&task(task_kinds::STORE_PHOTO), t0).await.unwrap();
+    let failing = db
+        .enqueue_task(&task(task_kinds::STORE_PHOTO), t0 + Duration::minutes(5))
+        .await
+        .unwrap();
+    db.fail_task(failing, &format!("timeout: {name} download timed out"), now(), t0)
+        .await
+        .unwrap();
+    let dead_photo = db.enqueue_task(&task(task_kinds::STORE_PHOTO), t0).await.unwrap();
+    db.bury_task(dead_photo, &format!("corrupt_file: {name} photo unreadable"), t0)
+        .await
+        .unwrap();
+    let dead_copy = db.enqueue_task(&task(task_kinds::ARCHIVE_PHOTO), t0).await.unwrap();
+    db.bury_task(
+        dead_copy,
+        &format!("disk_full: {name} Drive is full"),
+        t0 + Duration::minutes(1),
+    )
+    .await
+    .unwrap();
+    for (minutes, class, message) in [
+        (10, ErrorClass::Timeout, format!("{name}: Telegram did not answer")),
+        (
+            20,
+            ErrorClass::DiskFull,
+            format!("{name}: the Drive storage quota is exceeded"),
+        ),
+    ] {
+        db.record_error_event(
+            &NewErrorEvent {
+                distributor_id: Some(d.id),
+                class,
+                message,
+                context: Some(json!({
+                    "task_id": dead_copy,
+                    "kind": task_kinds::ARCHIVE_PHOTO,
+                    "attempt": 3,
+                    "payload": { "exhibition_id": exhibition, "position": 0 },
+                })),
+            },
+            t0 + Duration::minutes(minutes),
+        )
+        .await
+        .unwrap();
+    }
+    Tenant {
+        id: d.id,
+        dead_photo,
+        dead_copy,
+    }
+}
+
+impl Server {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&format!("sqlite://{}", dir.path().join("api.db").display()))
+            .await
+            .unwrap();
+        let sur = seed(&db, "sur").await;
+        let norte = seed(&db, "norte").await;
+        db.create_portal_user(NewPortalUser {
+            username: "root".into(),
+            display_name: None,
+            password: Secret::new(PASSWORD.into()),
+            role: PortalRole::Superadmin,
+            distributor_id: None,
+        })
+        .await
+        .unwrap();
+        let woken = Arc::new(AtomicUsize::new(0));
+        let hook = {
+            let woken = woken.clone();
+            Arc::new(move || {
+                woken.fetch_add(1, Ordering::SeqCst);
+            })
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = router(AppState::new(db.clone(), dir.path().join("photos")).with_work_hook(hook));
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .unwrap();
+        });
+        Self {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            db,
+            sur,
+            norte,
+            woken,
+            _dir: dir,
+        }
+    }
+
+    async fn login(&self, username: &str) -> String {
+        let (status, body) = self
+            .send(
+                Method::POST,
+                None,
+                "/api/v1/auth/login",
+                Some(json!({"username": username, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{username}: {body}");
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    async fn send(&self, method: Method, token: Option<&str>, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.send(Method::GET, Some(token), path, None).await
+    }
+
+    async fn retry(&self, token: &str, query: &str, body: Value) -> (StatusCode, Value) {
+        self.send(
+            Method::POST,
+            Some(token),
+            &format!("/api/v1/work/retry{query}"),
+            Some(body),
+        )
+        .await
+    }
+
+    async fn state(&self, task: i64) -> TaskState {
+        self.db.task(task).await.unwrap().state
+    }
+}
+
+fn kind<'a>(work: &'a Value, name: &str) -> &'a Value {
+    work["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {work}"))
+}
+
+#[tokio::test]
+async fn an_admin_sees_the_unfinished_work_and_the_failures_of_their_own_distributor() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let (status, work) = s.get(&admin, "/api/v1/work").await;
+    assert_eq!(status, StatusCode::OK, "{work}");
+    assert_eq!(work["distributor_id"], s.sur.id);
+    assert_eq!(work["kinds"].as_array().unwrap().len(), 2, "{work}");
+    let photos = kind(&work, "store_photo");
+    assert_eq!(
+        (
+            &photos["queued"],
+            &photos["retrying"],
+            &photos["running"],
+            &photos["failed"]
+        ),
+        (&json!(2), &json!(1), &json!(0), &json!(1))
+    );
+    assert_eq!(photos["last_error"], "corrupt_file: sur photo unreadable");
+    assert!(photos["oldest_queued_at"].is_string());
+    let copies = kind(&work, "archive_photo");
+    assert_eq!((&copies["queued"], &copies["failed"]), (&json!(0), &json!(1)));
+    assert_eq!(copies["last_error"], "disk_full: sur Drive is full");
+    assert!(!work.to_string().contains("norte"), "{work}");
+
+    let (status, events) = s.get(&admin, "/api/v1/error-events").await;
+    assert_eq!(status, StatusCode::OK, "{events}");
+    let events = events.as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    // Newest first, with what the context says in plain fields.
+    assert_eq!(events[0]["class"], "disk_full");
+    assert_eq!(events[0]["message"], "sur: the Drive storage quota is exceeded");
+    assert_eq!(events[0]["kind"], "archive_photo");
+    assert_eq!(events[0]["attempt"], 3);
+    assert_eq!(
+        events[0]["exhibition_id"],
+        format!("00000000-0000-0000-0000-0000000000{:02}", s.sur.id)
+    );
+    assert_eq!(events[1]["class"], "timeout");
+    assert!(!Value::from(events.clone()).to_string().contains("norte"));
+    let (_, one) = s.get(&admin, "/api/v1/error-events?limit=1").await;
+    assert_eq!(one.as_array().unwrap().len(), 1);
+    assert_eq!(one[0]["class"], "disk_full");
+}
+
+#[tokio::test]
+async fn a_retry_queues_the_failed_work_again_now_and_wakes_the_workers() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let (status, body) = s.retry(&admin, "", json!({"kind": "archive_photo"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((&body["requeued"], &body["kept"]), (&json!(1), &json!(0)));
+    assert_eq!(s.woken.load(Ordering::SeqCst), 1);
+    let copy = s.db.task(s.sur.dead_copy).await.unwrap();
+    assert_eq!((copy.state, copy.attempts), (TaskState::Queued, 0));
+    assert!(copy.next_attempt_at <= now(), "due now");
+    assert_eq!(s.state(s.sur.dead_photo).await, TaskState::Dead, "another kind");
+
+    // Every kind; then nothing is left to retry, and the workers are not woken for nothing.
+    let (_, body) = s.retry(&admin, "", json!({})).await;
+    assert_eq!(body["requeued"], 1);
+    assert_eq!(s.state(s.sur.dead_photo).await, TaskState::Queued);
+    let (_, body) = s.retry(&admin, "", json!({})).await;
+    assert_eq!(body["requeued"], 0);
+    assert_eq!(s.woken.load(Ordering::SeqCst), 2);
+    let (_, work) = s.get(&admin, "/api/v1/work").await;
+    assert_eq!(kind(&work, "store_photo")["failed"], 0);
+
+    // Norte's failed work was never touched.
+    assert_eq!(s.state(s.norte.dead_photo).await, TaskState::Dead);
+    assert_eq!(s.state(s.norte.dead_copy).await, TaskState::Dead);
+
+    let (status, body) = s.retry(&admin, "", json!({"kind": "send_everything"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("store_photo"), "{body}");
+}
+
+#[tokio::test]
+async fn only_the_distributors_admins_and_the_superadmin_reach_it() {
+    let s = Server::start().await;
+    let other = s.norte.id;
+    for username in ["supervisor.sur", "viewer.sur"] {
+        let token = s.login(username).await;
+        for path in ["/api/v1/work", "/api/v1/error-events"] {
+            let (status, body) = s.get(&token, path).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{username} {path}: {body}");
+        }
+        let (status, _) = s.retry(&token, "", json!({})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{username}");
+    }
+    // Sur's admin naming Norte: not found, and nothing of Norte's in the answer or changed.
+    let admin = s.login("admin.sur").await;
+    for path in [
+        format!("/api/v1/work?distributor={other}"),
+        format!("/api/v1/error-events?distributor={other}"),
+    ] {
+        let (status, body) = s.get(&admin, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+        assert!(!body.to_string().contains("norte"), "{body}");
+    }
+    let (status, _) = s.retry(&admin, &format!("?distributor={other}"), json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(s.state(s.norte.dead_copy).await, TaskState::Dead);
+    assert_eq!(s.woken.load(Ordering::SeqCst), 0);
+
+    // The superadmin names the distributor; an unknown one is not found.
+    let root = s.login("root").await;
+    assert_eq!(s.get(&root, "/api/v1/work").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        s.get(&root, "/api/v1/work?distributor=999").await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, work) = s.get(&root, &format!("/api/v1/work?distributor={other}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        kind(&work, "store_photo")["last_error"],
+        "corrupt_file: norte photo unreadable"
+    );
+    let (_, body) = s.retry(&root, &format!("?distributor={other}"), json!({})).await;
+    assert_eq!(body["requeued"], 2);
+    assert_eq!(s.state(s.norte.dead_copy).await, TaskState::Queued);
+    assert_eq!(s.state(s.sur.dead_copy).await, TaskState::Dead);
+
+    // No session, no answer.
+    for path in ["/api/v1/work", "/api/v1/error-events"] {
+        let (status, body) = s.send(Method::GET, None, path, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(body["code"], "unauthenticated");
+    }
+    let (status, _) = s.send(Method::POST, None, "/api/v1/work/retry", Some(json!({}))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
