@@ -16,6 +16,7 @@ use crate::model::admin::{
 };
 use crate::model::jobs::{Backups, Job, JobChanges, JobRun};
 use crate::model::legacy::LegacyImport;
+use crate::model::work::{ErrorEvent, Retried, Work};
 use crate::model::{
     EvaluationInput, ExhibitionCount, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat,
     FirstSetupInput, Ranking, ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
@@ -637,6 +638,46 @@ impl Backend {
             .request(Method::DELETE, &format!("api/v1/tv-tokens/{id}"), Some(token))?
             .query(&scope(distributor));
         Self::send(request).await.map(drop)
+    }
+}
+
+/// The distributor's background work and recorded failures (admins: their own
+/// distributor; the superadmin names one; anyone else gets `Forbidden`).
+impl Backend {
+    pub async fn work(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Work> {
+        self.list(token, "api/v1/work", distributor).await
+    }
+
+    /// Queues the given-up work again (of `kind` only, when given), due now.
+    pub async fn retry_work(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        kind: Option<&str>,
+    ) -> CommandResult<Retried> {
+        let body = serde_json::json!({ "kind": kind });
+        Self::json(
+            self.request(Method::POST, "api/v1/work/retry", Some(token))?
+                .query(&scope(distributor))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// The newest `limit` failures, newest first.
+    pub async fn error_events(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        limit: u32,
+    ) -> CommandResult<Vec<ErrorEvent>> {
+        let mut query = scope(distributor);
+        query.push(("limit", limit.to_string()));
+        Self::json(
+            self.request(Method::GET, "api/v1/error-events", Some(token))?
+                .query(&query),
+        )
+        .await
     }
 }
 

@@ -102,6 +102,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::restore_server_backup,
             commands::jobs::set_local_backup_dir,
             commands::jobs::import_legacy,
+            commands::work::background_work,
+            commands::work::retry_failed_work,
+            commands::work::error_events,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.
         .dangerously_cast_bigints_to_number()

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 pub mod admin;
 pub mod jobs;
 pub mod legacy;
+pub mod work;
 
 /// Role of a portal user, ordered by privilege.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

@@ -244,6 +244,15 @@ export const commands = {
 	 *  superadmin's only (the server checks).
 	 */
 	importLegacy: (input: LegacyImportInput) => typedError<LegacyImport, CommandError>(__TAURI_INVOKE("import_legacy", { input })),
+	/**  The distributor's unfinished background work, by kind. */
+	backgroundWork: (distributor: number | null) => typedError<Work, CommandError>(__TAURI_INVOKE("background_work", { distributor })),
+	/**  Queues the work the server gave up on again, now (of `kind` only, when given). */
+	retryFailedWork: (distributor: number | null, kind: string | null) => typedError<Retried, CommandError>(__TAURI_INVOKE("retry_failed_work", { distributor, kind })),
+	/**
+	 *  The failures the server recorded for the distributor, newest first (`limit`: 50
+	 *  when absent, at most 200).
+	 */
+	errorEvents: (distributor: number | null, limit: number | null) => typedError<ErrorEvent[], CommandError>(__TAURI_INVOKE("error_events", { distributor, limit })),
 };
 
 /* Types */
@@ -413,6 +422,23 @@ export type DuplicateOf = {
 	id: string,
 	/**  RFC 3339, UTC. */
 	submitted_at: string,
+};
+
+/**  A failure the server recorded while working for the distributor. */
+export type ErrorEvent = {
+	id: number,
+	/**
+	 *  `timeout`, `permission`, `missing_path`, `corrupt_file`, `disk_full`,
+	 *  `remote_down`, `invalid_input` or `internal`.
+	 */
+	class: string,
+	/**  Technical (English), without secrets. */
+	message: string,
+	exhibition_id: string | null,
+	kind: string | null,
+	attempt: number | null,
+	/**  RFC 3339. */
+	created_at: string,
 };
 
 /**  One verdict in an exhibition's history (append-only). */
@@ -875,6 +901,14 @@ export type Restored = {
 	report: string,
 };
 
+/**  What a retry did. */
+export type Retried = {
+	/**  Queued again, due now. */
+	requeued: number,
+	/**  Left alone: a newer task for the same thing already waits. */
+	kept: number,
+};
+
 /**  Role of a portal user, ordered by privilege. */
 export type Role = "viewer" | "supervisor" | "admin" | "superadmin";
 
@@ -989,6 +1023,33 @@ export type UserChanges = {
 };
 
 export type Verdict = "approved" | "rejected" | "highlighted";
+
+/**  What the server still has to do for the distributor, by kind. */
+export type Work = {
+	distributor_id: number,
+	/**  Kinds with something queued, running or given up; empty: all done. */
+	kinds: WorkKind[],
+	/**  RFC 3339: when the server read it. */
+	read_at: string,
+};
+
+export type WorkKind = {
+	/**
+	 *  `store_photo`, `archive_photo`, `edit_confirmation` or `import_photo`
+	 *  (another from a newer server is shown by name).
+	 */
+	kind: string,
+	queued: number,
+	/**  Of `queued`, those that failed before. */
+	retrying: number,
+	running: number,
+	/**  Given up: nothing happens to them until someone retries. */
+	failed: number,
+	oldest_queued_at: string | null,
+	/**  The newest failure (technical, English). */
+	last_error: string | null,
+	last_error_at: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -16,5 +16,6 @@ pub mod session;
 pub mod startup;
 pub mod updates;
 pub mod window;
+pub mod work;
 
 include!("names.rs");

@@ -66,4 +66,7 @@ pub const NAMES: &[&str] = &[
     "restore_server_backup",
     "set_local_backup_dir",
     "import_legacy",
+    "background_work",
+    "retry_failed_work",
+    "error_events",
 ];

@@ -1,0 +1,157 @@
+//! The desktop's client of the "Estado" section through the real API (axum on
+//! 127.0.0.1, a real SQLite database with two distributors): the server's
+//! background work, its retry and its recorded failures reach the app field by
+//! field (the desktop keeps its own copy of the types), within the admin's
+//! own distributor only.
+
+#![allow(clippy::unwrap_used)] // test fixtures panic on purpose
+
+use std::net::SocketAddr;
+
+use centermind_api::{AppState, router};
+use centermind_core::Secret;
+use centermind_core::domain::error_class::ErrorClass;
+use centermind_core::domain::roles::PortalRole;
+use centermind_core::store::{Db, NewDistributor, NewErrorEvent, NewPortalUser, NewTask, TaskState, now, task_kinds};
+use centermind_desktop::client::{Backend, Token};
+use centermind_desktop::error::CommandError;
+use tokio::net::TcpListener;
+
+const PASSWORD: &str = "clave-de-prueba";
+const EXHIBITION: &str = "0a1b2c3d-0000-4000-8000-000000000001";
+
+/// A distributor with an admin and a supervisor, one Drive copy given up and its failure.
+async fn distributor(db: &Db, name: &str) -> (i64, i64) {
+    let d = db
+        .create_distributor(NewDistributor {
+            name: name.into(),
+            time_zone: None,
+            bot_token: None,
+            admin_telegram_id: None,
+        })
+        .await
+        .unwrap();
+    for role in [PortalRole::Admin, PortalRole::Supervisor] {
+        db.create_portal_user(NewPortalUser {
+            username: format!("{}.{name}", role.as_str()),
+            display_name: None,
+            password: Secret::new(PASSWORD.into()),
+            role,
+            distributor_id: Some(d.id),
+        })
+        .await
+        .unwrap();
+    }
+    let task = db
+        .enqueue_task(
+            &NewTask {
+                kind: task_kinds::ARCHIVE_PHOTO.into(),
+                distributor_id: Some(d.id),
+                payload: serde_json::json!({ "exhibition_id": EXHIBITION, "position": 0 }),
+                dedupe_key: None,
+                max_attempts: 8,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    db.bury_task(task, "Drive: storageQuotaExceeded", now()).await.unwrap();
+    db.record_error_event(
+        &NewErrorEvent {
+            distributor_id: Some(d.id),
+            class: ErrorClass::DiskFull,
+            message: format!("{name}: the Drive storage quota is exceeded"),
+            context: Some(serde_json::json!({
+                "task_id": task, "kind": "archive_photo", "attempt": 8,
+                "payload": { "exhibition_id": EXHIBITION, "position": 0 },
+            })),
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    (d.id, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_reads_and_retries_the_background_work_of_their_own_distributor() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&format!("sqlite://{}", dir.path().join("centermind.db").display()))
+        .await
+        .unwrap();
+    let (sur, sur_task) = distributor(&db, "sur").await;
+    let (norte, norte_task) = distributor(&db, "norte").await;
+    let app = router(AppState::new(db.clone(), dir.path().join("photos")));
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .unwrap();
+    });
+    let backend = Backend::new(Backend::http_client().unwrap(), base.parse().unwrap());
+    let admin = Token::new(backend.login("admin.sur", PASSWORD).await.unwrap().token);
+
+    let work = backend.work(&admin, None).await.unwrap();
+    assert_eq!(work.distributor_id, sur);
+    assert_eq!(work.kinds.len(), 1);
+    let copies = &work.kinds[0];
+    assert_eq!(copies.kind, "archive_photo");
+    assert_eq!(
+        (copies.queued, copies.retrying, copies.running, copies.failed),
+        (0, 0, 0, 1)
+    );
+    assert_eq!(copies.last_error.as_deref(), Some("Drive: storageQuotaExceeded"));
+    assert!(copies.last_error_at.is_some() && copies.oldest_queued_at.is_none());
+    assert!(
+        work.read_at.starts_with(&now().format("%Y-%m-%dT").to_string()),
+        "{}",
+        work.read_at
+    );
+
+    let events = backend.error_events(&admin, None, 50).await.unwrap();
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(event.class, "disk_full");
+    assert_eq!(event.message, "sur: the Drive storage quota is exceeded");
+    assert_eq!(event.exhibition_id.as_deref(), Some(EXHIBITION));
+    assert_eq!((event.kind.as_deref(), event.attempt), (Some("archive_photo"), Some(8)));
+    let recorded = db.list_error_events(Some(sur), 1).await.unwrap()[0].created_at;
+    assert!(
+        event
+            .created_at
+            .starts_with(&recorded.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        "{} vs {recorded}",
+        event.created_at
+    );
+
+    let retried = backend.retry_work(&admin, None, Some("archive_photo")).await.unwrap();
+    assert_eq!((retried.requeued, retried.kept), (1, 0));
+    assert_eq!(db.task(sur_task).await.unwrap().state, TaskState::Queued);
+    let after = backend.work(&admin, None).await.unwrap();
+    assert_eq!(
+        (after.kinds[0].queued, after.kinds[0].retrying, after.kinds[0].failed),
+        (1, 1, 0)
+    );
+
+    // Another distributor's: not found, and left alone; a supervisor: forbidden.
+    assert!(matches!(
+        backend.work(&admin, Some(norte)).await,
+        Err(CommandError::NotFound { .. })
+    ));
+    assert!(matches!(
+        backend.retry_work(&admin, Some(norte), None).await,
+        Err(CommandError::NotFound { .. })
+    ));
+    assert_eq!(db.task(norte_task).await.unwrap().state, TaskState::Dead);
+    let supervisor = Token::new(backend.login("supervisor.sur", PASSWORD).await.unwrap().token);
+    assert!(matches!(
+        backend.error_events(&supervisor, None, 50).await,
+        Err(CommandError::Forbidden { .. })
+    ));
+    // An unknown kind is refused with the server's reason.
+    match backend.retry_work(&admin, None, Some("everything")).await {
+        Err(CommandError::Invalid { message }) => assert!(message.contains("store_photo"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
