@@ -11,6 +11,7 @@ import Backups from "./routes/admin/Backups";
 import LegacyImport from "./routes/admin/LegacyImport";
 import PdvTypes from "./routes/admin/PdvTypes";
 import TvTokens from "./routes/admin/TvTokens";
+import Health from "./routes/admin/Health";
 import Users from "./routes/admin/Users";
 import Connect from "./routes/Connect";
 import History from "./routes/History";
@@ -59,6 +60,7 @@ export function AppRoutes() {
         <Route path="/groups" component={Groups} />
         <Route path="/pdv-types" component={PdvTypes} />
         <Route path="/tv" component={TvTokens} />
+        <Route path="/health" component={Health} />
         <Route path="/jobs" component={Jobs} />
         <Route path="/backups" component={Backups} />
         <Route path="/legacy" component={LegacyImport} />

@@ -11,6 +11,7 @@ import type {
 } from "../src/bindings";
 import type { Api } from "../src/lib/api";
 import { fakeJobs, type JobCommand, type JobsSeed } from "./fakeJobs";
+import { fakeWork, type WorkCommand, type WorkSeed } from "./fakeWork";
 
 type Result<T> = Promise<{ status: "ok"; data: T } | { status: "error"; error: CommandError }>;
 const ok = <T>(data: T): Result<T> => Promise.resolve({ status: "ok", data });
@@ -85,6 +86,8 @@ export interface AdminSeed {
   bot?: BotStatus;
   /** The server's scheduled jobs (the built-in ones when absent) and their runs. */
   jobs?: JobsSeed;
+  /** Each distributor's background work and recorded failures ("Estado"). */
+  work?: WorkSeed;
 }
 
 export type AdminCommand =
@@ -107,7 +110,8 @@ export type AdminCommand =
   | "listTvTokens"
   | "createTvToken"
   | "revokeTvToken"
-  | JobCommand;
+  | JobCommand
+  | WorkCommand;
 
 /** Every administration command called, with its arguments, in order. */
 export type AdminCall = { command: string; args: unknown[] };
@@ -130,6 +134,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
   const notFound = { code: "not_found", message: "No encontrado." } as const;
   const record = (command: string, ...args: unknown[]) => calls.push({ command, args });
   const jobs = fakeJobs(seed.jobs ?? {}, session, record);
+  const work = fakeWork(seed.work ?? {}, session, record);
   const own = (scope: number | null) => scope ?? session()?.user.distributor_id ?? 0;
   const update = <T extends { id: number }>(list: T[], id: number, changes: Partial<T>): Result<T> => {
     const at = list.findIndex((x) => x.id === id);
@@ -313,6 +318,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
       return ok(null);
     },
     ...jobs.api,
+    ...work.api,
   };
 
   return {
@@ -323,5 +329,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
     state: { distributors, users, groups, members, pdvTypes, tvTokens },
     /** The scheduled jobs: their state and how the fake scheduler runs them. */
     jobs,
+    /** Each distributor's background work and failures, as the fake server has them now. */
+    work,
   };
 }

@@ -37,6 +37,7 @@ describe("Administración: who gets in", () => {
       "Grupos y miembros",
       "Tipos de PDV",
       "Pantallas TV",
+      "Estado",
     ]);
     // An admin has no picker: they administer their own distributor only.
     expect(screen.queryByLabelText("Distribuidora")).toBeNull();

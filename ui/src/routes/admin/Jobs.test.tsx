@@ -33,6 +33,7 @@ describe("Administración › Tareas programadas", () => {
         "Grupos y miembros",
         "Tipos de PDV",
         "Pantallas TV",
+        "Estado",
         "Tareas programadas",
         "Copias de seguridad",
         "Sistema anterior",
@@ -52,7 +53,7 @@ describe("Administración › Tareas programadas", () => {
         await screen.findByText("Las tareas programadas son del servidor y solo las maneja la superadministración."),
       ).toBeInTheDocument();
       expect(within(sections()).queryByRole("link", { name: "Tareas programadas" })).toBeNull();
-      expect(within(sections()).getAllByRole("link")).toHaveLength(5);
+      expect(within(sections()).getAllByRole("link")).toHaveLength(6);
       expect(api.admin.called("listJobs")).toEqual([]);
     });
 
