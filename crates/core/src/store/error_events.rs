@@ -51,14 +51,22 @@ impl Db {
         distributor_id: Option<DistributorId>,
         limit: u32,
     ) -> Result<Vec<ErrorEvent>> {
-        Ok(sqlx::query_as(
-            "SELECT id, distributor_id, class, message, context, created_at FROM error_events \
-             WHERE ?1 IS NULL OR distributor_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",
-        )
-        .bind(distributor_id)
-        .bind(i64::from(limit.clamp(1, 1000)))
-        .fetch_all(self.pool())
-        .await?)
+        // Two statements, so one distributor's read uses its own index.
+        let query = match distributor_id {
+            Some(_) => {
+                "SELECT id, distributor_id, class, message, context, created_at FROM error_events \
+                 WHERE distributor_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
+            }
+            None => {
+                "SELECT id, distributor_id, class, message, context, created_at FROM error_events \
+                 WHERE ?1 IS NULL ORDER BY created_at DESC, id DESC LIMIT ?2"
+            }
+        };
+        Ok(sqlx::query_as(query)
+            .bind(distributor_id)
+            .bind(i64::from(limit.clamp(1, 1000)))
+            .fetch_all(self.pool())
+            .await?)
     }
 }
 
