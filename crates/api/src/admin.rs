@@ -44,10 +44,10 @@ pub fn routes() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub(crate) struct Scope {
     /// Required for the superadmin; others act on their own distributor.
-    distributor: Option<DistributorId>,
+    pub(crate) distributor: Option<DistributorId>,
 }
 
-fn manage(auth: &Authenticated, distributor: Option<DistributorId>) -> Result<DistributorId, ApiError> {
+pub(crate) fn manage(auth: &Authenticated, distributor: Option<DistributorId>) -> Result<DistributorId, ApiError> {
     tenant::resolve(&auth.actor, distributor, Action::ManageDistributor)
 }
 

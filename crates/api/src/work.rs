@@ -8,22 +8,14 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use centermind_core::domain::DistributorId;
-use centermind_core::domain::roles::Action;
 use centermind_core::store::{ErrorEvent, WorkSummary, now, task_kinds};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::admin::{self, Scope};
 use crate::auth::Authenticated;
 use crate::extract::{JsonBody, QueryParams};
-use crate::{ApiError, AppState, tenant};
-
-/// The kinds of background work a distributor has, as the API names them.
-const KINDS: [&str; 4] = [
-    task_kinds::STORE_PHOTO,
-    task_kinds::ARCHIVE_PHOTO,
-    task_kinds::EDIT_CONFIRMATION,
-    task_kinds::IMPORT_PHOTO,
-];
+use crate::{ApiError, AppState};
 
 /// How many recorded failures the listing returns at most.
 const MAX_EVENTS: u32 = 200;
@@ -35,19 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/error-events", get(error_events))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct Scope {
-    /// Required for the superadmin; admins see their own distributor.
-    distributor: Option<DistributorId>,
-}
-
 async fn admin_of(
     state: &AppState,
     auth: &Authenticated,
     requested: Option<DistributorId>,
 ) -> Result<DistributorId, ApiError> {
-    let distributor = tenant::resolve(&auth.actor, requested, Action::ManageDistributor)?;
+    let distributor = admin::manage(auth, requested)?;
     // The superadmin may name any id: one that does not exist is not found.
     state.db.distributor(distributor).await?;
     Ok(distributor)
@@ -145,11 +130,11 @@ pub(crate) async fn retry(
 ) -> Result<Json<Retried>, ApiError> {
     let distributor = admin_of(&state, &auth, q.distributor).await?;
     if let Some(kind) = body.kind.as_deref()
-        && !KINDS.contains(&kind)
+        && !task_kinds::ALL.contains(&kind)
     {
         return Err(ApiError::Invalid(format!(
             "kind: «{kind}» no es un tipo de tarea (tipos: {})",
-            KINDS.join(", ")
+            task_kinds::ALL.join(", ")
         )));
     }
     let (requeued, kept) = state

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Work, WorkKind } from "../bindings";
+import { workKind as kind } from "../../tests/fakeWork";
 import { classAdvice, className, failedKinds, kindName, retriedMessage, sortedKinds } from "./work";
 
-const kind = (name: string, overrides: Partial<WorkKind> = {}): WorkKind => ({
-  kind: name,
-  queued: 0,
-  retrying: 0,
-  running: 0,
-  failed: 0,
-  oldest_queued_at: null,
-  last_error: null,
-  last_error_at: null,
-  ...overrides,
-});
 const work = (kinds: WorkKind[]): Work => ({ distributor_id: 1, kinds, read_at: "2026-11-24T12:00:00Z" });
 
 describe("Estado: names and retry answers", () => {

@@ -29,6 +29,9 @@ pub mod kinds {
     /// `store_photo` or `archive_photo` task is due, so that a large import
     /// never delays today's photos. Payload: `{"exhibition_id", "position"}`.
     pub const IMPORT_PHOTO: &str = "import_photo";
+
+    /// Every kind above.
+    pub const ALL: [&str; 4] = [EDIT_CONFIRMATION, STORE_PHOTO, ARCHIVE_PHOTO, IMPORT_PHOTO];
 }
 
 #[derive(Debug, Clone)]
