@@ -12,10 +12,13 @@ use centermind_api::{AppState, router};
 use centermind_core::Secret;
 use centermind_core::domain::error_class::ErrorClass;
 use centermind_core::domain::roles::PortalRole;
-use centermind_core::store::{Db, NewDistributor, NewErrorEvent, NewPortalUser, NewTask, TaskState, now, task_kinds};
+use centermind_core::store::{Db, NewDistributor, NewPortalUser, TaskState, now, task_kinds};
 use centermind_desktop::client::{Backend, Token};
 use centermind_desktop::error::CommandError;
 use tokio::net::TcpListener;
+
+#[path = "support/work.rs"]
+mod work;
 
 const PASSWORD: &str = "clave-de-prueba";
 const EXHIBITION: &str = "0a1b2c3d-0000-4000-8000-000000000001";
@@ -42,34 +45,17 @@ async fn distributor(db: &Db, name: &str) -> (i64, i64) {
         .await
         .unwrap();
     }
-    let task = db
-        .enqueue_task(
-            &NewTask {
-                kind: task_kinds::ARCHIVE_PHOTO.into(),
-                distributor_id: Some(d.id),
-                payload: serde_json::json!({ "exhibition_id": EXHIBITION, "position": 0 }),
-                dedupe_key: None,
-                max_attempts: 8,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
-    db.bury_task(task, "Drive: storageQuotaExceeded", now()).await.unwrap();
-    db.record_error_event(
-        &NewErrorEvent {
-            distributor_id: Some(d.id),
-            class: ErrorClass::DiskFull,
-            message: format!("{name}: the Drive storage quota is exceeded"),
-            context: Some(serde_json::json!({
-                "task_id": task, "kind": "archive_photo", "attempt": 8,
-                "payload": { "exhibition_id": EXHIBITION, "position": 0 },
-            })),
-        },
-        now(),
+    let message = format!("{name}: the Drive storage quota is exceeded");
+    let task = work::give_up(
+        db,
+        d.id,
+        task_kinds::ARCHIVE_PHOTO,
+        EXHIBITION,
+        "Drive: storageQuotaExceeded",
+        ErrorClass::DiskFull,
+        &message,
     )
-    .await
-    .unwrap();
+    .await;
     (d.id, task)
 }
 

@@ -1375,42 +1375,25 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
 }
 
 /// What the photo worker leaves after giving up on a photo of the old system
-/// (Drive full): the task, dead, and its recorded failure. Written into the
-/// running server's database, as its worker would.
+/// (Drive full), written into the running server's database as its worker would.
 async fn give_up_on_an_old_photo(data: &std::path::Path, distributor: i64) {
     use centermind_core::domain::error_class::ErrorClass;
-    use centermind_core::store::{Db, NewErrorEvent, NewTask, now, task_kinds};
+    use centermind_core::store::{Db, task_kinds};
     let db = Db::open(&format!("sqlite://{}", data.join("centermind.db").display()))
         .await
         .unwrap();
-    let payload = serde_json::json!({ "exhibition_id": "0a1b2c3d-0000-4000-8000-000000000001", "position": 0 });
-    let task = db
-        .enqueue_task(
-            &NewTask {
-                kind: task_kinds::IMPORT_PHOTO.into(),
-                distributor_id: Some(distributor),
-                payload: payload.clone(),
-                dedupe_key: None,
-                max_attempts: 8,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
-    db.bury_task(task, "Drive: storageQuotaExceeded", now()).await.unwrap();
-    db.record_error_event(
-        &NewErrorEvent {
-            distributor_id: Some(distributor),
-            class: ErrorClass::DiskFull,
-            message: "Drive: storageQuotaExceeded".into(),
-            context: Some(
-                serde_json::json!({ "task_id": task, "kind": "import_photo", "attempt": 8, "payload": payload }),
-            ),
-        },
-        now(),
+    let quota = "Drive: storageQuotaExceeded";
+    let exhibition = "0a1b2c3d-0000-4000-8000-000000000001";
+    support::work::give_up(
+        &db,
+        distributor,
+        task_kinds::IMPORT_PHOTO,
+        exhibition,
+        quota,
+        ErrorClass::DiskFull,
+        quota,
     )
-    .await
-    .unwrap();
+    .await;
     db.close().await;
 }
 

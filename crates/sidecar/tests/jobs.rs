@@ -10,7 +10,7 @@
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 mod support;
@@ -21,15 +21,12 @@ use centermind_core::domain::DistributorId;
 use centermind_core::domain::customer_number::CustomerNumber;
 use centermind_core::domain::period::{Period, Preset};
 use centermind_core::domain::roles::PortalRole;
-use centermind_core::store::{
-    Db, JobRun, NewDistributor, NewExhibition, NewGroup, NewMember, NewPhoto, NewPortalUser, RunOutcome, now,
-};
+use centermind_core::store::{Db, JobRun, NewExhibition, NewPhoto, NewPortalUser, RunOutcome, now};
 use centermind_fake_telegram::FakeTelegram;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 
-const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 const SUR: &str = "5151515151:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const NORTE: &str = "5252525252:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const ADMIN_SUR: i64 = 700_001;
@@ -45,34 +42,7 @@ struct Tenant {
 /// A distributor with its bot and admin, `pending` exhibitions waiting and
 /// one of each verdict per `(approved, highlighted, rejected)` given now.
 async fn tenant(db: &Db, name: &str, token: &str, admin: i64, chat: i64, pending: usize, judged: [usize; 3]) -> Tenant {
-    let d = db
-        .create_distributor(NewDistributor {
-            name: name.into(),
-            time_zone: None,
-            bot_token: Some(Secret::new(token.into())),
-            admin_telegram_id: Some(admin),
-        })
-        .await
-        .unwrap();
-    let g = db
-        .create_group(NewGroup {
-            distributor_id: d.id,
-            chat_id: chat,
-            title: "Ventas".into(),
-        })
-        .await
-        .unwrap();
-    let m = db
-        .upsert_member(NewMember {
-            distributor_id: d.id,
-            telegram_user_id: 77,
-            first_name: "Ana".into(),
-            last_name: None,
-            username: None,
-        })
-        .await
-        .unwrap();
-    let pdv = db.list_pdv_types(d.id, true).await.unwrap()[0].id;
+    let shop = support::shop(db, name, token, Some(admin), chat, ("Ana", None)).await;
     let seeded_at = now();
     let verdicts = ["approved", "highlighted", "rejected"];
     let statuses = std::iter::repeat_n("pending", pending).chain(
@@ -84,11 +54,11 @@ async fn tenant(db: &Db, name: &str, token: &str, admin: i64, chat: i64, pending
     for (i, status) in statuses.enumerate() {
         let r = db
             .record_exhibition(NewExhibition {
-                distributor_id: d.id,
-                group_id: g.id,
-                vendor_id: m.id,
+                distributor_id: shop.distributor,
+                group_id: shop.group,
+                vendor_id: shop.vendor,
                 customer_number: CustomerNumber::parse("10452").unwrap(),
-                pdv_type_id: pdv,
+                pdv_type_id: shop.pdv_type,
                 submitted_at: seeded_at,
                 idempotency_key: format!("{chat}:{i}"),
                 photos: vec![NewPhoto {
@@ -108,23 +78,10 @@ async fn tenant(db: &Db, name: &str, token: &str, admin: i64, chat: i64, pending
                 .unwrap();
         }
     }
-    Tenant { id: d.id, seeded_at }
-}
-
-/// `run` on `data`, its API's base URL once it says it listens.
-fn start_run(data: &Path, telegram: &str) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .arg("run")
-        .env_clear()
-        .env("CENTERMIND_DATA_DIR", data)
-        .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
-        .env("CENTERMIND_TELEGRAM_API_URL", telegram)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let addr = support::listening_address(child.stdout.take().unwrap());
-    (child, format!("http://{addr}"))
+    Tenant {
+        id: shop.distributor,
+        seeded_at,
+    }
 }
 
 #[cfg(unix)]
@@ -212,7 +169,7 @@ async fn the_service_backs_up_and_sends_each_admin_their_summary_when_asked() {
         std::fs::write(backups.join(format!("centermind-2026010{day}T060000.000Z.db")), b"old").unwrap();
     }
 
-    let (child, base) = start_run(data, telegram.url());
+    let (child, base) = support::start_run(data, telegram.url());
 
     // From another process: the service finds the request by polling the database.
     let asked = Instant::now();

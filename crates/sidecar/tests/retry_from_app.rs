@@ -7,13 +7,13 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use centermind_core::Secret;
 use centermind_core::domain::customer_number::CustomerNumber;
 use centermind_core::domain::roles::PortalRole;
-use centermind_core::store::{Db, NewDistributor, NewExhibition, NewGroup, NewMember, NewPhoto, NewPortalUser, now};
+use centermind_core::store::{Db, NewExhibition, NewPhoto, NewPortalUser, now};
 use centermind_fake_telegram::FakeTelegram;
 use centermind_telegram::photos::store_photo_task;
 use image::ImageEncoder;
@@ -21,7 +21,6 @@ use serde_json::json;
 
 mod support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 const TOKEN: &str = "4242424242:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const CHAT: i64 = -1_001_500_000_000;
 
@@ -47,41 +46,14 @@ async fn a_photo_download_given_up_on_is_retried_from_the_app_and_stored() {
     let db = Db::open(&format!("sqlite://{}", dir.path().join("centermind.db").display()))
         .await
         .unwrap();
-    let d = db
-        .create_distributor(NewDistributor {
-            name: "Distribuidora Test".into(),
-            time_zone: None,
-            bot_token: Some(Secret::new(TOKEN.into())),
-            admin_telegram_id: None,
-        })
-        .await
-        .unwrap();
-    let g = db
-        .create_group(NewGroup {
-            distributor_id: d.id,
-            chat_id: CHAT,
-            title: "Ventas".into(),
-        })
-        .await
-        .unwrap();
-    let m = db
-        .upsert_member(NewMember {
-            distributor_id: d.id,
-            telegram_user_id: 77,
-            first_name: "Lucía".into(),
-            last_name: None,
-            username: None,
-        })
-        .await
-        .unwrap();
-    let pdv = db.list_pdv_types(d.id, true).await.unwrap()[0].id;
+    let shop = support::shop(&db, "Distribuidora Test", TOKEN, None, CHAT, ("Lucía", None)).await;
     let recorded = db
         .record_exhibition(NewExhibition {
-            distributor_id: d.id,
-            group_id: g.id,
-            vendor_id: m.id,
+            distributor_id: shop.distributor,
+            group_id: shop.group,
+            vendor_id: shop.vendor,
             customer_number: CustomerNumber::parse("10452").unwrap(),
-            pdv_type_id: pdv,
+            pdv_type_id: shop.pdv_type,
             submitted_at: now(),
             idempotency_key: format!("{CHAT}:1"),
             photos: vec![NewPhoto {
@@ -93,7 +65,7 @@ async fn a_photo_download_given_up_on_is_retried_from_the_app_and_stored() {
         .await
         .unwrap();
     let task = db
-        .enqueue_task(&store_photo_task(d.id, recorded.id, 0, CHAT, 5), now())
+        .enqueue_task(&store_photo_task(shop.distributor, recorded.id, 0, CHAT, 5), now())
         .await
         .unwrap();
     db.bury_task(task, "remote_down: getFile: 502 Bad Gateway", now())
@@ -104,27 +76,16 @@ async fn a_photo_download_given_up_on_is_retried_from_the_app_and_stored() {
         display_name: None,
         password: Secret::new("clave-de-prueba".into()),
         role: PortalRole::Admin,
-        distributor_id: Some(d.id),
+        distributor_id: Some(shop.distributor),
     })
     .await
     .unwrap();
     db.close().await;
 
-    let mut child = Command::new(BIN)
-        .arg("run")
-        .env_clear()
-        .env("CENTERMIND_DATA_DIR", dir.path())
-        .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
-        .env("CENTERMIND_TELEGRAM_API_URL", telegram.url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let addr = tokio::task::spawn_blocking(move || support::listening_address(stdout))
+    let (data, url) = (dir.path().to_path_buf(), telegram.url().to_string());
+    let (mut child, base) = tokio::task::spawn_blocking(move || support::start_run(&data, &url))
         .await
         .unwrap();
-    let base = format!("http://{addr}");
     let client = reqwest::Client::new();
     let token = support::login(&client, &base, "ana", "clave-de-prueba").await;
 

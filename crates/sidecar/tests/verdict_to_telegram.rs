@@ -7,19 +7,18 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use centermind_core::Secret;
 use centermind_core::domain::customer_number::CustomerNumber;
 use centermind_core::domain::roles::PortalRole;
-use centermind_core::store::{Db, NewDistributor, NewExhibition, NewGroup, NewMember, NewPhoto, NewPortalUser};
+use centermind_core::store::{Db, NewExhibition, NewPhoto, NewPortalUser};
 use centermind_fake_telegram::FakeTelegram;
 use serde_json::json;
 
 mod support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_centermind-sidecar");
 const TOKEN: &str = "4242424242:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const CHAT: i64 = -1_001_500_000_000;
 
@@ -33,41 +32,14 @@ async fn a_verdict_in_the_api_is_edited_into_the_telegram_confirmation() {
     let db = Db::open(&format!("sqlite://{}", dir.path().join("centermind.db").display()))
         .await
         .unwrap();
-    let d = db
-        .create_distributor(NewDistributor {
-            name: "Distribuidora Test".into(),
-            time_zone: None,
-            bot_token: Some(Secret::new(TOKEN.into())),
-            admin_telegram_id: None,
-        })
-        .await
-        .unwrap();
-    let g = db
-        .create_group(NewGroup {
-            distributor_id: d.id,
-            chat_id: CHAT,
-            title: "Ventas".into(),
-        })
-        .await
-        .unwrap();
-    let m = db
-        .upsert_member(NewMember {
-            distributor_id: d.id,
-            telegram_user_id: 77,
-            first_name: "Lucía".into(),
-            last_name: Some("Sosa".into()),
-            username: None,
-        })
-        .await
-        .unwrap();
-    let pdv = db.list_pdv_types(d.id, true).await.unwrap()[0].id;
+    let shop = support::shop(&db, "Distribuidora Test", TOKEN, None, CHAT, ("Lucía", Some("Sosa"))).await;
     let recorded = db
         .record_exhibition(NewExhibition {
-            distributor_id: d.id,
-            group_id: g.id,
-            vendor_id: m.id,
+            distributor_id: shop.distributor,
+            group_id: shop.group,
+            vendor_id: shop.vendor,
             customer_number: CustomerNumber::parse("10452").unwrap(),
-            pdv_type_id: pdv,
+            pdv_type_id: shop.pdv_type,
             submitted_at: centermind_core::store::now(),
             idempotency_key: format!("{CHAT}:1"),
             photos: vec![NewPhoto {
@@ -78,7 +50,7 @@ async fn a_verdict_in_the_api_is_edited_into_the_telegram_confirmation() {
         .await
         .unwrap();
     let message_id = telegram.seed_message(TOKEN, CHAT, "⏳ Pendiente de evaluación");
-    db.set_confirmation_message(d.id, recorded.id, CHAT, message_id)
+    db.set_confirmation_message(shop.distributor, recorded.id, CHAT, message_id)
         .await
         .unwrap();
     db.create_portal_user(NewPortalUser {
@@ -86,27 +58,16 @@ async fn a_verdict_in_the_api_is_edited_into_the_telegram_confirmation() {
         display_name: Some("Sofía Paz".into()),
         password: Secret::new("clave-de-prueba".into()),
         role: PortalRole::Supervisor,
-        distributor_id: Some(d.id),
+        distributor_id: Some(shop.distributor),
     })
     .await
     .unwrap();
     db.close().await;
 
-    let mut child = Command::new(BIN)
-        .arg("run")
-        .env_clear()
-        .env("CENTERMIND_DATA_DIR", dir.path())
-        .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
-        .env("CENTERMIND_TELEGRAM_API_URL", telegram.url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let addr = tokio::task::spawn_blocking(move || support::listening_address(stdout))
+    let (data, url) = (dir.path().to_path_buf(), telegram.url().to_string());
+    let (mut child, base) = tokio::task::spawn_blocking(move || support::start_run(&data, &url))
         .await
         .unwrap();
-    let base = format!("http://{addr}");
 
     let client = reqwest::Client::new();
     let token = support::login(&client, &base, "sofia", "clave-de-prueba").await;

@@ -13,6 +13,7 @@ pub mod procs;
 pub mod screen;
 pub mod updates;
 pub mod webdriver;
+pub mod work;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

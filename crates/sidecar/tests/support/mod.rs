@@ -236,3 +236,77 @@ pub fn terminate(child: &mut Child) {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// What the intake bot leaves for a distributor with a bot: its group and one
+/// vendor, the ids an exhibition needs.
+pub struct Shop {
+    pub distributor: centermind_core::domain::DistributorId,
+    pub group: i64,
+    pub vendor: i64,
+    pub pdv_type: i64,
+}
+
+/// A distributor named `name` with bot `token` (and Telegram admin `admin`), its
+/// group `chat` and vendor `vendor` (first and last name, Telegram user 77).
+pub async fn shop(
+    db: &centermind_core::store::Db,
+    name: &str,
+    token: &str,
+    admin: Option<i64>,
+    chat: i64,
+    vendor: (&str, Option<&str>),
+) -> Shop {
+    use centermind_core::Secret;
+    use centermind_core::store::{NewDistributor, NewGroup, NewMember};
+    let d = db
+        .create_distributor(NewDistributor {
+            name: name.into(),
+            time_zone: None,
+            bot_token: Some(Secret::new(token.into())),
+            admin_telegram_id: admin,
+        })
+        .await
+        .unwrap();
+    let group = db
+        .create_group(NewGroup {
+            distributor_id: d.id,
+            chat_id: chat,
+            title: "Ventas".into(),
+        })
+        .await
+        .unwrap();
+    let member = db
+        .upsert_member(NewMember {
+            distributor_id: d.id,
+            telegram_user_id: 77,
+            first_name: vendor.0.into(),
+            last_name: vendor.1.map(Into::into),
+            username: None,
+        })
+        .await
+        .unwrap();
+    let pdv_type = db.list_pdv_types(d.id, true).await.unwrap()[0].id;
+    Shop {
+        distributor: d.id,
+        group: group.id,
+        vendor: member.id,
+        pdv_type,
+    }
+}
+
+/// `run` on data folder `data` with the Bot API at `telegram`, and its API's base
+/// URL once it says it listens.
+pub fn start_run(data: &Path, telegram: &str) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .arg("run")
+        .env_clear()
+        .env("CENTERMIND_DATA_DIR", data)
+        .env("CENTERMIND_LISTEN_ADDR", "127.0.0.1:0")
+        .env("CENTERMIND_TELEGRAM_API_URL", telegram)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr = listening_address(child.stdout.take().unwrap());
+    (child, format!("http://{addr}"))
+}
