@@ -74,17 +74,29 @@ async fn seed(db: &Db, name: &str) -> Tenant {
         .enqueue_task(&task(task_kinds::STORE_PHOTO), t0 + Duration::minutes(5))
         .await
         .unwrap();
-    db.fail_task(failing, &format!("timeout: {name} download timed out"), now(), t0)
-        .await
-        .unwrap();
+    db.fail_task(
+        failing,
+        &format!("timeout: {name} download timed out"),
+        Some(ErrorClass::Timeout),
+        now(),
+        t0,
+    )
+    .await
+    .unwrap();
     let dead_photo = db.enqueue_task(&task(task_kinds::STORE_PHOTO), t0).await.unwrap();
-    db.bury_task(dead_photo, &format!("corrupt_file: {name} photo unreadable"), t0)
-        .await
-        .unwrap();
+    db.bury_task(
+        dead_photo,
+        &format!("corrupt_file: {name} photo unreadable"),
+        Some(ErrorClass::CorruptFile),
+        t0,
+    )
+    .await
+    .unwrap();
     let dead_copy = db.enqueue_task(&task(task_kinds::ARCHIVE_PHOTO), t0).await.unwrap();
     db.bury_task(
         dead_copy,
         &format!("disk_full: {name} Drive is full"),
+        Some(ErrorClass::DiskFull),
         t0 + Duration::minutes(1),
     )
     .await

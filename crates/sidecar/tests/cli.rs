@@ -579,6 +579,7 @@ fn dead_tasks_are_listed_and_retried() {
             db.bury_task(
                 id,
                 "Drive: permission denied on the folder",
+                None,
                 centermind_core::store::now(),
             )
             .await

@@ -68,7 +68,7 @@ async fn a_photo_download_given_up_on_is_retried_from_the_app_and_stored() {
         .enqueue_task(&store_photo_task(shop.distributor, recorded.id, 0, CHAT, 5), now())
         .await
         .unwrap();
-    db.bury_task(task, "remote_down: getFile: 502 Bad Gateway", now())
+    db.bury_task(task, "remote_down: getFile: 502 Bad Gateway", None, now())
         .await
         .unwrap();
     db.create_portal_user(NewPortalUser {

@@ -11,6 +11,7 @@
 
 use std::time::Duration;
 
+use centermind_core::domain::error_class::ErrorClass;
 use serde_json::{Value, json};
 use teloxide::Bot;
 
@@ -33,6 +34,36 @@ pub(crate) enum EditOutcome {
     Permanent(String),
     /// Worth retrying later (network, timeout, Telegram 5xx, …).
     Transient(String),
+}
+
+impl EditOutcome {
+    /// The class of a failure, as recorded in `error_events` and on the task;
+    /// `None` for what is not a failure.
+    pub(crate) fn failure_class(&self) -> Option<ErrorClass> {
+        match self {
+            Self::Edited | Self::NotModified | Self::FloodWait { .. } | Self::ChatMigrated { .. } => None,
+            Self::Unauthorized(_) => Some(ErrorClass::Permission),
+            Self::Permanent(why) => {
+                let lower = why.to_lowercase();
+                Some(
+                    if lower.starts_with("403") || lower.contains("rights") || lower.contains("not a member") {
+                        // Kicked, blocked, or no longer allowed to edit in the group.
+                        ErrorClass::Permission
+                    } else if lower.contains("not found") || lower.contains("message_id_invalid") {
+                        // The message or the chat is gone.
+                        ErrorClass::MissingPath
+                    } else {
+                        ErrorClass::InvalidInput
+                    },
+                )
+            }
+            Self::Transient(why) => Some(if why.to_lowercase().contains("timed out") {
+                ErrorClass::Timeout
+            } else {
+                ErrorClass::RemoteDown
+            }),
+        }
+    }
 }
 
 /// Send the edit. `timeout` bounds the whole request.
@@ -210,6 +241,36 @@ mod tests {
                 "{description}: {outcome:?}"
             );
         }
+    }
+
+    #[test]
+    fn failures_are_classed_for_the_admin() {
+        let class = |code: u16, description: &str| classify(code, &error(code, description, None)).failure_class();
+        assert_eq!(
+            class(400, "Bad Request: message to edit not found"),
+            Some(ErrorClass::MissingPath)
+        );
+        assert_eq!(class(400, "Bad Request: chat not found"), Some(ErrorClass::MissingPath));
+        assert_eq!(
+            class(403, "Forbidden: bot was kicked from the group chat"),
+            Some(ErrorClass::Permission)
+        );
+        assert_eq!(
+            class(400, "Bad Request: not enough rights to edit messages"),
+            Some(ErrorClass::Permission)
+        );
+        assert_eq!(
+            class(400, "Bad Request: message can't be edited"),
+            Some(ErrorClass::InvalidInput)
+        );
+        assert_eq!(class(401, "Unauthorized"), Some(ErrorClass::Permission));
+        assert_eq!(class(502, "Bad Gateway"), Some(ErrorClass::RemoteDown));
+        assert_eq!(
+            EditOutcome::Transient("error sending request: operation timed out".into()).failure_class(),
+            Some(ErrorClass::Timeout)
+        );
+        assert_eq!(EditOutcome::Edited.failure_class(), None);
+        assert_eq!(EditOutcome::FloodWait { seconds: 3 }.failure_class(), None);
     }
 
     #[test]

@@ -801,7 +801,7 @@ impl PhotoWorker {
                 } else {
                     backoff_delay(attempt, self.options.backoff_base, self.options.backoff_cap)
                 };
-                self.db.fail_task(task.id, &error, at + delay, at).await?;
+                self.db.fail_task(task.id, &error, Some(class), at + delay, at).await?;
                 if config || task.attempts == self.options.alert_after_attempts {
                     self.alert_admin(task.distributor_id, class, &error).await;
                 }
@@ -821,7 +821,7 @@ impl PhotoWorker {
                     json!({"task_id": task.id, "kind": task.kind, "attempt": task.attempts, "payload": task.payload}),
                 )
                 .await;
-                self.db.bury_task(task.id, &error, at).await?;
+                self.db.bury_task(task.id, &error, Some(class), at).await?;
             }
         }
         Ok(())

@@ -30,10 +30,12 @@ use std::time::Duration as StdDuration;
 
 use centermind_core::domain::DistributorId;
 use centermind_core::domain::backoff::backoff_delay;
+use centermind_core::domain::error_class::ErrorClass;
 use centermind_core::domain::exhibition::{ExhibitionStatus, SyncState};
-use centermind_core::store::{Db, Task, TaskState, now, task_kinds};
+use centermind_core::store::{Db, NewErrorEvent, Task, TaskState, now, task_kinds};
 use centermind_core::{Error as CoreError, Secret};
 use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 use teloxide::Bot;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -168,11 +170,13 @@ enum Attempt {
     Retry {
         at: DateTime<Utc>,
         error: String,
+        class: ErrorClass,
         status: Option<ExhibitionStatus>,
     },
     /// No retry can help.
     GiveUp {
         error: String,
+        class: ErrorClass,
         status: Option<ExhibitionStatus>,
     },
 }
@@ -320,30 +324,47 @@ impl VerdictSync {
     }
 
     async fn attempt(&mut self, task: &Task, exhibition_id: Option<Uuid>) -> Attempt {
-        let give_up = |error: &str, status| Attempt::GiveUp {
+        let give_up = |error: &str, class, status| Attempt::GiveUp {
             error: error.to_string(),
+            class,
             status,
         };
         let Some(distributor_id) = task.distributor_id else {
-            return give_up("task without a distributor", None);
+            return give_up("task without a distributor", ErrorClass::InvalidInput, None);
         };
         let Some(exhibition_id) = exhibition_id else {
-            return give_up("task payload without a valid exhibition_id", None);
+            return give_up(
+                "task payload without a valid exhibition_id",
+                ErrorClass::InvalidInput,
+                None,
+            );
         };
         let summary = match self.db.exhibition(distributor_id, exhibition_id).await {
             Ok(e) => e.summary,
-            Err(CoreError::NotFound { .. }) => return give_up("exhibition not found", None),
-            Err(e) => return self.retry_with_backoff(task, format!("database: {e}"), None),
+            Err(CoreError::NotFound { .. }) => return give_up("exhibition not found", ErrorClass::MissingPath, None),
+            Err(e) => return self.retry_with_backoff(task, format!("database: {e}"), ErrorClass::Internal, None),
         };
         let status = Some(summary.status);
         let (Some(chat_id), Some(message_id)) = (summary.confirmation_chat_id, summary.confirmation_message_id) else {
-            return give_up("the exhibition has no confirmation message", status);
+            return give_up(
+                "the exhibition has no confirmation message",
+                ErrorClass::MissingPath,
+                status,
+            );
         };
         let token = match self.db.distributor_bot_token(distributor_id).await {
             Ok(Some(token)) => token,
-            Ok(None) => return give_up(&format!("{TOKEN_FAILURE}the distributor has no bot token"), status),
-            Err(CoreError::NotFound { .. }) => return give_up("distributor not found", status),
-            Err(e) => return self.retry_with_backoff(task, format!("database: {e}"), status),
+            Ok(None) => {
+                return give_up(
+                    &format!("{TOKEN_FAILURE}the distributor has no bot token"),
+                    ErrorClass::Permission,
+                    status,
+                );
+            }
+            Err(CoreError::NotFound { .. }) => {
+                return give_up("distributor not found", ErrorClass::MissingPath, status);
+            }
+            Err(e) => return self.retry_with_backoff(task, format!("database: {e}"), ErrorClass::Internal, status),
         };
         let bot = self.bot_for(distributor_id, &token);
         // The chat's turn (shared with the intake bot); a flood wait Telegram
@@ -367,6 +388,8 @@ impl VerdictSync {
         )
         .await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
+        // Every failure below has a class; the fallback is never used.
+        let class = outcome.failure_class().unwrap_or(ErrorClass::Internal);
         match outcome {
             EditOutcome::Edited => {
                 info!(
@@ -395,11 +418,12 @@ impl VerdictSync {
                     .set_confirmation_message(distributor_id, exhibition_id, new_chat, message_id)
                     .await
                 {
-                    return self.retry_with_backoff(task, format!("database: {e}"), status);
+                    return self.retry_with_backoff(task, format!("database: {e}"), ErrorClass::Internal, status);
                 }
                 Attempt::Retry {
                     at: now(),
                     error: format!("chat migrated to {new_chat}"),
+                    class: ErrorClass::MissingPath,
                     status,
                 }
             }
@@ -410,20 +434,27 @@ impl VerdictSync {
                         at: now(),
                         note: format!("{error}; the bot token changed meanwhile"),
                     },
-                    _ => give_up(&format!("{TOKEN_FAILURE}{error}"), status),
+                    _ => give_up(&format!("{TOKEN_FAILURE}{error}"), class, status),
                 }
             }
-            EditOutcome::Permanent(error) => give_up(&error, status),
-            EditOutcome::Transient(error) => self.retry_with_backoff(task, error, status),
+            EditOutcome::Permanent(error) => give_up(&error, class, status),
+            EditOutcome::Transient(error) => self.retry_with_backoff(task, error, class, status),
         }
     }
 
-    fn retry_with_backoff(&self, task: &Task, error: String, status: Option<ExhibitionStatus>) -> Attempt {
+    fn retry_with_backoff(
+        &self,
+        task: &Task,
+        error: String,
+        class: ErrorClass,
+        status: Option<ExhibitionStatus>,
+    ) -> Attempt {
         let attempt = u32::try_from(task.attempts).unwrap_or(u32::MAX);
         let delay = backoff_delay(attempt, self.options.backoff_base, self.options.backoff_cap);
         Attempt::Retry {
             at: now() + delay,
             error,
+            class,
             status,
         }
     }
@@ -461,24 +492,50 @@ impl VerdictSync {
             Attempt::Retry {
                 at: retry_at,
                 error,
+                class,
                 status,
-            } => match self.db.fail_task(task.id, &error, retry_at, at).await? {
+            } => match self.db.fail_task(task.id, &error, Some(class), retry_at, at).await? {
                 TaskState::Queued => {
                     warn!(%error, retry_at = %retry_at, "edit failed; will retry");
+                    if task.attempts == 1 {
+                        self.event(task, class, &error).await;
+                    }
                 }
                 TaskState::Dead => {
                     warn!(%error, "edit failed too many times; giving up");
+                    self.event(task, class, &error).await;
                     self.mark_undeliverable(task, exhibition_id, status).await?;
                 }
                 state => debug!(%error, ?state, "edit failed; a newer task replaces this one"),
             },
-            Attempt::GiveUp { error, status } => {
+            Attempt::GiveUp { error, class, status } => {
                 warn!(%error, "edit cannot be delivered");
-                self.db.bury_task(task.id, &error, at).await?;
+                self.event(task, class, &error).await;
+                self.db.bury_task(task.id, &error, Some(class), at).await?;
                 self.mark_undeliverable(task, exhibition_id, status).await?;
             }
         }
         Ok(())
+    }
+
+    /// Record a failure for the admin's "Estado" screen: only an edit's first
+    /// failure and the one it is given up on, so that a long Telegram outage
+    /// does not bury the other failures under ten entries per verdict.
+    async fn event(&self, task: &Task, class: ErrorClass, message: &str) {
+        let event = NewErrorEvent {
+            distributor_id: task.distributor_id,
+            class,
+            message: message.to_string(),
+            context: Some(json!({
+                "task_id": task.id,
+                "kind": task.kind,
+                "attempt": task.attempts,
+                "payload": task.payload,
+            })),
+        };
+        if let Err(e) = self.db.record_error_event(&event, now()).await {
+            warn!(error = %e, "cannot record an error event");
+        }
     }
 
     async fn mark_undeliverable(

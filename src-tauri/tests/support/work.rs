@@ -30,7 +30,7 @@ pub async fn give_up(
         )
         .await
         .unwrap();
-    db.bury_task(task, error, now()).await.unwrap();
+    db.bury_task(task, error, None, now()).await.unwrap();
     db.record_error_event(
         &NewErrorEvent {
             distributor_id: Some(distributor),

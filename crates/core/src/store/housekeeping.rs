@@ -4,9 +4,10 @@
 //! What is kept, and why:
 //! - sessions: a session expired or revoked more than a day ago can never
 //!   authenticate again (`session_actor` wants it open and unexpired);
-//! - tasks: only `done` ones go, 30 days after they finished. Queued and
-//!   running tasks are work in progress and dead ones wait for an admin's
-//!   retry. A done task is also kept while an older *dead* task with the same
+//! - tasks: `done` ones go 30 days after they finished, and dead ones an
+//!   admin dismissed 30 days after the dismissal. Queued and running tasks
+//!   are work in progress and other dead ones wait for an admin's retry or
+//!   dismissal. A done task is also kept while an older *dead* task with the same
 //!   dedupe key exists: it is what marks that dead one as superseded (a token
 //!   change would otherwise requeue the old edit, see
 //!   `requeue_edits_after_token_change`);
@@ -68,9 +69,10 @@ impl Db {
         let tasks = self
             .delete_in_batches(
                 "DELETE FROM tasks WHERE id IN (SELECT t.id FROM tasks t \
-                   WHERE t.state = 'done' AND t.updated_at < ?1 \
+                   WHERE (t.state = 'done' AND t.updated_at < ?1 \
                      AND NOT (t.dedupe_key IS NOT NULL AND EXISTS (SELECT 1 FROM tasks d \
-                       WHERE d.dedupe_key = t.dedupe_key AND d.state = 'dead' AND d.id < t.id)) \
+                       WHERE d.dedupe_key = t.dedupe_key AND d.state = 'dead' AND d.id < t.id))) \
+                     OR (t.state = 'dead' AND t.dismissed_at < ?1) \
                    LIMIT ?2)",
                 at - DONE_TASKS_KEPT,
             )

@@ -66,7 +66,7 @@ pub use reports::{DayFigures, GroupBy, ReportRow, SummaryRow};
 pub use restore::{BackupContents, Restored, inspect_backup, restore_backup};
 pub use sessions::SESSION_TTL;
 pub use setup::FirstSetup;
-pub use tasks::{NewTask, Task, TaskState, WorkSummary, enqueue_in, kinds as task_kinds};
+pub use tasks::{GivenUpTask, NewTask, Task, TaskState, WorkSummary, enqueue_in, kinds as task_kinds};
 pub use tv_tokens::TvToken;
 pub use users::{NewPortalUser, PortalUser};
 pub use writer::{WriteStats, WriteTx};

@@ -7,7 +7,9 @@ use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use super::Db;
-use crate::domain::DistributorId;
+use super::writer::ExecuteWrite;
+use crate::domain::error_class::ErrorClass;
+use crate::domain::{DistributorId, PortalUserId};
 use crate::{Error, Result};
 
 /// Task kinds known to the product.
@@ -79,13 +81,38 @@ pub struct WorkSummary {
     /// Of `queued`, those that already failed at least once.
     pub retrying: i64,
     pub running: i64,
-    /// Out of attempts (or given up): nothing happens until someone retries them.
+    /// Out of attempts (or given up): nothing happens until someone retries
+    /// them. Those an admin dismissed are not counted.
     pub dead: i64,
+    /// Of `dead`, those given up at once because no retry could help.
+    pub permanent: i64,
     /// When the oldest queued one was enqueued.
     pub oldest_queued_at: Option<DateTime<Utc>>,
     /// The newest failure among the queued and dead ones, and when it was recorded.
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
+}
+
+/// A task given up on (dead, not dismissed), with the exhibition it was for,
+/// so that an admin can tell which vendor's photo or verdict it concerns.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct GivenUpTask {
+    pub id: i64,
+    pub kind: String,
+    /// From the task's payload; the exhibition may since have been deleted.
+    pub exhibition_id: Option<String>,
+    /// Which photo of the exhibition (0 = the first), for photo tasks.
+    pub photo_position: Option<i64>,
+    pub customer_number: Option<String>,
+    pub vendor_name: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub last_error_class: Option<ErrorClass>,
+    /// Its worker judged that no retry can help (see [`Db::bury_task`]).
+    pub permanent: bool,
+    /// When it was given up.
+    pub failed_at: DateTime<Utc>,
 }
 
 const SELECT: &str = "SELECT id, kind, distributor_id, payload, state, attempts, max_attempts, next_attempt_at, \
@@ -195,12 +222,14 @@ impl Db {
         self.set_task_state(id, TaskState::Done, None, None, at).await
     }
 
-    /// Record a failure: retry at `retry_at`, or give up (dead) once the
-    /// attempts are used up. Returns the task's new state.
+    /// Record a failure (of `class`, when the worker knows it): retry at
+    /// `retry_at`, or give up (dead) once the attempts are used up. Returns
+    /// the task's new state.
     pub async fn fail_task(
         &self,
         id: i64,
         error: &str,
+        class: Option<ErrorClass>,
         retry_at: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<TaskState> {
@@ -225,13 +254,47 @@ impl Db {
         } else {
             TaskState::Queued
         };
-        self.set_task_state(id, state, Some(error), Some(retry_at), at).await?;
+        self.record_failure(id, state, error, class, false, Some(retry_at), at)
+            .await?;
         Ok(state)
     }
 
     /// Give up on a task at once (a permanent failure: no retry can help).
-    pub async fn bury_task(&self, id: i64, error: &str, at: DateTime<Utc>) -> Result<()> {
-        self.set_task_state(id, TaskState::Dead, Some(error), None, at).await
+    pub async fn bury_task(&self, id: i64, error: &str, class: Option<ErrorClass>, at: DateTime<Utc>) -> Result<()> {
+        self.record_failure(id, TaskState::Dead, error, class, true, None, at)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn record_failure(
+        &self,
+        id: i64,
+        state: TaskState,
+        error: &str,
+        class: Option<ErrorClass>,
+        permanent: bool,
+        next: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let n = sqlx::query(
+            "UPDATE tasks SET state = ?, last_error = ?, last_error_class = ?, permanent = ?, \
+               next_attempt_at = coalesce(?, next_attempt_at), updated_at = ? WHERE id = ?",
+        )
+        .bind(state)
+        .bind(error)
+        .bind(class)
+        .bind(permanent)
+        .bind(next)
+        .bind(at)
+        .bind(id)
+        .execute_write(self)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            Err(Error::NotFound { entity: "task" })
+        } else {
+            Ok(())
+        }
     }
 
     async fn set_task_state(
@@ -261,8 +324,9 @@ impl Db {
 
     /// Give dead tasks a new round of attempts, due at `at`: those in `ids`,
     /// or every dead one (of `kind` and of `distributor`, if given) when `ids`
-    /// is empty. A task whose dedupe key already has a queued task stays dead
-    /// (the queued one carries newer data). Returns (requeued, left dead).
+    /// is empty; dismissed ones stay as they are. A task whose dedupe key
+    /// already has a queued task stays dead (the queued one carries newer
+    /// data). Returns (requeued, left dead).
     pub async fn retry_dead_tasks(
         &self,
         ids: &[i64],
@@ -273,7 +337,8 @@ impl Db {
         let ids_json = serde_json::to_string(ids).map_err(|e| Error::invalid("ids", e.to_string()))?;
         let mut tx = self.begin_write().await?;
         let dead: Vec<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT id, dedupe_key FROM tasks WHERE state = 'dead' AND (?1 IS NULL OR kind = ?1) \
+            "SELECT id, dedupe_key FROM tasks WHERE state = 'dead' AND dismissed_at IS NULL \
+               AND (?1 IS NULL OR kind = ?1) \
                AND (?3 IS NULL OR distributor_id = ?3) \
                AND (json_array_length(?2) = 0 OR id IN (SELECT value FROM json_each(?2))) ORDER BY id DESC",
         )
@@ -285,8 +350,8 @@ impl Db {
         let (mut requeued, mut kept) = (0, 0);
         for (id, key) in dead {
             let n = sqlx::query(
-                "UPDATE tasks SET state = 'queued', attempts = 0, next_attempt_at = ?1, updated_at = ?1 \
-                 WHERE id = ?2 AND (?3 IS NULL OR NOT EXISTS \
+                "UPDATE tasks SET state = 'queued', attempts = 0, permanent = 0, next_attempt_at = ?1, \
+                   updated_at = ?1 WHERE id = ?2 AND (?3 IS NULL OR NOT EXISTS \
                    (SELECT 1 FROM tasks o WHERE o.dedupe_key = ?3 AND o.state = 'queued'))",
             )
             .bind(at)
@@ -305,8 +370,8 @@ impl Db {
         Ok((requeued, kept))
     }
 
-    /// The distributor's unfinished work (queued, running or dead), by kind;
-    /// kinds with none are left out.
+    /// The distributor's unfinished work (queued, running or dead and not
+    /// dismissed), by kind; kinds with none are left out.
     pub async fn work_summary(&self, distributor: DistributorId) -> Result<Vec<WorkSummary>> {
         Ok(sqlx::query_as(
             "SELECT kind, \
@@ -314,18 +379,77 @@ impl Db {
                sum(state = 'queued' AND last_error IS NOT NULL) AS retrying, \
                sum(state = 'running') AS running, \
                sum(state = 'dead') AS dead, \
+               sum(state = 'dead' AND permanent = 1) AS permanent, \
                min(CASE WHEN state = 'queued' THEN created_at END) AS oldest_queued_at, \
                (SELECT f.last_error FROM tasks f WHERE f.distributor_id = ?1 AND f.kind = t.kind \
-                  AND f.state IN ('queued', 'dead') AND f.last_error IS NOT NULL \
+                  AND f.state IN ('queued', 'dead') AND f.dismissed_at IS NULL AND f.last_error IS NOT NULL \
                   ORDER BY f.updated_at DESC, f.id DESC LIMIT 1) AS last_error, \
                max(CASE WHEN state IN ('queued', 'dead') AND last_error IS NOT NULL THEN updated_at END) \
                  AS last_error_at \
              FROM tasks t WHERE distributor_id = ?1 AND state IN ('queued', 'running', 'dead') \
+               AND dismissed_at IS NULL \
              GROUP BY kind ORDER BY kind",
         )
         .bind(distributor)
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// The distributor's given-up tasks (of `kind`, if given), the latest
+    /// given up first, with the exhibition each was for.
+    pub async fn given_up_tasks(
+        &self,
+        distributor: DistributorId,
+        kind: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<GivenUpTask>> {
+        Ok(sqlx::query_as(
+            "SELECT t.id, t.kind, json_extract(t.payload, '$.exhibition_id') AS exhibition_id, \
+               json_extract(t.payload, '$.position') AS photo_position, e.customer_number, \
+               CASE WHEN m.id IS NOT NULL THEN trim(m.first_name || ' ' || coalesce(m.last_name, '')) END \
+                 AS vendor_name, \
+               e.submitted_at, t.attempts, t.last_error, t.last_error_class, t.permanent, t.updated_at AS failed_at \
+             FROM tasks t \
+             LEFT JOIN exhibitions e ON e.id = json_extract(t.payload, '$.exhibition_id') \
+               AND e.distributor_id = t.distributor_id \
+             LEFT JOIN members m ON m.id = e.vendor_id \
+             WHERE t.distributor_id = ?1 AND t.state = 'dead' AND t.dismissed_at IS NULL \
+               AND (?2 IS NULL OR t.kind = ?2) \
+             ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3",
+        )
+        .bind(distributor)
+        .bind(kind)
+        .bind(i64::from(limit.clamp(1, 1000)))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Set given-up tasks of `distributor` aside, as done by `by` at `at`:
+    /// those in `ids`, or every one (of `kind`, if given) when `ids` is empty.
+    /// They stay dead, for the record, but no longer count as unresolved nor
+    /// are retried. Returns how many were dismissed.
+    pub async fn dismiss_dead_tasks(
+        &self,
+        ids: &[i64],
+        kind: Option<&str>,
+        distributor: DistributorId,
+        by: PortalUserId,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        let ids_json = serde_json::to_string(ids).map_err(|e| Error::invalid("ids", e.to_string()))?;
+        Ok(sqlx::query(
+            "UPDATE tasks SET dismissed_at = ?1, dismissed_by = ?2 \
+             WHERE state = 'dead' AND dismissed_at IS NULL AND distributor_id = ?3 AND (?4 IS NULL OR kind = ?4) \
+               AND (json_array_length(?5) = 0 OR id IN (SELECT value FROM json_each(?5)))",
+        )
+        .bind(at)
+        .bind(by)
+        .bind(distributor)
+        .bind(kind)
+        .bind(ids_json)
+        .execute_write(self)
+        .await?
+        .rows_affected())
     }
 
     pub async fn task(&self, id: i64) -> Result<Task> {
@@ -416,7 +540,8 @@ impl Db {
         let mut tx = self.begin_write().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT t.id FROM tasks t JOIN distributors d ON d.id = t.distributor_id \
-             WHERE t.state = 'dead' AND t.kind = ?1 AND substr(t.last_error, 1, length(?2)) = ?2 \
+             WHERE t.state = 'dead' AND t.dismissed_at IS NULL AND t.kind = ?1 \
+               AND substr(t.last_error, 1, length(?2)) = ?2 \
                AND d.bot_token IS NOT NULL AND d.updated_at > t.updated_at AND d.updated_at > ?3 \
                AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.dedupe_key = t.dedupe_key AND o.id > t.id) \
              ORDER BY t.id",
@@ -452,6 +577,7 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::exhibitions::test_fixtures::{new_exhibition, tenant};
     use crate::store::now;
     use crate::store::test_support::temp_db;
 
@@ -490,7 +616,7 @@ mod tests {
         let b = db.enqueue_task(&task("edit", Some("edit:1"), 5), t0).await.unwrap();
         assert_ne!(a, b);
         // If the running one fails now, it retires: the queued one has the newer data.
-        assert_eq!(db.fail_task(a, "timeout", t0, t0).await.unwrap(), TaskState::Done);
+        assert_eq!(db.fail_task(a, "timeout", None, t0, t0).await.unwrap(), TaskState::Done);
         assert_eq!(
             db.claim_task(&["edit"], t0, Duration::seconds(30))
                 .await
@@ -517,7 +643,10 @@ mod tests {
             .unwrap()
             .unwrap();
         let later = t0 + Duration::seconds(10);
-        assert_eq!(db.fail_task(id, "timeout", later, t0).await.unwrap(), TaskState::Queued);
+        assert_eq!(
+            db.fail_task(id, "timeout", None, later, t0).await.unwrap(),
+            TaskState::Queued
+        );
         assert!(
             db.claim_task(&["edit"], t0, Duration::seconds(30))
                 .await
@@ -533,7 +662,7 @@ mod tests {
             .unwrap();
         assert_eq!(again.attempts, 2);
         assert_eq!(
-            db.fail_task(id, "timeout again", later, later).await.unwrap(),
+            db.fail_task(id, "timeout again", None, later, later).await.unwrap(),
             TaskState::Dead
         );
         let dead = db.task(id).await.unwrap();
@@ -640,13 +769,13 @@ mod tests {
         let token_dead = db.enqueue_task(&edit(1), t0).await.unwrap();
         let other_dead = db.enqueue_task(&edit(2), t0).await.unwrap();
         let old_then_newer = db.enqueue_task(&edit(3), t0).await.unwrap();
-        db.bury_task(token_dead, "bot token: the distributor has no bot token", t0)
+        db.bury_task(token_dead, "bot token: the distributor has no bot token", None, t0)
             .await
             .unwrap();
-        db.bury_task(other_dead, "400 Bad Request: message to edit not found", t0)
+        db.bury_task(other_dead, "400 Bad Request: message to edit not found", None, t0)
             .await
             .unwrap();
-        db.bury_task(old_then_newer, "bot token: 401 Unauthorized", t0)
+        db.bury_task(old_then_newer, "bot token: 401 Unauthorized", None, t0)
             .await
             .unwrap();
         let newer = db.enqueue_task(&edit(3), t0).await.unwrap();
@@ -714,7 +843,7 @@ mod tests {
             task("edit_verdict", None),
         ] {
             let id = db.enqueue_task(&t, at).await.unwrap();
-            db.bury_task(id, "gave up", at).await.unwrap();
+            db.bury_task(id, "gave up", None, at).await.unwrap();
             ids.push(id);
         }
         // A newer task with key "k" waits already: the dead one stays dead.
@@ -793,20 +922,31 @@ mod tests {
         db.fail_task(
             failed_once,
             "timeout: Telegram did not answer",
+            Some(ErrorClass::Timeout),
             t1 + Duration::minutes(1),
             t1,
         )
         .await
         .unwrap();
-        db.bury_task(dead, "corrupt_file: not a JPEG", t1 + Duration::seconds(5))
-            .await
-            .unwrap();
+        db.bury_task(
+            dead,
+            "corrupt_file: not a JPEG",
+            Some(ErrorClass::CorruptFile),
+            t1 + Duration::seconds(5),
+        )
+        .await
+        .unwrap();
         db.complete_task(done, t1).await.unwrap();
         // Sur: one dead archive copy.
         let sur_dead = db.enqueue_task(&task(kinds::ARCHIVE_PHOTO, sur), t0).await.unwrap();
-        db.bury_task(sur_dead, "disk_full: Drive quota exceeded", t0)
-            .await
-            .unwrap();
+        db.bury_task(
+            sur_dead,
+            "disk_full: Drive quota exceeded",
+            Some(ErrorClass::DiskFull),
+            t0,
+        )
+        .await
+        .unwrap();
 
         let summary = db.work_summary(norte).await.unwrap();
         assert_eq!(
@@ -818,6 +958,7 @@ mod tests {
                     retrying: 0,
                     running: 1,
                     dead: 0,
+                    permanent: 0,
                     oldest_queued_at: None,
                     last_error: None,
                     last_error_at: None,
@@ -828,6 +969,7 @@ mod tests {
                     retrying: 1,
                     running: 0,
                     dead: 1,
+                    permanent: 1,
                     oldest_queued_at: Some(t0),
                     last_error: Some("corrupt_file: not a JPEG".into()),
                     last_error_at: Some(t1 + Duration::seconds(5)),
@@ -860,5 +1002,176 @@ mod tests {
         let after = db.work_summary(norte).await.unwrap();
         let photos = after.iter().find(|w| w.kind == kinds::STORE_PHOTO).unwrap();
         assert_eq!((photos.queued, photos.retrying, photos.dead), (3, 2, 0));
+    }
+
+    #[tokio::test]
+    async fn given_up_work_names_its_exhibition_and_can_be_dismissed_by_its_own_admin_only() {
+        let (db, _d) = temp_db().await;
+        let norte = tenant(&db, "Norte").await;
+        let sur = tenant(&db, "Sur").await;
+        let shown = db
+            .record_exhibition(new_exhibition(&norte, "-100:7", "2026-05-01T12:00:00Z", "u1"))
+            .await
+            .unwrap()
+            .id;
+        let task = |kind: &str, d: DistributorId, payload: serde_json::Value| NewTask {
+            kind: kind.into(),
+            distributor_id: Some(d),
+            payload,
+            dedupe_key: None,
+            max_attempts: 1,
+        };
+        let t0 = now() - Duration::minutes(10);
+        // Norte: a photo out of attempts (Telegram down) and an edit Telegram
+        // refused for good (the message was deleted), which is the newest.
+        let photo = db
+            .enqueue_task(
+                &task(
+                    kinds::STORE_PHOTO,
+                    norte.distributor,
+                    serde_json::json!({"exhibition_id": shown, "position": 1}),
+                ),
+                t0,
+            )
+            .await
+            .unwrap();
+        db.claim_task(&[kinds::STORE_PHOTO], t0, Duration::seconds(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            db.fail_task(photo, "remote_down: getFile: 502", Some(ErrorClass::RemoteDown), t0, t0)
+                .await
+                .unwrap(),
+            TaskState::Dead
+        );
+        let edit = db
+            .enqueue_task(
+                &task(
+                    kinds::EDIT_CONFIRMATION,
+                    norte.distributor,
+                    serde_json::json!({"exhibition_id": shown}),
+                ),
+                t0,
+            )
+            .await
+            .unwrap();
+        let t1 = t0 + Duration::minutes(1);
+        db.bury_task(
+            edit,
+            "400 Bad Request: message to edit not found",
+            Some(ErrorClass::MissingPath),
+            t1,
+        )
+        .await
+        .unwrap();
+        // Sur: an edit of an exhibition that no longer exists.
+        let gone = db
+            .enqueue_task(
+                &task(
+                    kinds::EDIT_CONFIRMATION,
+                    sur.distributor,
+                    serde_json::json!({"exhibition_id": "nope"}),
+                ),
+                t0,
+            )
+            .await
+            .unwrap();
+        db.bury_task(gone, "exhibition not found", Some(ErrorClass::MissingPath), t0)
+            .await
+            .unwrap();
+
+        let listed = db.given_up_tasks(norte.distributor, None, 50).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|t| t.id).collect::<Vec<_>>(),
+            [edit, photo],
+            "newest given up first, Norte's only"
+        );
+        let (e, p) = (&listed[0], &listed[1]);
+        assert_eq!(
+            (e.kind.as_str(), e.permanent, e.last_error_class, e.photo_position),
+            (kinds::EDIT_CONFIRMATION, true, Some(ErrorClass::MissingPath), None)
+        );
+        assert_eq!(e.failed_at, t1);
+        assert_eq!(
+            (
+                p.kind.as_str(),
+                p.permanent,
+                p.last_error_class,
+                p.photo_position,
+                p.attempts
+            ),
+            (kinds::STORE_PHOTO, false, Some(ErrorClass::RemoteDown), Some(1), 1)
+        );
+        assert_eq!(p.exhibition_id.as_deref(), Some(shown.to_string().as_str()));
+        assert_eq!(
+            (p.customer_number.as_deref(), p.vendor_name.as_deref(), p.submitted_at),
+            (
+                Some("10452"),
+                Some("Ana Paz"),
+                Some("2026-05-01T12:00:00Z".parse().unwrap())
+            )
+        );
+        assert_eq!(
+            db.given_up_tasks(norte.distributor, Some(kinds::STORE_PHOTO), 50)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let sur_listed = db.given_up_tasks(sur.distributor, None, 50).await.unwrap();
+        assert_eq!(sur_listed.len(), 1);
+        assert_eq!(
+            (
+                sur_listed[0].customer_number.as_deref(),
+                sur_listed[0].vendor_name.as_deref()
+            ),
+            (None, None),
+            "an exhibition that no longer exists"
+        );
+
+        // Norte's admin dismisses the edit; naming Sur's task does nothing.
+        let admin = norte.supervisor.user_id;
+        let at = now();
+        assert_eq!(
+            db.dismiss_dead_tasks(&[edit, gone], None, norte.distributor, admin, at)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(db.given_up_tasks(sur.distributor, None, 50).await.unwrap().len(), 1);
+        let summary = db.work_summary(norte.distributor).await.unwrap();
+        assert_eq!(
+            summary
+                .iter()
+                .map(|w| (w.kind.as_str(), w.dead, w.permanent))
+                .collect::<Vec<_>>(),
+            [(kinds::STORE_PHOTO, 1, 0)],
+            "the dismissed edit no longer counts"
+        );
+        assert_eq!(
+            db.task(edit).await.unwrap().state,
+            TaskState::Dead,
+            "kept for the record"
+        );
+        // A retry of everything leaves the dismissed one alone, and gives the
+        // retried one back its chance of being judged anew.
+        assert_eq!(
+            db.retry_dead_tasks(&[], None, Some(norte.distributor), at)
+                .await
+                .unwrap(),
+            (1, 0)
+        );
+        assert_eq!(db.task(edit).await.unwrap().state, TaskState::Dead);
+        assert!(db.given_up_tasks(norte.distributor, None, 50).await.unwrap().is_empty());
+        // Housekeeping deletes a dismissed task 30 days after its dismissal.
+        assert_eq!(db.housekeeping(at + Duration::days(29)).await.unwrap().tasks, 0);
+        assert_eq!(db.housekeeping(at + Duration::days(31)).await.unwrap().tasks, 1);
+        assert!(matches!(db.task(edit).await, Err(Error::NotFound { .. })));
+        assert_eq!(
+            db.task(gone).await.unwrap().state,
+            TaskState::Dead,
+            "not dismissed: kept"
+        );
     }
 }
