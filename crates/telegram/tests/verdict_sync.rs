@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use centermind_core::Secret;
 use centermind_core::domain::customer_number::CustomerNumber;
+use centermind_core::domain::error_class::ErrorClass;
 use centermind_core::domain::exhibition::{ExhibitionStatus, SyncState, Verdict};
 use centermind_core::domain::roles::{Actor, PortalRole};
 use centermind_core::domain::{DistributorId, GroupId, MemberId, PdvTypeId};
@@ -435,6 +436,19 @@ async fn a_deleted_message_is_undeliverable_and_never_retried() {
         w.db.next_task_due(&[task_kinds::EDIT_CONFIRMATION]).await.unwrap(),
         None
     );
+    // The admin's Estado screen: a permanent failure of a missing message, recorded once.
+    let given_up = w.db.given_up_tasks(w.tenant.distributor, None, 10).await.unwrap();
+    assert_eq!(
+        (given_up[0].id, given_up[0].permanent, given_up[0].last_error_class),
+        (task.id, true, Some(ErrorClass::MissingPath))
+    );
+    let events = w.db.list_error_events(Some(w.tenant.distributor), 10).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].class, ErrorClass::MissingPath);
+    assert_eq!(
+        events[0].context.as_ref().unwrap()["kind"],
+        task_kinds::EDIT_CONFIRMATION
+    );
     handle.notify();
     assert_eq!(
         w.fake
@@ -458,6 +472,11 @@ async fn a_kicked_bot_or_a_missing_token_is_undeliverable() {
     w.wait_sync(w.tenant.distributor, kicked, SyncState::Undeliverable)
         .await;
     assert_eq!(w.fake.requests_to(EDIT)[0].status, Some(403));
+    let given_up = w.db.given_up_tasks(w.tenant.distributor, None, 10).await.unwrap();
+    assert_eq!(
+        (given_up[0].permanent, given_up[0].last_error_class),
+        (true, Some(ErrorClass::Permission))
+    );
 
     // No token at all: given up without calling Telegram.
     let (tokenless, _) = w.exhibition(&w.tenant, "-100:2").await;
@@ -628,6 +647,12 @@ async fn a_server_error_is_retried_with_backoff() {
         task.last_error.as_deref().unwrap().contains("500"),
         "{:?}",
         task.last_error
+    );
+    let events = w.db.list_error_events(Some(w.tenant.distributor), 10).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.class).collect::<Vec<_>>(),
+        [ErrorClass::RemoteDown],
+        "the first failure is recorded"
     );
     assert!(w.shown(message_id).starts_with("✅ Aprobada"));
     w.stop().await;
