@@ -60,7 +60,9 @@ use crate::AppState;
         crate::jobs::restore_backup,
         crate::legacy_import::import_legacy,
         crate::work::work,
+        crate::work::given_up,
         crate::work::retry,
+        crate::work::dismiss,
         crate::work::error_events,
     ),
     // Types used only in query parameters are not collected automatically.

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use centermind_core::domain::DistributorId;
-use centermind_core::store::{ErrorEvent, WorkSummary, now, task_kinds};
+use centermind_core::store::{ErrorEvent, GivenUpTask, WorkSummary, now, task_kinds};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -17,13 +17,15 @@ use crate::auth::Authenticated;
 use crate::extract::{JsonBody, QueryParams};
 use crate::{ApiError, AppState};
 
-/// How many recorded failures the listing returns at most.
+/// How many recorded failures (or given-up tasks) a listing returns at most.
 const MAX_EVENTS: u32 = 200;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/work", get(work))
+        .route("/api/v1/work/given-up", get(given_up))
         .route("/api/v1/work/retry", post(retry))
+        .route("/api/v1/work/dismiss", post(dismiss))
         .route("/api/v1/error-events", get(error_events))
 }
 
@@ -61,8 +63,12 @@ pub(crate) struct WorkKind {
     retrying: i64,
     running: i64,
     /// Given up after its attempts, or at once for a failure no retry mends;
-    /// `POST /api/v1/work/retry` queues them again.
+    /// `POST /api/v1/work/retry` queues them again, `POST /api/v1/work/dismiss`
+    /// sets them aside.
     failed: i64,
+    /// Of `failed`, those given up at once: the server judged that no retry
+    /// can help (a deleted message, a corrupt photo).
+    permanent: i64,
     oldest_queued_at: Option<DateTime<Utc>>,
     /// The newest failure among the waiting and given-up ones (technical, English).
     last_error: Option<String>,
@@ -77,6 +83,7 @@ impl From<WorkSummary> for WorkKind {
             retrying: w.retrying,
             running: w.running,
             failed: w.dead,
+            permanent: w.permanent,
             oldest_queued_at: w.oldest_queued_at,
             last_error: w.last_error,
             last_error_at: w.last_error_at,
@@ -101,12 +108,29 @@ pub(crate) async fn work(
     }))
 }
 
+/// Which given-up work a retry or a dismissal is about.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RetryRequest {
+pub(crate) struct Selection {
     /// Only this kind (see `WorkKind::kind`); absent: every kind.
     #[serde(default)]
     kind: Option<String>,
+    /// Only these tasks (ids from `GET /api/v1/work/given-up`); empty or
+    /// absent: all of the kind. Ids of other distributors are ignored.
+    #[serde(default)]
+    task_ids: Vec<i64>,
+}
+
+impl Selection {
+    fn checked_kind(&self) -> Result<Option<&str>, ApiError> {
+        match self.kind.as_deref() {
+            Some(kind) if !task_kinds::ALL.contains(&kind) => Err(ApiError::Invalid(format!(
+                "kind: «{kind}» no es un tipo de tarea (tipos: {})",
+                task_kinds::ALL.join(", ")
+            ))),
+            kind => Ok(kind),
+        }
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -118,7 +142,7 @@ pub(crate) struct Retried {
 }
 
 /// Give the distributor's failed background work a new round of attempts, now.
-#[utoipa::path(post, path = "/api/v1/work/retry", tag = "admin", params(Scope), request_body = RetryRequest,
+#[utoipa::path(post, path = "/api/v1/work/retry", tag = "admin", params(Scope), request_body = Selection,
     security(("bearer" = [])),
     responses((status = 200, body = Retried), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -126,25 +150,19 @@ pub(crate) async fn retry(
     State(state): State<AppState>,
     auth: Authenticated,
     QueryParams(q): QueryParams<Scope>,
-    JsonBody(body): JsonBody<RetryRequest>,
+    JsonBody(body): JsonBody<Selection>,
 ) -> Result<Json<Retried>, ApiError> {
     let distributor = admin_of(&state, &auth, q.distributor).await?;
-    if let Some(kind) = body.kind.as_deref()
-        && !task_kinds::ALL.contains(&kind)
-    {
-        return Err(ApiError::Invalid(format!(
-            "kind: «{kind}» no es un tipo de tarea (tipos: {})",
-            task_kinds::ALL.join(", ")
-        )));
-    }
+    let kind = body.checked_kind()?;
     let (requeued, kept) = state
         .db
-        .retry_dead_tasks(&[], body.kind.as_deref(), Some(distributor), now())
+        .retry_dead_tasks(&body.task_ids, kind, Some(distributor), now())
         .await?;
     tracing::info!(
         user_id = auth.actor.user_id,
         distributor_id = distributor,
-        kind = body.kind.as_deref().unwrap_or("all"),
+        kind = kind.unwrap_or("all"),
+        tasks = body.task_ids.len(),
         requeued,
         kept,
         "failed background work retried from the app"
@@ -153,6 +171,119 @@ pub(crate) async fn retry(
         (state.on_work_retried)();
     }
     Ok(Json(Retried { requeued, kept }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Dismissed {
+    /// Set aside: they no longer count as failed.
+    dismissed: u64,
+}
+
+/// Set given-up background work aside, for good: what no retry can mend (a
+/// deleted message) or what the admin decided to let go. It is kept on the
+/// server for 30 days, and no longer counted as failed nor retried.
+#[utoipa::path(post, path = "/api/v1/work/dismiss", tag = "admin", params(Scope), request_body = Selection,
+    security(("bearer" = [])),
+    responses((status = 200, body = Dismissed), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn dismiss(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(q): QueryParams<Scope>,
+    JsonBody(body): JsonBody<Selection>,
+) -> Result<Json<Dismissed>, ApiError> {
+    let distributor = admin_of(&state, &auth, q.distributor).await?;
+    let kind = body.checked_kind()?;
+    let dismissed = state
+        .db
+        .dismiss_dead_tasks(&body.task_ids, kind, distributor, auth.actor.user_id, now())
+        .await?;
+    tracing::info!(
+        user_id = auth.actor.user_id,
+        distributor_id = distributor,
+        kind = kind.unwrap_or("all"),
+        tasks = body.task_ids.len(),
+        dismissed,
+        "failed background work dismissed from the app"
+    );
+    Ok(Json(Dismissed { dismissed }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct GivenUpQuery {
+    /// Required for the superadmin; admins see their own distributor.
+    distributor: Option<DistributorId>,
+    /// Only this kind (see `WorkKind::kind`).
+    kind: Option<String>,
+    /// At most this many, the latest given up first (1–200, default 50).
+    limit: Option<u32>,
+}
+
+/// One piece of background work the server gave up on, and what it was for.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct GivenUpView {
+    id: i64,
+    /// See `WorkKind::kind`.
+    #[schema(example = "edit_confirmation")]
+    kind: String,
+    /// The exhibition it was for, and what the admin knows it by (absent
+    /// when the exhibition no longer exists).
+    exhibition_id: Option<String>,
+    customer_number: Option<String>,
+    vendor_name: Option<String>,
+    submitted_at: Option<DateTime<Utc>>,
+    /// Which photo of the exhibition, from 1, for photo work.
+    photo_number: Option<i64>,
+    attempts: i64,
+    /// What failed last, technical (English).
+    error: Option<String>,
+    /// Its class, as in the error events (absent for work given up before
+    /// the server recorded classes).
+    class: Option<String>,
+    /// The server judged that no retry can help.
+    permanent: bool,
+    failed_at: DateTime<Utc>,
+}
+
+impl From<GivenUpTask> for GivenUpView {
+    fn from(t: GivenUpTask) -> Self {
+        Self {
+            id: t.id,
+            kind: t.kind,
+            exhibition_id: t.exhibition_id,
+            customer_number: t.customer_number,
+            vendor_name: t.vendor_name,
+            submitted_at: t.submitted_at,
+            photo_number: t.photo_position.map(|p| p + 1),
+            attempts: t.attempts,
+            error: t.last_error,
+            class: t.last_error_class.map(|c| c.as_str().to_string()),
+            permanent: t.permanent,
+            failed_at: t.failed_at,
+        }
+    }
+}
+
+/// The background work the server gave up on for the distributor, one by one.
+#[utoipa::path(get, path = "/api/v1/work/given-up", tag = "admin", params(GivenUpQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<GivenUpView>), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn given_up(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    QueryParams(q): QueryParams<GivenUpQuery>,
+) -> Result<Json<Vec<GivenUpView>>, ApiError> {
+    let distributor = admin_of(&state, &auth, q.distributor).await?;
+    let selection = Selection {
+        kind: q.kind,
+        task_ids: Vec::new(),
+    };
+    let kind = selection.checked_kind()?;
+    let limit = q.limit.unwrap_or(50).clamp(1, MAX_EVENTS);
+    let tasks = state.db.given_up_tasks(distributor, kind, limit).await?;
+    Ok(Json(tasks.into_iter().map(GivenUpView::from).collect()))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -592,6 +592,7 @@ async fn tenant_isolation_across_every_endpoint_and_role() {
             format!("/api/v1/exhibitions/count?distributor={}&status=pending", other.id),
             format!("/api/v1/ranking?distributor={}", other.id),
             format!("/api/v1/work?distributor={}", other.id),
+            format!("/api/v1/work/given-up?distributor={}", other.id),
             format!("/api/v1/error-events?distributor={}", other.id),
         ];
         for path in &probes {
@@ -1027,7 +1028,9 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("post", "/api/v1/legacy-import"),
         ("post", "/api/v1/me/password"),
         ("get", "/api/v1/work"),
+        ("get", "/api/v1/work/given-up"),
         ("post", "/api/v1/work/retry"),
+        ("post", "/api/v1/work/dismiss"),
         ("get", "/api/v1/error-events"),
     ];
     let paths = doc["paths"].as_object().unwrap();

@@ -1,7 +1,8 @@
 //! The background work and recorded failures of a distributor through real
 //! HTTP (the admin's "Estado" screen): an admin sees and retries their own
 //! distributor's only, with two tenants in one database; lower roles are
-//! refused; a retry wakes the workers.
+//! refused; a retry wakes the workers; given-up work is listed, retried and
+//! dismissed one by one.
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
@@ -216,6 +217,16 @@ impl Server {
         .await
     }
 
+    async fn dismiss(&self, token: &str, query: &str, body: Value) -> (StatusCode, Value) {
+        self.send(
+            Method::POST,
+            Some(token),
+            &format!("/api/v1/work/dismiss{query}"),
+            Some(body),
+        )
+        .await
+    }
+
     async fn state(&self, task: i64) -> TaskState {
         self.db.task(task).await.unwrap().state
     }
@@ -313,17 +324,20 @@ async fn only_the_distributors_admins_and_the_superadmin_reach_it() {
     let other = s.norte.id;
     for username in ["supervisor.sur", "viewer.sur"] {
         let token = s.login(username).await;
-        for path in ["/api/v1/work", "/api/v1/error-events"] {
+        for path in ["/api/v1/work", "/api/v1/work/given-up", "/api/v1/error-events"] {
             let (status, body) = s.get(&token, path).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{username} {path}: {body}");
         }
         let (status, _) = s.retry(&token, "", json!({})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{username}");
+        let (status, _) = s.dismiss(&token, "", json!({})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{username}");
     }
     // Sur's admin naming Norte: not found, and nothing of Norte's in the answer or changed.
     let admin = s.login("admin.sur").await;
     for path in [
         format!("/api/v1/work?distributor={other}"),
+        format!("/api/v1/work/given-up?distributor={other}"),
         format!("/api/v1/error-events?distributor={other}"),
     ] {
         let (status, body) = s.get(&admin, &path).await;
@@ -332,7 +346,14 @@ async fn only_the_distributors_admins_and_the_superadmin_reach_it() {
     }
     let (status, _) = s.retry(&admin, &format!("?distributor={other}"), json!({})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = s.dismiss(&admin, &format!("?distributor={other}"), json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(s.state(s.norte.dead_copy).await, TaskState::Dead);
+    assert_eq!(
+        s.db.given_up_tasks(other, None, 10).await.unwrap().len(),
+        2,
+        "none dismissed"
+    );
     assert_eq!(s.woken.load(Ordering::SeqCst), 0);
 
     // The superadmin names the distributor; an unknown one is not found.
@@ -354,11 +375,79 @@ async fn only_the_distributors_admins_and_the_superadmin_reach_it() {
     assert_eq!(s.state(s.sur.dead_copy).await, TaskState::Dead);
 
     // No session, no answer.
-    for path in ["/api/v1/work", "/api/v1/error-events"] {
+    for path in ["/api/v1/work", "/api/v1/work/given-up", "/api/v1/error-events"] {
         let (status, body) = s.send(Method::GET, None, path, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(body["code"], "unauthenticated");
     }
-    let (status, _) = s.send(Method::POST, None, "/api/v1/work/retry", Some(json!({}))).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for path in ["/api/v1/work/retry", "/api/v1/work/dismiss"] {
+        let (status, _) = s.send(Method::POST, None, path, Some(json!({}))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn given_up_work_is_listed_one_by_one_and_retried_or_dismissed_by_id() {
+    let s = Server::start().await;
+    let admin = s.login("admin.sur").await;
+    let (status, list) = s.get(&admin, "/api/v1/work/given-up").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let list = list.as_array().unwrap();
+    // The latest given up first: the Drive copy died a minute after the download.
+    assert_eq!(
+        list.iter().map(|t| t["id"].as_i64().unwrap()).collect::<Vec<_>>(),
+        [s.sur.dead_copy, s.sur.dead_photo]
+    );
+    let copy = &list[0];
+    assert_eq!(
+        (&copy["kind"], &copy["class"], &copy["permanent"], &copy["photo_number"]),
+        (&json!("archive_photo"), &json!("disk_full"), &json!(true), &json!(1))
+    );
+    assert_eq!(copy["error"], "disk_full: sur Drive is full");
+    // The seeded exhibition does not exist: what it was is unknown, and said so.
+    assert_eq!(
+        copy["exhibition_id"],
+        format!("00000000-0000-0000-0000-0000000000{:02}", s.sur.id)
+    );
+    assert!(copy["customer_number"].is_null() && copy["vendor_name"].is_null());
+    let (_, only_photos) = s.get(&admin, "/api/v1/work/given-up?kind=store_photo&limit=5").await;
+    assert_eq!(only_photos.as_array().unwrap().len(), 1);
+    assert_eq!(only_photos[0]["id"], s.sur.dead_photo);
+    let (status, body) = s.get(&admin, "/api/v1/work/given-up?kind=nope").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // The counts say one of each kind is permanent.
+    let (_, work) = s.get(&admin, "/api/v1/work").await;
+    assert_eq!(kind(&work, "archive_photo")["permanent"], 1);
+
+    // Retry one by id (naming Norte's too, which is ignored), dismiss the other.
+    let (_, body) = s
+        .retry(&admin, "", json!({"task_ids": [s.sur.dead_photo, s.norte.dead_photo]}))
+        .await;
+    assert_eq!(body["requeued"], 1, "{body}");
+    assert_eq!(s.state(s.sur.dead_photo).await, TaskState::Queued);
+    assert_eq!(s.state(s.norte.dead_photo).await, TaskState::Dead);
+    let (status, body) = s
+        .dismiss(&admin, "", json!({"task_ids": [s.sur.dead_copy, s.norte.dead_copy]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["dismissed"], 1);
+    let (_, list) = s.get(&admin, "/api/v1/work/given-up").await;
+    assert_eq!(list, json!([]));
+    let (_, work) = s.get(&admin, "/api/v1/work").await;
+    assert!(
+        work["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["kind"] != "archive_photo"),
+        "nothing of that kind is left unfinished: {work}"
+    );
+    // A dismissed task is not brought back by a retry of everything.
+    let (_, body) = s.retry(&admin, "", json!({})).await;
+    assert_eq!(body["requeued"], 0);
+    assert_eq!(s.state(s.sur.dead_copy).await, TaskState::Dead);
+    assert_eq!(s.db.given_up_tasks(s.norte.id, None, 10).await.unwrap().len(), 2);
+    let (status, _) = s.dismiss(&admin, "", json!({"kind": "nope"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
