@@ -16,7 +16,7 @@ use crate::model::admin::{
 };
 use crate::model::jobs::{Backups, Job, JobChanges, JobRun};
 use crate::model::legacy::LegacyImport;
-use crate::model::work::{ErrorEvent, Retried, Work};
+use crate::model::work::{Dismissed, ErrorEvent, GivenUpWork, Retried, Work};
 use crate::model::{
     EvaluationInput, ExhibitionCount, ExhibitionDetail, ExhibitionFilter, ExhibitionPage, ExportFormat,
     FirstSetupInput, Ranking, ReportGroupBy, ReportPeriod, ReportSummary, ServerInfo, User, wire_name,
@@ -648,18 +648,64 @@ impl Backend {
         self.list(token, "api/v1/work", distributor).await
     }
 
-    /// Queues the given-up work again (of `kind` only, when given), due now.
+    /// Queues the given-up work again, due now: the tasks in `task_ids`, or
+    /// all (of `kind` only, when given) when it is empty.
     pub async fn retry_work(
         &self,
         token: &Token,
         distributor: Option<i64>,
         kind: Option<&str>,
+        task_ids: &[i64],
     ) -> CommandResult<Retried> {
-        let body = serde_json::json!({ "kind": kind });
+        self.on_given_up(token, "api/v1/work/retry", distributor, kind, task_ids)
+            .await
+    }
+
+    /// Sets given-up work aside (selected as in [`Backend::retry_work`]).
+    pub async fn dismiss_work(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        kind: Option<&str>,
+        task_ids: &[i64],
+    ) -> CommandResult<Dismissed> {
+        self.on_given_up(token, "api/v1/work/dismiss", distributor, kind, task_ids)
+            .await
+    }
+
+    async fn on_given_up<T: DeserializeOwned>(
+        &self,
+        token: &Token,
+        path: &str,
+        distributor: Option<i64>,
+        kind: Option<&str>,
+        task_ids: &[i64],
+    ) -> CommandResult<T> {
+        let body = serde_json::json!({ "kind": kind, "task_ids": task_ids });
         Self::json(
-            self.request(Method::POST, "api/v1/work/retry", Some(token))?
+            self.request(Method::POST, path, Some(token))?
                 .query(&scope(distributor))
                 .json(&body),
+        )
+        .await
+    }
+
+    /// The work given up on, one by one (of `kind` only, when given), the latest first.
+    pub async fn given_up_work(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        kind: Option<&str>,
+        limit: u32,
+    ) -> CommandResult<Vec<GivenUpWork>> {
+        let mut query = scope(distributor);
+        if let Some(kind) = kind {
+            query.push(("kind", kind.to_string()));
+        }
+        query.push(("limit", limit.to_string()));
+        Self::json(
+            self.request(Method::GET, "api/v1/work/given-up", Some(token))?
+                .query(&query),
         )
         .await
     }

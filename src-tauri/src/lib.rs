@@ -104,6 +104,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::import_legacy,
             commands::work::background_work,
             commands::work::retry_failed_work,
+            commands::work::dismiss_failed_work,
+            commands::work::given_up_work,
             commands::work::error_events,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.

@@ -1,8 +1,8 @@
 //! The desktop's client of the "Estado" section through the real API (axum on
 //! 127.0.0.1, a real SQLite database with two distributors): the server's
-//! background work, its retry and its recorded failures reach the app field by
-//! field (the desktop keeps its own copy of the types), within the admin's
-//! own distributor only.
+//! background work, the work given up on, its retry and dismissal, and its
+//! recorded failures reach the app field by field (the desktop keeps its own
+//! copy of the types), within the admin's own distributor only.
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
@@ -54,9 +54,23 @@ async fn distributor(db: &Db, name: &str) -> (i64, i64) {
         "Drive: storageQuotaExceeded",
         ErrorClass::DiskFull,
         &message,
+        false,
     )
     .await;
     (d.id, task)
+}
+
+/// The API on 127.0.0.1 over `db`, and the desktop's client of it.
+async fn serve(db: &Db, dir: &std::path::Path) -> Backend {
+    let app = router(AppState::new(db.clone(), dir.join("photos")));
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .unwrap();
+    });
+    Backend::new(Backend::http_client().unwrap(), base.parse().unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -67,15 +81,7 @@ async fn an_admin_reads_and_retries_the_background_work_of_their_own_distributor
         .unwrap();
     let (sur, sur_task) = distributor(&db, "sur").await;
     let (norte, norte_task) = distributor(&db, "norte").await;
-    let app = router(AppState::new(db.clone(), dir.path().join("photos")));
-    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
-    });
-    let backend = Backend::new(Backend::http_client().unwrap(), base.parse().unwrap());
+    let backend = serve(&db, dir.path()).await;
     let admin = Token::new(backend.login("admin.sur", PASSWORD).await.unwrap().token);
 
     let work = backend.work(&admin, None).await.unwrap();
@@ -111,7 +117,38 @@ async fn an_admin_reads_and_retries_the_background_work_of_their_own_distributor
         event.created_at
     );
 
-    let retried = backend.retry_work(&admin, None, Some("archive_photo")).await.unwrap();
+    // One by one, with what the admin needs to tell them apart.
+    let given_up = backend.given_up_work(&admin, None, None, 50).await.unwrap();
+    assert_eq!(given_up.len(), 1);
+    let copy = &given_up[0];
+    assert_eq!(copy.id, sur_task);
+    assert_eq!(
+        (
+            copy.kind.as_str(),
+            copy.class.as_deref(),
+            copy.permanent,
+            copy.photo_number
+        ),
+        ("archive_photo", Some("disk_full"), false, Some(1))
+    );
+    assert_eq!(
+        (copy.exhibition_id.as_deref(), copy.attempts, copy.error.as_deref()),
+        (Some(EXHIBITION), 8, Some("Drive: storageQuotaExceeded"))
+    );
+    assert!(copy.customer_number.is_none() && copy.vendor_name.is_none() && copy.submitted_at.is_none());
+    assert!(copy.failed_at.starts_with(&now().format("%Y-%m-%dT").to_string()));
+    assert!(
+        backend
+            .given_up_work(&admin, None, Some("store_photo"), 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let retried = backend
+        .retry_work(&admin, None, Some("archive_photo"), &[])
+        .await
+        .unwrap();
     assert_eq!((retried.requeued, retried.kept), (1, 0));
     assert_eq!(db.task(sur_task).await.unwrap().state, TaskState::Queued);
     let after = backend.work(&admin, None).await.unwrap();
@@ -126,9 +163,16 @@ async fn an_admin_reads_and_retries_the_background_work_of_their_own_distributor
         Err(CommandError::NotFound { .. })
     ));
     assert!(matches!(
-        backend.retry_work(&admin, Some(norte), None).await,
+        backend.retry_work(&admin, Some(norte), None, &[]).await,
         Err(CommandError::NotFound { .. })
     ));
+    assert!(matches!(
+        backend.dismiss_work(&admin, Some(norte), None, &[]).await,
+        Err(CommandError::NotFound { .. })
+    ));
+    // Naming Norte's task in Sur's scope dismisses nothing.
+    let none = backend.dismiss_work(&admin, None, None, &[norte_task]).await.unwrap();
+    assert_eq!(none.dismissed, 0);
     assert_eq!(db.task(norte_task).await.unwrap().state, TaskState::Dead);
     let supervisor = Token::new(backend.login("supervisor.sur", PASSWORD).await.unwrap().token);
     assert!(matches!(
@@ -136,8 +180,59 @@ async fn an_admin_reads_and_retries_the_background_work_of_their_own_distributor
         Err(CommandError::Forbidden { .. })
     ));
     // An unknown kind is refused with the server's reason.
-    match backend.retry_work(&admin, None, Some("everything")).await {
+    match backend.retry_work(&admin, None, Some("everything"), &[]).await {
         Err(CommandError::Invalid { message }) => assert!(message.contains("store_photo"), "{message}"),
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_dismisses_work_no_retry_can_mend() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&format!("sqlite://{}", dir.path().join("centermind.db").display()))
+        .await
+        .unwrap();
+    let (sur, mendable) = distributor(&db, "sur").await;
+    let gone = work::give_up(
+        &db,
+        sur,
+        task_kinds::EDIT_CONFIRMATION,
+        EXHIBITION,
+        "400 Bad Request: message to edit not found",
+        ErrorClass::MissingPath,
+        "400 Bad Request: message to edit not found",
+        true,
+    )
+    .await;
+    let backend = serve(&db, dir.path()).await;
+    let admin = Token::new(backend.login("admin.sur", PASSWORD).await.unwrap().token);
+
+    let work = backend.work(&admin, None).await.unwrap();
+    let edits = work.kinds.iter().find(|k| k.kind == "edit_confirmation").unwrap();
+    assert_eq!((edits.failed, edits.permanent), (1, 1));
+    let given_up = backend.given_up_work(&admin, None, None, 50).await.unwrap();
+    assert_eq!(
+        given_up.iter().map(|t| (t.id, t.permanent)).collect::<Vec<_>>(),
+        [(gone, true), (mendable, false)],
+        "the latest given up first"
+    );
+
+    let dismissed = backend.dismiss_work(&admin, None, None, &[gone]).await.unwrap();
+    assert_eq!(dismissed.dismissed, 1);
+    let left = backend.given_up_work(&admin, None, None, 50).await.unwrap();
+    assert_eq!(left.iter().map(|t| t.id).collect::<Vec<_>>(), [mendable]);
+    let work = backend.work(&admin, None).await.unwrap();
+    assert!(work.kinds.iter().all(|k| k.kind != "edit_confirmation"), "{work:?}");
+    // Dismissing all of a kind.
+    let all = backend
+        .dismiss_work(&admin, None, Some("archive_photo"), &[])
+        .await
+        .unwrap();
+    assert_eq!(all.dismissed, 1);
+    assert!(backend.work(&admin, None).await.unwrap().kinds.is_empty());
+    assert_eq!(
+        db.task(mendable).await.unwrap().state,
+        TaskState::Dead,
+        "kept for the record"
+    );
 }

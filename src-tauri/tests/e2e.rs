@@ -1392,6 +1392,7 @@ async fn give_up_on_an_old_photo(data: &std::path::Path, distributor: i64) {
         quota,
         ErrorClass::DiskFull,
         quota,
+        false,
     )
     .await;
     db.close().await;

@@ -246,8 +246,21 @@ export const commands = {
 	importLegacy: (input: LegacyImportInput) => typedError<LegacyImport, CommandError>(__TAURI_INVOKE("import_legacy", { input })),
 	/**  The distributor's unfinished background work, by kind. */
 	backgroundWork: (distributor: number | null) => typedError<Work, CommandError>(__TAURI_INVOKE("background_work", { distributor })),
-	/**  Queues the work the server gave up on again, now (of `kind` only, when given). */
-	retryFailedWork: (distributor: number | null, kind: string | null) => typedError<Retried, CommandError>(__TAURI_INVOKE("retry_failed_work", { distributor, kind })),
+	/**
+	 *  Queues the work the server gave up on again, now: the tasks in `task_ids`,
+	 *  or all of it (of `kind` only, when given) when none are named.
+	 */
+	retryFailedWork: (distributor: number | null, kind: string | null, taskIds: number[] | null) => typedError<Retried, CommandError>(__TAURI_INVOKE("retry_failed_work", { distributor, kind, taskIds })),
+	/**
+	 *  Sets work the server gave up on aside for good (selected as in
+	 *  `retry_failed_work`): it no longer counts as failed nor is retried.
+	 */
+	dismissFailedWork: (distributor: number | null, kind: string | null, taskIds: number[] | null) => typedError<Dismissed, CommandError>(__TAURI_INVOKE("dismiss_failed_work", { distributor, kind, taskIds })),
+	/**
+	 *  The work the server gave up on, one by one, the latest first (of `kind`
+	 *  only, when given; `limit`: 50 when absent, at most 200).
+	 */
+	givenUpWork: (distributor: number | null, kind: string | null, limit: number | null) => typedError<GivenUpWork[], CommandError>(__TAURI_INVOKE("given_up_work", { distributor, kind, limit })),
 	/**
 	 *  The failures the server recorded for the distributor, newest first (`limit`: 50
 	 *  when absent, at most 200).
@@ -371,6 +384,12 @@ export type Connection = {
 	url: string | null,
 	/**  "Este equipo": start the local sidecar before connecting. */
 	local: boolean,
+};
+
+/**  What a dismissal did. */
+export type Dismissed = {
+	/**  Set aside: no longer counted as failed nor retried. */
+	dismissed: number,
 };
 
 /**  A distributor as the API shows it: whether a bot token is set, never the token. */
@@ -573,6 +592,30 @@ export type FirstSetupInput = {
 	username: string,
 	display_name: string | null,
 	password: string,
+};
+
+/**  One piece of work the server gave up on, and the exhibition it was for. */
+export type GivenUpWork = {
+	id: number,
+	/**  See [`WorkKind::kind`]. */
+	kind: string,
+	/**  Absent (with what follows) when the exhibition no longer exists. */
+	exhibition_id: string | null,
+	customer_number: string | null,
+	vendor_name: string | null,
+	/**  RFC 3339. */
+	submitted_at: string | null,
+	/**  Which photo of the exhibition, from 1, for photo work. */
+	photo_number: number | null,
+	attempts: number,
+	/**  What failed last (technical, English). */
+	error: string | null,
+	/**  As in [`ErrorEvent::class`]; absent for work given up before classes were kept. */
+	class: string | null,
+	/**  The server judged that no retry can help. */
+	permanent: boolean,
+	/**  RFC 3339: when it was given up. */
+	failed_at: string,
 };
 
 /**  A Telegram group registered to a distributor. */
@@ -1043,8 +1086,10 @@ export type WorkKind = {
 	/**  Of `queued`, those that failed before. */
 	retrying: number,
 	running: number,
-	/**  Given up: nothing happens to them until someone retries. */
+	/**  Given up: nothing happens to them until someone retries or dismisses them. */
 	failed: number,
+	/**  Of `failed`, those the server judged no retry can help. */
+	permanent: number,
 	oldest_queued_at: string | null,
 	/**  The newest failure (technical, English). */
 	last_error: string | null,

@@ -68,5 +68,7 @@ pub const NAMES: &[&str] = &[
     "import_legacy",
     "background_work",
     "retry_failed_work",
+    "dismiss_failed_work",
+    "given_up_work",
     "error_events",
 ];
