@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { Work, WorkKind } from "../bindings";
-import { workKind as kind } from "../../tests/fakeWork";
-import { classAdvice, className, failedKinds, kindName, retriedMessage, sortedKinds } from "./work";
+import { givenUpTask, workKind as kind } from "../../tests/fakeWork";
+import {
+  classAdvice,
+  className,
+  dismissedMessage,
+  failedKinds,
+  givenUpReason,
+  givenUpSubject,
+  hopelessIds,
+  kindName,
+  retriedMessage,
+  sortedKinds,
+} from "./work";
 
 const work = (kinds: WorkKind[]): Work => ({ distributor_id: 1, kinds, read_at: "2026-11-24T12:00:00Z" });
 
@@ -32,5 +43,36 @@ describe("Estado: names and retry answers", () => {
       "Se volvieron a poner en marcha 1 de 3 tareas; las demás ya tenían una más nueva en espera.",
     );
     expect(retriedMessage({ requeued: 0, kept: 0 })).toBe("No había tareas sin resolver.");
+  });
+
+  it("advises about the bot's message, not a photo folder, when a verdict could not be written", () => {
+    expect(classAdvice("missing_path", "edit_confirmation")).toContain("mensaje del bot");
+    expect(classAdvice("missing_path", "store_photo")).toContain("carpeta");
+    expect(classAdvice("permission", "edit_confirmation")).toContain("agregarlo al grupo");
+    // Classes with nothing specific to verdicts keep the general advice.
+    expect(classAdvice("timeout", "edit_confirmation")).toBe(classAdvice("timeout"));
+  });
+
+  it("names what a given-up task was for and why it stopped", () => {
+    const at = (iso: string) => `<${iso}>`;
+    expect(givenUpSubject(givenUpTask(1, "store_photo", { photo_number: 3 }), at)).toBe(
+      "Cliente 10452 · Ana Paz · <2026-11-24T12:00:00Z> · foto 3",
+    );
+    expect(givenUpSubject(givenUpTask(2, "edit_confirmation", { vendor_name: null }), at)).toBe(
+      "Cliente 10452 · <2026-11-24T12:00:00Z>",
+    );
+    const gone = givenUpTask(3, "edit_confirmation", { customer_number: null, vendor_name: null, submitted_at: null });
+    expect(givenUpSubject(gone, at)).toBe("Exhibición que ya no existe");
+    expect(givenUpReason(givenUpTask(4, "store_photo", { attempts: 8 }))).toBe(
+      "Falló 8 veces seguidas y el servidor dejó de intentar.",
+    );
+    expect(givenUpReason(givenUpTask(5, "store_photo", { permanent: true }))).toContain("imposible");
+    expect(hopelessIds([givenUpTask(6, "a", { permanent: true }), givenUpTask(7, "a"), givenUpTask(8, "a", { permanent: true })])).toEqual([6, 8]);
+  });
+
+  it("says what a dismissal did", () => {
+    expect(dismissedMessage({ dismissed: 1 })).toBe("Se descartó 1 tarea.");
+    expect(dismissedMessage({ dismissed: 4 })).toBe("Se descartaron 4 tareas.");
+    expect(dismissedMessage({ dismissed: 0 })).toBe("No había tareas para descartar.");
   });
 });

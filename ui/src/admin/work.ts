@@ -1,9 +1,10 @@
 /**
  * The "Estado" section's logic, free of the screen: names of the server's kinds
  * of background work and failure classes (the server may know newer ones: those
- * are shown by their raw name), and what a retry answer says.
+ * are shown by their raw name), what each given-up task was for, and what a
+ * retry or a dismissal answer says.
  */
-import type { Retried, Work, WorkKind } from "../bindings";
+import type { Dismissed, GivenUpWork, Retried, Work, WorkKind } from "../bindings";
 import { t } from "../i18n";
 
 export const WORK_KINDS = ["store_photo", "archive_photo", "edit_confirmation", "import_photo"] as const;
@@ -34,8 +35,17 @@ export function className(c: string): string {
   return isKnownClass(c) ? t(`admin.health.classes.${c}`) : c;
 }
 
-/** What the admin can do about a failure of class `c` (none for an unknown class). */
-export function classAdvice(c: string): string | null {
+/**
+ * Classes whose advice differs when the failure was editing a verdict into
+ * Telegram: there they mean the bot's message or its place in the group, not
+ * a photo folder.
+ */
+const EDIT_CLASSES = ["missing_path", "permission", "invalid_input"] as const;
+const isEditClass = (c: string): c is (typeof EDIT_CLASSES)[number] => (EDIT_CLASSES as readonly string[]).includes(c);
+
+/** What the admin can do about a failure of class `c` in work of `kind` (none for an unknown class). */
+export function classAdvice(c: string, kind?: string | null): string | null {
+  if (kind === "edit_confirmation" && isEditClass(c)) return t(`admin.health.editAdvice.${c}`);
   return isKnownClass(c) ? t(`admin.health.advice.${c}`) : null;
 }
 
@@ -50,6 +60,40 @@ export function failedKinds(work: Work): string[] {
   return sortedKinds(work)
     .filter((k) => k.failed > 0)
     .map((k) => k.kind);
+}
+
+/**
+ * What a given-up task was for, as the admin knows it: "Cliente 10452 · Ana Paz ·
+ * 21 nov 2026, 14:03 · foto 2"; an exhibition that no longer exists says so.
+ * `at` formats an instant in the distributor's zone.
+ */
+export function givenUpSubject(g: GivenUpWork, at: (iso: string) => string): string {
+  const parts =
+    g.customer_number === null
+      ? [t("admin.health.exhibitionGone")]
+      : [
+          t("admin.health.customer", { number: g.customer_number }),
+          ...(g.vendor_name ? [g.vendor_name] : []),
+          ...(g.submitted_at ? [at(g.submitted_at)] : []),
+        ];
+  if (g.photo_number !== null) parts.push(t("admin.health.photoNumber", { n: g.photo_number }));
+  return parts.join(" · ");
+}
+
+/** Why the server stopped trying: it judged no retry can help, or ran out of attempts. */
+export function givenUpReason(g: GivenUpWork): string {
+  return g.permanent ? t("admin.health.hopeless") : t("admin.health.outOfAttempts", { n: g.attempts });
+}
+
+/** The listed tasks the server judged no retry can mend (one click sets them all aside). */
+export function hopelessIds(list: GivenUpWork[]): number[] {
+  return list.filter((g) => g.permanent).map((g) => g.id);
+}
+
+/** What a dismissal did, said to the admin. */
+export function dismissedMessage(d: Dismissed): string {
+  if (d.dismissed === 0) return t("admin.health.nothingToDismiss");
+  return d.dismissed === 1 ? t("admin.health.dismissedOne") : t("admin.health.dismissed", { n: d.dismissed });
 }
 
 /** What a retry did, said to the admin. */

@@ -731,7 +731,8 @@ export const en: Messages = {
       waitingSince: "Waiting since {when}.",
       lastError: "Last failure ({when}):",
       failedHint:
-        "“Unresolved” tasks are those the server stopped trying. Fix the cause (see “Recorded problems”) and retry them.",
+        "“Unresolved” tasks are those the server stopped trying. Fix the cause (see “Recorded problems”) and retry them, or dismiss those that cannot be mended.",
+      hopelessCount: "Of those, {n} beyond repair.",
       retry: "Retry",
       retryAll: "Retry all",
       retryBusy: "Retrying…",
@@ -739,6 +740,21 @@ export const en: Messages = {
       retriedOne: "1 task was started again.",
       retriedKept: "{n} of {total} tasks were started again; the others already had a newer one waiting.",
       nothingToRetry: "There were no unresolved tasks.",
+      givenUpTitle: "Unresolved tasks",
+      givenUpIntro:
+        "One by one, with the exhibition each was for. Retry those that can be mended; dismiss those that cannot: they stop counting as unresolved and the server deletes them after 30 days.",
+      givenUpMore: "Showing the {shown} most recent of {total}.",
+      customer: "Customer {number}",
+      exhibitionGone: "Exhibition that no longer exists",
+      photoNumber: "photo {n}",
+      hopeless: "The server judged it impossible: retrying does not help until the cause changes.",
+      outOfAttempts: "It failed {n} times in a row and the server stopped trying.",
+      dismiss: "Dismiss",
+      dismissBusy: "Dismissing…",
+      dismissHopeless: "Dismiss those beyond repair ({n})",
+      dismissed: "{n} tasks were dismissed.",
+      dismissedOne: "1 task was dismissed.",
+      nothingToDismiss: "There were no tasks to dismiss.",
       kinds: {
         store_photo: "Download photos from Telegram",
         archive_photo: "Copy photos to Google Drive",
@@ -772,6 +788,13 @@ export const en: Messages = {
         remote_down: "Telegram or Google are not answering. The server retries by itself when they are back.",
         invalid_input: "Telegram or Google refused the request. If it keeps happening, tell whoever runs the server.",
         internal: "Something failed inside the server. If it keeps happening, check its log.",
+      },
+      editAdvice: {
+        missing_path:
+          "The bot's message is no longer in the group (someone deleted it, or the group changed): there is nowhere to write the verdict. Dismiss it; the verdict stays saved.",
+        permission:
+          "The bot cannot write in the group: it was removed, lost its rights, or its token is no longer valid. Add it to the group again or fix the token under “Distributor”, and retry.",
+        invalid_input: "Telegram does not allow editing that message (for example, because it is too old). Dismiss it; the verdict stays saved.",
       },
     },
     jobs: {

@@ -734,7 +734,8 @@ export const esAR = {
       waitingSince: "Esperando desde el {when}.",
       lastError: "Última falla ({when}):",
       failedHint:
-        "«Sin resolver» son tareas que el servidor dejó de intentar. Corregí la causa (ver «Problemas registrados») y reintentalas.",
+        "«Sin resolver» son tareas que el servidor dejó de intentar. Corregí la causa (ver «Problemas registrados») y reintentalas, o descartá las que ya no tienen arreglo.",
+      hopelessCount: "De esas, {n} sin arreglo posible.",
       retry: "Reintentar",
       retryAll: "Reintentar todas",
       retryBusy: "Reintentando…",
@@ -742,6 +743,21 @@ export const esAR = {
       retriedOne: "Se volvió a poner en marcha 1 tarea.",
       retriedKept: "Se volvieron a poner en marcha {n} de {total} tareas; las demás ya tenían una más nueva en espera.",
       nothingToRetry: "No había tareas sin resolver.",
+      givenUpTitle: "Tareas sin resolver",
+      givenUpIntro:
+        "Una por una, con la exhibición para la que eran. Reintentá las que tengan arreglo; descartá las que no: dejan de contar como sin resolver y el servidor las borra a los 30 días.",
+      givenUpMore: "Se muestran las {shown} más recientes de {total}.",
+      customer: "Cliente {number}",
+      exhibitionGone: "Exhibición que ya no existe",
+      photoNumber: "foto {n}",
+      hopeless: "El servidor la dio por imposible: reintentarla no sirve mientras no cambie la causa.",
+      outOfAttempts: "Falló {n} veces seguidas y el servidor dejó de intentar.",
+      dismiss: "Descartar",
+      dismissBusy: "Descartando…",
+      dismissHopeless: "Descartar las que no tienen arreglo ({n})",
+      dismissed: "Se descartaron {n} tareas.",
+      dismissedOne: "Se descartó 1 tarea.",
+      nothingToDismiss: "No había tareas para descartar.",
       kinds: {
         store_photo: "Bajar fotos de Telegram",
         archive_photo: "Copiar fotos a Google Drive",
@@ -776,6 +792,13 @@ export const esAR = {
         remote_down: "Telegram o Google no responden. El servidor reintenta solo cuando vuelven.",
         invalid_input: "Telegram o Google rechazaron el pedido. Si se repite, avisale a quien administra el servidor.",
         internal: "Algo falló dentro del servidor. Si se repite, revisá su registro.",
+      },
+      editAdvice: {
+        missing_path:
+          "El mensaje del bot ya no está en el grupo (alguien lo borró, o el grupo cambió): no hay dónde escribir el veredicto. Descartala; el veredicto sigue guardado.",
+        permission:
+          "El bot no puede escribir en el grupo: lo sacaron, le quitaron permisos o su token ya no vale. Volvé a agregarlo al grupo o corregí el token en «Distribuidora», y reintentá.",
+        invalid_input: "Telegram no deja editar ese mensaje (por ejemplo, porque es muy viejo). Descartala; el veredicto sigue guardado.",
       },
     },
     jobs: {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { appHarness } from "../../../tests/app";
 import { distributor } from "../../../tests/fakeAdmin";
 import { ADMIN, fakeApi, SUPERADMIN, SUPERVISOR } from "../../../tests/fakeApi";
-import { errorEvent, workKind } from "../../../tests/fakeWork";
+import { errorEvent, givenUpTask, workKind } from "../../../tests/fakeWork";
 import { healthTiming } from "./Health";
 
 const WORK = "Trabajo pendiente del servidor";
@@ -80,7 +80,7 @@ describe("Administración › Estado", () => {
     await screen.findByRole("table", { name: WORK });
     fireEvent.click(screen.getByRole("button", { name: "Reintentar: Copiar fotos a Google Drive" }));
     expect(await screen.findByText("Se volvió a poner en marcha 1 tarea.")).toBeInTheDocument();
-    expect(api.admin.called("retryFailedWork")).toEqual([[null, "archive_photo"]]);
+    expect(api.admin.called("retryFailedWork")).toEqual([[null, "archive_photo", null]]);
     await waitFor(() => expect(cells("Copiar fotos a Google Drive").slice(0, 3)).toEqual(["1 (1 ya fallaron antes)", "0", "0"]));
     expect(screen.queryByRole("button", { name: "Reintentar: Copiar fotos a Google Drive" })).toBeNull();
     // One kind with failures left: no "all" button any more.
@@ -93,8 +93,90 @@ describe("Administración › Estado", () => {
     render(api, "#/admin/health");
     fireEvent.click(await screen.findByRole("button", { name: "Reintentar todas" }));
     expect(await screen.findByText("Se volvieron a poner en marcha 3 tareas.")).toBeInTheDocument();
-    expect(api.admin.called("retryFailedWork")).toEqual([[null, null]]);
+    expect(api.admin.called("retryFailedWork")).toEqual([[null, null, null]]);
     await waitFor(() => expect(screen.queryByRole("button", { name: /^Reintentar/ })).toBeNull());
+  });
+
+  const givenUpSeed = {
+    work: {
+      kinds: {
+        1: [
+          workKind("store_photo", { failed: 2 }),
+          workKind("edit_confirmation", { failed: 1, permanent: 1 }),
+        ],
+      },
+      givenUp: {
+        1: [
+          givenUpTask(7, "edit_confirmation", {
+            photo_number: null,
+            class: "missing_path",
+            permanent: true,
+            attempts: 1,
+            error: "400 Bad Request: message to edit not found",
+            failed_at: "2026-11-24T14:30:00Z",
+          }),
+          givenUpTask(5, "store_photo", { photo_number: 2, class: "remote_down" }),
+          givenUpTask(4, "store_photo", {
+            exhibition_id: null,
+            customer_number: null,
+            vendor_name: null,
+            submitted_at: null,
+            photo_number: 1,
+            class: null,
+          }),
+        ],
+      },
+    },
+  };
+  const givenUpList = () => screen.getByRole("list", { name: "Tareas sin resolver" });
+
+  it("lists each given-up task with the exhibition it was for and why the server stopped", async () => {
+    render(fakeApi({ session: ADMIN, admin: givenUpSeed }), "#/admin/health");
+    const list = await screen.findByRole("list", { name: "Tareas sin resolver" });
+    const [edit, photo, gone, ...rest] = within(list).getAllByRole("listitem");
+    expect(rest).toHaveLength(0);
+    if (!edit || !photo || !gone) throw new Error("three tasks expected");
+    // 12:00 UTC is 9:00 in Buenos Aires.
+    expect(photo).toHaveTextContent("Bajar fotos de Telegram");
+    expect(photo).toHaveTextContent("Cliente 10452 · Ana Paz · 24 de nov de 2026, 09:00 · foto 2");
+    expect(photo).toHaveTextContent("Servicio sin respuesta. Falló 8 veces seguidas y el servidor dejó de intentar.");
+    // A verdict whose message was deleted: advice about the message, not a photo folder.
+    expect(edit).toHaveTextContent("Escribir veredictos en Telegram");
+    expect(edit).toHaveTextContent("El servidor la dio por imposible");
+    expect(edit).toHaveTextContent("El mensaje del bot ya no está en el grupo");
+    expect(edit).not.toHaveTextContent("carpeta");
+    expect(within(edit).getByText("Detalle técnico").closest("details")).toHaveTextContent(
+      "400 Bad Request: message to edit not found",
+    );
+    expect(gone).toHaveTextContent("Exhibición que ya no existe · foto 1");
+    // The count of those beyond repair, by kind.
+    expect(cells("Escribir veredictos en Telegram")[2]).toBe("1De esas, 1 sin arreglo posible.");
+  });
+
+  it("retries or dismisses one given-up task, and sets aside at once those beyond repair", async () => {
+    const api = fakeApi({ session: ADMIN, admin: givenUpSeed });
+    render(api, "#/admin/health");
+    await screen.findByRole("list", { name: "Tareas sin resolver" });
+    fireEvent.click(
+      screen.getByRole("button", {
+        name: "Reintentar: Bajar fotos de Telegram, Cliente 10452 · Ana Paz · 24 de nov de 2026, 09:00 · foto 2",
+      }),
+    );
+    expect(await screen.findByText("Se volvió a poner en marcha 1 tarea.")).toBeInTheDocument();
+    expect(api.admin.called("retryFailedWork")).toEqual([[null, null, [5]]]);
+    await waitFor(() => expect(within(givenUpList()).getAllByRole("listitem")).toHaveLength(2));
+
+    fireEvent.click(screen.getByRole("button", { name: "Descartar: Bajar fotos de Telegram, Exhibición que ya no existe · foto 1" }));
+    expect(await screen.findByText("Se descartó 1 tarea.")).toBeInTheDocument();
+    expect(api.admin.called("dismissFailedWork")).toEqual([[null, null, [4]]]);
+    await waitFor(() => expect(within(givenUpList()).getAllByRole("listitem")).toHaveLength(1));
+    expect(cells("Bajar fotos de Telegram").slice(0, 3)).toEqual(["1 (1 ya fallaron antes)", "0", "0"]);
+
+    fireEvent.click(screen.getByRole("button", { name: "Descartar las que no tienen arreglo (1)" }));
+    await waitFor(() => expect(api.admin.called("dismissFailedWork")).toHaveLength(2));
+    expect(api.admin.called("dismissFailedWork")[1]).toEqual([null, null, [7]]);
+    await waitFor(() => expect(screen.queryByRole("list", { name: "Tareas sin resolver" })).toBeNull());
+    expect(within(table()).queryByRole("row", { name: /^Escribir veredictos en Telegram/ })).toBeNull();
   });
 
   it("lists the recorded problems with what to do and the technical detail", async () => {

@@ -1,8 +1,19 @@
 import { createEffect, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
-import type { ErrorEvent, Work } from "../../bindings";
+import type { ErrorEvent, GivenUpWork, Work } from "../../bindings";
 import { useAdmin } from "../../admin/context";
 import { createNotice } from "../../admin/notice";
-import { classAdvice, className, failedKinds, kindName, retriedMessage, sortedKinds } from "../../admin/work";
+import {
+  classAdvice,
+  className,
+  dismissedMessage,
+  failedKinds,
+  givenUpReason,
+  givenUpSubject,
+  hopelessIds,
+  kindName,
+  retriedMessage,
+  sortedKinds,
+} from "../../admin/work";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime, t } from "../../i18n";
 import { api, call } from "../../lib/api";
@@ -13,23 +24,37 @@ export const healthTiming = { refreshMs: 30_000 };
 /** Failures listed at first, and after "Ver más". */
 const FIRST_EVENTS = 20;
 const MORE_EVENTS = 200;
+/** Given-up tasks listed one by one (the counts above cover them all). */
+const GIVEN_UP_LISTED = 50;
+
+/** What is being done: retrying a kind (`""`: all) or one task, dismissing one task or the hopeless ones. */
+type Busy = { retry: string } | { retryTask: number } | { dismissTask: number } | "dismissHopeless";
 
 /**
  * "Estado": what the server still has to do for the distributor in the background,
- * what it gave up on (with "Reintentar"), and the failures it recorded, each with
- * what to do about it. Times are in the distributor's zone.
+ * what it gave up on (by kind with "Reintentar", and one by one with the exhibition
+ * each was for, to retry or dismiss), and the failures it recorded, each with what
+ * to do about it. Times are in the distributor's zone.
  */
 export default function Health() {
   useDocumentTitle(() => t("admin.nav.health"));
   const admin = useAdmin();
   const [work, setWork] = createSignal<Work | null>(null);
   const [events, setEvents] = createSignal<ErrorEvent[] | null>(null);
+  const [givenUp, setGivenUp] = createSignal<GivenUpWork[]>([]);
   const [limit, setLimit] = createSignal(FIRST_EVENTS);
   const [error, setError] = createSignal<unknown>(null);
   const [refreshing, setRefreshing] = createSignal(false);
-  /** The kind being retried (`""`: all of them). */
-  const [retrying, setRetrying] = createSignal<string | null>(null);
-  const [retryError, setRetryError] = createSignal<unknown>(null);
+  const [busy, setBusy] = createSignal<Busy | null>(null);
+  const [actionError, setActionError] = createSignal<unknown>(null);
+  const retrying = (kind: string) => {
+    const b = busy();
+    return typeof b === "object" && b !== null && "retry" in b && b.retry === kind;
+  };
+  const busyWith = (key: "retryTask" | "dismissTask", id: number) => {
+    const b = busy();
+    return typeof b === "object" && b !== null && key in b && (b as Record<string, number>)[key] === id;
+  };
   const notice = createNotice();
 
   const zone = () => admin.current()?.time_zone;
@@ -44,14 +69,16 @@ export default function Health() {
     const read = ++reads;
     setRefreshing(true);
     try {
-      const [w, e] = await Promise.all([
+      const [w, e, g] = await Promise.all([
         call(api().backgroundWork(admin.scope())),
         call(api().errorEvents(admin.scope(), limit())),
+        call(api().givenUpWork(admin.scope(), null, GIVEN_UP_LISTED)),
       ]);
       // A slower, older read (another distributor chosen meanwhile) must not win.
       if (read !== reads) return;
       setWork(w);
       setEvents(e);
+      setGivenUp(g);
       setError(null);
     } catch (e) {
       if (read !== reads) return;
@@ -66,6 +93,7 @@ export default function Health() {
     on(admin.distributorId, () => {
       setWork(null);
       setEvents(null);
+      setGivenUp([]);
       setLimit(FIRST_EVENTS);
       notice.clear();
       void load();
@@ -74,22 +102,29 @@ export default function Health() {
   const timer = setInterval(() => void load(), healthTiming.refreshMs);
   onCleanup(() => clearInterval(timer));
 
-  const retry = async (kind: string | null) => {
+  /** Runs one action on given-up work, says its answer, and reads the server again. */
+  const act = async (what: Busy, run: () => Promise<string>) => {
     notice.clear();
-    setRetryError(null);
-    setRetrying(kind ?? "");
+    setActionError(null);
+    setBusy(what);
     try {
-      const done = await call(api().retryFailedWork(admin.scope(), kind));
-      const message = retriedMessage(done);
+      const message = await run();
       notice.say(() => message);
       await load();
     } catch (e) {
-      setRetryError(e);
+      setActionError(e);
       admin.failed(e);
     } finally {
-      setRetrying(null);
+      setBusy(null);
     }
   };
+  const retry = (kind: string | null) =>
+    act({ retry: kind ?? "" }, async () => retriedMessage(await call(api().retryFailedWork(admin.scope(), kind, null))));
+  const retryTask = (id: number) =>
+    act({ retryTask: id }, async () => retriedMessage(await call(api().retryFailedWork(admin.scope(), null, [id]))));
+  const dismiss = (what: Busy, ids: number[]) =>
+    act(what, async () => dismissedMessage(await call(api().dismissFailedWork(admin.scope(), null, ids))));
+  const totalFailed = () => (work()?.kinds ?? []).reduce((n, k) => n + k.failed, 0);
 
   const showMore = () => {
     setLimit(MORE_EVENTS);
@@ -165,6 +200,9 @@ export default function Health() {
                           <td>
                             <Show when={k.failed > 0} fallback={0}>
                               <span class="status-badge status-rejected">{k.failed}</span>
+                              <Show when={k.permanent > 0}>
+                                <span class="job-detail">{t("admin.health.hopelessCount", { n: k.permanent })}</span>
+                              </Show>
                             </Show>
                           </td>
                           <td class="row-actions">
@@ -172,11 +210,11 @@ export default function Health() {
                               <button
                                 type="button"
                                 class="button button-small"
-                                disabled={retrying() !== null}
+                                disabled={busy() !== null}
                                 aria-label={`${t("admin.health.retry")}: ${kindName(k.kind)}`}
                                 onClick={() => void retry(k.kind)}
                               >
-                                {retrying() === k.kind ? t("admin.health.retryBusy") : t("admin.health.retry")}
+                                {retrying(k.kind) ? t("admin.health.retryBusy") : t("admin.health.retry")}
                               </button>
                             </Show>
                           </td>
@@ -190,8 +228,8 @@ export default function Health() {
                 </Show>
                 <Show when={failedKinds(w()).length > 1}>
                   <p class="actions">
-                    <button type="button" class="button" disabled={retrying() !== null} onClick={() => void retry(null)}>
-                      {retrying() === "" ? t("admin.health.retryBusy") : t("admin.health.retryAll")}
+                    <button type="button" class="button" disabled={busy() !== null} onClick={() => void retry(null)}>
+                      {retrying("") ? t("admin.health.retryBusy") : t("admin.health.retryAll")}
                     </button>
                   </p>
                 </Show>
@@ -199,10 +237,86 @@ export default function Health() {
             )}
           </Match>
         </Switch>
-        <Show when={retryError()} keyed>
+        <Show when={actionError()} keyed>
           {(e) => <ErrorBanner error={e} focus />}
         </Show>
       </section>
+
+      <Show when={givenUp().length > 0}>
+        <section class="card admin-card" aria-labelledby="given-up-title">
+          <h2 id="given-up-title">{t("admin.health.givenUpTitle")}</h2>
+          <p class="hint">{t("admin.health.givenUpIntro")}</p>
+          <Show when={totalFailed() > givenUp().length}>
+            <p class="hint">{t("admin.health.givenUpMore", { shown: givenUp().length, total: totalFailed() })}</p>
+          </Show>
+          <ul class="problem-list" aria-labelledby="given-up-title">
+            <For each={givenUp()}>
+              {(g) => {
+                const subject = () => givenUpSubject(g, at);
+                return (
+                  <li class="problem">
+                    <p class="problem-head">
+                      <strong>{kindName(g.kind)}</strong>
+                      <span class="job-detail">{subject()}</span>
+                    </p>
+                    <p class="problem-advice">
+                      <Show when={g.class}>{(c) => <>{className(c())}. </>}</Show>
+                      {givenUpReason(g)}{" "}
+                      <Show when={g.class ? classAdvice(g.class, g.kind) : null}>{(advice) => advice()}</Show>
+                    </p>
+                    <details class="problem-detail">
+                      <summary>{t("admin.health.detail")}</summary>
+                      <Show when={g.error}>
+                        {(message) => (
+                          <p>
+                            <code>{message()}</code>
+                          </p>
+                        )}
+                      </Show>
+                      <p>{t("admin.health.lastError", { when: at(g.failed_at) })}</p>
+                      <Show when={g.exhibition_id}>{(id) => <p>{t("admin.health.exhibition", { id: id() })}</p>}</Show>
+                    </details>
+                    <p class="row-actions">
+                      <button
+                        type="button"
+                        class="button button-small"
+                        disabled={busy() !== null}
+                        aria-label={`${t("admin.health.retry")}: ${kindName(g.kind)}, ${subject()}`}
+                        onClick={() => void retryTask(g.id)}
+                      >
+                        {busyWith("retryTask", g.id) ? t("admin.health.retryBusy") : t("admin.health.retry")}
+                      </button>
+                      <button
+                        type="button"
+                        class="button button-small"
+                        disabled={busy() !== null}
+                        aria-label={`${t("admin.health.dismiss")}: ${kindName(g.kind)}, ${subject()}`}
+                        onClick={() => void dismiss({ dismissTask: g.id }, [g.id])}
+                      >
+                        {busyWith("dismissTask", g.id) ? t("admin.health.dismissBusy") : t("admin.health.dismiss")}
+                      </button>
+                    </p>
+                  </li>
+                );
+              }}
+            </For>
+          </ul>
+          <Show when={hopelessIds(givenUp()).length > 0}>
+            <p class="actions">
+              <button
+                type="button"
+                class="button"
+                disabled={busy() !== null}
+                onClick={() => void dismiss("dismissHopeless", hopelessIds(givenUp()))}
+              >
+                {busy() === "dismissHopeless"
+                  ? t("admin.health.dismissBusy")
+                  : t("admin.health.dismissHopeless", { n: hopelessIds(givenUp()).length })}
+              </button>
+            </p>
+          </Show>
+        </section>
+      </Show>
 
       <section class="card admin-card" aria-labelledby="problems-title">
         <h2 id="problems-title">{t("admin.health.problemsTitle")}</h2>
@@ -221,7 +335,7 @@ export default function Health() {
                           <Show when={e.kind}>{(k) => <> · {kindName(k())}</>}</Show>
                         </span>
                       </p>
-                      <Show when={classAdvice(e.class)}>{(advice) => <p class="problem-advice">{advice()}</p>}</Show>
+                      <Show when={classAdvice(e.class, e.kind)}>{(advice) => <p class="problem-advice">{advice()}</p>}</Show>
                       <details class="problem-detail">
                         <summary>{t("admin.health.detail")}</summary>
                         <p>
