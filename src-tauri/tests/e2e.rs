@@ -1343,6 +1343,19 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // Given up again, for good this time: the screen names it as beyond repair,
+    // and one click sets it aside.
+    s.click(&button("Actualizar")).await;
+    let given_up = "//ul[@aria-labelledby='given-up-title']";
+    s.wait_for_text(given_up, "Exhibición que ya no existe · foto 1").await;
+    s.wait_for_text(given_up, "El servidor la dio por imposible").await;
+    s.click(&button("Descartar las que no tienen arreglo (1)")).await;
+    s.wait_for_text(&role("status"), "Se descartó 1 tarea.").await;
+    s.wait_gone(given_up).await;
+    assert_eq!(
+        api.get(&admin, "/api/v1/work/given-up", &[]).await,
+        serde_json::json!([])
+    );
 
     // The server has all three.
     let types = api.get(&admin, "/api/v1/pdv-types", &[]).await;

@@ -6,6 +6,7 @@ import {
   className,
   dismissedMessage,
   failedKinds,
+  givenUpAdvice,
   givenUpReason,
   givenUpSubject,
   hopelessIds,
@@ -63,6 +64,9 @@ describe("Estado: names and retry answers", () => {
     );
     const gone = givenUpTask(3, "edit_confirmation", { customer_number: null, vendor_name: null, submitted_at: null });
     expect(givenUpSubject(gone, at)).toBe("Exhibición que ya no existe");
+    expect(givenUpAdvice(gone)).toBe("La exhibición se borró después: no queda nada que hacer. Descartala.");
+    expect(givenUpAdvice(givenUpTask(9, "store_photo", { class: "disk_full" }))).toBe(classAdvice("disk_full"));
+    expect(givenUpAdvice(givenUpTask(10, "store_photo", { class: null }))).toBeNull();
     expect(givenUpReason(givenUpTask(4, "store_photo", { attempts: 8 }))).toBe(
       "Falló 8 veces seguidas y el servidor dejó de intentar.",
     );

@@ -85,6 +85,12 @@ export function givenUpReason(g: GivenUpWork): string {
   return g.permanent ? t("admin.health.hopeless") : t("admin.health.outOfAttempts", { n: g.attempts });
 }
 
+/** What the admin can do about a given-up task: nothing when its exhibition is gone, else as its class says. */
+export function givenUpAdvice(g: GivenUpWork): string | null {
+  if (g.exhibition_id !== null && g.customer_number === null) return t("admin.health.goneAdvice");
+  return g.class === null ? null : classAdvice(g.class, g.kind);
+}
+
 /** The listed tasks the server judged no retry can mend (one click sets them all aside). */
 export function hopelessIds(list: GivenUpWork[]): number[] {
   return list.filter((g) => g.permanent).map((g) => g.id);

@@ -746,6 +746,7 @@ export const en: Messages = {
       givenUpMore: "Showing the {shown} most recent of {total}.",
       customer: "Customer {number}",
       exhibitionGone: "Exhibition that no longer exists",
+      goneAdvice: "The exhibition was deleted afterwards: there is nothing left to do. Dismiss it.",
       photoNumber: "photo {n}",
       hopeless: "The server judged it impossible: retrying does not help until the cause changes.",
       outOfAttempts: "It failed {n} times in a row and the server stopped trying.",

@@ -749,6 +749,7 @@ export const esAR = {
       givenUpMore: "Se muestran las {shown} más recientes de {total}.",
       customer: "Cliente {number}",
       exhibitionGone: "Exhibición que ya no existe",
+      goneAdvice: "La exhibición se borró después: no queda nada que hacer. Descartala.",
       photoNumber: "foto {n}",
       hopeless: "El servidor la dio por imposible: reintentarla no sirve mientras no cambie la causa.",
       outOfAttempts: "Falló {n} veces seguidas y el servidor dejó de intentar.",

@@ -117,7 +117,6 @@ describe("Administración › Estado", () => {
           }),
           givenUpTask(5, "store_photo", { photo_number: 2, class: "remote_down" }),
           givenUpTask(4, "store_photo", {
-            exhibition_id: null,
             customer_number: null,
             vendor_name: null,
             submitted_at: null,
@@ -149,6 +148,7 @@ describe("Administración › Estado", () => {
       "400 Bad Request: message to edit not found",
     );
     expect(gone).toHaveTextContent("Exhibición que ya no existe · foto 1");
+    expect(gone).toHaveTextContent("La exhibición se borró después");
     // The count of those beyond repair, by kind.
     expect(cells("Escribir veredictos en Telegram")[2]).toBe("1De esas, 1 sin arreglo posible.");
   });
@@ -177,6 +177,15 @@ describe("Administración › Estado", () => {
     expect(api.admin.called("dismissFailedWork")[1]).toEqual([null, null, [7]]);
     await waitFor(() => expect(screen.queryByRole("list", { name: "Tareas sin resolver" })).toBeNull());
     expect(within(table()).queryByRole("row", { name: /^Escribir veredictos en Telegram/ })).toBeNull();
+  });
+
+  it("still works with a server too old to list the given-up work", async () => {
+    const tooOld = () => Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "HTTP 404" } });
+    render(fakeApi({ session: ADMIN, admin: seed }, { givenUpWork: tooOld }), "#/admin/health");
+    await screen.findByRole("table", { name: WORK });
+    expect(await screen.findByRole("list", { name: "Problemas registrados" })).toBeInTheDocument();
+    expect(screen.queryByRole("list", { name: "Tareas sin resolver" })).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 
   it("lists the recorded problems with what to do and the technical detail", async () => {

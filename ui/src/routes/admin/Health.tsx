@@ -7,6 +7,7 @@ import {
   className,
   dismissedMessage,
   failedKinds,
+  givenUpAdvice,
   givenUpReason,
   givenUpSubject,
   hopelessIds,
@@ -16,7 +17,7 @@ import {
 } from "../../admin/work";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime, t } from "../../i18n";
-import { api, call } from "../../lib/api";
+import { api, ApiError, call } from "../../lib/api";
 import { useDocumentTitle } from "../../lib/document";
 
 /** How often the screen reads the server again while it is open (tests shorten it). */
@@ -72,7 +73,11 @@ export default function Health() {
       const [w, e, g] = await Promise.all([
         call(api().backgroundWork(admin.scope())),
         call(api().errorEvents(admin.scope(), limit())),
-        call(api().givenUpWork(admin.scope(), null, GIVEN_UP_LISTED)),
+        // A server older than this app has no such listing: the rest of the screen still works.
+        call(api().givenUpWork(admin.scope(), null, GIVEN_UP_LISTED)).catch((e: unknown) => {
+          if (e instanceof ApiError && e.code === "not_found") return [];
+          throw e;
+        }),
       ]);
       // A slower, older read (another distributor chosen meanwhile) must not win.
       if (read !== reads) return;
@@ -262,7 +267,7 @@ export default function Health() {
                     <p class="problem-advice">
                       <Show when={g.class}>{(c) => <>{className(c())}. </>}</Show>
                       {givenUpReason(g)}{" "}
-                      <Show when={g.class ? classAdvice(g.class, g.kind) : null}>{(advice) => advice()}</Show>
+                      <Show when={givenUpAdvice(g)}>{(advice) => advice()}</Show>
                     </p>
                     <details class="problem-detail">
                       <summary>{t("admin.health.detail")}</summary>
