@@ -359,7 +359,11 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
                         t.id.to_string(),
                         t.kind,
                         t.distributor_id.map(|d| d.to_string()).unwrap_or_default(),
-                        format!("{:?}", t.state).to_lowercase(),
+                        if t.dismissed {
+                            "dead (descartada)".to_string()
+                        } else {
+                            format!("{:?}", t.state).to_lowercase()
+                        },
                         format!("{}/{}", t.attempts, t.max_attempts),
                         date_time_seconds(&t.next_attempt_at),
                         t.last_error.unwrap_or_default().chars().take(80).collect(),
@@ -388,6 +392,11 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
             }
             let (requeued, kept) = db.retry_dead_tasks(&ids, kind.as_deref(), None, now()).await?;
             println!("{requeued} tarea(s) encolada(s) de nuevo");
+            if requeued + kept < ids.len() as u64 {
+                println!(
+                    "las demás no estaban abandonadas, o un administrador las descartó (ver «task list --state dead»)"
+                );
+            }
             if kept > 0 {
                 println!("{kept} quedaron abandonadas: ya hay en cola una tarea más nueva con el mismo fin");
             }

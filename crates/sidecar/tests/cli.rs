@@ -586,12 +586,50 @@ fn dead_tasks_are_listed_and_retried() {
             .unwrap();
             ids.push(id);
         }
+        // One more that a distributor's admin dismissed in the app.
+        let dist = db
+            .create_distributor(centermind_core::store::NewDistributor {
+                name: "Sur".into(),
+                time_zone: None,
+                bot_token: None,
+                admin_telegram_id: None,
+            })
+            .await
+            .unwrap();
+        let admin = db
+            .create_portal_user(centermind_core::store::NewPortalUser {
+                username: "admin.sur".into(),
+                display_name: None,
+                password: centermind_core::Secret::new("clave-de-prueba".into()),
+                role: centermind_core::domain::roles::PortalRole::Admin,
+                distributor_id: Some(dist.id),
+            })
+            .await
+            .unwrap();
+        let task = centermind_core::store::NewTask {
+            kind: "store_photo".into(),
+            distributor_id: Some(dist.id),
+            payload: serde_json::json!({}),
+            dedupe_key: None,
+            max_attempts: 1,
+        };
+        let at = centermind_core::store::now();
+        let id = db.enqueue_task(&task, at).await.unwrap();
+        db.bury_task(id, "photo not found", None, at).await.unwrap();
+        db.dismiss_dead_tasks(&[id], None, dist.id, admin.id, at).await.unwrap();
+        ids.push(id);
         db.close().await;
         ids
     });
     let list = ok(&sidecar(d, &["task", "list", "--state", "dead"], None));
     assert!(list.contains("permission denied"), "{list}");
     assert_eq!(list.matches("archive_photo").count(), 2, "{list}");
+    assert!(list.contains("dead (descartada)"), "{list}");
+    // A dismissed task stays as it is, and the operator is told why.
+    let dismissed = ids[3].to_string();
+    let out = ok(&sidecar(d, &["task", "retry", &dismissed], None));
+    assert!(out.contains("0 tarea(s) encolada(s) de nuevo"), "{out}");
+    assert!(out.contains("un administrador las descartó"), "{out}");
 
     let refused = sidecar(d, &["task", "retry"], None);
     assert!(!refused.status.success(), "retry without ids or --all-dead must refuse");
@@ -612,5 +650,9 @@ fn dead_tasks_are_listed_and_retried() {
     assert!(
         !dead.contains("edit_verdict") && !dead.contains("archive_photo"),
         "{dead}"
+    );
+    assert!(
+        dead.contains("dead (descartada)"),
+        "the dismissed one is left alone: {dead}"
     );
 }

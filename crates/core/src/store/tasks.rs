@@ -70,6 +70,8 @@ pub struct Task {
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
     pub dedupe_key: Option<String>,
+    /// A dead task an admin set aside ([`Db::dismiss_dead_tasks`]).
+    pub dismissed: bool,
 }
 
 /// One distributor's unfinished background work of one kind, for its admins.
@@ -116,7 +118,7 @@ pub struct GivenUpTask {
 }
 
 const SELECT: &str = "SELECT id, kind, distributor_id, payload, state, attempts, max_attempts, next_attempt_at, \
-                      last_error, dedupe_key FROM tasks";
+                      last_error, dedupe_key, dismissed_at IS NOT NULL AS dismissed FROM tasks";
 
 /// Enqueue inside the caller's transaction, so the task exists if and only if
 /// the change that needs it was committed. Returns the queued task's id.
@@ -1149,11 +1151,13 @@ mod tests {
             [(kinds::STORE_PHOTO, 1, 0)],
             "the dismissed edit no longer counts"
         );
+        let kept = db.task(edit).await.unwrap();
         assert_eq!(
-            db.task(edit).await.unwrap().state,
-            TaskState::Dead,
+            (kept.state, kept.dismissed),
+            (TaskState::Dead, true),
             "kept for the record"
         );
+        assert!(!db.task(photo).await.unwrap().dismissed);
         // A retry of everything leaves the dismissed one alone, and gives the
         // retried one back its chance of being judged anew.
         assert_eq!(
