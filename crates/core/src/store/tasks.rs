@@ -120,6 +120,38 @@ pub struct GivenUpTask {
 const SELECT: &str = "SELECT id, kind, distributor_id, payload, state, attempts, max_attempts, next_attempt_at, \
                       last_error, dedupe_key, dismissed_at IS NOT NULL AS dismissed FROM tasks";
 
+/// `Db::work_summary`; its `WHERE` terms repeat the `tasks_unfinished` index's.
+const WORK_SUMMARY: &str = "SELECT kind, \
+       sum(state = 'queued') AS queued, \
+       sum(state = 'queued' AND last_error IS NOT NULL) AS retrying, \
+       sum(state = 'running') AS running, \
+       sum(state = 'dead') AS dead, \
+       sum(state = 'dead' AND permanent = 1) AS permanent, \
+       min(CASE WHEN state = 'queued' THEN created_at END) AS oldest_queued_at, \
+       (SELECT f.last_error FROM tasks f WHERE f.distributor_id = ?1 AND f.kind = t.kind \
+          AND f.state IN ('queued', 'running', 'dead') AND f.dismissed_at IS NULL \
+          AND f.state != 'running' AND f.last_error IS NOT NULL \
+          ORDER BY f.updated_at DESC, f.id DESC LIMIT 1) AS last_error, \
+       max(CASE WHEN state IN ('queued', 'dead') AND last_error IS NOT NULL THEN updated_at END) \
+         AS last_error_at \
+     FROM tasks t WHERE distributor_id = ?1 AND state IN ('queued', 'running', 'dead') \
+       AND dismissed_at IS NULL \
+     GROUP BY kind ORDER BY kind";
+
+/// `Db::given_up_tasks`; its `WHERE` terms repeat the `tasks_unfinished` index's.
+const GIVEN_UP: &str = "SELECT t.id, t.kind, json_extract(t.payload, '$.exhibition_id') AS exhibition_id, \
+       json_extract(t.payload, '$.position') AS photo_position, e.customer_number, \
+       CASE WHEN m.id IS NOT NULL THEN trim(m.first_name || ' ' || coalesce(m.last_name, '')) END \
+         AS vendor_name, \
+       e.submitted_at, t.attempts, t.last_error, t.last_error_class, t.permanent, t.updated_at AS failed_at \
+     FROM tasks t \
+     LEFT JOIN exhibitions e ON e.id = json_extract(t.payload, '$.exhibition_id') \
+       AND e.distributor_id = t.distributor_id \
+     LEFT JOIN members m ON m.id = e.vendor_id \
+     WHERE t.distributor_id = ?1 AND t.state IN ('queued', 'running', 'dead') AND t.dismissed_at IS NULL \
+       AND t.state = 'dead' AND (?2 IS NULL OR t.kind = ?2) \
+     ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3";
+
 /// Enqueue inside the caller's transaction, so the task exists if and only if
 /// the change that needs it was committed. Returns the queued task's id.
 pub async fn enqueue_in(conn: &mut SqliteConnection, task: &NewTask, at: DateTime<Utc>) -> Result<i64> {
@@ -373,28 +405,14 @@ impl Db {
     }
 
     /// The distributor's unfinished work (queued, running or dead and not
-    /// dismissed), by kind; kinds with none are left out.
+    /// dismissed), by kind; kinds with none are left out. The statements
+    /// here repeat the `WHERE` of the `tasks_unfinished` index word for word,
+    /// so that SQLite uses it.
     pub async fn work_summary(&self, distributor: DistributorId) -> Result<Vec<WorkSummary>> {
-        Ok(sqlx::query_as(
-            "SELECT kind, \
-               sum(state = 'queued') AS queued, \
-               sum(state = 'queued' AND last_error IS NOT NULL) AS retrying, \
-               sum(state = 'running') AS running, \
-               sum(state = 'dead') AS dead, \
-               sum(state = 'dead' AND permanent = 1) AS permanent, \
-               min(CASE WHEN state = 'queued' THEN created_at END) AS oldest_queued_at, \
-               (SELECT f.last_error FROM tasks f WHERE f.distributor_id = ?1 AND f.kind = t.kind \
-                  AND f.state IN ('queued', 'dead') AND f.dismissed_at IS NULL AND f.last_error IS NOT NULL \
-                  ORDER BY f.updated_at DESC, f.id DESC LIMIT 1) AS last_error, \
-               max(CASE WHEN state IN ('queued', 'dead') AND last_error IS NOT NULL THEN updated_at END) \
-                 AS last_error_at \
-             FROM tasks t WHERE distributor_id = ?1 AND state IN ('queued', 'running', 'dead') \
-               AND dismissed_at IS NULL \
-             GROUP BY kind ORDER BY kind",
-        )
-        .bind(distributor)
-        .fetch_all(self.pool())
-        .await?)
+        Ok(sqlx::query_as(WORK_SUMMARY)
+            .bind(distributor)
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// The distributor's given-up tasks (of `kind`, if given), the latest
@@ -405,25 +423,12 @@ impl Db {
         kind: Option<&str>,
         limit: u32,
     ) -> Result<Vec<GivenUpTask>> {
-        Ok(sqlx::query_as(
-            "SELECT t.id, t.kind, json_extract(t.payload, '$.exhibition_id') AS exhibition_id, \
-               json_extract(t.payload, '$.position') AS photo_position, e.customer_number, \
-               CASE WHEN m.id IS NOT NULL THEN trim(m.first_name || ' ' || coalesce(m.last_name, '')) END \
-                 AS vendor_name, \
-               e.submitted_at, t.attempts, t.last_error, t.last_error_class, t.permanent, t.updated_at AS failed_at \
-             FROM tasks t \
-             LEFT JOIN exhibitions e ON e.id = json_extract(t.payload, '$.exhibition_id') \
-               AND e.distributor_id = t.distributor_id \
-             LEFT JOIN members m ON m.id = e.vendor_id \
-             WHERE t.distributor_id = ?1 AND t.state = 'dead' AND t.dismissed_at IS NULL \
-               AND (?2 IS NULL OR t.kind = ?2) \
-             ORDER BY t.updated_at DESC, t.id DESC LIMIT ?3",
-        )
-        .bind(distributor)
-        .bind(kind)
-        .bind(i64::from(limit.clamp(1, 1000)))
-        .fetch_all(self.pool())
-        .await?)
+        Ok(sqlx::query_as(GIVEN_UP)
+            .bind(distributor)
+            .bind(kind)
+            .bind(i64::from(limit.clamp(1, 1000)))
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// Set given-up tasks of `distributor` aside, as done by `by` at `at`:
@@ -1177,5 +1182,36 @@ mod tests {
             TaskState::Dead,
             "not dismissed: kept"
         );
+    }
+
+    #[tokio::test]
+    async fn the_estado_reads_use_the_unfinished_tasks_index_even_with_statistics() {
+        let (db, _d) = temp_db().await;
+        // With statistics, SQLite once preferred a full scan to `tasks_due`.
+        sqlx::query("ANALYZE").execute(db.pool()).await.unwrap();
+        for statement in [WORK_SUMMARY, GIVEN_UP] {
+            let plan = explain(&db, statement).await;
+            assert!(
+                plan.iter().any(|d| d.contains("tasks_unfinished")),
+                "{statement}\n{plan:?}"
+            );
+            assert!(!plan.iter().any(|d| d == "SCAN t"), "{plan:?}");
+        }
+    }
+
+    /// The `detail` column of `EXPLAIN QUERY PLAN` (parameters bound as a
+    /// distributor, no kind and a limit).
+    async fn explain(db: &Db, statement: &str) -> Vec<String> {
+        use sqlx::Row;
+        sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {statement}")))
+            .bind(1)
+            .bind(None::<String>)
+            .bind(50)
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get::<String, _>("detail"))
+            .collect()
     }
 }
