@@ -6,19 +6,18 @@
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use std::net::SocketAddr;
-
-use centermind_api::{AppState, router};
 use centermind_core::Secret;
 use centermind_core::domain::error_class::ErrorClass;
 use centermind_core::domain::roles::PortalRole;
 use centermind_core::store::{Db, NewDistributor, NewPortalUser, TaskState, now, task_kinds};
-use centermind_desktop::client::{Backend, Token};
+use centermind_desktop::client::Token;
 use centermind_desktop::error::CommandError;
-use tokio::net::TcpListener;
 
+#[path = "support/api.rs"]
+mod api;
 #[path = "support/work.rs"]
 mod work;
+use api::serve;
 
 const PASSWORD: &str = "clave-de-prueba";
 const EXHIBITION: &str = "0a1b2c3d-0000-4000-8000-000000000001";
@@ -60,19 +59,6 @@ async fn distributor(db: &Db, name: &str) -> (i64, i64) {
     (d.id, task)
 }
 
-/// The API on 127.0.0.1 over `db`, and the desktop's client of it.
-async fn serve(db: &Db, dir: &std::path::Path) -> Backend {
-    let app = router(AppState::new(db.clone(), dir.join("photos")));
-    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
-    });
-    Backend::new(Backend::http_client().unwrap(), base.parse().unwrap())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_reads_and_retries_the_background_work_of_their_own_distributor() {
     let dir = tempfile::tempdir().unwrap();
@@ -81,7 +67,7 @@ async fn an_admin_reads_and_retries_the_background_work_of_their_own_distributor
         .unwrap();
     let (sur, sur_task) = distributor(&db, "sur").await;
     let (norte, norte_task) = distributor(&db, "norte").await;
-    let backend = serve(&db, dir.path()).await;
+    let backend = serve(&db, dir.path().join("photos")).await;
     let admin = Token::new(backend.login("admin.sur", PASSWORD).await.unwrap().token);
 
     let work = backend.work(&admin, None).await.unwrap();
@@ -204,7 +190,7 @@ async fn an_admin_dismisses_work_no_retry_can_mend() {
         true,
     )
     .await;
-    let backend = serve(&db, dir.path()).await;
+    let backend = serve(&db, dir.path().join("photos")).await;
     let admin = Token::new(backend.login("admin.sur", PASSWORD).await.unwrap().token);
 
     let work = backend.work(&admin, None).await.unwrap();

@@ -6,19 +6,18 @@
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use std::net::SocketAddr;
-
-use centermind_api::{AppState, router};
 use centermind_core::Secret;
 use centermind_core::domain::roles::PortalRole;
 use centermind_core::store::{Db, NewDistributor, NewPortalUser};
-use centermind_desktop::client::{Backend, Token};
+use centermind_desktop::client::Token;
 use centermind_desktop::error::CommandError;
 use sqlx::Connection;
-use tokio::net::TcpListener;
 
+#[path = "support/api.rs"]
+mod api;
 #[path = "../../crates/core/tests/fixtures/legacy.rs"]
 mod legacy;
+use api::serve;
 
 const PASSWORD: &str = "clave-de-prueba";
 const PENDING: &str = "0a1b2c3d-0000-4000-8000-000000000002";
@@ -38,19 +37,6 @@ async fn database(dir: &std::path::Path) -> Db {
     Db::open(&format!("sqlite://{}", dir.join("centermind.db").display()))
         .await
         .unwrap()
-}
-
-/// Serves the API on a free port of 127.0.0.1; returns the client of it.
-async fn serve(db: &Db, photo_dir: std::path::PathBuf) -> Backend {
-    let app = router(AppState::new(db.clone(), photo_dir));
-    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
-    });
-    Backend::new(Backend::http_client().unwrap(), base.parse().unwrap())
 }
 
 async fn user(db: &Db, username: &str, role: PortalRole, distributor_id: Option<i64>) {
