@@ -681,7 +681,11 @@ impl Backend {
         kind: Option<&str>,
         task_ids: &[i64],
     ) -> CommandResult<T> {
-        let body = serde_json::json!({ "kind": kind, "task_ids": task_ids });
+        let mut body = serde_json::json!({ "kind": kind });
+        // Only when named: a server older than this app refuses a field it does not know.
+        if !task_ids.is_empty() {
+            body["task_ids"] = serde_json::json!(task_ids);
+        }
         Self::json(
             self.request(Method::POST, path, Some(token))?
                 .query(&scope(distributor))

@@ -222,3 +222,43 @@ async fn an_admin_dismisses_work_no_retry_can_mend() {
         "kept for the record"
     );
 }
+
+/// A server of the previous release knew only `{"kind"}` in a retry and refused
+/// any other field (422): the app sends `task_ids` only when it names tasks,
+/// so that "Reintentar" by kind still works against it while it is not updated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_by_kind_still_reaches_a_server_from_before_task_ids() {
+    use axum::Json;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use serde_json::{Value, json};
+
+    async fn old_retry(Json(body): Json<Value>) -> (StatusCode, Json<Value>) {
+        let known = body.as_object().is_some_and(|o| o.keys().all(|k| k == "kind"));
+        if known {
+            (StatusCode::OK, Json(json!({ "requeued": 2, "kept": 0 })))
+        } else {
+            let refusal = json!({ "code": "invalid", "message": format!("unknown field in {body}") });
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(refusal))
+        }
+    }
+    let app = axum::Router::new().route("/api/v1/work/retry", post(old_retry));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let backend = centermind_desktop::client::Backend::new(
+        centermind_desktop::client::Backend::http_client().unwrap(),
+        base.parse().unwrap(),
+    );
+    let token = Token::new("t".into());
+    let retried = backend
+        .retry_work(&token, None, Some("store_photo"), &[])
+        .await
+        .unwrap();
+    assert_eq!(retried.requeued, 2);
+    // Naming tasks needs the newer server: the old one's refusal comes through as such.
+    assert!(matches!(
+        backend.retry_work(&token, None, None, &[7]).await,
+        Err(CommandError::Invalid { .. })
+    ));
+}
