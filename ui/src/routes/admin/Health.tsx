@@ -28,8 +28,11 @@ const MORE_EVENTS = 200;
 /** Given-up tasks listed one by one (the counts above cover them all). */
 const GIVEN_UP_LISTED = 50;
 
-/** What is being done: retrying a kind (`""`: all) or one task, dismissing one task or the hopeless ones. */
-type Busy = { retry: string } | { retryTask: number } | { dismissTask: number } | "dismissHopeless";
+/**
+ * What is being done: retrying a kind (`retry:` alone: all) or one task,
+ * dismissing one task or the hopeless ones.
+ */
+type Busy = `retry:${string}` | `retryTask:${number}` | `dismissTask:${number}` | "dismissHopeless";
 
 /**
  * "Estado": what the server still has to do for the distributor in the background,
@@ -48,14 +51,6 @@ export default function Health() {
   const [refreshing, setRefreshing] = createSignal(false);
   const [busy, setBusy] = createSignal<Busy | null>(null);
   const [actionError, setActionError] = createSignal<unknown>(null);
-  const retrying = (kind: string) => {
-    const b = busy();
-    return typeof b === "object" && b !== null && "retry" in b && b.retry === kind;
-  };
-  const busyWith = (key: "retryTask" | "dismissTask", id: number) => {
-    const b = busy();
-    return typeof b === "object" && b !== null && key in b && (b as Record<string, number>)[key] === id;
-  };
   const notice = createNotice();
 
   const zone = () => admin.current()?.time_zone;
@@ -124,9 +119,9 @@ export default function Health() {
     }
   };
   const retry = (kind: string | null) =>
-    act({ retry: kind ?? "" }, async () => retriedMessage(await call(api().retryFailedWork(admin.scope(), kind, null))));
+    act(`retry:${kind ?? ""}`, async () => retriedMessage(await call(api().retryFailedWork(admin.scope(), kind, null))));
   const retryTask = (id: number) =>
-    act({ retryTask: id }, async () => retriedMessage(await call(api().retryFailedWork(admin.scope(), null, [id]))));
+    act(`retryTask:${id}`, async () => retriedMessage(await call(api().retryFailedWork(admin.scope(), null, [id]))));
   const dismiss = (what: Busy, ids: number[]) =>
     act(what, async () => dismissedMessage(await call(api().dismissFailedWork(admin.scope(), null, ids))));
   const totalFailed = () => (work()?.kinds ?? []).reduce((n, k) => n + k.failed, 0);
@@ -219,7 +214,7 @@ export default function Health() {
                                 aria-label={`${t("admin.health.retry")}: ${kindName(k.kind)}`}
                                 onClick={() => void retry(k.kind)}
                               >
-                                {retrying(k.kind) ? t("admin.health.retryBusy") : t("admin.health.retry")}
+                                {busy() === `retry:${k.kind}` ? t("admin.health.retryBusy") : t("admin.health.retry")}
                               </button>
                             </Show>
                           </td>
@@ -234,7 +229,7 @@ export default function Health() {
                 <Show when={failedKinds(w()).length > 1}>
                   <p class="actions">
                     <button type="button" class="button" disabled={busy() !== null} onClick={() => void retry(null)}>
-                      {retrying("") ? t("admin.health.retryBusy") : t("admin.health.retryAll")}
+                      {busy() === "retry:" ? t("admin.health.retryBusy") : t("admin.health.retryAll")}
                     </button>
                   </p>
                 </Show>
@@ -289,16 +284,16 @@ export default function Health() {
                         aria-label={`${t("admin.health.retry")}: ${kindName(g.kind)}, ${subject()}`}
                         onClick={() => void retryTask(g.id)}
                       >
-                        {busyWith("retryTask", g.id) ? t("admin.health.retryBusy") : t("admin.health.retry")}
+                        {busy() === `retryTask:${g.id}` ? t("admin.health.retryBusy") : t("admin.health.retry")}
                       </button>
                       <button
                         type="button"
                         class="button button-small"
                         disabled={busy() !== null}
                         aria-label={`${t("admin.health.dismiss")}: ${kindName(g.kind)}, ${subject()}`}
-                        onClick={() => void dismiss({ dismissTask: g.id }, [g.id])}
+                        onClick={() => void dismiss(`dismissTask:${g.id}`, [g.id])}
                       >
-                        {busyWith("dismissTask", g.id) ? t("admin.health.dismissBusy") : t("admin.health.dismiss")}
+                        {busy() === `dismissTask:${g.id}` ? t("admin.health.dismissBusy") : t("admin.health.dismiss")}
                       </button>
                     </p>
                   </li>
