@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use centermind_api::{AppState, router};
@@ -18,11 +17,12 @@ use serde_json::{Value, json};
 #[path = "../../core/tests/fixtures/legacy.rs"]
 mod legacy;
 
-const PASSWORD: &str = "clave-de-prueba";
+#[path = "support/client.rs"]
+mod support;
+use support::{Client, PASSWORD};
 
 struct Server {
-    base: String,
-    client: reqwest::Client,
+    api: Client,
     db: Db,
     /// Job ids the API woke the scheduler for.
     woken: Arc<Mutex<Vec<String>>>,
@@ -74,8 +74,6 @@ impl Server {
                 taken.len() == 1
             })
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let events = EventBus::default();
         let app = router(
             AppState::new(db.clone(), dir.path().join("photos"))
@@ -84,14 +82,8 @@ impl Server {
                 .with_job_hook(hook)
                 .with_restore_hook(restore_hook),
         );
-        tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .unwrap();
-        });
         Self {
-            base: format!("http://{addr}"),
-            client: reqwest::Client::new(),
+            api: Client::serve(app).await,
             db,
             woken,
             restores,
@@ -100,38 +92,17 @@ impl Server {
         }
     }
 
-    async fn login(&self, username: &str) -> String {
-        let (status, body) = self
-            .send(
-                Method::POST,
-                None,
-                "/api/v1/auth/login",
-                Some(json!({"username": username, "password": PASSWORD})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{username}: {body}");
-        body["token"].as_str().unwrap().to_string()
-    }
-
-    async fn send(&self, method: Method, token: Option<&str>, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        self.send(Method::GET, Some(token), path, None).await
-    }
-
     async fn patch(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(Method::PATCH, Some(token), path, Some(body)).await
+    }
+}
+
+/// The client's `login`, `send` and `get` on the server itself.
+impl std::ops::Deref for Server {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.api
     }
 }
 
@@ -436,7 +407,7 @@ async fn old_database_bytes(dir: &std::path::Path) -> Vec<u8> {
 impl Server {
     async fn upload(&self, token: &str, query: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
         let resp = self
-            .client
+            .http
             .post(format!("{}/api/v1/legacy-import{query}", self.base))
             .bearer_auth(token)
             .header("content-type", "application/octet-stream")

@@ -6,7 +6,6 @@
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -19,7 +18,9 @@ use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "clave-de-prueba";
+#[path = "support/client.rs"]
+mod support;
+use support::{Client, PASSWORD};
 
 struct Tenant {
     id: i64,
@@ -29,8 +30,7 @@ struct Tenant {
 }
 
 struct Server {
-    base: String,
-    client: reqwest::Client,
+    api: Client,
     db: Db,
     sur: Tenant,
     norte: Tenant,
@@ -158,53 +158,15 @@ impl Server {
                 woken.fetch_add(1, Ordering::SeqCst);
             })
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let app = router(AppState::new(db.clone(), dir.path().join("photos")).with_work_hook(hook));
-        tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .unwrap();
-        });
         Self {
-            base: format!("http://{addr}"),
-            client: reqwest::Client::new(),
+            api: Client::serve(app).await,
             db,
             sur,
             norte,
             woken,
             _dir: dir,
         }
-    }
-
-    async fn login(&self, username: &str) -> String {
-        let (status, body) = self
-            .send(
-                Method::POST,
-                None,
-                "/api/v1/auth/login",
-                Some(json!({"username": username, "password": PASSWORD})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{username}: {body}");
-        body["token"].as_str().unwrap().to_string()
-    }
-
-    async fn send(&self, method: Method, token: Option<&str>, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        self.send(Method::GET, Some(token), path, None).await
     }
 
     async fn retry(&self, token: &str, query: &str, body: Value) -> (StatusCode, Value) {
@@ -229,6 +191,15 @@ impl Server {
 
     async fn state(&self, task: i64) -> TaskState {
         self.db.task(task).await.unwrap().state
+    }
+}
+
+/// The client's `login`, `send` and `get` on the server itself.
+impl std::ops::Deref for Server {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.api
     }
 }
 
