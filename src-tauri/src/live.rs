@@ -35,6 +35,10 @@ pub enum LiveMessage {
     },
     /// The distributor's bot changed state (running, lost, token in use, …).
     BotStatusChanged { state: String },
+    /// Background work (of `task_kind`; `null`: several kinds) failed, recovered,
+    /// was given up, retried or dismissed: Administración › Estado reads it again.
+    /// (Not `kind`: that is the tag of these messages.)
+    WorkChanged { task_kind: Option<String> },
     /// The kiosk's ranking moved (the TV stream says no more than that).
     RankingChanged,
     /// The server dropped events for this client: reload what is on screen.
@@ -52,6 +56,7 @@ pub fn message(event: &str, data: &str) -> Option<LiveMessage> {
         exhibition_id: Option<String>,
         status: Option<ExhibitionStatus>,
         state: Option<String>,
+        kind: Option<String>,
     }
     match event {
         // An import brought many exhibitions or verdicts at once: reload, as after a gap.
@@ -71,6 +76,7 @@ pub fn message(event: &str, data: &str) -> Option<LiveMessage> {
             status: p.status?,
         }),
         "bot_status_changed" => Some(LiveMessage::BotStatusChanged { state: p.state? }),
+        "work_changed" => Some(LiveMessage::WorkChanged { task_kind: p.kind }),
         _ => None,
     }
 }
@@ -228,6 +234,22 @@ mod tests {
         );
         assert_eq!(message("session_ended", "{}"), Some(LiveMessage::SignedOut));
         assert_eq!(message("ranking_changed", "{}"), Some(LiveMessage::RankingChanged));
+        assert_eq!(
+            message(
+                "work_changed",
+                r#"{"type":"work_changed","distributor_id":1,"kind":"edit_confirmation"}"#
+            ),
+            Some(LiveMessage::WorkChanged {
+                task_kind: Some("edit_confirmation".into())
+            })
+        );
+        assert_eq!(
+            message(
+                "work_changed",
+                r#"{"type":"work_changed","distributor_id":1,"kind":null}"#
+            ),
+            Some(LiveMessage::WorkChanged { task_kind: None })
+        );
     }
 
     #[test]
@@ -248,5 +270,13 @@ mod tests {
     fn messages_reach_the_ui_tagged_by_kind() {
         let json = serde_json::to_value(LiveMessage::Connected { reconnected: true }).unwrap();
         assert_eq!(json, serde_json::json!({ "kind": "connected", "reconnected": true }));
+        let json = serde_json::to_value(LiveMessage::WorkChanged {
+            task_kind: Some("store_photo".into()),
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "kind": "work_changed", "task_kind": "store_photo" })
+        );
     }
 }

@@ -1343,11 +1343,18 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // Given up again, for good this time: the screen names it as beyond repair,
-    // and one click sets it aside.
-    s.click(&button("Actualizar")).await;
+    // Given up again, for good this time: the screen hears it from the server's
+    // live events (its own reading is every 30 s, and nobody clicks "Actualizar"),
+    // names it as beyond repair, and one click sets it aside.
+    let gave_up_at = Instant::now();
     let given_up = "//ul[@aria-labelledby='given-up-title']";
     s.wait_for_text(given_up, "Exhibición que ya no existe · foto 1").await;
+    let shown_after = gave_up_at.elapsed();
+    eprintln!("e2e Estado: the given-up task on screen {shown_after:?} after the server gave it up");
+    assert!(
+        shown_after < Duration::from_secs(10),
+        "the screen waited for its own reading ({shown_after:?}) instead of the live event"
+    );
     s.wait_for_text(given_up, "El servidor la dio por imposible").await;
     s.click(&button("Descartar las que no tienen arreglo (1)")).await;
     s.wait_for_text(&role("status"), "Se descartó 1 tarea.").await;

@@ -776,6 +776,12 @@ export type LiveMessage =
 { kind: "exhibition_evaluated"; exhibition_id: string; status: ExhibitionStatus } | 
 /**  The distributor's bot changed state (running, lost, token in use, …). */
 { kind: "bot_status_changed"; state: string } | 
+/**
+ *  Background work (of `task_kind`; `null`: several kinds) failed, recovered,
+ *  was given up, retried or dismissed: Administración › Estado reads it again.
+ *  (Not `kind`: that is the tag of these messages.)
+ */
+{ kind: "work_changed"; task_kind: string | null } | 
 /**  The kiosk's ranking moved (the TV stream says no more than that). */
 { kind: "ranking_changed" } | 
 /**  The server dropped events for this client: reload what is on screen. */

@@ -98,7 +98,7 @@ impl Follower {
                 LiveEvent::ExhibitionCreated { .. }
                 | LiveEvent::ExhibitionEvaluated { .. }
                 | LiveEvent::ExhibitionsImported { .. } => Some(Event::default().event("ranking_changed").data("{}")),
-                LiveEvent::BotStatusChanged { .. } => None,
+                LiveEvent::BotStatusChanged { .. } | LiveEvent::WorkChanged { .. } => None,
             },
         }
     }
@@ -140,7 +140,7 @@ impl Follower {
 }
 
 /// Server-Sent Events of one distributor: `exhibition_created`, `exhibition_evaluated`,
-/// `bot_status_changed`, `exhibitions_imported` (JSON data), `resync` when the client fell behind, and
+/// `bot_status_changed`, `exhibitions_imported`, `work_changed` (JSON data), `resync` when the client fell behind, and
 /// `session_ended` (then the stream closes) once the session is no longer valid.
 #[utoipa::path(get, path = "/api/v1/events", tag = "review", params(EventsQuery), security(("bearer" = [])),
     responses((status = 200, content_type = "text/event-stream", body = String)))]

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use centermind_core::domain::DistributorId;
+use centermind_core::events::LiveEvent;
 use centermind_core::store::{ErrorEvent, GivenUpTask, WorkSummary, now, task_kinds};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -133,6 +134,14 @@ impl Selection {
     }
 }
 
+/// Other admins' Estado screens follow what this one did.
+fn announce(state: &AppState, distributor: DistributorId, kind: Option<&str>) {
+    state.events.publish(LiveEvent::WorkChanged {
+        distributor_id: distributor,
+        kind: kind.map(String::from),
+    });
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Retried {
     /// Queued again, due now.
@@ -169,6 +178,7 @@ pub(crate) async fn retry(
     );
     if requeued > 0 {
         (state.on_work_retried)();
+        announce(&state, distributor, kind);
     }
     Ok(Json(Retried { requeued, kept }))
 }
@@ -206,6 +216,9 @@ pub(crate) async fn dismiss(
         dismissed,
         "failed background work dismissed from the app"
     );
+    if dismissed > 0 {
+        announce(&state, distributor, kind);
+    }
     Ok(Json(Dismissed { dismissed }))
 }
 

@@ -13,6 +13,7 @@ use centermind_api::{AppState, router};
 use centermind_core::Secret;
 use centermind_core::domain::error_class::ErrorClass;
 use centermind_core::domain::roles::PortalRole;
+use centermind_core::events::{EventBus, LiveEvent};
 use centermind_core::store::{Db, NewDistributor, NewErrorEvent, NewPortalUser, NewTask, TaskState, now, task_kinds};
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
@@ -36,6 +37,8 @@ struct Server {
     norte: Tenant,
     /// How many times the API woke the workers.
     woken: Arc<AtomicUsize>,
+    /// The live events the API published.
+    events: EventBus,
     _dir: tempfile::TempDir,
 }
 
@@ -158,13 +161,19 @@ impl Server {
                 woken.fetch_add(1, Ordering::SeqCst);
             })
         };
-        let app = router(AppState::new(db.clone(), dir.path().join("photos")).with_work_hook(hook));
+        let events = EventBus::default();
+        let app = router(
+            AppState::new(db.clone(), dir.path().join("photos"))
+                .with_work_hook(hook)
+                .with_events(events.clone()),
+        );
         Self {
             api: Client::serve(app).await,
             db,
             sur,
             norte,
             woken,
+            events,
             _dir: dir,
         }
     }
@@ -421,4 +430,42 @@ async fn given_up_work_is_listed_one_by_one_and_retried_or_dismissed_by_id() {
     assert_eq!(s.db.given_up_tasks(s.norte.id, None, 10).await.unwrap().len(), 2);
     let (status, _) = s.dismiss(&admin, "", json!({"kind": "nope"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn retries_and_dismissals_are_announced_live_to_their_distributor_only_when_they_change_something() {
+    let s = Server::start().await;
+    let mut rx = s.events.subscribe();
+    let admin = s.login("admin.sur").await;
+    let changed = |kind: Option<&str>| LiveEvent::WorkChanged {
+        distributor_id: s.sur.id,
+        kind: kind.map(String::from),
+    };
+
+    // Norte's task named by Sur's admin changes nothing: nothing is announced.
+    let (_, body) = s.retry(&admin, "", json!({"task_ids": [s.norte.dead_photo]})).await;
+    assert_eq!(body["requeued"], 0, "{body}");
+    let (_, body) = s.dismiss(&admin, "", json!({"task_ids": [s.norte.dead_copy]})).await;
+    assert_eq!(body["dismissed"], 0, "{body}");
+    assert!(rx.try_recv().is_err(), "nothing changed, nothing announced");
+
+    let (_, body) = s.retry(&admin, "", json!({"kind": "store_photo"})).await;
+    assert_eq!(body["requeued"], 1, "{body}");
+    assert_eq!(rx.try_recv().unwrap(), changed(Some("store_photo")));
+    let (_, body) = s.dismiss(&admin, "", json!({"task_ids": [s.sur.dead_copy]})).await;
+    assert_eq!(body["dismissed"], 1, "{body}");
+    assert_eq!(rx.try_recv().unwrap(), changed(None));
+    assert!(rx.try_recv().is_err(), "one event per change: {:?}", rx.try_recv());
+
+    // The superadmin acting on Norte announces it to Norte.
+    let root = s.login("root").await;
+    let (_, body) = s.retry(&root, &format!("?distributor={}", s.norte.id), json!({})).await;
+    assert_eq!(body["requeued"], 2, "{body}");
+    assert_eq!(
+        rx.try_recv().unwrap(),
+        LiveEvent::WorkChanged {
+            distributor_id: s.norte.id,
+            kind: None
+        }
+    );
 }

@@ -89,7 +89,7 @@ async fn serve_once(
     let shutdown = CancellationToken::new();
     // One bus for the whole process: the bots publish, the API streams.
     let events = EventBus::default();
-    let sync = VerdictSync::new(db.clone(), &config.telegram_api_url, shutdown.clone())?;
+    let sync = VerdictSync::new(db.clone(), &config.telegram_api_url, shutdown.clone())?.with_events(events.clone());
     let sync_handle = sync.handle();
     let sync_worker = tokio::spawn(sync.run());
     // Photos are always kept in photo_dir; `google_drive` distributors also

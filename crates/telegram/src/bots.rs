@@ -183,7 +183,8 @@ impl BotSupervisor {
             self.shutdown.child_token(),
             self.options.photos.clone(),
         )
-        .woken_by(&self.photo_wake);
+        .woken_by(&self.photo_wake)
+        .with_events(self.events.clone());
         let ctx = BotContext {
             db: self.db.clone(),
             api_url: self.api_url.clone(),

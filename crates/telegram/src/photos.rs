@@ -37,8 +37,11 @@ use centermind_core::config::GoogleDriveConfig;
 use centermind_core::domain::DistributorId;
 use centermind_core::domain::backoff::backoff_delay;
 use centermind_core::domain::error_class::ErrorClass;
+use centermind_core::events::{EventBus, WorkNotices};
 use centermind_core::store::task_kinds::{ARCHIVE_PHOTO, IMPORT_PHOTO, STORE_PHOTO};
-use centermind_core::store::{Db, NewErrorEvent, NewTask, PhotoStorage, PhotoToStore, StoredPhoto, Task, now};
+use centermind_core::store::{
+    Db, NewErrorEvent, NewTask, PhotoStorage, PhotoToStore, StoredPhoto, Task, TaskState, now,
+};
 use centermind_core::{Error as CoreError, Secret};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -278,6 +281,8 @@ pub struct PhotoWorker {
     options: PhotoOptions,
     /// When each distributor's admin was last alerted (at most once an hour).
     last_alert: Arc<Mutex<HashMap<DistributorId, DateTime<Utc>>>>,
+    /// Tells the admins' Estado screens when a photo fails, recovers or is given up.
+    notices: WorkNotices,
 }
 
 impl std::fmt::Debug for PhotoWorker {
@@ -385,7 +390,15 @@ impl PhotoWorker {
             wake: Arc::new(Notify::new()),
             options,
             last_alert: Arc::default(),
+            notices: WorkNotices::default(),
         }
+    }
+
+    /// Announce failures, recoveries and give-ups on `events` (the service's bus).
+    #[must_use]
+    pub fn with_events(mut self, events: EventBus) -> Self {
+        self.notices = WorkNotices::new(events, WorkNotices::WINDOW);
+        self
     }
 
     pub fn handle(&self) -> PhotoHandle {
@@ -781,6 +794,23 @@ impl PhotoWorker {
     }
 
     async fn record(&self, task: &Task, outcome: Outcome) -> Result<(), CoreError> {
+        // What the Estado screen counts changes: a first failure makes the task
+        // "retrying", a success after failures ends that, a give-up makes it failed.
+        let failed_before = task.last_error.is_some();
+        let noticed = match &outcome {
+            Outcome::Done | Outcome::Recorded => failed_before,
+            Outcome::Retry { .. } | Outcome::Wait { .. } => !failed_before,
+            Outcome::GiveUp { .. } => true,
+        };
+        let out_of_attempts = self.record_outcome(task, outcome).await?;
+        if let (true, Some(d)) = (noticed || out_of_attempts, task.distributor_id) {
+            self.notices.notice(d, &task.kind);
+        }
+        Ok(())
+    }
+
+    /// Records what became of `task`; true when a retryable failure used its last attempt.
+    async fn record_outcome(&self, task: &Task, outcome: Outcome) -> Result<bool, CoreError> {
         let at = now();
         match outcome {
             Outcome::Done => self.db.complete_task(task.id, at).await?,
@@ -801,10 +831,11 @@ impl PhotoWorker {
                 } else {
                     backoff_delay(attempt, self.options.backoff_base, self.options.backoff_cap)
                 };
-                self.db.fail_task(task.id, &error, Some(class), at + delay, at).await?;
+                let state = self.db.fail_task(task.id, &error, Some(class), at + delay, at).await?;
                 if config || task.attempts == self.options.alert_after_attempts {
                     self.alert_admin(task.distributor_id, class, &error).await;
                 }
+                return Ok(state == TaskState::Dead);
             }
             Outcome::Wait { class, note } => {
                 self.db
@@ -824,7 +855,7 @@ impl PhotoWorker {
                 self.db.bury_task(task.id, &error, Some(class), at).await?;
             }
         }
-        Ok(())
+        Ok(false)
     }
 
     /// One Telegram message to the distributor's admin, at most once an hour.

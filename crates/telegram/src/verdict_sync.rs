@@ -32,6 +32,7 @@ use centermind_core::domain::DistributorId;
 use centermind_core::domain::backoff::backoff_delay;
 use centermind_core::domain::error_class::ErrorClass;
 use centermind_core::domain::exhibition::{ExhibitionStatus, SyncState};
+use centermind_core::events::{EventBus, WorkNotices};
 use centermind_core::store::{Db, NewErrorEvent, Task, TaskState, now, task_kinds};
 use centermind_core::{Error as CoreError, Secret};
 use chrono::{DateTime, Duration, Utc};
@@ -138,6 +139,8 @@ pub struct VerdictSync {
     shutdown: CancellationToken,
     wake: Arc<Notify>,
     options: SyncOptions,
+    /// Tells the admins' Estado screens when an edit fails, recovers or is given up.
+    notices: WorkNotices,
 }
 
 // By hand: teloxide's `Bot` prints its token in `Debug`.
@@ -204,7 +207,15 @@ impl VerdictSync {
             shutdown,
             wake: Arc::new(Notify::new()),
             options: SyncOptions::default(),
+            notices: WorkNotices::default(),
         })
+    }
+
+    /// Announce failures, recoveries and give-ups on `events` (the service's bus).
+    #[must_use]
+    pub fn with_events(mut self, events: EventBus) -> Self {
+        self.notices = WorkNotices::new(events, WorkNotices::WINDOW);
+        self
     }
 
     pub fn with_options(mut self, options: SyncOptions) -> Self {
@@ -476,6 +487,28 @@ impl VerdictSync {
     }
 
     async fn record(&self, task: &Task, exhibition_id: Option<Uuid>, attempt: Attempt) -> Result<(), CoreError> {
+        // What the Estado screen counts changes: a first failure (or wait) makes
+        // the edit "retrying", a delivery after one ends that, a give-up fails it.
+        let failed_before = task.last_error.is_some();
+        let noticed = match &attempt {
+            Attempt::Delivered { .. } => failed_before,
+            Attempt::Postpone { .. } | Attempt::Retry { .. } => !failed_before,
+            Attempt::GiveUp { .. } => true,
+        };
+        let out_of_attempts = self.record_attempt(task, exhibition_id, attempt).await?;
+        if let (true, Some(d)) = (noticed || out_of_attempts, task.distributor_id) {
+            self.notices.notice(d, &task.kind);
+        }
+        Ok(())
+    }
+
+    /// Records what became of `task`; true when a retryable failure used its last attempt.
+    async fn record_attempt(
+        &self,
+        task: &Task,
+        exhibition_id: Option<Uuid>,
+        attempt: Attempt,
+    ) -> Result<bool, CoreError> {
         let at = now();
         match attempt {
             Attempt::Delivered { status } => {
@@ -505,6 +538,7 @@ impl VerdictSync {
                     warn!(%error, "edit failed too many times; giving up");
                     self.event(task, class, &error).await;
                     self.mark_undeliverable(task, exhibition_id, status).await?;
+                    return Ok(true);
                 }
                 state => debug!(%error, ?state, "edit failed; a newer task replaces this one"),
             },
@@ -515,7 +549,7 @@ impl VerdictSync {
                 self.mark_undeliverable(task, exhibition_id, status).await?;
             }
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Record a failure for the admin's "Estado" screen: only an edit's first

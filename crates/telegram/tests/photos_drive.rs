@@ -14,6 +14,7 @@ use centermind_core::config::GoogleDriveConfig;
 use centermind_core::domain::DistributorId;
 use centermind_core::domain::customer_number::CustomerNumber;
 use centermind_core::domain::error_class::ErrorClass;
+use centermind_core::events::{EventBus, LiveEvent};
 use centermind_core::store::task_kinds::ARCHIVE_PHOTO;
 use centermind_core::store::{
     Db, DistributorUpdate, ErrorEvent, Exhibition, NewDistributor, NewExhibition, NewGroup, NewMember, NewPhoto,
@@ -106,6 +107,8 @@ struct World {
     shutdown: CancellationToken,
     worker: Option<PhotoHandle>,
     files: usize,
+    /// The bus the worker announces changes of work on (Estado screens follow it).
+    events: EventBus,
     _dir: tempfile::TempDir,
 }
 
@@ -140,6 +143,7 @@ impl World {
             shutdown: CancellationToken::new(),
             worker: None,
             files: 0,
+            events: EventBus::default(),
             _dir: dir,
         }
     }
@@ -166,7 +170,8 @@ impl World {
             self.telegram.url().parse().unwrap(),
             self.shutdown.child_token(),
             PhotoOptions { drive, ..options() },
-        );
+        )
+        .with_events(self.events.clone());
         self.worker = Some(worker.handle());
         tokio::spawn(worker.run());
     }
@@ -463,6 +468,7 @@ async fn access_tokens_are_refreshed_when_refused_or_about_to_expire_and_cached_
 #[tokio::test]
 async fn drive_failures_are_retried_to_success_without_duplicates() {
     let mut w = World::new().await;
+    let mut announced = w.events.subscribe();
     let folder = w.drive.add_folder("Norte", None);
     let norte = w.tenant("norte", 1, PhotoStorage::GoogleDrive, Some(&folder)).await;
     // Creating the group folder: rate limited, then created but answered 500,
@@ -507,6 +513,19 @@ async fn drive_failures_are_retried_to_success_without_duplicates() {
     assert!(alerts[0].contains("remote_down"), "{}", alerts[0]);
     // The local copy never waited for Drive.
     assert_eq!(e.photos[0].upload_state, "stored");
+    // The admins' Estado screens heard of the copy's first failure at once and of
+    // its recovery at the end of the 1 s window; the retries between and the
+    // download that worked at once were not announced.
+    let mut kinds = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(2500);
+    while let Ok(Ok(event)) = tokio::time::timeout_at(deadline, announced.recv()).await {
+        if let LiveEvent::WorkChanged { distributor_id, kind } = event {
+            assert_eq!(distributor_id, norte.distributor);
+            kinds.push(kind);
+        }
+    }
+    let copy = Some(ARCHIVE_PHOTO.to_string());
+    assert_eq!(kinds, [copy.clone(), copy]);
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use centermind_core::domain::error_class::ErrorClass;
 use centermind_core::domain::exhibition::{ExhibitionStatus, SyncState, Verdict};
 use centermind_core::domain::roles::{Actor, PortalRole};
 use centermind_core::domain::{DistributorId, GroupId, MemberId, PdvTypeId};
+use centermind_core::events::{EventBus, LiveEvent};
 use centermind_core::store::{
     Db, DistributorUpdate, EvaluationRequest, Exhibition, NewDistributor, NewExhibition, NewGroup, NewMember, NewPhoto,
     NewPortalUser, Task, TaskState, now, task_kinds,
@@ -43,6 +44,8 @@ struct World {
     tenant: Tenant,
     shutdown: CancellationToken,
     workers: Vec<tokio::task::JoinHandle<()>>,
+    /// The bus the workers announce changes of work on (Estado screens follow it).
+    events: EventBus,
     _dir: tempfile::TempDir,
 }
 
@@ -126,15 +129,38 @@ async fn world() -> World {
         tenant,
         shutdown: CancellationToken::new(),
         workers: Vec::new(),
+        events: EventBus::default(),
         _dir: dir,
     }
+}
+
+/// The kinds of the `WorkChanged` events of `d` on `rx`: once `n` came, or
+/// whatever came within `wait` (they follow the database writes tests wait for).
+async fn work_changes(
+    rx: &mut tokio::sync::broadcast::Receiver<LiveEvent>,
+    d: DistributorId,
+    n: usize,
+    wait: Duration,
+) -> Vec<Option<String>> {
+    let mut kinds = Vec::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    while kinds.len() < n {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Ok(LiveEvent::WorkChanged { distributor_id, kind })) if distributor_id == d => kinds.push(kind),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => panic!("the bus: {e}"),
+            Err(_) => break,
+        }
+    }
+    kinds
 }
 
 impl World {
     fn start_worker_with(&mut self, api_url: &str, options: SyncOptions, shutdown: CancellationToken) -> SyncHandle {
         let sync = VerdictSync::new(self.db.clone(), api_url, shutdown)
             .unwrap()
-            .with_options(options);
+            .with_options(options)
+            .with_events(self.events.clone());
         let handle = sync.handle();
         self.workers.push(tokio::spawn(sync.run()));
         handle
@@ -285,6 +311,7 @@ fn gap(a: &RecordedRequest, b: &RecordedRequest) -> Duration {
 #[tokio::test]
 async fn a_verdict_edits_the_confirmation_once_with_the_spanish_text() {
     let mut w = world().await;
+    let mut announced = w.events.subscribe();
     let handle = w.start_worker();
     let (id, message_id) = w.exhibition(&w.tenant, "-100:1").await;
     let pdv = w
@@ -319,6 +346,11 @@ async fn a_verdict_edits_the_confirmation_once_with_the_spanish_text() {
     let tasks = w.tasks(id).await;
     assert_eq!(tasks.len(), 1);
     assert_eq!((tasks[0].state, tasks[0].attempts), (TaskState::Done, 1));
+    // Routine work is not announced to the admins' Estado screens.
+    assert_eq!(
+        work_changes(&mut announced, w.tenant.distributor, 1, Duration::from_millis(300)).await,
+        Vec::<Option<String>>::new()
+    );
     // Nothing more is sent, even when woken again.
     handle.notify();
     assert_eq!(
@@ -414,6 +446,7 @@ async fn message_is_not_modified_counts_as_delivered() {
 #[tokio::test]
 async fn a_deleted_message_is_undeliverable_and_never_retried() {
     let mut w = world().await;
+    let mut announced = w.events.subscribe();
     let handle = w.start_worker();
     let (id, message_id) = w.exhibition(&w.tenant, "-100:1").await;
     assert!(w.fake.delete_message(CHAT, message_id));
@@ -448,6 +481,11 @@ async fn a_deleted_message_is_undeliverable_and_never_retried() {
     assert_eq!(
         events[0].context.as_ref().unwrap()["kind"],
         task_kinds::EDIT_CONFIRMATION
+    );
+    // Announced live to the admins' Estado screens, once.
+    assert_eq!(
+        work_changes(&mut announced, w.tenant.distributor, 2, Duration::from_millis(500)).await,
+        [Some(task_kinds::EDIT_CONFIRMATION.to_string())]
     );
     handle.notify();
     assert_eq!(
@@ -624,6 +662,7 @@ async fn edits_in_one_chat_are_paced_and_another_chat_is_not_held_up() {
 #[tokio::test]
 async fn a_server_error_is_retried_with_backoff() {
     let mut w = world().await;
+    let mut announced = w.events.subscribe();
     let handle = w.start_worker();
     let (id, message_id) = w.exhibition(&w.tenant, "-100:1").await;
     w.fake.fail_next(EDIT, 1, Fault::ServerError);
@@ -653,6 +692,12 @@ async fn a_server_error_is_retried_with_backoff() {
         events.iter().map(|e| e.class).collect::<Vec<_>>(),
         [ErrorClass::RemoteDown],
         "the first failure is recorded"
+    );
+    // Estado hears of the failure, then of the recovery (2 s later, past the 1 s window).
+    let edit = Some(task_kinds::EDIT_CONFIRMATION.to_string());
+    assert_eq!(
+        work_changes(&mut announced, w.tenant.distributor, 3, Duration::from_millis(500)).await,
+        [edit.clone(), edit]
     );
     assert!(w.shown(message_id).starts_with("✅ Aprobada"));
     w.stop().await;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Work, WorkKind } from "../bindings";
 import { givenUpTask, workKind as kind } from "../../tests/fakeWork";
 import {
+  changesWork,
   classAdvice,
   className,
   dismissedMessage,
@@ -18,6 +19,16 @@ import {
 const work = (kinds: WorkKind[]): Work => ({ distributor_id: 1, kinds, read_at: "2026-11-24T12:00:00Z" });
 
 describe("Estado: names and retry answers", () => {
+  it("reads the server again for news of background work and after a gap in the live events only", () => {
+    expect(changesWork({ kind: "work_changed", task_kind: "store_photo" })).toBe(true);
+    expect(changesWork({ kind: "work_changed", task_kind: null })).toBe(true);
+    expect(changesWork({ kind: "resync" })).toBe(true);
+    expect(changesWork({ kind: "connected", reconnected: true })).toBe(true);
+    expect(changesWork({ kind: "connected", reconnected: false })).toBe(false);
+    expect(changesWork({ kind: "exhibition_evaluated", exhibition_id: "e", status: "approved" })).toBe(false);
+    expect(changesWork({ kind: "bot_status_changed", state: "lost" })).toBe(false);
+  });
+
   it("names known kinds and classes in Spanish and shows unknown ones by their name", () => {
     expect(kindName("archive_photo")).toBe("Copiar fotos a Google Drive");
     expect(kindName("send_fax")).toBe("send_fax");

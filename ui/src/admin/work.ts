@@ -4,8 +4,9 @@
  * are shown by their raw name), what each given-up task was for, and what a
  * retry or a dismissal answer says.
  */
-import type { Dismissed, GivenUpWork, Retried, Work, WorkKind } from "../bindings";
+import type { Dismissed, GivenUpWork, LiveMessage, Retried, Work, WorkKind } from "../bindings";
 import { t } from "../i18n";
+import { mayHaveMissedEvents } from "../lib/live";
 
 export const WORK_KINDS = ["store_photo", "archive_photo", "edit_confirmation", "import_photo"] as const;
 export type KnownKind = (typeof WORK_KINDS)[number];
@@ -89,6 +90,15 @@ export function givenUpReason(g: GivenUpWork): string {
 export function givenUpAdvice(g: GivenUpWork): string | null {
   if (g.exhibition_id !== null && g.customer_number === null) return t("admin.health.goneAdvice");
   return g.class === null ? null : classAdvice(g.class, g.kind);
+}
+
+/**
+ * Whether a live message can change the Estado screen: the server announces
+ * failed, recovered, given-up, retried and dismissed work (not routine
+ * progress), and a reopened stream may have missed some.
+ */
+export function changesWork(message: LiveMessage): boolean {
+  return message.kind === "work_changed" || mayHaveMissedEvents(message);
 }
 
 /** The listed tasks the server judged no retry can mend (one click sets them all aside). */

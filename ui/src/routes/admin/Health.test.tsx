@@ -14,9 +14,10 @@ const cells = (kind: string) => within(row(kind)).getAllByRole("cell").map((c) =
 
 describe("Administración › Estado", () => {
   const render = appHarness();
-  const { refreshMs } = healthTiming;
+  const { refreshMs, liveReloadMs } = healthTiming;
   afterEach(() => {
     healthTiming.refreshMs = refreshMs;
+    healthTiming.liveReloadMs = liveReloadMs;
   });
 
   const seed = {
@@ -231,6 +232,46 @@ describe("Administración › Estado", () => {
     api.admin.work.kinds[1] = [];
     expect(await screen.findByText("Todo al día: no queda nada pendiente.")).toBeInTheDocument();
     expect(api.admin.called("backgroundWork").length).toBeGreaterThan(1);
+  });
+
+  it("follows the server's live events: work given up meanwhile appears without waiting for the next read", async () => {
+    healthTiming.liveReloadMs = 5;
+    const api = fakeApi({ session: ADMIN, admin: seed });
+    render(api, "#/admin/health");
+    await screen.findByRole("table", { name: WORK });
+    await waitFor(() => expect(api.following()).toBe(true));
+    const reads = () => api.admin.called("backgroundWork").length;
+    const before = reads();
+    // The verdict sync gives up on an edit.
+    api.admin.work.givenUp[1] = [givenUpTask(7, "edit_confirmation", { permanent: true, class: "missing_path" })];
+    const edits = api.admin.work.kinds[1]?.find((k) => k.kind === "edit_confirmation");
+    if (!edits) throw new Error("seeded edits expected");
+    edits.failed = 1;
+    edits.permanent = 1;
+    // News of exhibitions is not the screen's business: it does not read again for them.
+    api.live({ kind: "exhibition_created", exhibition_id: "0a1b2c3d-0000-4000-8000-000000000009" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reads()).toBe(before);
+    api.live({ kind: "work_changed", task_kind: "edit_confirmation" });
+    const list = await screen.findByRole("list", { name: "Tareas sin resolver" });
+    expect(list).toHaveTextContent("El mensaje del bot ya no está en el grupo");
+    expect(cells("Escribir veredictos en Telegram")[2]).toBe("1De esas, 1 sin arreglo posible.");
+    expect(reads()).toBe(before + 1);
+  });
+
+  it("no longer reads the server for live events once left", async () => {
+    healthTiming.liveReloadMs = 5;
+    const api = fakeApi({ session: ADMIN, admin: seed });
+    render(api, "#/admin/health");
+    await screen.findByRole("table", { name: WORK });
+    fireEvent.click(screen.getByRole("link", { name: "Distribuidora" }));
+    await waitFor(() => expect(document.title).toBe("Distribuidora · CenterMind"));
+    const reads = api.admin.called("backgroundWork").length;
+    // The header's pending count still follows the stream; Estado's listener is gone.
+    await waitFor(() => expect(api.following()).toBe(true));
+    api.live({ kind: "work_changed", task_kind: null });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(api.admin.called("backgroundWork").length).toBe(reads);
   });
 
   it("the superadmin sees the chosen distributor's", async () => {

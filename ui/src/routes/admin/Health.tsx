@@ -3,6 +3,7 @@ import type { ErrorEvent, GivenUpWork, Work } from "../../bindings";
 import { useAdmin } from "../../admin/context";
 import { createNotice } from "../../admin/notice";
 import {
+  changesWork,
   classAdvice,
   className,
   dismissedMessage,
@@ -19,9 +20,15 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime, t } from "../../i18n";
 import { api, ApiError, call } from "../../lib/api";
 import { useDocumentTitle } from "../../lib/document";
+import { onLive } from "../../lib/live";
+import { debounce } from "../../ranking/month";
 
-/** How often the screen reads the server again while it is open (tests shorten it). */
-export const healthTiming = { refreshMs: 30_000 };
+/**
+ * How often the screen reads the server again while it is open (the queued
+ * counts move without live events), and how long after a live event about
+ * failed work it waits for the rest of its burst (tests shorten both).
+ */
+export const healthTiming = { refreshMs: 30_000, liveReloadMs: 500 };
 /** Failures listed at first, and after "Ver más". */
 const FIRST_EVENTS = 20;
 const MORE_EVENTS = 200;
@@ -100,7 +107,16 @@ export default function Health() {
     }),
   );
   const timer = setInterval(() => void load(), healthTiming.refreshMs);
-  onCleanup(() => clearInterval(timer));
+  // A failure, a recovery, a give-up, or another admin's retry or dismissal: read again now.
+  const soon = debounce(() => void load(), healthTiming.liveReloadMs);
+  const stopLive = onLive((message) => {
+    if (changesWork(message)) soon();
+  });
+  onCleanup(() => {
+    clearInterval(timer);
+    stopLive();
+    soon.cancel();
+  });
 
   /** Runs one action on given-up work, says its answer, and reads the server again. */
   const act = async (what: Busy, run: () => Promise<string>) => {
