@@ -277,6 +277,38 @@ async fn an_import_into_its_distributor_makes_the_ui_reload() {
 }
 
 #[tokio::test]
+async fn news_of_its_distributors_background_work_reaches_the_ui() {
+    let world = World::new().await;
+    let server = world.serve(ANY_PORT);
+    let base = server.base.clone();
+    let (mut rx, follower) = follow(&base, login(&base).await);
+    assert_eq!(next(&mut rx).await, LiveMessage::Connected { reconnected: false });
+
+    world.events.publish(LiveEvent::WorkChanged {
+        distributor_id: world.theirs,
+        kind: Some("store_photo".into()),
+    });
+    world.events.publish(LiveEvent::WorkChanged {
+        distributor_id: world.ours,
+        kind: Some("edit_confirmation".into()),
+    });
+    world.events.publish(LiveEvent::WorkChanged {
+        distributor_id: world.ours,
+        kind: None,
+    });
+    // The other tenant's came first: had it come through, it would be the first here.
+    assert_eq!(
+        next(&mut rx).await,
+        LiveMessage::WorkChanged {
+            task_kind: Some("edit_confirmation".into())
+        }
+    );
+    assert_eq!(next(&mut rx).await, LiveMessage::WorkChanged { task_kind: None });
+    follower.abort();
+    drop(server);
+}
+
+#[tokio::test]
 async fn an_ended_session_stops_following_with_signed_out() {
     let world = World::new().await;
     let server = world.serve(ANY_PORT);
