@@ -700,3 +700,42 @@ mod tests {
         assert!(shell.load_token(url.as_str()).await.expect("loads").is_none());
     }
 }
+
+/// "Recordarme" on Windows: the token in the Credential Manager. `./x test`
+/// runs these under Wine (its Credential Manager keeps the same API).
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+
+    #[test]
+    fn remembered_tokens_live_in_the_credential_manager_one_per_server() {
+        let store = KeyringStore;
+        // Unique per run: the Credential Manager outlives the test.
+        let run = std::process::id();
+        let (sur, norte) = (
+            format!("https://sur-{run}.example.com/"),
+            format!("https://norte-{run}.example.com/"),
+        );
+        assert!(store.load(&sur).expect("reads").is_none());
+        // A session token as the server makes them (64 characters), and a longer one.
+        let first = Token::new("a".repeat(64));
+        store.save(&sur, &first).expect("saves");
+        store.save(&norte, &Token::new("n".repeat(512))).expect("saves");
+        assert_eq!(
+            store.load(&sur).expect("reads").map(|t| t.expose().to_string()),
+            Some("a".repeat(64))
+        );
+        // A new login replaces the remembered token.
+        store.save(&sur, &Token::new("b".repeat(64))).expect("saves");
+        assert_eq!(
+            store.load(&sur).expect("reads").map(|t| t.expose().to_string()),
+            Some("b".repeat(64))
+        );
+        // Logging out of one server forgets only its token, and twice is no error.
+        store.delete(&sur).expect("deletes");
+        store.delete(&sur).expect("deleting again is fine");
+        assert!(store.load(&sur).expect("reads").is_none());
+        assert_eq!(store.load(&norte).expect("reads").map(|t| t.expose().len()), Some(512));
+        store.delete(&norte).expect("deletes");
+    }
+}

@@ -853,3 +853,119 @@ mod tests {
         assert!(!alive(pid));
     }
 }
+
+/// "Este equipo" on Windows, the app's first platform: the supervisor with the
+/// Windows build of the sidecar. `./x test` runs these under Wine, with that
+/// build next to the test binary (`check_windows`); elsewhere, without one,
+/// they say so and pass unless `WINDOWS_SIDECAR_REQUIRED` is set.
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+
+    fn quick() -> Backoff {
+        Backoff {
+            first: Duration::from_millis(100),
+            max: Duration::from_millis(400),
+            attempts: 3,
+            stable: Duration::from_secs(60),
+        }
+    }
+
+    fn wait_until(mut f: impl FnMut() -> bool) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if f() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// Whether Windows still lists `pid` (`tasklist`, as a support person would look).
+    fn alive(pid: u32) -> bool {
+        let out = Command::new("tasklist")
+            .args(["/FI", &format!("PID eq {pid}"), "/NH"])
+            .output()
+            .expect("tasklist");
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .any(|w| w == pid.to_string())
+    }
+
+    fn answers(port: u16) -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut s) = std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)) else {
+            return false;
+        };
+        let _ = s.write_all(b"GET /api/v1/health HTTP/1.0\r\nHost: localhost\r\n\r\n");
+        let mut body = String::new();
+        let _ = s.read_to_string(&mut body);
+        body.starts_with("HTTP/1.1 200") || body.starts_with("HTTP/1.0 200")
+    }
+
+    fn sidecar() -> Option<PathBuf> {
+        let found = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().and_then(find_next_to));
+        if found.is_none() {
+            assert!(
+                std::env::var_os("WINDOWS_SIDECAR_REQUIRED").is_none(),
+                "no {SIDECAR_NAME}.exe next to the test binary: build it for Windows first"
+            );
+            eprintln!("skipped: no {SIDECAR_NAME}.exe next to the test binary");
+        }
+        found
+    }
+
+    #[test]
+    fn the_local_server_is_restarted_after_a_crash_refuses_a_twin_and_stops_when_its_input_closes() {
+        let Some(program) = sidecar() else { return };
+        let data = tempfile::tempdir().expect("data dir");
+        let port = free_port().expect("port");
+        let mut spec = Spec::sidecar(program, port);
+        spec.envs.push(("CENTERMIND_DATA_DIR".into(), data.path().into()));
+        spec.envs
+            .push(("CENTERMIND_CONFIG".into(), data.path().join("none.toml").into()));
+        std::fs::write(data.path().join("none.toml"), b"").expect("config");
+        // Its output goes to the log file, as the app's "este equipo" does.
+        spec.log = Some(data.path().join("server.log"));
+        let supervisor = Supervisor::start(spec.clone(), quick()).expect("starts");
+        let first = supervisor.pid().expect("running");
+        assert!(wait_until(|| answers(port)), "{:?}", supervisor.status());
+
+        // A second one on the same data refuses to start and is not restarted.
+        let mut twin = spec.clone();
+        twin.envs[0].1 = format!("127.0.0.1:{}", free_port().expect("port")).into();
+        twin.log = None;
+        let twin = Supervisor::start(twin, quick()).expect("starts");
+        assert!(
+            wait_until(|| matches!(twin.status(), Status::InUse { .. })),
+            "{:?}",
+            twin.status()
+        );
+        assert_eq!(twin.restarts(), 0);
+
+        // Killed from outside (a crash, the Task Manager): started again, on the same port.
+        let killed = Command::new("taskkill")
+            .args(["/F", "/PID", &first.to_string()])
+            .output()
+            .expect("taskkill");
+        assert!(killed.status.success(), "{}", String::from_utf8_lossy(&killed.stderr));
+        assert!(
+            wait_until(|| supervisor.pid().is_some_and(|pid| pid != first)),
+            "{:?}",
+            supervisor.status()
+        );
+        assert_eq!(supervisor.restarts(), 1);
+        assert!(wait_until(|| answers(port)), "{:?}", supervisor.status());
+        let second = supervisor.pid().expect("running again");
+
+        // Windows has no SIGTERM: closing its input asks it to finish, and it does.
+        assert_eq!(supervisor.stop(), Some(Ended::Stopped));
+        assert!(!alive(second), "the local server is still running");
+        assert!(!answers(port));
+        let log = std::fs::read_to_string(data.path().join("server.log")).expect("log");
+        assert!(log.contains("service listening"), "{log}");
+    }
+}
