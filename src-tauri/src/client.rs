@@ -14,6 +14,7 @@ use crate::model::admin::{
     BotStatus, Distributor, DistributorSettings, Group, GroupChanges, Member, MemberChanges, NewDistributorInput,
     NewGroupInput, NewTvToken, NewUserInput, PdvType, PdvTypeChanges, PortalUser, TvToken, UserChanges,
 };
+use crate::model::audit::AuditPage;
 use crate::model::jobs::{Backups, Job, JobChanges, JobRun};
 use crate::model::legacy::LegacyImport;
 use crate::model::work::{Dismissed, ErrorEvent, GivenUpWork, Retried, Work};
@@ -728,6 +729,29 @@ impl Backend {
                 .query(&query),
         )
         .await
+    }
+}
+
+/// The administration history (`/api/v1/audit`): admins read their own
+/// distributor's; the superadmin one distributor's, or everything with `None`.
+impl Backend {
+    pub async fn audit(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        action: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> CommandResult<AuditPage> {
+        let mut query = scope(distributor);
+        if let Some(action) = action {
+            query.push(("action", action.to_string()));
+        }
+        if let Some(before) = before {
+            query.push(("before", before.to_string()));
+        }
+        query.push(("limit", limit.to_string()));
+        Self::json(self.request(Method::GET, "api/v1/audit", Some(token))?.query(&query)).await
     }
 }
 

@@ -107,6 +107,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::work::dismiss_failed_work,
             commands::work::given_up_work,
             commands::work::error_events,
+            commands::audit::admin_history,
         ])
         // Ids and counts are far below 2^53; JSON numbers are doubles in JS anyway.
         .dangerously_cast_bigints_to_number()

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod admin;
+pub mod audit;
 pub mod jobs;
 pub mod legacy;
 pub mod work;

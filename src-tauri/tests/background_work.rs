@@ -2,7 +2,8 @@
 //! 127.0.0.1, a real SQLite database with two distributors): the server's
 //! background work, the work given up on, its retry and dismissal, and its
 //! recorded failures reach the app field by field (the desktop keeps its own
-//! copy of the types), within the admin's own distributor only.
+//! copy of the types), within the admin's own distributor only; a retry is
+//! in the administration history the app reads.
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
@@ -142,6 +143,27 @@ async fn an_admin_reads_and_retries_the_background_work_of_their_own_distributor
         (after.kinds[0].queued, after.kinds[0].retrying, after.kinds[0].failed),
         (1, 1, 0)
     );
+
+    // The retry is in the distributor's administration history ("Actividad"), with who did it.
+    let history = backend.audit(&admin, None, None, None, 50).await.unwrap();
+    assert_eq!(history.events.len(), 1, "{history:?}");
+    let entry = &history.events[0];
+    assert_eq!(
+        (entry.action.as_str(), entry.subject.as_str(), entry.distributor_id),
+        ("work_retried", "archive_photo", Some(sur))
+    );
+    assert_eq!(entry.actor_name.as_deref(), Some("admin.sur"));
+    assert_eq!(entry.changes.len(), 1);
+    assert_eq!(
+        (entry.changes[0].field.as_str(), &entry.changes[0].to),
+        ("tasks", &serde_json::json!(1))
+    );
+    assert!(entry.created_at.starts_with(&now().format("%Y-%m-%dT").to_string()));
+    assert_eq!(history.next_before, None);
+    assert!(matches!(
+        backend.audit(&admin, Some(norte), None, None, 50).await,
+        Err(CommandError::NotFound { .. })
+    ));
 
     // Another distributor's: not found, and left alone; a supervisor: forbidden.
     assert!(matches!(

@@ -1364,6 +1364,21 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
         serde_json::json!([])
     );
 
+    // Actividad: everything this admin just did, newest first, with what changed.
+    s.click(&link("Actividad")).await;
+    let history = "//ol[@aria-label='Cambios registrados']";
+    s.wait_for_text(history, "descartó tareas sin resolver").await;
+    for line in [
+        "reintentó tareas sin resolver",
+        "creó el token de TV «TV del salón»",
+        &format!("creó el usuario {NEW_USER}"),
+        "Rol: Supervisor",
+        "agregó el tipo de PDV «Farmacia»",
+    ] {
+        s.wait_for_text(history, line).await;
+    }
+    app.save_screenshot(&screenshots_dir().join("admin-activity.png")).await;
+
     // The server has all three.
     let types = api.get(&admin, "/api/v1/pdv-types", &[]).await;
     let types = types.as_array().unwrap();

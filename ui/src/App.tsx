@@ -12,6 +12,7 @@ import LegacyImport from "./routes/admin/LegacyImport";
 import PdvTypes from "./routes/admin/PdvTypes";
 import TvTokens from "./routes/admin/TvTokens";
 import Health from "./routes/admin/Health";
+import Activity from "./routes/admin/Activity";
 import Users from "./routes/admin/Users";
 import Connect from "./routes/Connect";
 import History from "./routes/History";
@@ -61,6 +62,7 @@ export function AppRoutes() {
         <Route path="/pdv-types" component={PdvTypes} />
         <Route path="/tv" component={TvTokens} />
         <Route path="/health" component={Health} />
+        <Route path="/activity" component={Activity} />
         <Route path="/jobs" component={Jobs} />
         <Route path="/backups" component={Backups} />
         <Route path="/legacy" component={LegacyImport} />

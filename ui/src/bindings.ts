@@ -266,9 +266,39 @@ export const commands = {
 	 *  when absent, at most 200).
 	 */
 	errorEvents: (distributor: number | null, limit: number | null) => typedError<ErrorEvent[], CommandError>(__TAURI_INVOKE("error_events", { distributor, limit })),
+	/**
+	 *  One page of the history, newest first: of `action` only, when given, and
+	 *  older than the entry `before`, when given (`limit`: 50 when absent, at most 200).
+	 */
+	adminHistory: (distributor: number | null, action: string | null, before: number | null, limit: number | null) => typedError<AuditPage, CommandError>(__TAURI_INVOKE("admin_history", { distributor, action, before, limit })),
 };
 
 /* Types */
+/**  Who did what, to what, and when. */
+export type AuditEntry = {
+	id: number,
+	/**  `null`: the whole service (a job, a superadmin account). */
+	distributor_id: number | null,
+	/**  `null`: someone at the server's console. */
+	actor_id: number | null,
+	/**  The actor's display name then. */
+	actor_name: string | null,
+	/**  e.g. `user_updated`, `tv_token_revoked` (one from a newer server is shown by name). */
+	action: string,
+	/**  What it was done to (a username, a group's title, a job's id). */
+	subject: string,
+	changes: FieldChange[],
+	/**  RFC 3339. */
+	created_at: string,
+};
+
+/**  One page of the history, newest first. */
+export type AuditPage = {
+	events: AuditEntry[],
+	/**  Ask with this as `before` for the older entries; `null`: there are none. */
+	next_before: number | null,
+};
+
 export type AvailableUpdate = {
 	version: string,
 	/**  RFC 3339, when published. */
@@ -562,6 +592,14 @@ export type ExhibitionSummary = {
 
 /**  The file a report is exported as. */
 export type ExportFormat = "csv" | "xlsx";
+
+/**  One field that changed (`null` where there was no value, as before a creation). */
+export type FieldChange = {
+	/**  Dotted for nested settings, e.g. `hibernation.start`. */
+	field: string,
+	from: Value,
+	to: Value,
+};
 
 /**  One choice of a listing filter (a group, a vendor or a PDV type). */
 export type FilterChoice = {
@@ -1070,6 +1108,8 @@ export type UserChanges = {
 	active?: boolean | null,
 	password?: string | null,
 };
+
+export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 export type Verdict = "approved" | "rejected" | "highlighted";
 

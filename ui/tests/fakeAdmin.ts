@@ -1,4 +1,5 @@
 import type {
+  AuditEntry,
   BotStatus,
   CommandError,
   Distributor,
@@ -10,6 +11,7 @@ import type {
   TvToken,
 } from "../src/bindings";
 import type { Api } from "../src/lib/api";
+import { fakeAudit, type AuditCommand } from "./fakeAudit";
 import { fakeJobs, type JobCommand, type JobsSeed } from "./fakeJobs";
 import { fakeWork, type WorkCommand, type WorkSeed } from "./fakeWork";
 
@@ -88,6 +90,8 @@ export interface AdminSeed {
   jobs?: JobsSeed;
   /** Each distributor's background work and recorded failures ("Estado"). */
   work?: WorkSeed;
+  /** The administration history ("Actividad"), in any order. */
+  audit?: AuditEntry[];
 }
 
 export type AdminCommand =
@@ -111,7 +115,8 @@ export type AdminCommand =
   | "createTvToken"
   | "revokeTvToken"
   | JobCommand
-  | WorkCommand;
+  | WorkCommand
+  | AuditCommand;
 
 /** Every administration command called, with its arguments, in order. */
 export type AdminCall = { command: string; args: unknown[] };
@@ -135,6 +140,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
   const record = (command: string, ...args: unknown[]) => calls.push({ command, args });
   const jobs = fakeJobs(seed.jobs ?? {}, session, record);
   const work = fakeWork(seed.work ?? {}, session, record);
+  const audit = fakeAudit(seed.audit ?? [], session, record);
   const own = (scope: number | null) => scope ?? session()?.user.distributor_id ?? 0;
   const update = <T extends { id: number }>(list: T[], id: number, changes: Partial<T>): Result<T> => {
     const at = list.findIndex((x) => x.id === id);
@@ -319,6 +325,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
     },
     ...jobs.api,
     ...work.api,
+    ...audit.api,
   };
 
   return {

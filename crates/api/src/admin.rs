@@ -8,6 +8,7 @@ use axum::routing::{get, patch};
 use axum::{Json, Router};
 use centermind_core::Secret;
 use centermind_core::domain::DistributorId;
+use centermind_core::domain::audit::{self, AuditAction};
 use centermind_core::domain::hibernation::parse_hhmm;
 use centermind_core::domain::roles::{Action, PortalRole};
 use centermind_core::store::{
@@ -16,6 +17,7 @@ use centermind_core::store::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::audit::record;
 use crate::auth::Authenticated;
 use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::{ApiError, AppState, tenant};
@@ -122,6 +124,16 @@ pub(crate) async fn create_distributor(
             admin_telegram_id: body.admin_telegram_id,
         })
         .await?;
+    let fields = audit::created(&d, audit::BOOKKEEPING);
+    record(
+        &state,
+        &auth,
+        Some(d.id),
+        AuditAction::DistributorCreated,
+        &d.name,
+        fields,
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
@@ -186,6 +198,7 @@ pub(crate) async fn update_distributor(
     if (body.name.is_some() || body.active.is_some()) && auth.actor.role != PortalRole::Superadmin {
         return Err(ApiError::Forbidden);
     }
+    let before = state.db.distributor(id).await?;
     let bot_token = match body.bot_token {
         None => None,
         Some(t) if t.expose().trim().is_empty() => Some(None),
@@ -215,8 +228,19 @@ pub(crate) async fn update_distributor(
             .drive_folder_id
             .map(|f| Some(f.trim().to_string()).filter(|f| !f.is_empty())),
     };
+    let new_token = matches!(update.bot_token, Some(Some(_)));
     let updated = state.db.update_distributor(id, update).await?;
     state.time_zones.invalidate(id);
+    let changes = before.audit_changes(&updated, new_token);
+    record(
+        &state,
+        &auth,
+        Some(id),
+        AuditAction::DistributorUpdated,
+        &updated.name,
+        changes,
+    )
+    .await;
     Ok(Json(updated))
 }
 
@@ -254,6 +278,8 @@ pub(crate) async fn create_group(
             title: b.title,
         })
         .await?;
+    let fields = audit::created(&g, audit::BOOKKEEPING);
+    record(&state, &auth, Some(d), AuditAction::GroupCreated, &g.title, fields).await;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
@@ -273,19 +299,23 @@ pub(crate) async fn update_group(
     JsonBody(b): JsonBody<GroupChanges>,
 ) -> Result<Json<Group>, ApiError> {
     let d = manage(&auth, q.distributor)?;
-    Ok(Json(
-        state
-            .db
-            .update_group(
-                d,
-                id,
-                GroupUpdate {
-                    title: b.title,
-                    active: b.active,
-                },
-            )
-            .await?,
-    ))
+    let before = state.db.group(d, id).await?;
+    let update = GroupUpdate {
+        title: b.title,
+        active: b.active,
+    };
+    let after = state.db.update_group(d, id, update).await?;
+    let changes = audit::changes(&before, &after, audit::BOOKKEEPING);
+    record(
+        &state,
+        &auth,
+        Some(d),
+        AuditAction::GroupUpdated,
+        &before.title,
+        changes,
+    )
+    .await;
+    Ok(Json(after))
 }
 
 #[utoipa::path(get, path = "/api/v1/members", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<Member>)))]
@@ -315,19 +345,23 @@ pub(crate) async fn update_member(
     JsonBody(b): JsonBody<MemberChanges>,
 ) -> Result<Json<Member>, ApiError> {
     let d = manage(&auth, q.distributor)?;
-    Ok(Json(
-        state
-            .db
-            .update_member(
-                d,
-                id,
-                MemberUpdate {
-                    role: b.role,
-                    active: b.active,
-                },
-            )
-            .await?,
-    ))
+    let before = state.db.member(d, id).await?;
+    let update = MemberUpdate {
+        role: b.role,
+        active: b.active,
+    };
+    let after = state.db.update_member(d, id, update).await?;
+    let changes = audit::changes(&before, &after, audit::BOOKKEEPING);
+    record(
+        &state,
+        &auth,
+        Some(d),
+        AuditAction::MemberUpdated,
+        before.display_name(),
+        changes,
+    )
+    .await;
+    Ok(Json(after))
 }
 
 #[utoipa::path(get, path = "/api/v1/pdv-types", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<PdvType>)))]
@@ -355,7 +389,18 @@ pub(crate) async fn create_pdv_type(
     JsonBody(b): JsonBody<NewPdvTypeBody>,
 ) -> Result<(StatusCode, Json<PdvType>), ApiError> {
     let d = manage(&auth, b.distributor)?;
-    Ok((StatusCode::CREATED, Json(state.db.create_pdv_type(d, &b.name).await?)))
+    let created = state.db.create_pdv_type(d, &b.name).await?;
+    let fields = audit::created(&created, audit::BOOKKEEPING);
+    record(
+        &state,
+        &auth,
+        Some(d),
+        AuditAction::PdvTypeCreated,
+        &created.name,
+        fields,
+    )
+    .await;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -375,20 +420,24 @@ pub(crate) async fn update_pdv_type(
     JsonBody(b): JsonBody<PdvTypeChanges>,
 ) -> Result<Json<PdvType>, ApiError> {
     let d = manage(&auth, q.distributor)?;
-    Ok(Json(
-        state
-            .db
-            .update_pdv_type(
-                d,
-                id,
-                PdvTypeUpdate {
-                    name: b.name,
-                    position: b.position,
-                    active: b.active,
-                },
-            )
-            .await?,
-    ))
+    let before = state.db.pdv_type(d, id).await?;
+    let update = PdvTypeUpdate {
+        name: b.name,
+        position: b.position,
+        active: b.active,
+    };
+    let after = state.db.update_pdv_type(d, id, update).await?;
+    let changes = audit::changes(&before, &after, audit::BOOKKEEPING);
+    record(
+        &state,
+        &auth,
+        Some(d),
+        AuditAction::PdvTypeUpdated,
+        &before.name,
+        changes,
+    )
+    .await;
+    Ok(Json(after))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<PortalUser>)))]
@@ -435,6 +484,16 @@ pub(crate) async fn create_user(
             distributor_id,
         })
         .await?;
+    let fields = audit::created(&u, audit::BOOKKEEPING);
+    record(
+        &state,
+        &auth,
+        u.distributor_id,
+        AuditAction::UserCreated,
+        &u.username,
+        fields,
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(u)))
 }
 
@@ -467,7 +526,7 @@ pub(crate) async fn update_user(
     if scope.is_none() && auth.actor.role != PortalRole::Superadmin {
         return Err(ApiError::NotFound);
     }
-    state.db.portal_user_in(scope, id).await?;
+    let before = state.db.portal_user_in(scope, id).await?;
     // Nobody locks themself out by a slip: another admin (or the superadmin) must do it.
     if id == auth.actor.user_id && (b.active == Some(false) || b.role.is_some_and(|role| role != auth.actor.role)) {
         return Err(ApiError::Invalid(
@@ -476,13 +535,26 @@ pub(crate) async fn update_user(
     }
     if let Some(password) = b.password {
         state.db.set_portal_user_password(id, password).await?;
+        let (d, name) = (before.distributor_id, &before.username);
+        record(&state, &auth, d, AuditAction::PasswordChanged, name, Vec::new()).await;
     }
-    let changes = PortalUserUpdate {
+    let update = PortalUserUpdate {
         display_name: b.display_name,
         role: b.role,
         active: b.active,
     };
-    Ok(Json(state.db.update_portal_user(id, changes, now()).await?))
+    let after = state.db.update_portal_user(id, update, now()).await?;
+    let changes = audit::changes(&before, &after, audit::BOOKKEEPING);
+    record(
+        &state,
+        &auth,
+        after.distributor_id,
+        AuditAction::UserUpdated,
+        &after.username,
+        changes,
+    )
+    .await;
+    Ok(Json(after))
 }
 
 #[utoipa::path(get, path = "/api/v1/tv-tokens", tag = "admin", params(Scope), security(("bearer" = [])), responses((status = 200, body = Vec<TvToken>)))]
@@ -518,6 +590,15 @@ pub(crate) async fn create_tv_token(
 ) -> Result<(StatusCode, Json<NewTvTokenResponse>), ApiError> {
     let d = manage(&auth, b.distributor)?;
     let (tv_token, token) = state.db.create_tv_token(d, &b.label, auth.actor.user_id, now()).await?;
+    record(
+        &state,
+        &auth,
+        Some(d),
+        AuditAction::TvTokenCreated,
+        &tv_token.label,
+        Vec::new(),
+    )
+    .await;
     Ok((
         StatusCode::CREATED,
         Json(NewTvTokenResponse {
@@ -536,7 +617,20 @@ pub(crate) async fn revoke_tv_token(
     QueryParams(q): QueryParams<Scope>,
 ) -> Result<StatusCode, ApiError> {
     let d = manage(&auth, q.distributor)?;
+    let token = state.db.tv_token(d, id).await?;
     state.db.revoke_tv_token(d, id, now()).await?;
+    // Revoking twice is fine, and only the first one is news.
+    if token.revoked_at.is_none() {
+        record(
+            &state,
+            &auth,
+            Some(d),
+            AuditAction::TvTokenRevoked,
+            token.label,
+            Vec::new(),
+        )
+        .await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use centermind_core::Secret;
+use centermind_core::domain::audit::AuditAction;
 use centermind_core::domain::roles::Actor;
 use centermind_core::store::{PortalUser, now};
 use chrono::{DateTime, Utc};
@@ -205,5 +206,7 @@ pub(crate) async fn change_password(
     }
     state.login_limiter.record_success(&keys[0]);
     tracing::info!(user_id = user.id, "own password changed; other sessions ended");
+    let (action, d) = (AuditAction::PasswordChanged, user.distributor_id);
+    crate::audit::record(&state, &auth, d, action, &user.username, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }

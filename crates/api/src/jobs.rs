@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use centermind_core::domain::audit::{self, AuditAction};
 use centermind_core::domain::roles::Action;
 use centermind_core::store::{self, Job, JobRun, JobUpdate, now};
 use chrono::{DateTime, Utc};
@@ -174,12 +175,15 @@ pub(crate) async fn update_job(
     JsonBody(b): JsonBody<JobChanges>,
 ) -> Result<Json<Job>, ApiError> {
     superadmin(&auth)?;
+    let before = state.db.job(&id, now()).await?;
     let update = JobUpdate {
         active: b.active,
         schedule: b.schedule,
         time_zone: b.time_zone,
     };
     let job = state.db.update_job(&id, update, now()).await?;
+    let changes = audit::changes_among(&before, &job, audit::JOB_SETTINGS);
+    crate::audit::record(&state, &auth, None, AuditAction::JobUpdated, &job.id, changes).await;
     // The scheduler recomputes when it runs next.
     (state.on_job_request)(&job.id);
     Ok(Json(job))
@@ -196,6 +200,7 @@ pub(crate) async fn run_job(
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
     superadmin(&auth)?;
     let job = state.db.request_job_run(&id, now()).await?;
+    crate::audit::record(&state, &auth, None, AuditAction::JobRunRequested, &job.id, Vec::new()).await;
     (state.on_job_request)(&job.id);
     Ok((StatusCode::ACCEPTED, Json(job)))
 }

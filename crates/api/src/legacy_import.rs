@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::post;
 use axum::{Json, Router};
+use centermind_core::domain::audit::AuditAction;
 use centermind_core::domain::roles::Action;
 use centermind_core::domain::time_zone::{DEFAULT_TIME_ZONE, parse_time_zone};
 use centermind_core::events::LiveEvent;
@@ -80,6 +81,17 @@ pub(crate) async fn import_legacy(
     let _ = tokio::fs::remove_file(&upload).await;
     let report = report?;
     if !query.dry_run {
+        for d in &report.distributors {
+            crate::audit::record(
+                &state,
+                &auth,
+                Some(d.id),
+                AuditAction::LegacyImported,
+                &d.name,
+                d.history_figures(),
+            )
+            .await;
+        }
         // Open visors and TVs re-read: what arrived is too much to announce one by one.
         for d in &report.distributors {
             if d.exhibitions_imported + d.verdicts_updated > 0 {

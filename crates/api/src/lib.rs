@@ -5,6 +5,7 @@
 //! never only in the UI.
 
 mod admin;
+mod audit;
 mod auth;
 mod error;
 mod events;
@@ -165,5 +166,6 @@ pub fn router(state: AppState) -> Router {
         .merge(jobs::routes())
         .merge(legacy_import::routes())
         .merge(work::routes())
+        .merge(audit::routes())
         .with_state(state)
 }

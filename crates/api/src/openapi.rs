@@ -64,6 +64,7 @@ use crate::AppState;
         crate::work::retry,
         crate::work::dismiss,
         crate::work::error_events,
+        crate::audit::list,
     ),
     // Types used only in query parameters are not collected automatically.
     components(schemas(

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use centermind_core::domain::DistributorId;
+use centermind_core::domain::audit::{AuditAction, FieldChange};
 use centermind_core::events::LiveEvent;
 use centermind_core::store::{ErrorEvent, GivenUpTask, WorkSummary, now, task_kinds};
 use chrono::{DateTime, Utc};
@@ -179,6 +180,17 @@ pub(crate) async fn retry(
     if requeued > 0 {
         (state.on_work_retried)();
         announce(&state, distributor, kind);
+        let tasks = vec![FieldChange::new("tasks", serde_json::Value::Null, requeued)];
+        let subject = kind.unwrap_or_default();
+        crate::audit::record(
+            &state,
+            &auth,
+            Some(distributor),
+            AuditAction::WorkRetried,
+            subject,
+            tasks,
+        )
+        .await;
     }
     Ok(Json(Retried { requeued, kept }))
 }
@@ -218,6 +230,17 @@ pub(crate) async fn dismiss(
     );
     if dismissed > 0 {
         announce(&state, distributor, kind);
+        let tasks = vec![FieldChange::new("tasks", serde_json::Value::Null, dismissed)];
+        let subject = kind.unwrap_or_default();
+        crate::audit::record(
+            &state,
+            &auth,
+            Some(distributor),
+            AuditAction::WorkDismissed,
+            subject,
+            tasks,
+        )
+        .await;
     }
     Ok(Json(Dismissed { dismissed }))
 }

@@ -1032,6 +1032,7 @@ async fn openapi_documents_every_endpoint_and_resolves_every_schema() {
         ("post", "/api/v1/work/retry"),
         ("post", "/api/v1/work/dismiss"),
         ("get", "/api/v1/error-events"),
+        ("get", "/api/v1/audit"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -82,8 +82,26 @@ pub enum Command {
     /// systemd de `packaging/systemd` hace lo mismo.
     #[command(subcommand)]
     Service(ServiceCommand),
+    /// La actividad de administración, de la más nueva a la más vieja: quién
+    /// cambió qué (usuarios, grupos, miembros, tipos de PDV, la distribuidora y
+    /// su bot, pantallas TV, tareas programadas, tareas abandonadas), desde la
+    /// aplicación o desde esta consola. Nunca muestra contraseñas ni tokens.
+    Activity(ActivityArgs),
     /// Mostrar la configuración efectiva (nunca incluye secretos).
     Config,
+}
+
+#[derive(Debug, Args)]
+pub struct ActivityArgs {
+    /// Solo la de esta distribuidora (sin esto: toda, la del servicio incluida).
+    #[arg(long, value_name = "ID")]
+    pub distributor: Option<i64>,
+    /// Cuántas entradas mostrar (hasta 500).
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Salida en JSON, para scripts.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -628,7 +646,7 @@ mod tests {
     fn the_help_speaks_spanish_around_our_texts_too() {
         let mut pages = Vec::new();
         help_pages(&mut command(), &mut pages);
-        assert_eq!(pages.len(), 2 * 41, "every command and subcommand");
+        assert_eq!(pages.len(), 2 * 42, "every command and subcommand");
         for (name, page) in &pages {
             assert!(page.contains("Uso: "), "{name}:\n{page}");
             assert!(

@@ -2,22 +2,48 @@
 
 use anyhow::{Context, bail};
 use centermind_core::config::Config;
+use centermind_core::domain::DistributorId;
+use centermind_core::domain::audit::{self, AuditAction, AuditActor, FieldChange};
 use centermind_core::domain::hibernation::{format_hhmm, parse_hhmm};
 use centermind_core::store::{
-    Db, DistributorUpdate, JobRun, JobUpdate, NewDistributor, NewGroup, NewPortalUser, PhotoStorage, RunOutcome,
-    TaskState, now,
+    AuditQuery, Db, DistributorUpdate, JobRun, JobUpdate, NewAuditEvent, NewDistributor, NewGroup, NewPortalUser,
+    PhotoStorage, RunOutcome, TaskState, now,
 };
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::cli::{
-    DistributorCommand, DistributorSetArgs, GroupCommand, JobCommand, MemberCommand, PdvTypeCommand, PhotoStorageArg,
-    TaskCommand, TaskStateArg, UserCommand,
+    ActivityArgs, DistributorCommand, DistributorSetArgs, GroupCommand, JobCommand, MemberCommand, PdvTypeCommand,
+    PhotoStorageArg, TaskCommand, TaskStateArg, UserCommand,
 };
 use crate::jobs::{JobRunner, run_now};
 use crate::prompt::{read_secret, token_from_env};
 use crate::table::render;
 use crate::texts::{date_time, date_time_seconds, duration};
+
+/// Writes down in the administration history ("Actividad") what was just done
+/// at the console. The change is already saved: a failure here is a warning.
+pub(crate) async fn record(
+    db: &Db,
+    distributor_id: Option<DistributorId>,
+    action: AuditAction,
+    subject: impl Into<String>,
+    changes: Vec<FieldChange>,
+) {
+    let event = NewAuditEvent {
+        distributor_id,
+        actor: AuditActor::Console,
+        action,
+        subject: subject.into(),
+        changes,
+    };
+    if action.is_update() && event.changes.is_empty() {
+        return;
+    }
+    if let Err(e) = db.record_audit(&event, now()).await {
+        eprintln!("aviso: el cambio quedó hecho, pero no se pudo anotar en la actividad: {e}");
+    }
+}
 
 pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()> {
     match cmd {
@@ -40,6 +66,8 @@ pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()>
                     admin_telegram_id,
                 })
                 .await?;
+            let fields = audit::created(&d, audit::BOOKKEEPING);
+            record(db, Some(d.id), AuditAction::DistributorCreated, &d.name, fields).await;
             println!(
                 "Distribuidora {} creada: {} ({}), token del bot {}",
                 d.id,
@@ -112,7 +140,11 @@ pub async fn distributor(db: &Db, cmd: DistributorCommand) -> anyhow::Result<()>
         DistributorCommand::Set(args) => {
             let id = args.id;
             let update = distributor_update(args)?;
+            let before = db.distributor(id).await?;
+            let new_token = matches!(update.bot_token, Some(Some(_)));
             let d = db.update_distributor(id, update).await?;
+            let changes = before.audit_changes(&d, new_token);
+            record(db, Some(id), AuditAction::DistributorUpdated, &d.name, changes).await;
             println!(
                 "Distribuidora {} actualizada: {} ({}), token del bot {}",
                 d.id,
@@ -179,6 +211,8 @@ pub async fn group(db: &Db, cmd: GroupCommand) -> anyhow::Result<()> {
                     title,
                 })
                 .await?;
+            let fields = audit::created(&g, audit::BOOKKEEPING);
+            record(db, Some(distributor), AuditAction::GroupCreated, &g.title, fields).await;
             println!(
                 "Grupo {} registrado: {} (chat {}) de la distribuidora {}",
                 g.id, g.title, g.chat_id, g.distributor_id
@@ -237,7 +271,17 @@ pub async fn member(db: &Db, cmd: MemberCommand) -> anyhow::Result<()> {
             member,
             role,
         } => {
+            let before = db.member(distributor, member).await?;
             let m = db.set_member_role(distributor, member, role).await?;
+            let changes = audit::changes(&before, &m, audit::BOOKKEEPING);
+            record(
+                db,
+                Some(distributor),
+                AuditAction::MemberUpdated,
+                m.display_name(),
+                changes,
+            )
+            .await;
             println!("Miembro {} ({}): ahora es {}", m.id, m.display_name(), m.role.as_str());
         }
     }
@@ -248,6 +292,8 @@ pub async fn pdv_type(db: &Db, cmd: PdvTypeCommand) -> anyhow::Result<()> {
     match cmd {
         PdvTypeCommand::Add { distributor, name } => {
             let t = db.create_pdv_type(distributor, &name).await?;
+            let fields = audit::created(&t, audit::BOOKKEEPING);
+            record(db, Some(distributor), AuditAction::PdvTypeCreated, &t.name, fields).await;
             println!("Tipo de PDV {} agregado: {} (posición {})", t.id, t.name, t.position);
         }
         PdvTypeCommand::List { distributor } => {
@@ -289,6 +335,8 @@ pub async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
                     distributor_id: distributor,
                 })
                 .await?;
+            let fields = audit::created(&u, audit::BOOKKEEPING);
+            record(db, u.distributor_id, AuditAction::UserCreated, &u.username, fields).await;
             println!("Usuario {} creado: {} ({})", u.id, u.username, u.role.as_str());
         }
         UserCommand::List { distributor } => {
@@ -332,6 +380,14 @@ pub async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
             };
             let password = read_secret("Nueva contraseña: ")?;
             db.set_portal_user_password(u.id, password).await?;
+            record(
+                db,
+                u.distributor_id,
+                AuditAction::PasswordChanged,
+                &u.username,
+                Vec::new(),
+            )
+            .await;
             println!(
                 "Se cambió la contraseña de {}; se cerraron sus sesiones abiertas.",
                 u.username
@@ -391,6 +447,11 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
                 bail!("indicá los ids de las tareas a reintentar, o usá --all-dead");
             }
             let (requeued, kept) = db.retry_dead_tasks(&ids, kind.as_deref(), None, now()).await?;
+            if requeued > 0 {
+                // Across distributors: the service's history, not one distributor's.
+                let tasks = vec![FieldChange::new("tasks", serde_json::Value::Null, requeued)];
+                record(db, None, AuditAction::WorkRetried, kind.unwrap_or_default(), tasks).await;
+            }
             println!("{requeued} tarea(s) encolada(s) de nuevo");
             if requeued + kept < ids.len() as u64 {
                 println!(
@@ -403,6 +464,61 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `activity`: the administration history, newest first.
+pub async fn activity(db: &Db, args: &ActivityArgs) -> anyhow::Result<()> {
+    if let Some(d) = args.distributor {
+        db.distributor(d).await?;
+    }
+    let events = db
+        .audit_events(&AuditQuery {
+            distributor_id: args.distributor,
+            limit: args.limit,
+            ..Default::default()
+        })
+        .await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&events)?);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = events
+        .into_iter()
+        .map(|e| {
+            let changes: Vec<String> = e
+                .changes
+                .iter()
+                .map(|c| format!("{}: {} → {}", c.field, plain(&c.from), plain(&c.to)))
+                .collect();
+            vec![
+                date_time(&e.created_at),
+                e.distributor_id
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "(servicio)".into()),
+                e.actor_name.unwrap_or_else(|| "(consola)".into()),
+                e.action.as_str().into(),
+                e.subject,
+                one_line(&changes.join("; "), 120),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        render(&["CUÁNDO", "DISTRIBUIDORA", "QUIÉN", "QUÉ", "SOBRE", "CAMBIOS"], &rows)
+    );
+    if rows.is_empty() {
+        println!("(todavía no hay cambios registrados)");
+    }
+    Ok(())
+}
+
+/// A changed value as text: `—` for none, strings without their quotes.
+fn plain(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A time on the job's wall clock, e.g. `22/11/2026 03:00 -03`.
@@ -516,6 +632,7 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
             if schedule.is_none() && time_zone.is_none() && active.is_none() {
                 bail!("no hay nada que cambiar: indicá --schedule, --time-zone o --active");
             }
+            let before = db.job(&id, now()).await?;
             let job = db
                 .update_job(
                     &id,
@@ -527,6 +644,8 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
                     now(),
                 )
                 .await?;
+            let changes = audit::changes_among(&before, &job, audit::JOB_SETTINGS);
+            record(db, None, AuditAction::JobUpdated, &job.id, changes).await;
             let next = job.next_run_at.map_or_else(
                 || "pausada".to_string(),
                 |t| format!("próxima ejecución {}", job_time(t, job.time_zone)),
@@ -551,6 +670,7 @@ pub async fn job(db: &Db, config: &Config, cmd: JobCommand) -> anyhow::Result<()
                 return Ok(());
             }
             let job = db.request_job_run(&id, now()).await?;
+            record(db, None, AuditAction::JobRunRequested, &id, Vec::new()).await;
             let service = db.path().map(crate::instance::holder).transpose()?.flatten();
             let Some(who) = service else {
                 println!(

@@ -1,6 +1,7 @@
 //! `import-legacy`: bring the old Python system's database in, and say what
 //! was done in Spanish (or JSON).
 
+use centermind_core::domain::audit::AuditAction;
 use centermind_core::domain::time_zone::parse_time_zone;
 use centermind_core::store::{Db, ImportedDistributor, LegacyImport, LegacyImportOptions, TokenOutcome};
 
@@ -17,6 +18,12 @@ pub async fn import(db: &Db, args: &ImportLegacyArgs) -> anyhow::Result<()> {
     } else {
         db.import_legacy(&args.source, &options).await?
     };
+    if !args.dry_run {
+        for d in &report.distributors {
+            let figures = d.history_figures();
+            crate::commands::record(db, Some(d.id), AuditAction::LegacyImported, &d.name, figures).await;
+        }
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

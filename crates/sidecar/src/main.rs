@@ -116,6 +116,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Task(cmd) => commands::task(&db, cmd).await?,
         Command::Job(cmd) => commands::job(&db, &config, cmd).await?,
         Command::ImportLegacy(args) => legacy::import(&db, &args).await?,
+        Command::Activity(args) => commands::activity(&db, &args).await?,
         Command::Config | Command::Backup(_) | Command::Service(_) => {}
     }
     db.close().await;

@@ -253,6 +253,58 @@ fn administration_round_trip_never_reveals_the_token_or_password() {
         serde_json::from_str(&ok(&sidecar(d, &["distributor", "list", "--json"], None))).unwrap();
     assert_eq!(json[0]["photo_storage"], "google_drive", "{json}");
     assert_eq!(json[0]["drive_folder_id"], "1AbCdEfFolder", "{json}");
+
+    // All of it is in the administration history, as done at the console,
+    // without the token or a password.
+    let history: serde_json::Value = serde_json::from_str(&ok(&sidecar(d, &["activity", "--json"], None))).unwrap();
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "distributor_updated",
+            "distributor_updated",
+            "password_changed",
+            "user_created",
+            "pdv_type_created",
+            "group_created",
+            "distributor_updated",
+            "distributor_updated",
+            "distributor_created"
+        ],
+        "newest first; a refused change is not there: {history}"
+    );
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor_id"].is_null() && e["actor_name"].is_null())
+    );
+    let deactivated = &history[1];
+    let fields: Vec<&str> = deactivated["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["active", "has_bot_token", "hibernation.start"],
+        "{deactivated}"
+    );
+    assert_eq!(history[3]["subject"], "sofia");
+    let text = history.to_string();
+    assert!(!text.contains("AAHdqTcv") && !text.contains("clave-muy-secreta") && !text.contains("otra-clave"));
+    let table = ok(&sidecar(d, &["activity", "--distributor", "1"], None));
+    assert!(
+        table.contains("(consola)") && table.contains("user_created") && table.contains("sofia"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -479,6 +531,7 @@ fn help_documents_every_command() {
         "backup",
         "import-legacy",
         "service",
+        "activity",
         "config",
     ] {
         assert!(help.contains(cmd), "{cmd} missing from --help:\n{help}");

@@ -3,6 +3,7 @@
 //! and in [`crate::specta_builder`] (the invoke handler and TypeScript bindings).
 
 pub mod admin;
+pub mod audit;
 pub mod exhibitions;
 pub mod filters;
 pub mod jobs;

@@ -71,4 +71,5 @@ pub const NAMES: &[&str] = &[
     "dismiss_failed_work",
     "given_up_work",
     "error_events",
+    "admin_history",
 ];

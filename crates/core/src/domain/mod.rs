@@ -1,6 +1,7 @@
 //! Domain types and rules. Pure: no database, no network, no clock
 //! (the current instant is always a parameter).
 
+pub mod audit;
 pub mod backoff;
 pub mod burst;
 pub mod customer_number;

@@ -8,6 +8,7 @@ use sqlx::SqliteConnection;
 
 use super::{Db, now};
 use crate::domain::DistributorId;
+use crate::domain::audit::{self, FieldChange};
 use crate::domain::hibernation::{HibernationWindow, format_hhmm, parse_hhmm};
 use crate::domain::ranking::Scoring;
 use crate::domain::time_zone::{DEFAULT_TIME_ZONE, parse_time_zone};
@@ -47,6 +48,19 @@ pub struct Distributor {
     pub scoring: Scoring,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Distributor {
+    /// What an update changed, for the administration history; `new_token`:
+    /// the update set a bot token, which is never written down, only that it
+    /// replaced the one there was.
+    pub fn audit_changes(&self, after: &Self, new_token: bool) -> Vec<FieldChange> {
+        let mut changes = audit::changes(self, after, audit::BOOKKEEPING);
+        if new_token && self.has_bot_token {
+            changes.push(FieldChange::new("bot_token_replaced", false, true));
+        }
+        changes
+    }
 }
 
 #[derive(sqlx::FromRow)]

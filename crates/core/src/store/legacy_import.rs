@@ -36,6 +36,7 @@ use uuid::Uuid;
 
 use super::tasks::{NewTask, enqueue_in, kinds};
 use super::{Db, now};
+use crate::domain::audit::FieldChange;
 use crate::domain::customer_number::CustomerNumber;
 use crate::domain::exhibition::{ExhibitionStatus, SyncState};
 use crate::domain::legacy::{
@@ -126,6 +127,26 @@ pub struct ImportedDistributor {
     pub edits_queued: u64,
     /// Verdicts without a readable evaluation time: the submission time is used.
     pub evaluation_times_assumed: u64,
+}
+
+impl ImportedDistributor {
+    /// What the import brought to this distributor, for its administration
+    /// history: the figures that are not zero.
+    pub fn history_figures(&self) -> Vec<FieldChange> {
+        let figures = [
+            ("distributor_created", serde_json::Value::from(self.created)),
+            ("groups_created", self.groups_created.into()),
+            ("members_created", self.members_created.into()),
+            ("users_created", self.users_created.len().into()),
+            ("exhibitions_imported", self.exhibitions_imported.into()),
+            ("verdicts_updated", self.verdicts_updated.into()),
+        ];
+        figures
+            .into_iter()
+            .filter(|(_, v)| v != &serde_json::Value::from(0) && v != &serde_json::Value::from(false))
+            .map(|(field, v)| FieldChange::new(field, serde_json::Value::Null, v))
+            .collect()
+    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

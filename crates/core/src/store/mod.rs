@@ -7,6 +7,7 @@
 //! failing with SQLITE_BUSY when a read upgrades to a write.
 
 mod admin;
+mod audit;
 mod backup;
 mod bot_status;
 mod distributors;
@@ -41,6 +42,7 @@ use std::sync::Arc;
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 pub use admin::{GroupUpdate, MemberUpdate, PdvTypeUpdate, PortalUserUpdate};
+pub use audit::{AuditEvent, AuditQuery, NewAuditEvent};
 pub use backup::{BACKUPS_KEPT, Backup, BackupFile, backup_file_name, backup_time, list_backups};
 pub use bot_status::{BotState, BotStatus, BotStatusChange};
 pub use distributors::{Distributor, DistributorUpdate, NewDistributor, PhotoStorage};

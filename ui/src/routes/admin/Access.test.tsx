@@ -38,6 +38,7 @@ describe("Administración: who gets in", () => {
       "Tipos de PDV",
       "Pantallas TV",
       "Estado",
+      "Actividad",
     ]);
     // An admin has no picker: they administer their own distributor only.
     expect(screen.queryByLabelText("Distribuidora")).toBeNull();

@@ -24,6 +24,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/pdv-types", label: "admin.nav.pdvTypes", for: "admins", server: false },
   { href: "/admin/tv", label: "admin.nav.tv", for: "admins", server: false },
   { href: "/admin/health", label: "admin.nav.health", for: "admins", server: false },
+  { href: "/admin/activity", label: "admin.nav.activity", for: "admins", server: false },
   { href: "/admin/jobs", label: "admin.nav.jobs", for: "superadmin", server: true },
   { href: "/admin/backups", label: "admin.nav.backups", for: "superadmin", server: true },
   { href: "/admin/legacy", label: "admin.nav.legacy", for: "superadmin", server: true },

@@ -34,6 +34,7 @@ describe("Administración › Tareas programadas", () => {
         "Tipos de PDV",
         "Pantallas TV",
         "Estado",
+        "Actividad",
         "Tareas programadas",
         "Copias de seguridad",
         "Sistema anterior",
@@ -53,7 +54,7 @@ describe("Administración › Tareas programadas", () => {
         await screen.findByText("Las tareas programadas son del servidor y solo las maneja la superadministración."),
       ).toBeInTheDocument();
       expect(within(sections()).queryByRole("link", { name: "Tareas programadas" })).toBeNull();
-      expect(within(sections()).getAllByRole("link")).toHaveLength(6);
+      expect(within(sections()).getAllByRole("link")).toHaveLength(7);
       expect(api.admin.called("listJobs")).toEqual([]);
     });
 

@@ -1,0 +1,183 @@
+import { createEffect, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import type { AuditEntry } from "../../bindings";
+import { actionGroups, actionOption, auditLine } from "../../admin/audit";
+import { useAdmin } from "../../admin/context";
+import { ErrorBanner } from "../../components/ErrorBanner";
+import { formatDateTime, t } from "../../i18n";
+import { api, call } from "../../lib/api";
+import { useDocumentTitle } from "../../lib/document";
+
+/** Entries read at a time (the server's default; at most 200). */
+export const ACTIVITY_PAGE = 50;
+
+/**
+ * "Actividad": who changed what in the administration, newest first, a page at
+ * a time ("Ver más" adds the older ones). An admin sees their distributor's; the
+ * superadmin the chosen distributor's, or everything (every distributor's and the
+ * server's own, each entry saying whose it is). Times are in the zone of the
+ * entry's distributor (the server's entries: this computer's).
+ */
+export default function Activity() {
+  useDocumentTitle(() => t("admin.nav.activity"));
+  const admin = useAdmin();
+  const [action, setAction] = createSignal("");
+  const [everything, setEverything] = createSignal(false);
+  const [entries, setEntries] = createSignal<AuditEntry[] | null>(null);
+  const [nextBefore, setNextBefore] = createSignal<number | null>(null);
+  const [error, setError] = createSignal<unknown>(null);
+  const [loadingMore, setLoadingMore] = createSignal(false);
+  const [moreError, setMoreError] = createSignal<unknown>(null);
+  let list: HTMLOListElement | undefined;
+
+  const all = () => admin.isSuperadmin() && everything();
+  /** The command's `distributor`: an admin's own (`null`), the superadmin's choice, or everything (`null`). */
+  const distributor = () => (all() ? null : admin.scope());
+  const read = (before: number | null) => call(api().adminHistory(distributor(), action() || null, before, ACTIVITY_PAGE));
+
+  const zoneOf = (id: number | null) => (id === null ? undefined : admin.distributors().find((d) => d.id === id)?.time_zone);
+  const at = (iso: string, id: number | null) => {
+    const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
+    try {
+      return formatDateTime(new Date(iso), { ...options, timeZone: zoneOf(id) });
+    } catch {
+      // A zone this web view does not know: this computer's clock.
+      return formatDateTime(new Date(iso), options);
+    }
+  };
+  const distributorName = (id: number) => admin.distributors().find((d) => d.id === id)?.name;
+
+  // Each first read (a filter or the distributor changed) outdates those before it and their pages.
+  let reads = 0;
+  const reload = async () => {
+    const mine = ++reads;
+    setEntries(null);
+    setNextBefore(null);
+    setError(null);
+    setMoreError(null);
+    setLoadingMore(false);
+    try {
+      const page = await read(null);
+      if (mine !== reads) return;
+      setEntries(page.events);
+      setNextBefore(page.next_before);
+    } catch (e) {
+      if (mine !== reads) return;
+      setError(e);
+      admin.failed(e);
+    }
+  };
+
+  const more = async () => {
+    const before = nextBefore();
+    if (before === null || loadingMore()) return;
+    const mine = reads;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await read(before);
+      if (mine !== reads) return;
+      const shown = new Set((entries() ?? []).map((e) => e.id));
+      const added = page.events.filter((e) => !shown.has(e.id));
+      setEntries([...(entries() ?? []), ...added]);
+      setNextBefore(page.next_before);
+      // "Ver más" keeps the focus while it stays; once it goes, the focus moves to the first entry it added.
+      const first = added[0];
+      if (page.next_before === null && first !== undefined) {
+        list?.querySelector<HTMLElement>(`[data-entry="${first.id}"]`)?.focus();
+      }
+    } catch (e) {
+      if (mine !== reads) return;
+      setMoreError(e);
+      admin.failed(e);
+    } finally {
+      if (mine === reads) setLoadingMore(false);
+    }
+  };
+
+  createEffect(on([distributor, action], () => void reload()));
+
+  return (
+    <section class="card admin-card" aria-labelledby="activity-title" aria-busy={entries() === null && error() === null}>
+      <h2 id="activity-title">{t("admin.activity.title")}</h2>
+      <p class="hint">{all() ? t("admin.activity.introEverything") : t("admin.activity.intro")}</p>
+      <div class="filter-bar">
+        <div class="filter-field">
+          <label for="activity-action">{t("admin.activity.filter")}</label>
+          <select id="activity-action" onChange={(e) => setAction(e.currentTarget.value)}>
+            <option value="" selected={action() === ""}>
+              {t("admin.activity.allActions")}
+            </option>
+            <For each={actionGroups(admin.isSuperadmin())}>
+              {(group) => (
+                <optgroup label={t(group.label)}>
+                  <For each={group.actions}>
+                    {(a) => (
+                      <option value={a} selected={action() === a}>
+                        {actionOption(a)}
+                      </option>
+                    )}
+                  </For>
+                </optgroup>
+              )}
+            </For>
+          </select>
+        </div>
+        <Show when={admin.isSuperadmin()}>
+          <label class="checkbox">
+            <input type="checkbox" checked={everything()} onChange={(e) => setEverything(e.currentTarget.checked)} />{" "}
+            {t("admin.activity.everything")}
+          </label>
+        </Show>
+      </div>
+      <Switch>
+        <Match when={error() !== null}>
+          <ErrorBanner error={error()} retry={() => void reload()} />
+        </Match>
+        <Match when={entries() === null}>
+          <p role="status">{t("admin.loading")}</p>
+        </Match>
+        <Match when={entries()?.length === 0}>
+          <p>{action() === "" ? t("admin.activity.empty") : t("admin.activity.emptyFiltered")}</p>
+        </Match>
+        <Match when={entries()}>
+          {(shown) => (
+            <>
+              <ol class="activity-list" aria-label={t("admin.activity.listLabel")} ref={list}>
+                <For each={shown()}>
+                  {(entry) => {
+                    const line = () =>
+                      auditLine(entry, { at, distributorName: all() ? distributorName : undefined });
+                    return (
+                      <li class="activity-entry" tabindex="-1" data-entry={entry.id}>
+                        <p class="activity-text">{line().text}</p>
+                        <p class="job-detail">
+                          <time datetime={line().at}>{line().when}</time>
+                          <Show when={line().where}>{(where) => <> · {where()}</>}</Show>
+                        </p>
+                      </li>
+                    );
+                  }}
+                </For>
+              </ol>
+              <Show when={moreError()} keyed>
+                {(e) => <ErrorBanner error={e} />}
+              </Show>
+              <Show when={nextBefore() !== null}>
+                <p class="actions">
+                  <button
+                    type="button"
+                    class="button"
+                    aria-disabled={loadingMore()}
+                    onClick={() => void more()}
+                  >
+                    {loadingMore() ? t("admin.activity.loadingMore") : t("admin.activity.more")}
+                  </button>
+                </p>
+              </Show>
+            </>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+}
