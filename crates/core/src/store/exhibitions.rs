@@ -479,12 +479,17 @@ impl Db {
 
     /// One exhibition of a distributor, with photos and verdict history.
     pub async fn exhibition(&self, distributor_id: DistributorId, id: Uuid) -> Result<Exhibition> {
+        // One read transaction, so the four reads see one snapshot: a photo
+        // worker or a verdict committing between them must not yield stored
+        // photos with the duplicate flag still unset, or a status without its
+        // history entry.
+        let mut tx = self.pool().begin().await?;
         let summary: ExhibitionSummary = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SUMMARY} WHERE e.distributor_id = ? AND e.id = ?"
         )))
         .bind(distributor_id)
         .bind(id.hyphenated())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(Error::NotFound { entity: "exhibition" })?;
         let photos = sqlx::query_as(
@@ -492,7 +497,7 @@ impl Db {
                size_bytes, width, height, upload_state FROM exhibition_photos WHERE exhibition_id = ? ORDER BY position",
         )
         .bind(id.hyphenated())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *tx)
         .await?;
         let history = sqlx::query_as(
             "SELECT ev.id, ev.actor_id, u.display_name AS actor_name, ev.from_status, ev.to_status, ev.comment, ev.reason, \
@@ -500,15 +505,16 @@ impl Db {
              WHERE ev.exhibition_id = ? ORDER BY ev.id",
         )
         .bind(id.hyphenated())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *tx)
         .await?;
         let duplicate_of = sqlx::query_as(
             "SELECT o.id, o.submitted_at FROM exhibitions e JOIN exhibitions o ON o.id = e.duplicate_of \
              WHERE e.id = ? AND o.distributor_id = e.distributor_id",
         )
         .bind(id.hyphenated())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(Exhibition {
             summary,
             photos,
@@ -846,6 +852,55 @@ mod tests {
                 .execute(db.pool())
                 .await
                 .is_err()
+        );
+    }
+
+    /// The visor reads an exhibition while verdicts change it: every read
+    /// must be one state, the status agreeing with its last history entry.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_exhibition_is_read_from_one_snapshot_while_verdicts_change_it() {
+        let (db, _d) = temp_db().await;
+        let t = tenant(&db, "A").await;
+        let r = db
+            .record_exhibition(new_exhibition(&t, "k", "2026-05-01T12:00:00Z", "u"))
+            .await
+            .unwrap();
+        let writer = {
+            let (db, actor) = (db.clone(), t.supervisor.clone());
+            tokio::spawn(async move {
+                let mut current = ExhibitionStatus::Pending;
+                for i in 0..200 {
+                    let verdict = if i % 2 == 0 {
+                        Verdict::Approved
+                    } else {
+                        Verdict::Highlighted
+                    };
+                    let req = EvaluationRequest {
+                        exhibition_id: r.id,
+                        verdict,
+                        expected_status: current,
+                        comment: None,
+                        reason: None,
+                    };
+                    current = db.evaluate_exhibition(&actor, req, now()).await.unwrap().summary.status;
+                }
+            })
+        };
+        let (mut reads, mut torn) = (0, Vec::new());
+        while !writer.is_finished() {
+            let e = db.exhibition(t.distributor, r.id).await.unwrap();
+            let last = e.history.last().map_or(ExhibitionStatus::Pending, |h| h.to_status);
+            if e.summary.status != last {
+                torn.push((e.summary.status, last, e.history.len()));
+            }
+            reads += 1;
+        }
+        writer.await.unwrap();
+        assert!(reads > 20, "the reads must overlap the verdicts: only {reads}");
+        assert!(
+            torn.is_empty(),
+            "{} of {reads} reads mixed two states: {torn:?}",
+            torn.len()
         );
     }
 
