@@ -4,7 +4,7 @@
  */
 import { createResource, For, onMount, Show } from "solid-js";
 import type { ExhibitionDetail, Photo } from "../bindings";
-import { t } from "../i18n";
+import { formatDateTime, formatWallTime, t } from "../i18n";
 import { isTypingTarget } from "../visor/keyboard";
 import type { ReviewQueue } from "../visor/queue";
 import { REASONS, type Draft, type ReasonId } from "../visor/reasons";
@@ -75,6 +75,20 @@ export function CustomerFact(props: { customer: string; onHistory: () => void })
   );
 }
 
+/** When the earlier submission was sent, in the distributor's zone. */
+function earlierWhen(detail: ExhibitionDetail | undefined, utc: string): string {
+  const local = detail?.duplicate_of_submitted_at_local;
+  if (local) return formatWallTime(local);
+  const at = new Date(utc);
+  if (Number.isNaN(at.getTime())) return utc;
+  try {
+    return formatDateTime(at, { dateStyle: "medium", timeStyle: "short", timeZone: detail?.time_zone });
+  } catch {
+    // A zone this WebView's ICU does not know: the exact UTC time rather than nothing.
+    return utc;
+  }
+}
+
 /**
  * The possible-duplicate warning, naming the earlier submission once the
  * detail (which carries it) has loaded. Never a reason to reject by itself.
@@ -88,7 +102,7 @@ export function DuplicateNote(props: { detail: ExhibitionDetail | undefined }) {
           <>
             {" "}
             {t("visor.duplicateOf", {
-              when: props.detail?.duplicate_of_submitted_at_local ?? earlier().submitted_at,
+              when: earlierWhen(props.detail, earlier().submitted_at),
             })}
           </>
         )}

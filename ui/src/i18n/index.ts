@@ -112,6 +112,22 @@ export function formatDateTime(
 }
 
 /**
+ * A time the server already wrote in the distributor's zone (`2025-01-02 09:00`)
+ * as this language writes it (`2 ene 2025, 09:00`). Formatted as UTC so that the
+ * computer's own zone never moves it; a text in another shape is shown as it came.
+ */
+export function formatWallTime(
+  local: string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
+  loc: Locale = locale(),
+): string {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/.exec(local.trim());
+  if (!parts) return local;
+  const [year, month, day, hour, minute] = parts.slice(1).map(Number) as [number, number, number, number, number];
+  return formatDateTime(Date.UTC(year, month - 1, day, hour, minute), { ...options, timeZone: "UTC" }, loc);
+}
+
+/**
  * Translates a key in the current locale. Reactive: inside JSX or an effect it
  * re-runs when the locale changes. Params are type-checked against es-AR.
  */

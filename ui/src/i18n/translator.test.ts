@@ -4,6 +4,7 @@ import {
   formatDate,
   formatDateTime,
   formatNumber,
+  formatWallTime,
   isLocale,
   locale,
   LOCALE_STORAGE_KEY,
@@ -148,6 +149,21 @@ describe("Intl formatting", () => {
     );
     expect(formatDateTime(evening, { timeStyle: "short", timeZone: zone, hour12: true })).toMatch(/8:30\s?p/);
     expect(formatDateTime(evening, { timeStyle: "short", timeZone: zone }, "en")).toMatch(/^8:30\sPM$/);
+  });
+
+  it("writes the server's wall times in the language, never moved by the computer's zone", () => {
+    // A computer three hours behind UTC: read as a local Date, 23:30 would turn into the next day.
+    vi.stubEnv("TZ", "America/Argentina/Buenos_Aires");
+    try {
+      expect(formatWallTime("2025-01-02 23:30")).toMatch(/^2 (de )?ene\.? (de )?2025, 23:30$/);
+      expect(formatWallTime("2025-01-02 09:05", undefined, "en")).toBe("Jan 2, 2025, 9:05 AM");
+      expect(formatWallTime("2026-11-24 00:00", { dateStyle: "short" })).toBe("24/11/26");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    // Something else is shown as it came rather than as a wrong date.
+    expect(formatWallTime("ayer")).toBe("ayer");
+    expect(formatWallTime("")).toBe("");
   });
 
   it("follows the current locale", () => {

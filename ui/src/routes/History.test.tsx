@@ -52,7 +52,7 @@ describe("History", () => {
     });
     const list = await screen.findByRole("list", { name: /Exhibiciones evaluadas/ });
     expect(within(list).getAllByRole("button")).toHaveLength(3);
-    expect(screen.getByText("por Supervisor Sur, 2025-01-02 10:00")).toBeInTheDocument();
+    expect(screen.getByText("por Supervisor Sur, 2 de ene de 2025, 10:00")).toBeInTheDocument();
     expect(asked).toEqual([null]);
 
     fireEvent.click(screen.getByRole("radio", { name: "Rechazadas" }));
@@ -66,7 +66,7 @@ describe("History", () => {
   it("D changes an approved one to highlighted with expected_status = approved", async () => {
     const api = fakeApi({ session: SUPERVISOR, evaluated: evaluated() });
     open(api);
-    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    await screen.findByText("por Supervisor Sur, 2 de ene de 2025, 10:00");
     // Approving an approved one again is not offered.
     expect(screen.getByRole("button", { name: /Aprobar/ })).toBeDisabled();
     key("a");
@@ -84,7 +84,7 @@ describe("History", () => {
   it("J/K move through the list; R asks for a reason", async () => {
     const api = fakeApi({ session: SUPERVISOR, evaluated: evaluated() });
     open(api);
-    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    await screen.findByText("por Supervisor Sur, 2 de ene de 2025, 10:00");
     key("j");
     await waitFor(() => expect(screen.getAllByText("Otra Vendedora").length).toBe(2));
     key("r");
@@ -117,10 +117,10 @@ describe("History", () => {
         { evaluateExhibition: () => fail({ code: "conflict", message: "ya evaluada", current: now }) },
       ),
     );
-    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    await screen.findByText("por Supervisor Sur, 2 de ene de 2025, 10:00");
     key("d");
     expect(await screen.findByText(/ya fue evaluada por Admin Sur: Rechazada/)).toBeInTheDocument();
-    expect(await screen.findByText("por Admin Sur, 2025-01-02 10:00")).toBeInTheDocument();
+    expect(await screen.findByText("por Admin Sur, 2 de ene de 2025, 10:00")).toBeInTheDocument();
   });
 
   it("the verdict history shows its times in the distributor's zone and marks the old system's verdicts", async () => {
@@ -167,7 +167,7 @@ describe("History", () => {
         return base.listExhibitions(f);
       },
     });
-    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    await screen.findByText("por Supervisor Sur, 2 de ene de 2025, 10:00");
     fireEvent.click(screen.getByRole("button", { name: /^Filtros/ }));
     const vendor = screen.getByLabelText("Vendedor") as HTMLSelectElement;
     fireEvent.change(vendor, { target: { value: "50" } });
@@ -234,7 +234,7 @@ describe("History", () => {
 
   it("F focuses the filters; Esc leaves them", async () => {
     open(fakeApi({ session: SUPERVISOR, evaluated: evaluated() }));
-    await screen.findByText("por Supervisor Sur, 2025-01-02 10:00");
+    await screen.findByText("por Supervisor Sur, 2 de ene de 2025, 10:00");
     key("f");
     expect(document.activeElement).toBe(screen.getByLabelText("Grupo"));
     fireEvent.keyDown(document.activeElement!, { key: "Escape" });

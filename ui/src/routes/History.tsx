@@ -6,7 +6,7 @@ import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
 import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
 import { ReviewTabs } from "../components/ReviewTabs";
-import { formatDateTime, t } from "../i18n";
+import { formatDateTime, formatWallTime, t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
@@ -295,7 +295,7 @@ export default function History() {
                         <span class="history-row-main">
                           <strong>{row.vendor_name}</strong> · {row.customer_number}
                         </span>
-                        <span class="history-row-time">{row.submitted_at_local}</span>
+                        <span class="history-row-time">{formatWallTime(row.submitted_at_local)}</span>
                       </button>
                     </li>
                   )}
@@ -334,7 +334,7 @@ export default function History() {
                 <Show when={item().evaluator_name}>
                   {(name) => (
                     <span>
-                      {t("history.by", { name: name(), when: item().evaluated_at_local ?? "" })}
+                      {t("history.by", { name: name(), when: formatWallTime(item().evaluated_at_local ?? "") })}
                     </span>
                   )}
                 </Show>
@@ -352,7 +352,7 @@ export default function History() {
                 <dt>{t("visor.pdvType")}</dt>
                 <dd>{item().pdv_type_name}</dd>
                 <dt>{t("visor.submitted")}</dt>
-                <dd>{item().submitted_at_local}</dd>
+                <dd>{formatWallTime(item().submitted_at_local)}</dd>
                 <Show when={item().rejection_reason}>
                   {(reason) => (
                     <>

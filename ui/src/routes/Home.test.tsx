@@ -62,7 +62,7 @@ describe("home", () => {
     );
     start(api);
     expect(await screen.findByText("Pendientes de revisar: 2.")).toBeInTheDocument();
-    expect(screen.getByText("La más antigua espera desde el 2025-01-02 09:00.")).toBeInTheDocument();
+    expect(screen.getByText("La más antigua espera desde el 2 de ene de 2025, 09:00.")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Visor (pendientes: 2)" })).toBeInTheDocument();
 
     // Someone decides one: the figures follow shortly after the event.

@@ -1,7 +1,7 @@
 import { A } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { ChangePasswordDialog } from "../components/ChangePasswordDialog";
-import { t } from "../i18n";
+import { formatWallTime, t } from "../i18n";
 import { useDocumentTitle } from "../lib/document";
 import { pendingCount } from "../lib/pending";
 import { canAdminister, canEvaluate, session } from "../lib/session";
@@ -45,7 +45,7 @@ export default function Home() {
                 <Show when={pending().count > 0} fallback={<p>{t("home.pendingNone")}</p>}>
                   <p class="home-pending-count">{t("home.pending", { count: pending().count })}</p>
                   <Show when={pending().oldest_submitted_at_local}>
-                    {(when) => <p class="hint">{t("home.pendingOldest", { when: when() })}</p>}
+                    {(when) => <p class="hint">{t("home.pendingOldest", { when: formatWallTime(when()) })}</p>}
                   </Show>
                 </Show>
               </div>

@@ -38,7 +38,7 @@ describe("Visor", () => {
     expect(screen.getByText("Ventas Zona Sur")).toBeInTheDocument();
     expect(screen.getByText("1001")).toBeInTheDocument();
     expect(screen.getByText("Kiosco")).toBeInTheDocument();
-    expect(screen.getByText("2025-01-02 09:00")).toBeInTheDocument();
+    expect(screen.getByText("2 de ene de 2025, 09:00")).toBeInTheDocument();
     expect(screen.getByRole("note")).toHaveTextContent("Posible duplicado");
     expect(await screen.findByRole("button", { name: "Ver foto 2" })).toBeInTheDocument();
   });
@@ -85,7 +85,7 @@ describe("Visor", () => {
     const note = await screen.findByRole("note");
     await waitFor(() =>
       expect(note).toHaveTextContent(
-        `Posible duplicado: esta foto ya se había recibido antes. Se parece a la exhibición enviada el 2024-12-30 10:15.`,
+        `Posible duplicado: esta foto ya se había recibido antes. Se parece a la exhibición enviada el 30 de dic de 2024, 10:15.`,
       ),
     );
   });

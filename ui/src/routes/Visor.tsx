@@ -7,7 +7,7 @@ import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
 import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
 import { ReviewTabs } from "../components/ReviewTabs";
-import { t } from "../i18n";
+import { formatWallTime, t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
@@ -391,7 +391,7 @@ export default function Visor() {
                 <dt>{t("visor.pdvType")}</dt>
                 <dd>{item().pdv_type_name}</dd>
                 <dt>{t("visor.submitted")}</dt>
-                <dd>{item().submitted_at_local}</dd>
+                <dd>{formatWallTime(item().submitted_at_local)}</dd>
               </dl>
 
               <label for="visor-comment">{t("visor.comment")}</label>
