@@ -93,6 +93,18 @@ describe("Actividad: the wording of each recorded change", () => {
     expect(fieldLabel("hibernation.end")).toBe("Rest until");
   });
 
+  it("makes a field's name agree with whose it is", () => {
+    expect(fieldLabel("active", "user_updated")).toBe("Activo");
+    expect(fieldLabel("active", "pdv_type_created")).toBe("Activo");
+    expect(fieldLabel("active", "distributor_updated")).toBe("Activa");
+    expect(fieldLabel("active", "job_updated")).toBe("Activa");
+    expect(line(auditEntry(1, "distributor_updated", { subject: "Sur", changes: [change("active", true, false)] })).text).toBe(
+      "Ana Pérez cambió la distribuidora Sur — Activa: sí → no",
+    );
+    setLocale("en");
+    expect(fieldLabel("active", "distributor_updated")).toBe("Active");
+  });
+
   it("writes values as people read them", () => {
     expect(formatValue("user_updated", "active", true)).toBe("sí");
     expect(formatValue("user_updated", "active", false)).toBe("no");

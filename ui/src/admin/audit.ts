@@ -93,8 +93,17 @@ export function actionOption(action: string): string {
   return isKnownAction(action) ? t(`admin.activity.options.${action}`) : action;
 }
 
-/** A field's name ("Rol", "Descanso desde"), or its raw name. */
-export function fieldLabel(field: string): string {
+/** Actions about things Spanish names in the feminine (la distribuidora, la tarea programada). */
+const FEMININE_SUBJECTS = ["distributor_", "job_"];
+
+/**
+ * A field's name ("Rol", "Descanso desde"), or its raw name. `action` tells whose
+ * field it is, so that the words agree: a distributor is "Activa", a user "Activo".
+ */
+export function fieldLabel(field: string, action = ""): string {
+  if (field === "active" && FEMININE_SUBJECTS.some((prefix) => action.startsWith(prefix))) {
+    return t("admin.activity.activeFeminine");
+  }
   return isKnownField(field) ? t(`admin.activity.fields.${field}`) : field;
 }
 
@@ -182,7 +191,7 @@ export function isCreation(action: string): boolean {
  */
 export function describeChange(action: string, change: FieldChange): string | null {
   if (change.field === "bot_token_replaced" && change.to === true) return t("admin.activity.tokenReplaced");
-  const field = fieldLabel(change.field);
+  const field = fieldLabel(change.field, action);
   if (isCreation(action)) {
     if (change.to === null || change.to === "") return null;
     return t("admin.activity.value", { field, value: formatValue(action, change.field, change.to) });

@@ -820,6 +820,7 @@ export const en: Messages = {
       change: "{field}: {from} → {to}",
       value: "{field}: {value}",
       tokenReplaced: "Bot token: replaced",
+      activeFeminine: "Active",
       dailyAt: "every day at {time}",
       dailyAtOne: "every day at {time}",
       actions: {

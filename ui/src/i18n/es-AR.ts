@@ -824,6 +824,7 @@ export const esAR = {
       change: "{field}: {from} → {to}",
       value: "{field}: {value}",
       tokenReplaced: "Token del bot: reemplazado",
+      activeFeminine: "Activa",
       dailyAt: "todos los días a las {time}",
       dailyAtOne: "todos los días a la {time}",
       actions: {
