@@ -164,7 +164,7 @@ describe("Administración › Actividad", () => {
     expect(api.admin.called("adminHistory").slice(-1)).toEqual([[null, null, null, 50]]);
     const whose = items().map((li) => li.querySelector(".job-detail")?.textContent?.split(" · ")[1]);
     expect(whose).toEqual(["Distribuidora Norte", "Servidor", "Distribuidora Sur", "Distribuidora Sur", "Distribuidora Sur"]);
-    expect(items()[1]).toHaveTextContent("Ana Pérez cambió la tarea programada «Copia de seguridad» — Activo: sí → no");
+    expect(items()[1]).toHaveTextContent("Ana Pérez cambió la tarea programada «Copia de seguridad» — Activa: sí → no");
 
     fireEvent.click(everything);
     await waitFor(() => expect(items()).toHaveLength(1));
