@@ -278,13 +278,17 @@ impl VerdictSync {
             .map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t - TOKEN_CHECK_OVERLAP);
         let at = now();
         match self.db.requeue_edits_after_token_change(TOKEN_FAILURE, since, at).await {
-            Ok(ids) => {
+            Ok(requeued) => {
                 self.tokens_checked = Some(at);
-                if !ids.is_empty() {
+                if !requeued.is_empty() {
                     info!(
-                        count = ids.len(),
+                        count = requeued.len(),
                         "a bot token changed: queued again the edits it had held up"
                     );
+                }
+                // Estado counted them as given up: it re-reads (one notice per distributor and second).
+                for (_, d) in requeued {
+                    self.notices.notice(d, task_kinds::EDIT_CONFIRMATION);
                 }
             }
             Err(e) => error!(error = %e, "verdict sync: cannot look for changed bot tokens"),

@@ -604,12 +604,27 @@ async fn an_edit_refused_for_a_revoked_token_goes_out_with_the_new_one() {
 
     let new_token = "111111:NEWdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     w.fake.add_bot(new_token, "norte_bot");
+    // Its first try with the new token meets a Telegram hiccup, so the delivery comes later.
+    w.fake.fail_next(EDIT, 1, Fault::ServerError);
+    let mut announced = w.events.subscribe();
     w.set_bot_token(Some(new_token)).await;
+    // Estado counted the edit as given up: it hears at once that it is queued again,
+    // not only once it is delivered.
+    let first = work_changes(&mut announced, w.tenant.distributor, 1, Duration::from_secs(5)).await;
+    assert_eq!(first, [Some(task_kinds::EDIT_CONFIRMATION.to_string())]);
+    assert!(
+        w.fake.requests_to(EDIT).iter().all(|e| e.status != Some(200)),
+        "announced when queued again, before the delivery"
+    );
     w.wait_sync(w.tenant.distributor, id, SyncState::Synced).await;
     let edits = w.fake.requests_to(EDIT);
-    assert_eq!(edits.len(), 2);
-    assert_eq!((edits[0].status, edits[1].status), (Some(401), Some(200)));
-    assert_eq!(edits[1].token, new_token);
+    assert_eq!(edits.len(), 3);
+    assert_eq!(
+        (edits[0].status, edits[2].status),
+        (Some(401), Some(200)),
+        "refused, a hiccup, then delivered"
+    );
+    assert_eq!(edits[2].token, new_token);
     assert!(w.shown(message_id).starts_with("❌ Rechazada"));
     w.stop().await;
 }

@@ -528,13 +528,13 @@ impl Db {
     /// which keeps the usual call to one read), and that are the latest task
     /// of their exhibition. They get fresh attempts, and their exhibitions go
     /// from `undeliverable` back to `pending`, in one transaction. Returns the
-    /// ids of the tasks queued again.
+    /// tasks queued again: their ids and distributors.
     pub async fn requeue_edits_after_token_change(
         &self,
         error_prefix: &str,
         changed_since: DateTime<Utc>,
         at: DateTime<Utc>,
-    ) -> Result<Vec<i64>> {
+    ) -> Result<Vec<(i64, DistributorId)>> {
         let changed: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM distributors WHERE updated_at > ? AND bot_token IS NOT NULL)",
         )
@@ -545,8 +545,8 @@ impl Db {
             return Ok(Vec::new());
         }
         let mut tx = self.begin_write().await?;
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT t.id FROM tasks t JOIN distributors d ON d.id = t.distributor_id \
+        let requeued: Vec<(i64, DistributorId)> = sqlx::query_as(
+            "SELECT t.id, t.distributor_id FROM tasks t JOIN distributors d ON d.id = t.distributor_id \
              WHERE t.state = 'dead' AND t.dismissed_at IS NULL AND t.kind = ?1 \
                AND substr(t.last_error, 1, length(?2)) = ?2 \
                AND d.bot_token IS NOT NULL AND d.updated_at > t.updated_at AND d.updated_at > ?3 \
@@ -558,7 +558,7 @@ impl Db {
         .bind(changed_since)
         .fetch_all(&mut *tx)
         .await?;
-        for id in &ids {
+        for (id, _) in &requeued {
             sqlx::query(
                 "UPDATE exhibitions SET sync_state = 'pending', updated_at = ?1 \
                  WHERE id = (SELECT json_extract(payload, '$.exhibition_id') FROM tasks WHERE id = ?2) \
@@ -577,7 +577,7 @@ impl Db {
             .await?;
         }
         tx.commit().await?;
-        Ok(ids)
+        Ok(requeued)
     }
 }
 
@@ -810,7 +810,7 @@ mod tests {
             db.requeue_edits_after_token_change("bot token: ", since, at)
                 .await
                 .unwrap(),
-            [token_dead]
+            [(token_dead, d.id)]
         );
         let t = db.task(token_dead).await.unwrap();
         assert_eq!((t.state, t.attempts, t.next_attempt_at), (TaskState::Queued, 0, at));
