@@ -16,6 +16,7 @@ pub mod error;
 pub mod live;
 pub mod logging;
 pub mod model;
+pub mod notices;
 pub mod session;
 pub mod sidecar;
 pub mod webview;
@@ -63,6 +64,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::kiosk::follow_kiosk_events,
             commands::kiosk::end_kiosk,
             commands::window::set_fullscreen,
+            commands::window::notify_if_away,
             commands::startup::autostart_enabled,
             commands::startup::set_autostart,
             commands::reports::report_summary,

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use support::intake::{Intake, Submission, shelf_photo};
+use support::notices::FakeNotifications;
 use support::procs::{self, ProcInfo, Rollup, alive, descendants, rollup};
 use support::webdriver::{ENTER, ESCAPE, Session, TAB, WdResult, button, fact, field, heading, link, literal, role};
 use support::{Api, App, Keyring, Machine, Sidecar, screenshots_dir};
@@ -63,12 +64,21 @@ async fn texts(session: &Session, xpath: &str) -> WdResult<Vec<String>> {
 /// submission time, since a customer may send more than one.
 async fn wait_current(session: &Session, exhibition: &Value) {
     let customer = exhibition["customer_number"].as_str().unwrap();
-    let submitted = exhibition["submitted_at_local"].as_str().unwrap();
+    let submitted = exhibition["submitted_at"].as_str().unwrap();
+    // "2026-11-24 14:06" in the distributor's zone: the screen writes the date in words
+    // ("24 nov 2026, 14:06"), the same clock time.
+    let local = exhibition["submitted_at_local"].as_str().unwrap();
+    let clock = &local[local.len() - 5..];
     session
-        .wait_until(&format!("the visor showing {customer} of {submitted}"), || async {
+        .wait_until(&format!("the visor showing {customer} of {local}"), || async {
             // The number itself: the fact also holds the customer's history link.
-            let shown = texts(session, &format!("{}/span", fact("Cliente"))).await? == [customer]
-                && texts(session, &fact("Enviada")).await? == [submitted];
+            if texts(session, &format!("{}/span", fact("Cliente"))).await? != [customer] {
+                return Ok(None);
+            }
+            let times = session.find_all(&format!("{}/time", fact("Enviada"))).await?;
+            let [time] = times.as_slice() else { return Ok(None) };
+            let shown = session.property(time, "dateTime").await? == submitted
+                && session.text(time).await?.ends_with(&format!(", {clock}"));
             Ok(shown.then_some(()))
         })
         .await;
@@ -947,9 +957,11 @@ async fn report_visor_timing(s: &Session, verdicts: usize, load: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alone() {
     let started = Instant::now();
-    let machine = Machine::new(Keyring::Missing);
+    let machine = Machine::new(Keyring::SecretService);
     let data = machine.path().join("server-data");
     let intake = Intake::start(KEYBOARD_GROUPS).await;
+    // The desktop's notification service: the app tells of new exhibitions while not in front.
+    let notices = FakeNotifications::serve(machine.bus_address());
     intake.register(&machine, &data, CENTRO_SUPERVISOR, CENTRO_SUPERVISOR_NAME);
     let server = Sidecar::start_with(&machine, &data, &[("CENTERMIND_TELEGRAM_API_URL", intake.url())]).await;
     let api = Api::new(&server.url);
@@ -1068,12 +1080,30 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
     }
     // A vendor sends one more while the visor is open on its empty queue: it appears by
     // itself (the server's live events), with no key press, and its verdict reaches Telegram.
+    // Until now the window had the keyboard focus: with no window manager, X gives it to
+    // the window under the pointer, which rests mid-screen. The supervisor turns to
+    // another window (the app's moves away from under the pointer): a desktop notice
+    // tells of the new one too, where none was shown while the app was in front.
+    assert_eq!(notices.seen(), [], "no notice while the app is in front");
+    s.move_window(820, 520).await.unwrap();
+    let told_before = notices.seen().len();
     let late = intake.submit(1, |i| shelf_photo(KEYBOARD_QUEUE + i)).await;
     let confirmed = Instant::now();
     let pending = api.all_pending(&token).await;
     assert_eq!(pending.len(), 1, "the late exhibition is pending on the server");
     wait_current(s, &pending[0]).await;
     let live_arrival = confirmed.elapsed();
+    let told = notices.wait_for(told_before + 1, support::STEP_TIMEOUT).await;
+    let notice = told.last().unwrap();
+    assert_eq!(
+        (notice.summary.as_str(), notice.body.as_str()),
+        ("Llegó una exhibición nueva", "Pendientes de revisar: 1."),
+        "{told:#?}"
+    );
+    assert_eq!(
+        (notice.app_name.as_str(), notice.icon.as_str()),
+        ("CenterMind", "centermind-desktop")
+    );
     KeyVerdict::Approve.give(s).await;
     intake
         .wait_verdicts(&late, VERDICTS_IN_TELEGRAM, |sub| KeyVerdict::Approve.confirmation(sub))

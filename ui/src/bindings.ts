@@ -111,6 +111,12 @@ export const commands = {
 	 *  of its own, so the web view needs no window-plugin permission.
 	 */
 	setFullscreen: (on: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_fullscreen", { on })),
+	/**
+	 *  Shows a desktop notice (already in the user's language) when the calling
+	 *  window is not in front: minimized, hidden, or another app focused. In front,
+	 *  the screen itself says it. Returns whether the notice was shown.
+	 */
+	notifyIfAway: (title: string, body: string) => typedError<boolean, CommandError>(__TAURI_INVOKE("notify_if_away", { title, body })),
 	/**  Whether the app opens when this user's session starts. */
 	autostartEnabled: () => typedError<boolean, CommandError>(__TAURI_INVOKE("autostart_enabled")),
 	/**  Turns opening at session start on or off; returns the state now. */

@@ -67,6 +67,8 @@ export function fakeApi(
     autostart?: boolean;
     /** Changing it fails, as when the OS refuses. */
     autostartFails?: boolean;
+    /** The window is in front (focused), so the shell shows no notice; default: it is not. */
+    inFront?: boolean;
   } = {},
   overrides: Partial<Api> = {},
 ): Api & {
@@ -102,6 +104,8 @@ export function fakeApi(
   autostart(): boolean;
   /** Every new password the signed-in user set for themself, in order. */
   passwordChanges: string[];
+  /** Every desktop notice the UI asked the shell for, in order (shown or not). */
+  notices: Array<{ title: string; body: string }>;
 } {
   const admin = fakeAdmin(options.admin ?? {}, signedIn);
   const pending = [...(options.pending ?? [])];
@@ -121,6 +125,7 @@ export function fakeApi(
   let autostart = options.autostart ?? false;
   let currentPassword = "demo-centermind";
   const passwordChanges: string[] = [];
+  const notices: Array<{ title: string; body: string }> = [];
   const follow = (as: "session" | "kiosk", onMessage: Channel<LiveMessage>) => {
     channel = onMessage;
     followers += 1;
@@ -261,6 +266,10 @@ export function fakeApi(
       return ok(null);
     },
     autostartEnabled: () => ok(autostart),
+    notifyIfAway: (title, body) => {
+      notices.push({ title, body });
+      return ok(options.inFront !== true);
+    },
     setAutostart: (enabled) => {
       if (options.autostartFails) {
         return fail({ code: "internal", message: "No se pudo cambiar el inicio automático: permiso denegado" });
@@ -282,6 +291,7 @@ export function fakeApi(
     kiosk: () => kiosk,
     autostart: () => autostart,
     passwordChanges,
+    notices,
     revokeTvCode: () => {
       tvCode = null;
     },

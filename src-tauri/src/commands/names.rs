@@ -27,6 +27,7 @@ pub const NAMES: &[&str] = &[
     "follow_kiosk_events",
     "end_kiosk",
     "set_fullscreen",
+    "notify_if_away",
     "autostart_enabled",
     "set_autostart",
     "report_summary",

@@ -9,6 +9,7 @@
 //! `~/.cache/centermind/tools/bin`, where `./x setup` installs it).
 
 pub mod intake;
+pub mod notices;
 pub mod procs;
 pub mod screen;
 pub mod updates;
@@ -239,6 +240,12 @@ impl Machine {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The address of this machine's session bus (`unix:path=…`).
+    #[must_use]
+    pub fn bus_address(&self) -> &str {
+        &self.bus_address
     }
 
     /// `program` with this machine's environment: its home and XDG folders, display and

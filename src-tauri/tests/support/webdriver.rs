@@ -291,6 +291,11 @@ impl Session {
             .map(|_| ())
     }
 
+    /// Moves the app's window so that its top-left corner is at `(x, y)` on the screen.
+    pub async fn move_window(&self, x: i32, y: i32) -> WdResult<()> {
+        self.post("window/rect", &json!({ "x": x, "y": y })).await.map(|_| ())
+    }
+
     /// Where the app's window is on the screen.
     pub async fn window_rect(&self) -> WdResult<super::screen::Rect> {
         let value = self.get("window/rect").await?;

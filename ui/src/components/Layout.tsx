@@ -2,7 +2,8 @@ import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/ro
 import { For, onCleanup, Show } from "solid-js";
 import { formatNumber, t } from "../i18n";
 import { pendingCount, watchPending } from "../lib/pending";
-import { canAdminister, kiosk, logout, session } from "../lib/session";
+import { watchNewExhibitions } from "../lib/notices";
+import { canAdminister, canEvaluate, kiosk, logout, session } from "../lib/session";
 import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
 import { LocaleSwitcher } from "./LocaleSwitcher";
@@ -117,8 +118,13 @@ export function Layout(props: RouteSectionProps) {
   );
 }
 
-/** Keeps the pending figure current while someone of a distributor is signed in. */
+/**
+ * Keeps the pending figure current while someone of a distributor is signed in,
+ * and tells those who review of new exhibitions while the app is not in front.
+ */
 function PendingWatcher() {
   onCleanup(watchPending());
+  const reviewer = canEvaluate(session()?.user.role);
+  if (reviewer) onCleanup(watchNewExhibitions());
   return null;
 }

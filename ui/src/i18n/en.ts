@@ -81,6 +81,11 @@ export const en: Messages = {
     submitting: "Creating…",
     toLogin: "Go to sign in",
   },
+  notices: {
+    oneArrived: "A new exhibition arrived",
+    manyArrived: "{count} new exhibitions arrived",
+    openVisor: "They are in CenterMind's visor.",
+  },
   home: {
     title: "Hello, {name}",
     role: "Role",
@@ -400,6 +405,9 @@ export const en: Messages = {
     save: "Save",
     saved: "Saved.",
     startup: "Start-up",
+    notices: "Notices",
+    noticesLabel: "Tell me when new exhibitions arrive",
+    noticesHint: "A system notice while CenterMind is not in front (minimized or behind another window). Each computer keeps its own choice.",
     openAtStart: "Open CenterMind when the session starts on this computer",
     openAtStartHint: "For the office TV: after a power cut it goes back to the ranking by itself.",
     browserOnly: "Updates are checked from the desktop app.",

@@ -84,6 +84,11 @@ export const esAR = {
     submitting: "Creando…",
     toLogin: "Ir a iniciar sesión",
   },
+  notices: {
+    oneArrived: "Llegó una exhibición nueva",
+    manyArrived: "Llegaron {count} exhibiciones nuevas",
+    openVisor: "Están en el visor de CenterMind.",
+  },
   home: {
     title: "Hola, {name}",
     role: "Rol",
@@ -403,6 +408,9 @@ export const esAR = {
     save: "Guardar",
     saved: "Guardado.",
     startup: "Inicio",
+    notices: "Avisos",
+    noticesLabel: "Avisarme cuando llegan exhibiciones nuevas",
+    noticesHint: "Un aviso del sistema cuando CenterMind no está al frente (minimizado o detrás de otra ventana). Cada equipo guarda su elección.",
     openAtStart: "Abrir CenterMind al iniciar la sesión en este equipo",
     openAtStartHint: "Para la pantalla TV de la oficina: después de un corte de luz vuelve sola al ranking.",
     browserOnly: "Las actualizaciones se buscan desde la aplicación de escritorio.",

@@ -5,7 +5,8 @@ import { api, call } from "../lib/api";
 import { makeChannel } from "../lib/channel";
 import { useDocumentTitle } from "../lib/document";
 import { describeError, errorDetail } from "../lib/errors";
-import { localMode, server } from "../lib/session";
+import { noticesEnabled, setNoticesEnabled } from "../lib/notices";
+import { canEvaluate, localMode, server, session } from "../lib/session";
 
 type Check =
   | { readonly kind: "idle" }
@@ -149,6 +150,9 @@ export default function About() {
           </Show>
         </form>
       </Show>
+      <Show when={settings() !== null && canEvaluate(session()?.user.role)}>
+        <Notices />
+      </Show>
       <Show when={settings() !== null}>
         <OpenAtStart />
       </Show>
@@ -186,6 +190,27 @@ function InstallProgress(props: { version: string; progress: UpdateProgress | nu
       </Show>
       <p role="status">{text()}</p>
     </div>
+  );
+}
+
+/** "Avisarme cuando llegan exhibiciones nuevas": this computer's choice, for those who review. */
+function Notices() {
+  return (
+    <>
+      <h2>{t("about.notices")}</h2>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          checked={noticesEnabled()}
+          aria-describedby="notices-hint"
+          onChange={(e) => setNoticesEnabled(e.currentTarget.checked)}
+        />
+        {t("about.noticesLabel")}
+      </label>
+      <p id="notices-hint" class="hint">
+        {t("about.noticesHint")}
+      </p>
+    </>
   );
 }
 

@@ -352,7 +352,9 @@ export default function History() {
                 <dt>{t("visor.pdvType")}</dt>
                 <dd>{item().pdv_type_name}</dd>
                 <dt>{t("visor.submitted")}</dt>
-                <dd>{formatWallTime(item().submitted_at_local)}</dd>
+                <dd>
+                  <time datetime={item().submitted_at}>{formatWallTime(item().submitted_at_local)}</time>
+                </dd>
                 <Show when={item().rejection_reason}>
                   {(reason) => (
                     <>

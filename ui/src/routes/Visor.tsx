@@ -391,7 +391,9 @@ export default function Visor() {
                 <dt>{t("visor.pdvType")}</dt>
                 <dd>{item().pdv_type_name}</dd>
                 <dt>{t("visor.submitted")}</dt>
-                <dd>{formatWallTime(item().submitted_at_local)}</dd>
+                <dd>
+                  <time datetime={item().submitted_at}>{formatWallTime(item().submitted_at_local)}</time>
+                </dd>
               </dl>
 
               <label for="visor-comment">{t("visor.comment")}</label>
