@@ -90,6 +90,29 @@ describe("Visor", () => {
     );
   });
 
+  it("from a server that does not write the earlier time, it is put in the distributor's zone here", async () => {
+    const item = summary(1, { possible_duplicate: true });
+    open(
+      fakeApi(
+        { session: SUPERVISOR, pending: [item] },
+        {
+          getExhibition: () =>
+            Promise.resolve({
+              status: "ok",
+              data: detail(item, {
+                time_zone: "America/Argentina/Buenos_Aires",
+                duplicate_of: { id: summary(7).id, submitted_at: "2024-12-31T02:15:00Z" },
+                duplicate_of_submitted_at_local: null,
+              }),
+            }),
+        },
+      ),
+    );
+    const note = await screen.findByRole("note");
+    // 02:15 UTC on the 31st is still the 30th, 23:15, in Buenos Aires.
+    await waitFor(() => expect(note).toHaveTextContent("Se parece a la exhibición enviada el 30 de dic de 2024, 23:15."));
+  });
+
   it("a photo still being stored shows up by itself once the server has it", async () => {
     const item = summary(1);
     let asked = 0;
