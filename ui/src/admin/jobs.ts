@@ -6,7 +6,7 @@
  * job runs next (or that it is paused or overdue), and which run a "run now" became.
  */
 import type { Job, JobChanges, JobRun } from "../bindings";
-import { formatDateTime, t } from "../i18n";
+import { formatInstant, t } from "../i18n";
 import { zoneLabel } from "../routes/Setup";
 import * as check from "./validation";
 
@@ -83,19 +83,8 @@ export function scheduleInWords(text: string, zone: string): string {
 
 /** An instant on the wall clock of `zone` (the job's), in the UI language. */
 export function timeInZone(iso: string, zone: string, withSeconds = false): string {
-  const date = new Date(iso);
   // 24-hour clock, like the schedules ("a las 03:00").
-  const options: Intl.DateTimeFormatOptions = {
-    dateStyle: "medium",
-    timeStyle: withSeconds ? "medium" : "short",
-    hourCycle: "h23",
-  };
-  try {
-    return formatDateTime(date, { ...options, timeZone: zone });
-  } catch {
-    // A zone this web view does not know: the computer's own clock.
-    return formatDateTime(date, options);
-  }
+  return formatInstant(iso, zone, { dateStyle: "medium", timeStyle: withSeconds ? "medium" : "short", hourCycle: "h23" });
 }
 
 export type NextRun =

@@ -4,7 +4,7 @@
  */
 import { createResource, For, onMount, Show } from "solid-js";
 import type { ExhibitionDetail, Photo } from "../bindings";
-import { formatDateTime, formatWallTime, t } from "../i18n";
+import { formatInstant, formatWallTime, t } from "../i18n";
 import { isTypingTarget } from "../visor/keyboard";
 import type { ReviewQueue } from "../visor/queue";
 import { REASONS, type Draft, type ReasonId } from "../visor/reasons";
@@ -78,15 +78,7 @@ export function CustomerFact(props: { customer: string; onHistory: () => void })
 /** When the earlier submission was sent, in the distributor's zone. */
 function earlierWhen(detail: ExhibitionDetail | undefined, utc: string): string {
   const local = detail?.duplicate_of_submitted_at_local;
-  if (local) return formatWallTime(local);
-  const at = new Date(utc);
-  if (Number.isNaN(at.getTime())) return utc;
-  try {
-    return formatDateTime(at, { dateStyle: "medium", timeStyle: "short", timeZone: detail?.time_zone });
-  } catch {
-    // A zone this WebView's ICU does not know: the exact UTC time rather than nothing.
-    return utc;
-  }
+  return local ? formatWallTime(local) : formatInstant(utc, detail?.time_zone);
 }
 
 /**

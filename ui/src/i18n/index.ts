@@ -112,6 +112,26 @@ export function formatDateTime(
 }
 
 /**
+ * An instant (RFC 3339) on the wall clock of `zone` (`undefined`: this computer's),
+ * as the language writes it. A zone this web view does not know falls back to this
+ * computer's clock; a text that is not an instant is shown as it came.
+ */
+export function formatInstant(
+  iso: string,
+  zone: string | undefined,
+  options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
+  loc: Locale = locale(),
+): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  try {
+    return formatDateTime(at, { ...options, timeZone: zone }, loc);
+  } catch {
+    return formatDateTime(at, options, loc);
+  }
+}
+
+/**
  * A time the server already wrote in the distributor's zone (`2025-01-02 09:00`)
  * as this language writes it (`2 ene 2025, 09:00`). Formatted as UTC so that the
  * computer's own zone never moves it; a text in another shape is shown as it came.

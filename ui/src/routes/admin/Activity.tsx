@@ -3,7 +3,7 @@ import type { AuditEntry } from "../../bindings";
 import { actionGroups, actionOption, auditLine } from "../../admin/audit";
 import { useAdmin } from "../../admin/context";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { formatDateTime, t } from "../../i18n";
+import { formatInstant, t } from "../../i18n";
 import { api, call } from "../../lib/api";
 import { useDocumentTitle } from "../../lib/document";
 
@@ -35,15 +35,7 @@ export default function Activity() {
   const read = (before: number | null) => call(api().adminHistory(distributor(), action() || null, before, ACTIVITY_PAGE));
 
   const zoneOf = (id: number | null) => (id === null ? undefined : admin.distributors().find((d) => d.id === id)?.time_zone);
-  const at = (iso: string, id: number | null) => {
-    const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
-    try {
-      return formatDateTime(new Date(iso), { ...options, timeZone: zoneOf(id) });
-    } catch {
-      // A zone this web view does not know: this computer's clock.
-      return formatDateTime(new Date(iso), options);
-    }
-  };
+  const at = (iso: string, id: number | null) => formatInstant(iso, zoneOf(id));
   const distributorName = (id: number) => admin.distributors().find((d) => d.id === id)?.name;
 
   // Each first read (a filter or the distributor changed) outdates those before it and their pages.
