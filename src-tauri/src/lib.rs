@@ -9,6 +9,7 @@
 //! to the CenterMind server through [`client::Backend`]. The session token stays
 //! in Rust ([`session::Shell`]). So the CSP's `connect-src` allows only the IPC.
 
+pub mod badge;
 pub mod client;
 pub mod commands;
 pub mod downloads;
@@ -65,6 +66,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::kiosk::end_kiosk,
             commands::window::set_fullscreen,
             commands::window::notify_if_away,
+            commands::window::show_pending_count,
             commands::startup::autostart_enabled,
             commands::startup::set_autostart,
             commands::reports::report_summary,
@@ -139,7 +141,8 @@ pub fn run() -> tauri::Result<()> {
         // First: a second launch (a double click on the icon while the app runs) only
         // brings this window forward and exits, before it starts a second local server.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            bring_forward(app)
+            tracing::info!("another launch of the app");
+            bring_forward(app);
         }))
         .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
@@ -163,6 +166,7 @@ pub fn run() -> tauri::Result<()> {
                 tracing::warn!(error = %e, "cannot start the local server");
             }
             app.manage(shell);
+            app.manage(notices::Notices::default());
             if let Some(window) = app.get_webview_window("main") {
                 webview::configure(&window);
             }
@@ -181,7 +185,7 @@ pub fn run() -> tauri::Result<()> {
 }
 
 /// Shows the main window on top, also when it was minimised or hidden.
-fn bring_forward(app: &tauri::AppHandle) {
+pub(crate) fn bring_forward(app: &tauri::AppHandle) {
     let Some(window) = app.get_webview_window("main") else {
         return;
     };
@@ -194,7 +198,7 @@ fn bring_forward(app: &tauri::AppHandle) {
             tracing::warn!(error = %e, "cannot {what} the main window");
         }
     }
-    tracing::info!("another launch of the app: main window brought forward");
+    tracing::info!("main window brought forward");
 }
 
 /// `kill`, a session logout (SIGTERM), a closed terminal (SIGHUP) or Ctrl+C

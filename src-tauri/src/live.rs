@@ -39,6 +39,9 @@ pub enum LiveMessage {
     /// was given up, retried or dismissed: Administración › Estado reads it again.
     /// (Not `kind`: that is the tag of these messages.)
     WorkChanged { task_kind: Option<String> },
+    /// An admin's change was written in the distributor's history: Administración ›
+    /// Actividad reads its newest entries (only admins' streams carry it).
+    AuditRecorded,
     /// The kiosk's ranking moved (the TV stream says no more than that).
     RankingChanged,
     /// The server dropped events for this client: reload what is on screen.
@@ -62,6 +65,7 @@ pub fn message(event: &str, data: &str) -> Option<LiveMessage> {
         // An import brought many exhibitions or verdicts at once: reload, as after a gap.
         "resync" | "exhibitions_imported" => return Some(LiveMessage::Resync),
         "ranking_changed" => return Some(LiveMessage::RankingChanged),
+        "audit_recorded" => return Some(LiveMessage::AuditRecorded),
         // The server closes the stream of a session that ended while it was open.
         "session_ended" => return Some(LiveMessage::SignedOut),
         _ => {}
@@ -249,6 +253,10 @@ mod tests {
                 r#"{"type":"work_changed","distributor_id":1,"kind":null}"#
             ),
             Some(LiveMessage::WorkChanged { task_kind: None })
+        );
+        assert_eq!(
+            message("audit_recorded", r#"{"type":"audit_recorded","distributor_id":1}"#),
+            Some(LiveMessage::AuditRecorded)
         );
     }
 

@@ -1078,41 +1078,74 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
             customer(i)
         );
     }
-    // A vendor sends one more while the visor is open on its empty queue: it appears by
-    // itself (the server's live events), with no key press, and its verdict reaches Telegram.
-    // Until now the window had the keyboard focus: with no window manager, X gives it to
-    // the window under the pointer, which rests mid-screen. The supervisor turns to
-    // another window (the app's moves away from under the pointer): a desktop notice
-    // tells of the new one too, where none was shown while the app was in front.
+    // Vendors send two more while the supervisor is away: the app's window moved from
+    // under the pointer (another window has the focus) and shows the home screen. Until
+    // now the window had the keyboard focus: with no window manager, X gives it to the
+    // window under the pointer, which rests mid-screen. Each arrival is a desktop notice,
+    // the second replacing the first (one CenterMind notice on screen, the latest figure),
+    // where none was shown while the app was in front.
     assert_eq!(notices.seen(), [], "no notice while the app is in front");
+    s.click(&link("Inicio")).await;
+    s.wait_for(&link("Abrir el visor")).await;
     s.move_window(820, 520).await.unwrap();
-    let late = intake.submit(1, |i| shelf_photo(KEYBOARD_QUEUE + i)).await;
-    let confirmed = Instant::now();
-    let pending = api.all_pending(&token).await;
-    assert_eq!(pending.len(), 1, "the late exhibition is pending on the server");
-    wait_current(s, &pending[0]).await;
-    let live_arrival = confirmed.elapsed();
+    let has_focus = || async { s.execute("return document.hasFocus();", &[]).await.unwrap() };
+    s.wait_until("the app's window without the focus", || async {
+        Ok((has_focus().await == Value::Bool(false)).then_some(()))
+    })
+    .await;
+    let mut late = intake.submit(1, |i| shelf_photo(KEYBOARD_QUEUE + i)).await;
     let told = notices.wait_for(1, support::STEP_TIMEOUT).await;
-    let notice = told.last().unwrap();
+    let first = told[0].clone();
     assert_eq!(
-        (notice.summary.as_str(), notice.body.as_str()),
-        ("Llegó una exhibición nueva", "Pendientes de revisar: 1."),
+        (first.summary.as_str(), first.body.as_str(), first.replaces),
+        ("Llegó una exhibición nueva", "Pendientes de revisar: 1.", 0),
         "{told:#?}"
     );
     assert_eq!(
-        (notice.app_name.as_str(), notice.icon.as_str()),
+        (first.app_name.as_str(), first.icon.as_str()),
         ("CenterMind", "centermind-desktop")
     );
+    assert_eq!(
+        first.actions,
+        ["default", "Abrir el visor"],
+        "a click on the notice opens the visor"
+    );
+    late.extend(intake.submit(1, |i| shelf_photo(KEYBOARD_QUEUE + 1 + i)).await);
+    let told = notices.wait_for(2, support::STEP_TIMEOUT).await;
+    let second = &told[1];
+    assert_eq!(
+        (second.body.as_str(), second.replaces, second.id),
+        ("Pendientes de revisar: 2.", first.id, first.id),
+        "the second notice replaces the first: {told:#?}"
+    );
+    // The taskbar says it too: the window's title carries the figure.
+    wait_window_title(&machine, "CenterMind (2)").await;
+    // The supervisor clicks the notice: the app comes forward on the visor, the
+    // oldest of the two on screen, with the keyboard focus for the verdicts.
+    let pending = api.all_pending(&token).await;
+    assert_eq!(pending.len(), 2, "the late exhibitions are pending on the server");
+    let clicked = Instant::now();
+    notices.click(first.id);
+    wait_current(s, &pending[0]).await;
+    let opened = clicked.elapsed();
+    s.wait_until("the app's window with the focus", || async {
+        Ok((has_focus().await == Value::Bool(true)).then_some(()))
+    })
+    .await;
+    KeyVerdict::Approve.give(s).await;
+    wait_current(s, &pending[1]).await;
     KeyVerdict::Approve.give(s).await;
     intake
         .wait_verdicts(&late, VERDICTS_IN_TELEGRAM, |sub| KeyVerdict::Approve.confirmation(sub))
         .await;
     assert_eq!(api.all_pending(&token).await.len(), 0);
+    assert_eq!(notices.seen().len(), 2, "no notice while the app is in front again");
+    wait_window_title(&machine, "CenterMind").await;
 
     eprintln!(
         "e2e keyboard review: {KEYBOARD_QUEUE} verdicts in {reviewed:?}, every one in Telegram \
-         {in_telegram:?} after the last key press; a late exhibition on screen {live_arrival:?} \
-         after the bot confirmed it; whole test {:?}",
+         {in_telegram:?} after the last key press; the visor on screen {opened:?} after a click \
+         on the desktop notice; whole test {:?}",
         started.elapsed()
     );
 
@@ -1123,6 +1156,22 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
     )
     .await;
     app.quit().await;
+}
+
+/// Waits until the app's window is titled `title` on the display (what a taskbar shows).
+async fn wait_window_title(machine: &Machine, title: &str) {
+    let started = Instant::now();
+    loop {
+        let titles = machine.window_titles();
+        if titles.iter().any(|t| t == title) {
+            return;
+        }
+        assert!(
+            started.elapsed() < support::STEP_TIMEOUT,
+            "no window titled {title:?} on the display: {titles:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Spanish month names, as the app writes them ("noviembre de 2026").
@@ -1406,13 +1455,27 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
     ] {
         s.wait_for_text(history, line).await;
     }
+    // Another admin's change (here through the API, as from another computer) appears
+    // at the top while the screen is open, with no click.
+    api.post(&admin, "/api/v1/pdv-types", &serde_json::json!({"name": "Kiosco 24 h"}))
+        .await;
+    s.wait_for_text(&format!("{history}/li[1]"), "agregó el tipo de PDV «Kiosco 24 h»")
+        .await;
     app.save_screenshot(&screenshots_dir().join("admin-activity.png")).await;
 
     // The server has all three.
     let types = api.get(&admin, "/api/v1/pdv-types", &[]).await;
-    let types = types.as_array().unwrap();
-    let last = types.iter().max_by_key(|t| t["position"].as_i64()).unwrap();
-    assert_eq!((&last["name"], &last["active"]), (&"Farmacia".into(), &true.into()));
+    let mut types = types.as_array().unwrap().clone();
+    types.sort_by_key(|t| t["position"].as_i64());
+    let last_two: Vec<(String, bool)> = types[types.len() - 2..]
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap_or_default().to_owned(), t["active"] == true))
+        .collect();
+    assert_eq!(
+        last_two,
+        [("Farmacia".to_owned(), true), ("Kiosco 24 h".to_owned(), true)],
+        "added at the end, the app's then the API's"
+    );
     let sofia = api.login(NEW_USER).await;
     let me = api.me(&sofia).await;
     assert_eq!(me["role"], "supervisor");

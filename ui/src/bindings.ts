@@ -114,9 +114,18 @@ export const commands = {
 	/**
 	 *  Shows a desktop notice (already in the user's language) when the calling
 	 *  window is not in front: minimized, hidden, or another app focused. In front,
-	 *  the screen itself says it. Returns whether the notice was shown.
+	 *  the screen itself says it. Returns whether the notice was shown. A click on
+	 *  it brings the window forward and sends a message on `on_open` (the UI opens
+	 *  the visor); `open_label` names that action where a desktop shows a button.
 	 */
-	notifyIfAway: (title: string, body: string) => typedError<boolean, CommandError>(__TAURI_INVOKE("notify_if_away", { title, body })),
+	notifyIfAway: (title: string, body: string, openLabel: string, onOpen: Channel<null>) => typedError<boolean, CommandError>(__TAURI_INVOKE("notify_if_away", { title, body, openLabel, onOpen })),
+	/**
+	 *  Shows how many exhibitions wait for review on the app's taskbar entry: in the
+	 *  window's title (taskbars, Alt+Tab), as the badge on the dock or launcher icon
+	 *  (macOS, Linux launchers that show one), and as an overlay with the figure on
+	 *  the taskbar button (Windows). `count` 0 takes the badge away.
+	 */
+	showPendingCount: (count: number, title: string) => typedError<null, CommandError>(__TAURI_INVOKE("show_pending_count", { count, title })),
 	/**  Whether the app opens when this user's session starts. */
 	autostartEnabled: () => typedError<boolean, CommandError>(__TAURI_INVOKE("autostart_enabled")),
 	/**  Turns opening at session start on or off; returns the state now. */
@@ -826,6 +835,11 @@ export type LiveMessage =
  *  (Not `kind`: that is the tag of these messages.)
  */
 { kind: "work_changed"; task_kind: string | null } | 
+/**
+ *  An admin's change was written in the distributor's history: Administración ›
+ *  Actividad reads its newest entries (only admins' streams carry it).
+ */
+{ kind: "audit_recorded" } | 
 /**  The kiosk's ranking moved (the TV stream says no more than that). */
 { kind: "ranking_changed" } | 
 /**  The server dropped events for this client: reload what is on screen. */

@@ -338,5 +338,7 @@ export function fakeAdmin(seed: AdminSeed, session: () => SessionInfo | null) {
     jobs,
     /** Each distributor's background work and failures, as the fake server has them now. */
     work,
+    /** The administration history: `record` writes a new entry down, as another admin's change does. */
+    audit,
   };
 }

@@ -105,7 +105,11 @@ export function fakeApi(
   /** Every new password the signed-in user set for themself, in order. */
   passwordChanges: string[];
   /** Every desktop notice the UI asked the shell for, in order (shown or not). */
-  notices: Array<{ title: string; body: string }>;
+  notices: Array<{ title: string; body: string; openLabel: string }>;
+  /** Every pending figure shown on the taskbar (window title and badge), in order. */
+  taskbar: Array<{ count: number; title: string }>;
+  /** The person clicks the last notice shown: the shell answers on its channel. */
+  clickNotice(): void;
 } {
   const admin = fakeAdmin(options.admin ?? {}, signedIn);
   const pending = [...(options.pending ?? [])];
@@ -125,7 +129,9 @@ export function fakeApi(
   let autostart = options.autostart ?? false;
   let currentPassword = "demo-centermind";
   const passwordChanges: string[] = [];
-  const notices: Array<{ title: string; body: string }> = [];
+  const notices: Array<{ title: string; body: string; openLabel: string }> = [];
+  let lastNotice: Channel<null> | null = null;
+  const taskbar: Array<{ count: number; title: string }> = [];
   const follow = (as: "session" | "kiosk", onMessage: Channel<LiveMessage>) => {
     channel = onMessage;
     followers += 1;
@@ -265,10 +271,16 @@ export function fakeApi(
       fullscreen.push(on);
       return ok(null);
     },
+    showPendingCount: (count, title) => {
+      taskbar.push({ count, title });
+      return ok(null);
+    },
     autostartEnabled: () => ok(autostart),
-    notifyIfAway: (title, body) => {
-      notices.push({ title, body });
-      return ok(options.inFront !== true);
+    notifyIfAway: (title, body, openLabel, onOpen) => {
+      notices.push({ title, body, openLabel });
+      if (options.inFront === true) return ok(false);
+      lastNotice = onOpen;
+      return ok(true);
     },
     setAutostart: (enabled) => {
       if (options.autostartFails) {
@@ -292,6 +304,11 @@ export function fakeApi(
     autostart: () => autostart,
     passwordChanges,
     notices,
+    taskbar,
+    clickNotice: () => {
+      if (lastNotice === null) throw new Error("no desktop notice was shown");
+      lastNotice.onmessage(null);
+    },
     revokeTvCode: () => {
       tvCode = null;
     },

@@ -56,5 +56,10 @@ export function fakeAudit(
       });
     },
   };
-  return { api, entries };
+  /** Writes `entry` down, newest first as the server keeps them. */
+  const record_ = (entry: AuditEntry) => {
+    entries.push(structuredClone(entry));
+    entries.sort((a, b) => b.id - a.id);
+  };
+  return { api, entries, record: record_ };
 }

@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use centermind_core::domain::DistributorId;
 use centermind_core::domain::audit::{AuditAction, AuditActor, FieldChange};
 use centermind_core::domain::roles::PortalRole;
+use centermind_core::events::LiveEvent;
 use centermind_core::store::{AuditEvent, AuditQuery, NewAuditEvent, now};
 use serde::{Deserialize, Serialize};
 
@@ -23,10 +24,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/audit", get(list))
 }
 
-/// Write down what `auth`'s user just did. Called after the change was
-/// saved: a failure here is logged and does not turn the (done) change into
-/// an error the app would retry. An update that changed nothing is not
-/// recorded.
+/// Write down what `auth`'s user just did, and tell the admins following the
+/// distributor's live events (their "Actividad" shows it at once). Called
+/// after the change was saved: a failure here is logged and does not turn the
+/// (done) change into an error the app would retry. An update that changed
+/// nothing is not recorded.
 pub(crate) async fn record(
     state: &AppState,
     auth: &Authenticated,
@@ -45,8 +47,15 @@ pub(crate) async fn record(
         subject: subject.into(),
         changes,
     };
-    if let Err(e) = state.db.record_audit(&event, now()).await {
-        tracing::error!(error = %e, action = action.as_str(), user_id = auth.actor.user_id, "the change was saved but not its history entry");
+    match state.db.record_audit(&event, now()).await {
+        Ok(_) => {
+            if let Some(distributor_id) = distributor_id {
+                state.events.publish(LiveEvent::AuditRecorded { distributor_id });
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, action = action.as_str(), user_id = auth.actor.user_id, "the change was saved but not its history entry");
+        }
     }
 }
 

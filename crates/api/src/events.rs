@@ -46,7 +46,11 @@ pub(crate) struct EventsQuery {
 /// Who follows a stream, checked again while it is open.
 enum Follows {
     /// A person's session; `requested` is the distributor the superadmin asked for.
-    Session { requested: Option<DistributorId> },
+    /// `manages`: an admin of the distributor, who also hears of its history.
+    Session {
+        requested: Option<DistributorId>,
+        manages: bool,
+    },
     /// A kiosk's TV token: it hears only that the ranking changed.
     Tv,
 }
@@ -66,7 +70,7 @@ impl Follower {
     /// error keeps the stream: the next check decides.
     async fn still_allowed(&self) -> bool {
         let owner = match self.follows {
-            Follows::Session { requested } => self
+            Follows::Session { requested, .. } => self
                 .state
                 .db
                 .session_actor(&self.token, now())
@@ -89,6 +93,8 @@ impl Follower {
             return None;
         }
         match self.follows {
+            // The administration history is the admins' business only.
+            Follows::Session { manages: false, .. } if matches!(e, LiveEvent::AuditRecorded { .. }) => None,
             Follows::Session { .. } => {
                 let data = serde_json::to_string(e).unwrap_or_default();
                 Some(Event::default().event(e.name()).data(data))
@@ -98,7 +104,9 @@ impl Follower {
                 LiveEvent::ExhibitionCreated { .. }
                 | LiveEvent::ExhibitionEvaluated { .. }
                 | LiveEvent::ExhibitionsImported { .. } => Some(Event::default().event("ranking_changed").data("{}")),
-                LiveEvent::BotStatusChanged { .. } | LiveEvent::WorkChanged { .. } => None,
+                LiveEvent::BotStatusChanged { .. }
+                | LiveEvent::WorkChanged { .. }
+                | LiveEvent::AuditRecorded { .. } => None,
             },
         }
     }
@@ -140,7 +148,8 @@ impl Follower {
 }
 
 /// Server-Sent Events of one distributor: `exhibition_created`, `exhibition_evaluated`,
-/// `bot_status_changed`, `exhibitions_imported`, `work_changed` (JSON data), `resync` when the client fell behind, and
+/// `bot_status_changed`, `exhibitions_imported`, `work_changed`, `audit_recorded` (admins only) (JSON data),
+/// `resync` when the client fell behind, and
 /// `session_ended` (then the stream closes) once the session is no longer valid.
 #[utoipa::path(get, path = "/api/v1/events", tag = "review", params(EventsQuery), security(("bearer" = [])),
     responses((status = 200, content_type = "text/event-stream", body = String)))]
@@ -150,12 +159,14 @@ pub(crate) async fn events(
     QueryParams(q): QueryParams<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadReports)?;
+    let manages = tenant::resolve(&auth.actor, q.distributor, Action::ManageDistributor).is_ok();
     let follower = Follower {
         rx: state.events.subscribe(),
         state,
         token: auth.into_token(),
         follows: Follows::Session {
             requested: q.distributor,
+            manages,
         },
         distributor,
         ended: false,

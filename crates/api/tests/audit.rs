@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use centermind_api::{AppState, router};
 use centermind_core::Secret;
 use centermind_core::domain::roles::PortalRole;
+use centermind_core::events::{EventBus, LiveEvent};
 use centermind_core::store::{Db, NewDistributor, NewPortalUser};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -24,6 +25,8 @@ const NEW_PASSWORD: &str = "una-clave-nueva-larga";
 
 struct Server {
     api: Client,
+    /// The live events' bus, to publish a marker after what is under test.
+    events: EventBus,
     norte: i64,
     sur: i64,
     _telegram: centermind_fake_telegram::FakeTelegram,
@@ -74,9 +77,11 @@ impl Server {
         // The new token is a bot Telegram knows (the API checks with getMe).
         telegram.add_bot(BOT_TOKEN, "norte_bot");
         let photo_dir: PathBuf = dir.path().join("photos");
-        let app = router(AppState::new(db, photo_dir).with_telegram_api_url(telegram.url()));
+        let state = AppState::new(db, photo_dir).with_telegram_api_url(telegram.url());
+        let events = state.events.clone();
         Self {
-            api: Client::serve(app).await,
+            api: Client::serve(router(state)).await,
+            events,
             norte,
             sur,
             _telegram: telegram,
@@ -300,4 +305,86 @@ async fn the_superadmin_reads_everything_by_distributor_by_action_and_page_by_pa
         .map(|e| e["id"].as_i64().unwrap())
         .collect();
     assert_eq!(seen, every);
+}
+
+/// Opens `token`'s live event stream (`GET /api/v1/events`).
+async fn follow(s: &Server, token: &str) -> reqwest::Response {
+    let stream = s
+        .api
+        .http
+        .get(format!("{}/api/v1/events", s.api.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    stream
+}
+
+/// What a stream carried up to the bot status `marker` (published after the events under test).
+async fn heard_until(stream: &mut reqwest::Response, marker: &str) -> String {
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !received.contains(marker) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no {marker} within 5 s: {received}"))
+            .unwrap()
+            .unwrap();
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    received
+}
+
+#[tokio::test]
+async fn admins_following_live_events_hear_of_a_new_history_entry_and_nobody_else_does() {
+    let s = Server::start().await;
+    let admin = s.api.login("admin.norte").await;
+    let supervisor = s.api.login("supervisor.norte").await;
+    let other_admin = s.api.login("admin.sur").await;
+    let mut admins = follow(&s, &admin).await;
+    let mut supervisors = follow(&s, &supervisor).await;
+    let mut others = follow(&s, &other_admin).await;
+
+    s.ok(
+        &admin,
+        Method::POST,
+        "/api/v1/pdv-types",
+        Some(json!({"name": "Farmacia"})),
+    )
+    .await;
+    // Saved again as it is: nothing written down, nothing announced.
+    let settings = format!("/api/v1/distributors/{}", s.norte);
+    s.ok(&admin, Method::PATCH, &settings, Some(json!({"points_highlighted": 2})))
+        .await;
+    for d in [s.norte, s.sur] {
+        s.events.publish(LiveEvent::BotStatusChanged {
+            distributor_id: d,
+            state: "marker".into(),
+        });
+    }
+
+    let heard = heard_until(&mut admins, "marker").await;
+    assert_eq!(
+        heard.matches("event: audit_recorded").count(),
+        1,
+        "one entry, one announcement: {heard}"
+    );
+    assert!(
+        heard.contains(&format!(
+            "{{\"type\":\"audit_recorded\",\"distributor_id\":{}}}",
+            s.norte
+        )),
+        "{heard}"
+    );
+    let heard = heard_until(&mut supervisors, "marker").await;
+    assert!(
+        !heard.contains("audit_recorded"),
+        "a supervisor reads no history: {heard}"
+    );
+    let heard = heard_until(&mut others, "marker").await;
+    assert!(
+        !heard.contains("audit_recorded"),
+        "another distributor's history: {heard}"
+    );
 }

@@ -42,6 +42,10 @@ pub enum LiveEvent {
         distributor_id: DistributorId,
         kind: Option<String>,
     },
+    /// Someone changed this distributor's set-up and it was written in its
+    /// history ("Actividad"): admins who have it open read its newest entries.
+    /// Which change is not said: the history itself checks who may read it.
+    AuditRecorded { distributor_id: DistributorId },
 }
 
 impl LiveEvent {
@@ -51,7 +55,8 @@ impl LiveEvent {
             | Self::ExhibitionEvaluated { distributor_id, .. }
             | Self::BotStatusChanged { distributor_id, .. }
             | Self::ExhibitionsImported { distributor_id }
-            | Self::WorkChanged { distributor_id, .. } => *distributor_id,
+            | Self::WorkChanged { distributor_id, .. }
+            | Self::AuditRecorded { distributor_id } => *distributor_id,
         }
     }
 
@@ -63,6 +68,7 @@ impl LiveEvent {
             Self::BotStatusChanged { .. } => "bot_status_changed",
             Self::ExhibitionsImported { .. } => "exhibitions_imported",
             Self::WorkChanged { .. } => "work_changed",
+            Self::AuditRecorded { .. } => "audit_recorded",
         }
     }
 }

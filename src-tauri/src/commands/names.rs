@@ -28,6 +28,7 @@ pub const NAMES: &[&str] = &[
     "end_kiosk",
     "set_fullscreen",
     "notify_if_away",
+    "show_pending_count",
     "autostart_enabled",
     "set_autostart",
     "report_summary",

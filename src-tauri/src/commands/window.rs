@@ -2,8 +2,10 @@
 //! desktop notices while it is not in front.
 
 use tauri::Manager;
+use tauri::ipc::Channel;
 
 use crate::error::{CommandError, CommandResult};
+use crate::notices::{NoticeText, Notices};
 
 /// Puts the calling window in full screen (`true`) or back (`false`). A command
 /// of its own, so the web view needs no window-plugin permission.
@@ -17,10 +19,18 @@ pub async fn set_fullscreen(window: tauri::WebviewWindow, on: bool) -> CommandRe
 
 /// Shows a desktop notice (already in the user's language) when the calling
 /// window is not in front: minimized, hidden, or another app focused. In front,
-/// the screen itself says it. Returns whether the notice was shown.
+/// the screen itself says it. Returns whether the notice was shown. A click on
+/// it brings the window forward and sends a message on `on_open` (the UI opens
+/// the visor); `open_label` names that action where a desktop shows a button.
 #[tauri::command]
 #[specta::specta]
-pub async fn notify_if_away(window: tauri::WebviewWindow, title: String, body: String) -> CommandResult<bool> {
+pub async fn notify_if_away(
+    window: tauri::WebviewWindow,
+    title: String,
+    body: String,
+    open_label: String,
+    on_open: Channel<()>,
+) -> CommandResult<bool> {
     let in_front = window.is_visible().unwrap_or(true)
         && !window.is_minimized().unwrap_or(false)
         && window.is_focused().unwrap_or(false);
@@ -28,11 +38,51 @@ pub async fn notify_if_away(window: tauri::WebviewWindow, title: String, body: S
         tracing::debug!("desktop notice not shown: the window is in front");
         return Ok(false);
     }
+    let app = window.app_handle().clone();
     let app_id = window.config().identifier.clone();
-    tokio::task::spawn_blocking(move || crate::notices::show(&app_id, &title, &body))
-        .await
-        .map_err(CommandError::internal)?
-        .map_err(CommandError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let text = NoticeText {
+            title: &title,
+            body: &body,
+            open_label: &open_label,
+        };
+        let opener = app.clone();
+        app.state::<Notices>().show(&app_id, &text, move || {
+            tracing::info!("desktop notice clicked: the window comes forward");
+            crate::bring_forward(&opener);
+            // The UI may have gone (logged out, reloaded): the window is forward anyway.
+            let _ = on_open.send(());
+        })
+    })
+    .await
+    .map_err(CommandError::internal)?
+    .map_err(CommandError::internal)?;
     tracing::info!("desktop notice shown");
     Ok(true)
+}
+
+/// Longest window title passed on (the UI's "CenterMind (8)", in the user's language).
+const MAX_TITLE: usize = 80;
+
+/// Shows how many exhibitions wait for review on the app's taskbar entry: in the
+/// window's title (taskbars, Alt+Tab), as the badge on the dock or launcher icon
+/// (macOS, Linux launchers that show one), and as an overlay with the figure on
+/// the taskbar button (Windows). `count` 0 takes the badge away.
+#[tauri::command]
+#[specta::specta]
+pub async fn show_pending_count(window: tauri::WebviewWindow, count: u32, title: String) -> CommandResult<()> {
+    let title: String = title.chars().take(MAX_TITLE).collect();
+    window.set_title(&title).map_err(CommandError::internal)?;
+    #[cfg(target_os = "windows")]
+    let shown = window.set_overlay_icon(
+        crate::badge::overlay(count)
+            .map(|rgba| tauri::image::Image::new_owned(rgba, crate::badge::SIDE, crate::badge::SIDE)),
+    );
+    #[cfg(not(target_os = "windows"))]
+    let shown = window.set_badge_count((count > 0).then_some(i64::from(count)));
+    // A desktop without badges is no error: the title says it.
+    if let Err(e) = shown {
+        tracing::debug!(error = %e, "no taskbar badge for the pending count");
+    }
+    Ok(())
 }

@@ -248,6 +248,31 @@ impl Machine {
         &self.bus_address
     }
 
+    /// The titles of the windows on this machine's display, as a taskbar reads them
+    /// (`xwininfo` of x11-utils); windows without a name are left out.
+    #[must_use]
+    pub fn window_titles(&self) -> Vec<String> {
+        let output = self
+            .command("xwininfo")
+            .args(["-root", "-tree"])
+            .output()
+            .expect("run xwininfo (x11-utils)");
+        assert!(
+            output.status.success(),
+            "xwininfo: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // `     0x1400003 "CenterMind (2)": ("centermind-desktop" "Centermind-desktop")  1280x800+0+0  +0+0`
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| {
+                let (_, named) = line.trim_start().split_once(" \"")?;
+                let (title, _) = named.split_once("\": (")?;
+                Some(title.to_owned())
+            })
+            .collect()
+    }
+
     /// `program` with this machine's environment: its home and XDG folders, display and
     /// session bus; no `CENTERMIND_*` setting of the caller leaks in.
     #[must_use]
@@ -590,6 +615,20 @@ impl Api {
             .await;
         assert!(status.is_success(), "{path}: {status} {body}");
         body
+    }
+
+    /// `POST path` with a JSON body as the caller; panics unless it succeeds.
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Value {
+        let (status, answer) = self
+            .call(
+                self.http
+                    .post(format!("{}{path}", self.base))
+                    .json(body)
+                    .bearer_auth(token),
+            )
+            .await;
+        assert!(status.is_success(), "{path}: {status} {answer}");
+        answer
     }
 
     /// The first page of the caller's pending queue, oldest first.

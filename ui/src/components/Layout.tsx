@@ -3,6 +3,7 @@ import { For, onCleanup, Show } from "solid-js";
 import { formatNumber, t } from "../i18n";
 import { pendingCount, watchPending } from "../lib/pending";
 import { watchNewExhibitions } from "../lib/notices";
+import { showPendingOnTaskbar } from "../lib/taskbar";
 import { canAdminister, canEvaluate, kiosk, logout, session } from "../lib/session";
 import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
@@ -119,12 +120,18 @@ export function Layout(props: RouteSectionProps) {
 }
 
 /**
- * Keeps the pending figure current while someone of a distributor is signed in,
- * and tells those who review of new exhibitions while the app is not in front.
+ * Keeps the pending figure current while someone of a distributor is signed in;
+ * for those who review, shows it on the taskbar and tells of new exhibitions
+ * while the app is not in front.
  */
 function PendingWatcher() {
+  const navigate = useNavigate();
   onCleanup(watchPending());
   const reviewer = canEvaluate(session()?.user.role);
-  if (reviewer) onCleanup(watchNewExhibitions());
+  // A click on the notice: the shell brought the window forward; show what it told of.
+  if (reviewer) {
+    onCleanup(watchNewExhibitions(() => navigate("/visor")));
+    showPendingOnTaskbar();
+  }
   return null;
 }

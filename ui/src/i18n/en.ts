@@ -8,6 +8,7 @@ export const en: Messages = {
   app: {
     name: "CenterMind",
     documentTitle: "{page} · CenterMind",
+    windowTitlePending: "CenterMind ({count})",
     skipToContent: "Skip to content",
     version: "Version {version}",
   },
@@ -85,6 +86,7 @@ export const en: Messages = {
     oneArrived: "A new exhibition arrived",
     manyArrived: "{count} new exhibitions arrived",
     openVisor: "They are in CenterMind's visor.",
+    open: "Open the visor",
   },
   home: {
     title: "Hello, {name}",
@@ -818,6 +820,8 @@ export const en: Messages = {
       empty: "No changes recorded yet.",
       emptyFiltered: "No changes of this type.",
       more: "Show more",
+      arrivedOne: "1 new change on top",
+      arrivedMany: "{count} new changes on top",
       loadingMore: "Loading more…",
       console: "Server console",
       server: "Server",

@@ -11,6 +11,7 @@ export const esAR = {
   app: {
     name: "CenterMind",
     documentTitle: "{page} · CenterMind",
+    windowTitlePending: "CenterMind ({count})",
     skipToContent: "Saltar al contenido",
     version: "Versión {version}",
   },
@@ -88,6 +89,7 @@ export const esAR = {
     oneArrived: "Llegó una exhibición nueva",
     manyArrived: "Llegaron {count} exhibiciones nuevas",
     openVisor: "Están en el visor de CenterMind.",
+    open: "Abrir el visor",
   },
   home: {
     title: "Hola, {name}",
@@ -822,6 +824,8 @@ export const esAR = {
       empty: "Todavía no hay cambios registrados.",
       emptyFiltered: "No hay cambios de este tipo.",
       more: "Ver más",
+      arrivedOne: "1 cambio nuevo arriba",
+      arrivedMany: "{count} cambios nuevos arriba",
       loadingMore: "Cargando más…",
       console: "Consola del servidor",
       server: "Servidor",

@@ -27,7 +27,11 @@ describe("notices of new exhibitions", () => {
       api.live({ kind: "exhibition_created", exhibition_id: summary(n).id });
     }
     await waitFor(() => expect(api.notices).toHaveLength(1), { timeout: NOTICE_GATHER_MS + 2000 });
-    expect(api.notices[0]).toEqual({ title: "Llegaron 3 exhibiciones nuevas", body: "Pendientes de revisar: 5." });
+    expect(api.notices[0]).toEqual({
+      title: "Llegaron 3 exhibiciones nuevas",
+      body: "Pendientes de revisar: 5.",
+      openLabel: "Abrir el visor",
+    });
 
     // A verdict is no news; the next arrival is a notice of its own, in the singular.
     api.live({ kind: "exhibition_evaluated", exhibition_id: summary(1).id, status: "approved" });
@@ -38,6 +42,20 @@ describe("notices of new exhibitions", () => {
     await waitFor(() => expect(api.notices).toHaveLength(2), { timeout: NOTICE_GATHER_MS + 2000 });
     expect(api.notices[1]?.title).toBe("Llegó una exhibición nueva");
   }, 15_000);
+
+  it("a click on the notice opens the visor, wherever the app was", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1)] });
+    start(api, "#/reports");
+    await waitFor(() => expect(api.following()).toBe(true));
+    api.arrive(summary(2));
+    api.live({ kind: "exhibition_created", exhibition_id: summary(2).id });
+    await waitFor(() => expect(api.notices).toHaveLength(1), { timeout: NOTICE_GATHER_MS + 2000 });
+    expect(api.notices[0]?.openLabel).toBe("Abrir el visor");
+    expect(location.hash).toBe("#/reports");
+    api.clickNotice();
+    await waitFor(() => expect(location.hash).toBe("#/visor"));
+    expect(await screen.findByRole("heading", { level: 1, name: /Visor/ })).toBeInTheDocument();
+  }, 10_000);
 
   it("turned off in Acerca de, asks for none, and this computer keeps the choice", async () => {
     const api = fakeApi({ session: SUPERVISOR, pending: [summary(1)] });

@@ -4,12 +4,14 @@
  * exhibiciones nuevas · Pendientes de revisar: 8"). The shell shows the notice
  * only when the window is not in front (minimized, hidden or another app
  * focused): in front, the visor and the navigation's badge already say it.
- * Each computer keeps its own choice (on unless turned off in "Acerca de").
+ * A click on the notice brings the window forward on the visor. Each computer
+ * keeps its own choice (on unless turned off in "Acerca de").
  */
 import { createSignal } from "solid-js";
 import type { LiveMessage } from "../bindings";
 import { formatNumber, t } from "../i18n";
 import { api, call } from "./api";
+import { makeChannel } from "./channel";
 import { onLive } from "./live";
 import { pendingCount } from "./pending";
 
@@ -51,15 +53,18 @@ export function noticeText(arrived: number, pending: number | null): { title: st
   return { title, body };
 }
 
+/** Asks the shell for a notice; `onOpen` runs when the person clicks it. */
+export type ShowNotice = (title: string, body: string, onOpen: () => void) => Promise<unknown>;
+
+const showThroughShell: ShowNotice = (title, body, onOpen) =>
+  call(api().notifyIfAway(title, body, t("notices.open"), makeChannel<null>(() => onOpen())));
+
 /**
  * Starts gathering new exhibitions into notices; the returned function stops
  * (a burst not yet told is dropped). `show` asks the shell, which shows the
- * notice only while the window is not in front.
+ * notice only while the window is not in front; a click on it runs `onOpen`.
  */
-export function watchNewExhibitions(
-  show: (title: string, body: string) => Promise<unknown> = (title, body) =>
-    call(api().notifyIfAway(title, body)),
-): () => void {
+export function watchNewExhibitions(onOpen: () => void, show: ShowNotice = showThroughShell): () => void {
   let arrived = 0;
   // Gathered from the first arrival, not the last: a steady stream still gets a notice every few seconds.
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -70,7 +75,7 @@ export function watchNewExhibitions(
     if (count === 0 || !enabled()) return;
     const { title, body } = noticeText(count, pendingCount()?.count ?? null);
     // A notice that cannot be shown (no notification service) is not worth an error on screen.
-    show(title, body).catch(() => undefined);
+    show(title, body, onOpen).catch(() => undefined);
   };
   const stop = onLive((message: LiveMessage) => {
     if (message.kind !== "exhibition_created" || !enabled()) return;

@@ -144,6 +144,43 @@ describe("Administración › Actividad", () => {
     ]);
   });
 
+  it("puts another admin's change on top as it is made, keeping the pages already read", async () => {
+    const api = fakeApi({ session: ADMIN, admin: { audit: many(60) } });
+    render(api, "#/admin/activity");
+    fireEvent.click(await screen.findByRole("button", { name: "Ver más" }));
+    await waitFor(() => expect(items()).toHaveLength(60));
+    await waitFor(() => expect(api.following()).toBe(true));
+
+    api.admin.audit.record(auditEntry(61, "pdv_type_created", { subject: "Mayorista" }));
+    api.admin.audit.record(auditEntry(62, "group_updated", { subject: "Ventas Centro" }));
+    api.live({ kind: "audit_recorded" });
+    api.live({ kind: "audit_recorded" });
+    await waitFor(() => expect(items()).toHaveLength(62), { timeout: 3000 });
+    expect(texts().slice(0, 3)).toEqual([
+      "Ana Pérez cambió el grupo «Ventas Centro»",
+      "Ana Pérez agregó el tipo de PDV «Mayorista»",
+      "Ana Pérez cambió el usuario usuario60",
+    ]);
+    expect(screen.getByText("2 cambios nuevos arriba")).toHaveAttribute("role", "status");
+    // One read for the burst; the older pages are not read again.
+    expect(api.admin.called("adminHistory").slice(2)).toEqual([[null, null, null, 50]]);
+  });
+
+  it("after a reconnection, reads again from the newest when more changed than a page holds", async () => {
+    const api = fakeApi({ session: ADMIN, admin: { audit: many(3) } });
+    render(api, "#/admin/activity");
+    await waitFor(() => expect(items()).toHaveLength(3));
+    await waitFor(() => expect(api.following()).toBe(true));
+    for (let id = 4; id <= 60; id += 1) api.admin.audit.record(auditEntry(id, "user_updated", { subject: `usuario${id}` }));
+    api.live({ kind: "connected", reconnected: true });
+    await waitFor(() => expect(texts()[0]).toBe("Ana Pérez cambió el usuario usuario60"), { timeout: 3000 });
+    expect(items()).toHaveLength(50);
+    expect(screen.getByRole("button", { name: "Ver más" })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Ver más" }));
+    await waitFor(() => expect(items()).toHaveLength(60));
+    expect(new Set(texts()).size).toBe(60);
+  });
+
   it("the superadmin reads the chosen distributor's, or everything, saying whose each entry is", async () => {
     const api = fakeApi({
       session: SUPERADMIN,

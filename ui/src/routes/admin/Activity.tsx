@@ -1,11 +1,14 @@
-import { createEffect, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import type { AuditEntry } from "../../bindings";
 import { actionGroups, actionOption, auditLine } from "../../admin/audit";
 import { useAdmin } from "../../admin/context";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { formatInstant, t } from "../../i18n";
+import { formatInstant, formatNumber, t } from "../../i18n";
 import { api, call } from "../../lib/api";
 import { useDocumentTitle } from "../../lib/document";
+import { mayHaveMissedEvents, onLive } from "../../lib/live";
+import { LIVE_RELOAD_MS } from "../../ranking/liveRanking";
+import { debounce } from "../../ranking/month";
 
 /** Entries read at a time (the server's default; at most 200). */
 export const ACTIVITY_PAGE = 50;
@@ -15,7 +18,8 @@ export const ACTIVITY_PAGE = 50;
  * a time ("Ver más" adds the older ones). An admin sees their distributor's; the
  * superadmin the chosen distributor's, or everything (every distributor's and the
  * server's own, each entry saying whose it is). Times are in the zone of the
- * entry's distributor (the server's entries: this computer's).
+ * entry's distributor (the server's entries: this computer's). Another admin's
+ * change appears at the top as it is made (the distributor's live events).
  */
 export default function Activity() {
   useDocumentTitle(() => t("admin.nav.activity"));
@@ -27,6 +31,8 @@ export default function Activity() {
   const [error, setError] = createSignal<unknown>(null);
   const [loadingMore, setLoadingMore] = createSignal(false);
   const [moreError, setMoreError] = createSignal<unknown>(null);
+  /** How many entries the last live read added at the top (said to screen readers). */
+  const [arrived, setArrived] = createSignal(0);
   let list: HTMLOListElement | undefined;
 
   const all = () => admin.isSuperadmin() && everything();
@@ -42,6 +48,7 @@ export default function Activity() {
   let reads = 0;
   const reload = async () => {
     const mine = ++reads;
+    setArrived(0);
     setEntries(null);
     setNextBefore(null);
     setError(null);
@@ -86,11 +93,59 @@ export default function Activity() {
     }
   };
 
+  /**
+   * Someone changed something: the newest entries go on top, the pages already
+   * read stay. More new ones than a page: the list starts again from the newest.
+   */
+  const readNewest = async () => {
+    const shown = entries();
+    if (shown === null) {
+      // Not read yet (or failed): the first read, again, brings them.
+      void reload();
+      return;
+    }
+    const mine = reads;
+    try {
+      const page = await read(null);
+      if (mine !== reads) return;
+      const current = entries() ?? [];
+      const known = new Set(current.map((e) => e.id));
+      const newest = current[0]?.id ?? 0;
+      const added = page.events.filter((e) => e.id > newest && !known.has(e.id));
+      if (added.length === 0) return;
+      if (added.length === page.events.length && page.next_before !== null && current.length > 0) {
+        setEntries(page.events);
+        setNextBefore(page.next_before);
+      } else {
+        setEntries([...added, ...current]);
+        if (current.length === 0) setNextBefore(page.next_before);
+      }
+      setArrived(added.length);
+    } catch {
+      // A hint that the list is behind, not a failure of the screen: the next change or visit reads it.
+    }
+  };
+  const soon = debounce(() => void readNewest(), LIVE_RELOAD_MS);
+  const stopLive = onLive((message) => {
+    if (message.kind === "audit_recorded" || mayHaveMissedEvents(message)) soon();
+  });
+  onCleanup(() => {
+    stopLive();
+    soon.cancel();
+  });
+
   createEffect(on([distributor, action], () => void reload()));
 
   return (
     <section class="card admin-card" aria-labelledby="activity-title" aria-busy={entries() === null && error() === null}>
       <h2 id="activity-title">{t("admin.activity.title")}</h2>
+      <p class="visually-hidden" role="status">
+        {arrived() === 1
+          ? t("admin.activity.arrivedOne")
+          : arrived() > 1
+            ? t("admin.activity.arrivedMany", { count: formatNumber(arrived()) })
+            : ""}
+      </p>
       <p class="hint">{all() ? t("admin.activity.introEverything") : t("admin.activity.intro")}</p>
       <div class="filter-bar">
         <div class="filter-field">
