@@ -388,11 +388,13 @@ impl Backend {
     pub async fn report_summary(
         &self,
         token: &Token,
+        distributor: Option<i64>,
         period: &ReportPeriod,
         group_by: ReportGroupBy,
     ) -> CommandResult<ReportSummary> {
         let request = self
             .request(Method::GET, "api/v1/reports/summary", Some(token))?
+            .query(&scope(distributor))
             .query(&period.query())
             .query(&[("group_by", wire_name(&group_by))]);
         Self::json(request).await
@@ -402,12 +404,14 @@ impl Backend {
     pub async fn report_export(
         &self,
         token: &Token,
+        distributor: Option<i64>,
         period: &ReportPeriod,
         format: ExportFormat,
     ) -> CommandResult<Response> {
         let path = format!("api/v1/reports/exhibitions.{}", format.extension());
         let request = self
             .request(Method::GET, &path, Some(token))?
+            .query(&scope(distributor))
             .query(&period.query())
             .timeout(EXPORT_TIMEOUT);
         Self::send(request).await
@@ -419,8 +423,8 @@ impl Backend {
     ///
     /// # Errors
     /// Transport errors by kind; [`CommandError::Unauthenticated`] when the session ended.
-    pub async fn events(&self, token: &Token) -> CommandResult<Response> {
-        self.event_stream("api/v1/events", token).await
+    pub async fn events(&self, token: &Token, distributor: Option<i64>) -> CommandResult<Response> {
+        self.event_stream("api/v1/events", token, distributor).await
     }
 
     /// Opens `GET /api/v1/tv/events` with a TV token: `ranking_changed` only.
@@ -428,12 +432,13 @@ impl Backend {
     /// # Errors
     /// As [`Backend::events`]; [`CommandError::Unauthenticated`] once the token is revoked.
     pub async fn tv_events(&self, tv_token: &Token) -> CommandResult<Response> {
-        self.event_stream("api/v1/tv/events", tv_token).await
+        self.event_stream("api/v1/tv/events", tv_token, None).await
     }
 
-    async fn event_stream(&self, path: &str, token: &Token) -> CommandResult<Response> {
+    async fn event_stream(&self, path: &str, token: &Token, distributor: Option<i64>) -> CommandResult<Response> {
         let request = self
             .request(Method::GET, path, Some(token))?
+            .query(&scope(distributor))
             .header(reqwest::header::ACCEPT, "text/event-stream")
             .timeout(EVENTS_MAX_AGE);
         Self::send(request).await
@@ -444,8 +449,15 @@ impl Backend {
         Self::json(self.request(Method::GET, "api/v1/tv/ranking", Some(tv_token))?).await
     }
 
-    pub async fn ranking(&self, token: &Token, month: Option<&str>) -> CommandResult<Ranking> {
-        let mut request = self.request(Method::GET, "api/v1/ranking", Some(token))?;
+    pub async fn ranking(
+        &self,
+        token: &Token,
+        distributor: Option<i64>,
+        month: Option<&str>,
+    ) -> CommandResult<Ranking> {
+        let mut request = self
+            .request(Method::GET, "api/v1/ranking", Some(token))?
+            .query(&scope(distributor));
         if let Some(m) = month {
             request = request.query(&[("month", m)]);
         }

@@ -112,16 +112,17 @@ enum ReadError {
 /// Which stream a follower reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// A person's session: `GET /api/v1/events`.
-    Session,
+    /// A person's session: `GET /api/v1/events` (of the named distributor: the
+    /// superadmin's choice; `None` for everyone else).
+    Session(Option<i64>),
     /// The office TV's token: `GET /api/v1/tv/events`.
     Tv,
 }
 
 /// Follows the event stream until the UI stops listening (`send` returns false) or
 /// the session ends. Runs until aborted otherwise: reconnects with backoff.
-pub async fn follow(backend: &Backend, token: &Token, send: impl Fn(LiveMessage) -> bool) {
-    follow_source(backend, token, Source::Session, send).await;
+pub async fn follow(backend: &Backend, token: &Token, distributor: Option<i64>, send: impl Fn(LiveMessage) -> bool) {
+    follow_source(backend, token, Source::Session(distributor), send).await;
 }
 
 /// [`follow`] for either stream.
@@ -130,7 +131,7 @@ pub async fn follow_source(backend: &Backend, token: &Token, source: Source, sen
     let mut opened_before = false;
     loop {
         let opened = match source {
-            Source::Session => backend.events(token).await,
+            Source::Session(distributor) => backend.events(token, distributor).await,
             Source::Tv => backend.tv_events(token).await,
         };
         let reason = match opened {

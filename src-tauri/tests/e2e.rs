@@ -1825,6 +1825,37 @@ async fn the_superadmin_runs_the_backup_now_and_the_copy_is_in_the_data_folder()
     let s = &app.session;
     connect_to(s, server.url.trim_start_matches("http://")).await;
     log_in(s, SUPERADMIN, false).await;
+    // The superadmin works in one distributor at a time, chosen on the home screen: its
+    // pending figure there, its queue in the visor.
+    let distributors = api.get(&superadmin, "/api/v1/distributors", &[]).await;
+    let mut with_pending = None;
+    for d in distributors.as_array().unwrap() {
+        let id = d["id"].as_i64().unwrap().to_string();
+        let query = [("distributor", id.as_str()), ("status", "pending")];
+        let count = api.get(&superadmin, "/api/v1/exhibitions/count", &query).await;
+        if count["count"].as_i64().unwrap() > 0 {
+            with_pending = Some((id, d["name"].as_str().unwrap().to_owned(), count["count"].clone()));
+            break;
+        }
+    }
+    let (id, name, count) = with_pending.expect("the demo has a distributor with pending exhibitions");
+    let picker = field("Trabajás en");
+    s.wait_for(&format!("{picker}/option[normalize-space(.)={}]", literal(&name)))
+        .await;
+    s.execute(
+        "const select = document.getElementById('working-distributor'); select.value = arguments[0]; \
+         select.dispatchEvent(new Event('change', { bubbles: true }));",
+        &[Value::from(id.as_str())],
+    )
+    .await
+    .unwrap();
+    s.wait_for_text(
+        "//*[@data-testid='home-pending']",
+        &format!("Pendientes de revisar: {count}."),
+    )
+    .await;
+    s.click(&link("Abrir el visor")).await;
+    s.wait_for(&format!("{}/span", fact("Cliente"))).await;
     s.click(&link("Administración")).await;
     s.click(&link("Tareas programadas")).await;
     let card = format!("//article[.//h3[normalize-space(.)={}]]", literal(BACKUP));

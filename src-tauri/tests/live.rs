@@ -147,7 +147,7 @@ fn follow(base: &str, token: Token) -> (mpsc::UnboundedReceiver<LiveMessage>, to
     let backend = Backend::new(Backend::http_client().unwrap(), format!("{base}/").parse().unwrap());
     let (tx, rx) = mpsc::unbounded_channel();
     let task = tokio::spawn(async move {
-        live::follow(&backend, &token, |m| tx.send(m).is_ok()).await;
+        live::follow(&backend, &token, None, |m| tx.send(m).is_ok()).await;
     });
     (rx, task)
 }
@@ -468,7 +468,7 @@ async fn a_receiver_that_went_away_ends_the_follower() {
     let counter = Arc::clone(&received);
     // The UI listens to the first message only (a closed window, a reloaded page).
     let follower = tokio::spawn(async move {
-        live::follow(&backend, &token, |_| {
+        live::follow(&backend, &token, None, |_| {
             let mut n = counter.lock().unwrap();
             *n += 1;
             *n < 2

@@ -71,14 +71,17 @@ export const commands = {
 	 *  a few KB instead of the full photo, made once on the server.
 	 */
 	exhibitionThumbnail: (id: string, position: number) => typedError<ArrayBuffer, CommandError>(__TAURI_INVOKE("exhibition_thumbnail", { id, position })),
-	/**  The ranking of `month` (`YYYY-MM`; default: the current month). */
-	ranking: (month: string | null) => typedError<Ranking, CommandError>(__TAURI_INVOKE("ranking", { month })),
 	/**
-	 *  Starts following the server's live events for the signed-in session, sent to
-	 *  `on_message` until [`unfollow_events`] with the returned id, another call, or
-	 *  the end of the session.
+	 *  The ranking of `month` (`YYYY-MM`; default: the current month) of the caller's
+	 *  distributor (the superadmin names one).
 	 */
-	followEvents: (onMessage: Channel<LiveMessage>) => typedError<number, CommandError>(__TAURI_INVOKE("follow_events", { onMessage })),
+	ranking: (distributor: number | null, month: string | null) => typedError<Ranking, CommandError>(__TAURI_INVOKE("ranking", { distributor, month })),
+	/**
+	 *  Starts following the server's live events for the signed-in session (of the
+	 *  caller's distributor; the superadmin names one), sent to `on_message` until
+	 *  [`unfollow_events`] with the returned id, another call, or the end of the session.
+	 */
+	followEvents: (distributor: number | null, onMessage: Channel<LiveMessage>) => typedError<number, CommandError>(__TAURI_INVOKE("follow_events", { distributor, onMessage })),
 	/**
 	 *  Stops the follower `id` (no screen shows live events any more). A newer
 	 *  follower is left running.
@@ -130,13 +133,16 @@ export const commands = {
 	autostartEnabled: () => typedError<boolean, CommandError>(__TAURI_INVOKE("autostart_enabled")),
 	/**  Turns opening at session start on or off; returns the state now. */
 	setAutostart: (enabled: boolean) => typedError<boolean, CommandError>(__TAURI_INVOKE("set_autostart", { enabled })),
-	/**  A period's figures grouped by vendor, customer, PDV type, group or status. */
-	reportSummary: (period: ReportPeriod, groupBy: ReportGroupBy) => typedError<ReportSummary, CommandError>(__TAURI_INVOKE("report_summary", { period, groupBy })),
+	/**
+	 *  A period's figures grouped by vendor, customer, PDV type, group or status, of
+	 *  the caller's distributor (the superadmin names one).
+	 */
+	reportSummary: (distributor: number | null, period: ReportPeriod, groupBy: ReportGroupBy) => typedError<ReportSummary, CommandError>(__TAURI_INVOKE("report_summary", { distributor, period, groupBy })),
 	/**
 	 *  Downloads every exhibition of the period as `format` into the Downloads folder
 	 *  (a new name if the file exists) and says where it is.
 	 */
-	exportReport: (period: ReportPeriod, format: ExportFormat) => typedError<SavedReport, CommandError>(__TAURI_INVOKE("export_report", { period, format })),
+	exportReport: (distributor: number | null, period: ReportPeriod, format: ExportFormat) => typedError<SavedReport, CommandError>(__TAURI_INVOKE("export_report", { distributor, period, format })),
 	/**
 	 *  Groups, vendors and PDV types to filter by. PDV types need only read access;
 	 *  groups and vendors come from the administration endpoints, so for other roles

@@ -108,6 +108,8 @@ export function fakeApi(
   notices: Array<{ title: string; body: string; openLabel: string }>;
   /** Every pending figure shown on the taskbar (window title and badge), in order. */
   taskbar: Array<{ count: number; title: string }>;
+  /** Every distributor a command named, in order (`null`: the caller's own), by command. */
+  distributorsNamed: Array<[string, number | null]>;
   /** The person clicks the last notice shown: the shell answers on its channel. */
   clickNotice(): void;
 } {
@@ -132,6 +134,12 @@ export function fakeApi(
   const notices: Array<{ title: string; body: string; openLabel: string }> = [];
   let lastNotice: Channel<null> | null = null;
   const taskbar: Array<{ count: number; title: string }> = [];
+  const distributorsNamed: Array<[string, number | null]> = [];
+  /** Notes the distributor a command named; `true`, to chain before the answer. */
+  const named = (command: string, distributor: number | null): true => {
+    distributorsNamed.push([command, distributor]);
+    return true;
+  };
   const follow = (as: "session" | "kiosk", onMessage: Channel<LiveMessage>) => {
     channel = onMessage;
     followers += 1;
@@ -184,6 +192,7 @@ export function fakeApi(
       }),
     currentSession: () => ok(options.session === undefined ? null : options.session),
     listExhibitions: (filter) =>
+      named("listExhibitions", filter.distributor) &&
       ok({
         items: (filter.status === "pending" ? pending : evaluated).filter(
           (i) =>
@@ -195,7 +204,8 @@ export function fakeApi(
         ),
         next_cursor: null,
       }),
-    countExhibitions: () => {
+    countExhibitions: (filter) => {
+      named("countExhibitions", filter.distributor);
       // What the pending listing holds and nobody evaluated here yet.
       const waiting = pending.filter((i) => !evaluations.some((e) => e.id === i.id));
       return ok({
@@ -218,14 +228,19 @@ export function fakeApi(
     },
     exhibitionPhoto: () => ok(new Uint8Array([0xff, 0xd8, 0xff]).buffer),
     exhibitionThumbnail: () => ok(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]).buffer),
-    filterChoices: () => ok({ groups: null, vendors: null, pdv_types: [{ id: 1, name: "Kiosco", active: true }] }),
+    filterChoices: (distributor) =>
+      named("filterChoices", distributor) &&
+      ok({ groups: null, vendors: null, pdv_types: [{ id: 1, name: "Kiosco", active: true }] }),
     updateSettings: () =>
       Promise.resolve({ current_version: "0.1.0", endpoint: null, default_endpoint: "https://updates.centermind.invalid/desktop" }),
     setUpdateEndpoint: (endpoint) =>
       ok({ current_version: "0.1.0", endpoint, default_endpoint: "https://updates.centermind.invalid/desktop" }),
     checkForUpdates: () => ok({ current_version: "0.1.0", available: null }),
     installUpdate: () => ok(null),
-    followEvents: (onMessage) => follow("session", onMessage),
+    followEvents: (distributor, onMessage) => {
+      named("followEvents", distributor);
+      return follow("session", onMessage);
+    },
     followKioskEvents: (onMessage) =>
       kiosk === null ? fail({ code: "unauthenticated", message: "no TV" }) : follow("kiosk", onMessage),
     kioskStatus: () => ok(kiosk),
@@ -254,7 +269,8 @@ export function fakeApi(
       if (id === followers) channel = null;
       return ok(null);
     },
-    reportSummary: (period, groupBy) => {
+    reportSummary: (distributor, period, groupBy) => {
+      named("reportSummary", distributor);
       reports.push({ period, what: groupBy });
       return ok({
         distributor_id: 1,
@@ -263,7 +279,8 @@ export function fakeApi(
         rows: options.report ?? [],
       });
     },
-    exportReport: (period, format) => {
+    exportReport: (distributor, period, format) => {
+      named("exportReport", distributor);
       reports.push({ period, what: format });
       return ok({ path: `/home/ana/Descargas/exhibiciones.${format}`, file_name: `exhibiciones.${format}`, bytes: 2048 });
     },
@@ -289,7 +306,8 @@ export function fakeApi(
       autostart = enabled;
       return ok(autostart);
     },
-    ranking: (month) => {
+    ranking: (distributor, month) => {
+      named("ranking", distributor);
       rankings.push(month);
       return ok(currentRanking(month));
     },
@@ -305,6 +323,7 @@ export function fakeApi(
     passwordChanges,
     notices,
     taskbar,
+    distributorsNamed,
     clickNotice: () => {
       if (lastNotice === null) throw new Error("no desktop notice was shown");
       lastNotice.onmessage(null);

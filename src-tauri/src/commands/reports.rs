@@ -10,18 +10,20 @@ use crate::error::{CommandError, CommandResult};
 use crate::model::{ExportFormat, ReportGroupBy, ReportPeriod, ReportSummary, SavedReport};
 use crate::session::Shell;
 
-/// A period's figures grouped by vendor, customer, PDV type, group or status.
+/// A period's figures grouped by vendor, customer, PDV type, group or status, of
+/// the caller's distributor (the superadmin names one).
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(shell))]
 pub async fn report_summary(
     shell: State<'_, Shell>,
+    distributor: Option<i64>,
     period: ReportPeriod,
     group_by: ReportGroupBy,
 ) -> CommandResult<ReportSummary> {
     let (backend, token) = shell.authed()?;
     shell
-        .check(backend.report_summary(&token, &period, group_by).await)
+        .check(backend.report_summary(&token, distributor, &period, group_by).await)
         .await
 }
 
@@ -33,12 +35,13 @@ pub async fn report_summary(
 pub async fn export_report(
     app: tauri::AppHandle,
     shell: State<'_, Shell>,
+    distributor: Option<i64>,
     period: ReportPeriod,
     format: ExportFormat,
 ) -> CommandResult<SavedReport> {
     let (backend, token) = shell.authed()?;
     let response = shell
-        .check(backend.report_export(&token, &period, format).await)
+        .check(backend.report_export(&token, distributor, &period, format).await)
         .await?;
     let disposition = response
         .headers()

@@ -1,16 +1,15 @@
 /**
  * Which distributor the administration screens act on. An admin acts on their
  * own (the commands get `distributor: null`); the superadmin chooses one in the
- * area's picker, and every screen then names it. The choice outlives the screen,
- * so moving between sections (or away and back) keeps it.
+ * area's picker, and every screen then names it. The choice is the one the whole
+ * app works in (`lib/workingDistributor`), so it outlives the screen.
  */
 import { createContext, createEffect, createSignal, on, useContext } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import type { Distributor } from "../bindings";
 import { asApiError } from "../lib/api";
 import { session, signedOut } from "../lib/session";
-
-const [chosen, setChosen] = createSignal<number | null>(null);
+import { chooseDistributor, distributorOnScreen, resetWorkingDistributorForTests } from "../lib/workingDistributor";
 
 export interface AdminScope {
   isSuperadmin: () => boolean;
@@ -49,7 +48,7 @@ export function createAdminScope(list: () => readonly Distributor[], reload: () 
   const isSuperadmin = () => session()?.user.role === "superadmin";
   const distributorId = () => {
     if (!isSuperadmin()) return session()?.user.distributor_id ?? null;
-    const id = chosen();
+    const id = distributorOnScreen();
     const all = list();
     return id !== null && all.some((d) => d.id === id) ? id : (all[0]?.id ?? null);
   };
@@ -59,7 +58,7 @@ export function createAdminScope(list: () => readonly Distributor[], reload: () 
     scope: () => (isSuperadmin() ? distributorId() : null),
     distributors: list,
     current: () => list().find((d) => d.id === distributorId()),
-    choose: (id) => setChosen(id),
+    choose: (id) => chooseDistributor(id),
     reloadDistributors: reload,
     putDistributor: put,
     failed,
@@ -68,7 +67,7 @@ export function createAdminScope(list: () => readonly Distributor[], reload: () 
 
 /** Test helper: forget the superadmin's choice. */
 export function resetAdminForTests(): void {
-  setChosen(null);
+  resetWorkingDistributorForTests();
 }
 
 export type ListState = "loading" | "ready" | "error";

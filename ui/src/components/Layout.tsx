@@ -7,6 +7,7 @@ import { showPendingOnTaskbar } from "../lib/taskbar";
 import { canAdminister, canEvaluate, kiosk, logout, session } from "../lib/session";
 import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
+import { distributorOnScreen, loadDistributors } from "../lib/workingDistributor";
 import { LocaleSwitcher } from "./LocaleSwitcher";
 
 /** The screens of a signed-in person, in the navigation's order. */
@@ -103,8 +104,12 @@ export function Layout(props: RouteSectionProps) {
           </Show>
           <LocaleSwitcher />
         </header>
-        <Show when={session()?.user.distributor_id != null}>
-          <PendingWatcher />
+        <Show when={session()?.user.role === "superadmin"}>
+          <SuperadminScope />
+        </Show>
+        {/* Started again for another distributor when the superadmin moves to one. */}
+        <Show when={distributorOnScreen()} keyed>
+          {(_distributor: number) => <PendingWatcher />}
         </Show>
         <main id="main" ref={main} tabindex="-1">
           {props.children}
@@ -117,6 +122,16 @@ export function Layout(props: RouteSectionProps) {
       </div>
     </Show>
   );
+}
+
+/**
+ * The superadmin works in one distributor at a time: the one chosen before (on
+ * this computer), or the first the server lists.
+ */
+function SuperadminScope() {
+  // A failure leaves no distributor chosen: the home screen's picker says why and retries.
+  loadDistributors().catch(() => undefined);
+  return null;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { LiveMessage } from "../bindings";
 import { api, call } from "./api";
 import { makeChannel } from "./channel";
 import { signedOut } from "./session";
+import { workingDistributor } from "./workingDistributor";
 
 /** `off`: nobody listens; `connecting`; `live`; `interrupted`: reconnecting. */
 export type LiveState = "off" | "connecting" | "live" | "interrupted";
@@ -45,15 +46,19 @@ function dispatch(message: LiveMessage): void {
 
 /** The shell's id of the follower this module started, once it answered. */
 let followerId: number | null = null;
+/** The distributor the session's stream follows (the superadmin's choice when it started). */
+let followedFor: number | null = null;
 
 function start(): void {
   generation += 1;
+  followedFor = workingDistributor();
   const mine = generation;
   setLiveState("connecting");
   const channel = makeChannel<LiveMessage>((message) => {
     if (mine === generation) dispatch(message);
   });
-  const follow = source === "kiosk" ? api().followKioskEvents(channel) : api().followEvents(channel);
+  const follow =
+    source === "kiosk" ? api().followKioskEvents(channel) : api().followEvents(followedFor, channel);
   call(follow).then(
     (id) => {
       // Stopped (or restarted) before the shell answered: stop this one.
@@ -83,12 +88,17 @@ function stop(): void {
 /**
  * Calls `listener` with every live message until the returned function is
  * called. The first listener starts following the server (its `from` stream);
- * the last one to leave stops it.
+ * the last one to leave stops it. A listener that comes after the superadmin
+ * chose another distributor moves the stream to that one.
  */
 export function onLive(listener: LiveListener, from: LiveSource = "session"): () => void {
   listeners.add(listener);
   if (listeners.size === 1) {
     source = from;
+    start();
+  } else if (source === "session" && followedFor !== workingDistributor()) {
+    // The superadmin moved to another distributor: its events, from now on.
+    stop();
     start();
   }
   let listening = true;
@@ -105,6 +115,7 @@ export function resetLiveForTests(): void {
   listeners.clear();
   generation += 1;
   followerId = null;
+  followedFor = null;
   source = "session";
   setLiveState("off");
 }

@@ -11,6 +11,7 @@ import { debounce } from "../ranking/month";
 import { EMPTY_FILTER } from "../visor/queue";
 import { api, call } from "./api";
 import { mayHaveMissedEvents, onLive } from "./live";
+import { workingDistributor } from "./workingDistributor";
 
 /** The pending ones under a listing's `conditions` (a visor's filters). */
 export function pendingFilter(conditions: Partial<ExhibitionFilter> = {}): ExhibitionFilter {
@@ -37,7 +38,7 @@ async function read(): Promise<void> {
   generation += 1;
   const mine = generation;
   try {
-    const read = await call(api().countExhibitions(pendingFilter()));
+    const read = await call(api().countExhibitions(pendingFilter({ distributor: workingDistributor() })));
     if (mine === generation) setCount(read);
   } catch {
     // A hint, not a screen: the last figure stays until a read works.

@@ -8,6 +8,7 @@ import { type Accessor, createResource, createSignal, onCleanup, type Resource }
 import type { LiveMessage, Ranking } from "../bindings";
 import { api, call } from "../lib/api";
 import { type LiveSource, mayHaveMissedEvents, onLive } from "../lib/live";
+import { workingDistributor } from "../lib/workingDistributor";
 import { intlLocale } from "../i18n";
 import { debounce, monthLabel } from "./month";
 
@@ -42,9 +43,9 @@ export function changesRanking(message: LiveMessage): boolean {
 export function useLiveRanking(month: Accessor<string | null>, source: LiveSource = "session"): LiveRanking {
   const [updatedAt, setUpdatedAt] = createSignal<Date | null>(null);
   const [ranking, { refetch }] = createResource(
-    () => ({ month: month() }),
+    () => ({ month: month(), distributor: workingDistributor() }),
     async (key) => {
-      const read = await call(source === "kiosk" ? api().kioskRanking() : api().ranking(key.month));
+      const read = await call(source === "kiosk" ? api().kioskRanking() : api().ranking(key.distributor, key.month));
       setUpdatedAt(new Date());
       return read;
     },

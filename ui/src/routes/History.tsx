@@ -12,6 +12,7 @@ import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
 import { photoUrl, releasePhotoUrl, thumbnailUrl } from "../lib/photos";
 import { canEvaluate, session, signedOut } from "../lib/session";
+import { workingDistributor } from "../lib/workingDistributor";
 import { activeCount, HISTORY_STATUSES, toListFilter, type Filters, type HistoryStatus } from "../visor/filters";
 import {
   currentChoices,
@@ -44,7 +45,7 @@ export default function History() {
   const [version, setVersion] = createSignal(0);
   const bump = () => setVersion((v) => v + 1);
   const queue = new ReviewQueue({
-    list: (filter) => call(api().listExhibitions(filter)),
+    list: (filter) => call(api().listExhibitions({ ...filter, distributor: workingDistributor() })),
     detail: (id) => call(api().getExhibition(id)),
     photo: photoUrl,
     thumbnail: thumbnailUrl,

@@ -2,7 +2,9 @@ import { fireEvent, screen, waitFor, within } from "@solidjs/testing-library";
 import { describe, expect, it } from "vitest";
 import { appHarness } from "../../tests/app";
 import { fail, fakeApi, ok, SUPERADMIN, SUPERVISOR } from "../../tests/fakeApi";
+import { distributor } from "../../tests/fakeAdmin";
 import { summary } from "../../tests/fixtures";
+import { WORKING_DISTRIBUTOR_KEY } from "../lib/workingDistributor";
 
 const type = (label: string, value: string) => {
   fireEvent.input(screen.getByLabelText(label), { target: { value } });
@@ -28,23 +30,55 @@ describe("home", () => {
     expect(await screen.findByText("N.º 1")).toBeInTheDocument();
   });
 
-  it("the superadmin sees all distributors", async () => {
-    let counted = 0;
-    start(
-      fakeApi(
-        { session: SUPERADMIN },
-        {
-          countExhibitions: () => {
-            counted += 1;
-            return ok({ count: 1, oldest_submitted_at: null, oldest_submitted_at_local: null });
-          },
-        },
-      ),
-    );
-    expect(await screen.findByText("Todas (superadministrador)")).toBeInTheDocument();
-    // Pending of which distributor? None is asked for.
-    expect(screen.queryByTestId("home-pending")).toBeNull();
-    expect(counted).toBe(0);
+  it("the superadmin works in one distributor, chosen here, everywhere in the app", async () => {
+    const api = fakeApi({
+      session: SUPERADMIN,
+      pending: [summary(1)],
+      admin: { distributors: [distributor(3, "Distribuidora Norte"), distributor(7, "Distribuidora Oeste")] },
+    });
+    start(api);
+    const picker = (await screen.findByLabelText("Trabajás en")) as HTMLSelectElement;
+    expect(picker).toHaveAccessibleDescription(/El visor, el historial, el ranking/);
+    // None chosen before on this computer: the first the server lists.
+    expect(picker.value).toBe("3");
+    expect(await screen.findByTestId("home-pending")).toHaveTextContent("Pendientes de revisar: 1.");
+    await waitFor(() => expect(api.distributorsNamed).toContainEqual(["followEvents", 3]));
+    expect(api.distributorsNamed).toContainEqual(["countExhibitions", 3]);
+    expect(api.distributorsNamed.some(([, d]) => d === null)).toBe(false);
+
+    fireEvent.change(picker, { target: { value: "7" } });
+    await waitFor(() => expect(api.distributorsNamed).toContainEqual(["followEvents", 7]));
+    expect(api.distributorsNamed).toContainEqual(["countExhibitions", 7]);
+    expect(localStorage.getItem(WORKING_DISTRIBUTOR_KEY)).toBe("7");
+    for (const [hash, command] of [
+      ["#/visor", "listExhibitions"],
+      ["#/ranking", "ranking"],
+      ["#/reports", "reportSummary"],
+    ] as const) {
+      window.location.hash = hash;
+      await waitFor(() => expect(api.distributorsNamed).toContainEqual([command, 7]));
+    }
+    expect(api.distributorsNamed.filter(([, d]) => d !== 3 && d !== 7)).toEqual([]);
+  });
+
+  it("the superadmin's choice is kept for the next session, unless that distributor is gone", async () => {
+    localStorage.setItem(WORKING_DISTRIBUTOR_KEY, "7");
+    const api = fakeApi({
+      session: SUPERADMIN,
+      admin: { distributors: [distributor(3, "Distribuidora Norte"), distributor(7, "Distribuidora Oeste")] },
+    });
+    start(api);
+    expect(((await screen.findByLabelText("Trabajás en")) as HTMLSelectElement).value).toBe("7");
+    await waitFor(() => expect(api.distributorsNamed).toContainEqual(["followEvents", 7]));
+  });
+
+  it("a supervisor names no distributor: the server knows theirs", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1)] });
+    start(api);
+    expect(await screen.findByTestId("home-pending")).toBeInTheDocument();
+    expect(screen.queryByLabelText("Trabajás en")).toBeNull();
+    await waitFor(() => expect(api.distributorsNamed).toContainEqual(["followEvents", null]));
+    expect(api.distributorsNamed.every(([, d]) => d === null)).toBe(true);
   });
 
   it("says how many wait and since when, next to Visor too, and follows verdicts live", async () => {

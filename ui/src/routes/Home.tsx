@@ -1,10 +1,16 @@
 import { A } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { ChangePasswordDialog } from "../components/ChangePasswordDialog";
 import { formatWallTime, t } from "../i18n";
 import { useDocumentTitle } from "../lib/document";
 import { pendingCount } from "../lib/pending";
 import { canAdminister, canEvaluate, session } from "../lib/session";
+import {
+  chooseDistributor,
+  distributorOnScreen,
+  loadDistributors,
+  workingDistributors,
+} from "../lib/workingDistributor";
 
 /** After sign-in: who you are, your role and distributor, and where to go. */
 export default function Home() {
@@ -39,7 +45,10 @@ export default function Home() {
           <Show when={s().remembered}>
             <p class="hint">{t("home.remembered")}</p>
           </Show>
-          <Show when={s().user.distributor_id !== null && pendingCount()}>
+          <Show when={s().user.role === "superadmin"}>
+            <WorkingDistributorPicker />
+          </Show>
+          <Show when={distributorOnScreen() !== null && pendingCount()}>
             {(pending) => (
               <div class="home-pending" data-testid="home-pending">
                 <Show when={pending().count > 0} fallback={<p>{t("home.pendingNone")}</p>}>
@@ -105,5 +114,50 @@ export default function Home() {
         </section>
       )}
     </Show>
+  );
+}
+
+/** The superadmin's choice of the distributor the whole app shows. */
+function WorkingDistributorPicker() {
+  const [failed, setFailed] = createSignal(false);
+  const read = () => {
+    setFailed(false);
+    loadDistributors().catch(() => setFailed(true));
+  };
+  read();
+  return (
+    <div class="filter-field home-working">
+      <Show
+        when={workingDistributors().length > 0}
+        fallback={
+          <Show when={failed()} fallback={<p class="hint">{t("home.noDistributors")}</p>}>
+            <p class="banner banner-warning" role="alert">
+              {t("home.distributorsFailed")}{" "}
+              <button type="button" class="button" onClick={read}>
+                {t("visor.retry")}
+              </button>
+            </p>
+          </Show>
+        }
+      >
+        <label for="working-distributor">{t("home.workIn")}</label>
+        <select
+          id="working-distributor"
+          aria-describedby="working-distributor-hint"
+          onChange={(e) => chooseDistributor(Number(e.currentTarget.value))}
+        >
+          <For each={workingDistributors()}>
+            {(d) => (
+              <option value={d.id} selected={d.id === distributorOnScreen()}>
+                {d.name}
+              </option>
+            )}
+          </For>
+        </select>
+        <p class="hint" id="working-distributor-hint">
+          {t("home.workInHint")}
+        </p>
+      </Show>
+    </div>
   );
 }

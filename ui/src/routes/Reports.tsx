@@ -2,6 +2,7 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import type { ExhibitionStatus, ExportFormat, ReportGroupBy, ReportPeriod, ReportRow, SavedReport } from "../bindings";
 import { formatNumber, t } from "../i18n";
 import { api, call } from "../lib/api";
+import { workingDistributor } from "../lib/workingDistributor";
 import { useDocumentTitle } from "../lib/document";
 import { describeError } from "../lib/errors";
 import { PRESETS, toPeriod, totals, type PeriodChoice, type PeriodForm, type Totals } from "../reports/period";
@@ -47,7 +48,7 @@ export default function Reports() {
     period: { kind: "preset", preset: "this_month" },
     groupBy: "vendor",
   });
-  const [summary] = createResource(asked, (q) => call(api().reportSummary(q.period, q.groupBy)));
+  const [summary] = createResource(asked, (q) => call(api().reportSummary(workingDistributor(), q.period, q.groupBy)));
   const checked = () => toPeriod(form());
   const problem = () => {
     const c = checked();
@@ -70,7 +71,7 @@ export default function Reports() {
     setSaved(null);
     setExportError(null);
     try {
-      setSaved(await call(api().exportReport(c.period, format)));
+      setSaved(await call(api().exportReport(workingDistributor(), c.period, format)));
     } catch (error) {
       setExportError(error);
     } finally {

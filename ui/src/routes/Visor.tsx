@@ -16,6 +16,7 @@ import { pendingFilter } from "../lib/pending";
 import { debounce } from "../ranking/month";
 import { photoUrl, releasePhotoUrl, thumbnailUrl } from "../lib/photos";
 import { canEvaluate, session, signedOut } from "../lib/session";
+import { workingDistributor } from "../lib/workingDistributor";
 import { activeCount, toListFilter, type Filters } from "../visor/filters";
 import {
   currentChoices,
@@ -49,7 +50,7 @@ export default function Visor() {
   const [version, setVersion] = createSignal(0);
   const bump = () => setVersion((v) => v + 1);
   const queue = new ReviewQueue({
-    list: (filter) => call(api().listExhibitions(filter)),
+    list: (filter) => call(api().listExhibitions({ ...filter, distributor: workingDistributor() })),
     detail: (id) => call(api().getExhibition(id)),
     photo: photoUrl,
     thumbnail: thumbnailUrl,
@@ -254,7 +255,11 @@ export default function Visor() {
   const recount = debounce(() => {
     countGeneration += 1;
     const mine = countGeneration;
-    call(api().countExhibitions(pendingFilter(toListFilter(queueFilters(), timeZone()))))
+    call(
+      api().countExhibitions(
+        pendingFilter({ ...toListFilter(queueFilters(), timeZone()), distributor: workingDistributor() }),
+      ),
+    )
       .then((c) => {
         if (mine === countGeneration) setServerTotal(c.count);
       })

@@ -6,6 +6,7 @@
 import { createSignal } from "solid-js";
 import type { ExhibitionSummary, FilterChoices } from "../bindings";
 import { api, call } from "../lib/api";
+import { workingDistributor } from "../lib/workingDistributor";
 import { choiceLists, customerOnly, NO_FILTERS, type ChoiceLists, type Filters, type HistoryStatus } from "./filters";
 
 const [queueFilters, setQueueFilters] = createSignal<Filters>(NO_FILTERS);
@@ -52,13 +53,21 @@ export function currentChoices(): ChoiceLists {
 }
 
 let loading: Promise<void> | null = null;
+/** The distributor whose lists are held (the superadmin may change it). */
+let choicesOf: number | null = null;
 
-/** Asks the server for its lists once per session (a failure leaves the seen ones). */
+/** Asks the server for its lists once per session and distributor (a failure leaves the seen ones). */
 export function loadChoices(): Promise<void> {
+  const distributor = workingDistributor();
+  if (distributor !== choicesOf) {
+    // Another distributor's groups, vendors and filters mean nothing here.
+    resetFilterStore();
+    choicesOf = distributor;
+  }
   if (serverChoices() !== null) return Promise.resolve();
-  loading ??= call(api().filterChoices(null))
+  loading ??= call(api().filterChoices(distributor))
     .then((c) => {
-      setServerChoices(c);
+      if (distributor === workingDistributor()) setServerChoices(c);
     })
     .catch(() => {})
     .finally(() => {
