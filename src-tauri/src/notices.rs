@@ -55,18 +55,29 @@ pub struct NoticeText<'a> {
     pub open_label: &'a str,
 }
 
-/// The app's desktop notices and the one on screen. `on_open` runs (on a
-/// thread of its own) when the person clicks a notice.
+/// What a click on a notice does (on a thread of its own).
+#[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
+type Opener = Box<dyn FnOnce() + Send>;
+
+/// Linux: the notice on screen whose click is being waited for, and what its
+/// click does: that of the latest notice shown in its place.
+#[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
+struct OnScreen {
+    id: u32,
+    on_open: Opener,
+}
+
+/// The app's desktop notices and the one on screen.
 #[derive(Default)]
 pub struct Notices {
-    /// Linux: the id of the notice on screen whose click is being waited for.
     #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
-    on_screen: Arc<Mutex<Option<u32>>>,
+    on_screen: Arc<Mutex<Option<OnScreen>>>,
 }
 
 impl Notices {
-    /// Shows a notice now. Blocking (a D-Bus round trip on Linux): call it off
-    /// the async threads. `app_id` is the bundle identifier (`tauri.conf.json`).
+    /// Shows a notice now; `on_open` runs (on a thread of its own) when the person
+    /// clicks it. Blocking (a D-Bus round trip on Linux): call it off the async
+    /// threads. `app_id` is the bundle identifier (`tauri.conf.json`).
     pub fn show<F>(&self, app_id: &str, text: &NoticeText<'_>, on_open: F) -> Result<(), NoticeError>
     where
         F: FnOnce() + Send + 'static,
@@ -108,7 +119,7 @@ impl Notices {
             // thread that then waits for its answer.
             let on_screen = Arc::clone(&self.on_screen);
             let (shown, outcome) = std::sync::mpsc::channel();
-            std::thread::spawn(move || show_and_wait(&on_screen, notice, &shown, on_open));
+            std::thread::spawn(move || show_and_wait(&on_screen, notice, &shown, Box::new(on_open)));
             outcome
                 .recv()
                 .map_err(|_| NoticeError("the notice's thread ended".into()))?
@@ -120,15 +131,15 @@ impl Notices {
 /// `shown`, then waits for the person's answer if no other thread waits for it.
 #[cfg(all(unix, not(target_os = "macos")))]
 fn show_and_wait(
-    on_screen: &Mutex<Option<u32>>,
+    on_screen: &Mutex<Option<OnScreen>>,
     mut notice: notify_rust::Notification,
     shown: &std::sync::mpsc::Sender<Result<(), NoticeError>>,
-    on_open: impl FnOnce(),
+    on_open: Opener,
 ) {
     // Held while showing, so a notice closing meanwhile is not replaced blindly.
     let mut current = on_screen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(id) = *current {
-        notice.id(id);
+    if let Some(old) = current.as_ref() {
+        notice.id(old.id);
     }
     let handle = match notice.show() {
         Ok(handle) => handle,
@@ -138,8 +149,9 @@ fn show_and_wait(
         }
     };
     let id = handle.id();
-    let replaced = *current == Some(id);
-    *current = Some(id);
+    let replaced = current.as_ref().is_some_and(|old| old.id == id);
+    // The latest notice's click: its window, its UI (an older UI may have gone since).
+    *current = Some(OnScreen { id, on_open });
     drop(current);
     let _ = shown.send(Ok(()));
     if replaced {
@@ -152,15 +164,13 @@ fn show_and_wait(
         opened = opens_the_app(response);
     });
     let mut current = on_screen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if *current == Some(id) {
-        *current = None;
-    }
+    let ours = current.take_if(|shown| shown.id == id);
     drop(current);
     if let Err(e) = waited {
         tracing::warn!(error = %e, "lost the desktop notice's answer");
     }
-    if opened {
-        on_open();
+    if let Some(shown) = ours.filter(|_| opened) {
+        (shown.on_open)();
     }
 }
 
