@@ -21,6 +21,7 @@ pub mod notices;
 pub mod session;
 pub mod sidecar;
 pub mod webview;
+pub mod window_fit;
 
 use std::sync::Arc;
 
@@ -145,6 +146,12 @@ pub fn run() -> tauri::Result<()> {
             bring_forward(app);
         }))
         .plugin(tauri_plugin_updater::Builder::new().build())
+        // Size, place and maximised state, as the window was left; restored as the window opens.
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(window_fit::REMEMBERED)
+                .build(),
+        )
         .invoke_handler(builder.invoke_handler())
         .setup(|app| {
             let log_dir = app.path().app_log_dir().ok();
@@ -169,17 +176,20 @@ pub fn run() -> tauri::Result<()> {
             app.manage(notices::Notices::default());
             if let Some(window) = app.get_webview_window("main") {
                 webview::configure(&window);
+                window_fit::maximize_if_too_large(&window);
+                window_fit::remember_when_moved(&window);
             }
             #[cfg(unix)]
             tauri::async_runtime::spawn(exit_on_termination_signal(app.handle().clone()));
             Ok(())
         })
         .build(context())?;
-    app.run(|handle, event| {
+    app.run(|handle, event| match event {
+        // Still with its window (the plugin's own save at `Exit` fails when the window is gone).
+        tauri::RunEvent::ExitRequested { .. } => window_fit::remember(handle),
         // Stop exactly the sidecar this app started (by its handle), whatever closed the app.
-        if let tauri::RunEvent::Exit = event {
-            handle.state::<sidecar::LocalServer>().stop();
-        }
+        tauri::RunEvent::Exit => handle.state::<sidecar::LocalServer>().stop(),
+        _ => {}
     });
     Ok(())
 }
@@ -221,6 +231,7 @@ async fn exit_on_termination_signal(handle: tauri::AppHandle) {
         _ = hup.recv() => {}
     }
     tracing::info!("termination signal: stopping the local server and exiting");
+    window_fit::remember(&handle);
     // Stopping waits for the sidecar to end: off the async threads.
     let stopping = handle.clone();
     if tauri::async_runtime::spawn_blocking(move || stopping.state::<sidecar::LocalServer>().stop())

@@ -32,6 +32,41 @@ const OTHER: &str = "admin.sur";
 /// How long the app sits idle before its memory is read.
 const IDLE_BEFORE_MEASURING: Duration = Duration::from_secs(5);
 
+/// Asserts that the review screen on display (visor or history) shows its photo large
+/// enough to judge, its thumbnails, verdict and navigation buttons whole inside the
+/// window, and that the page itself does not scroll.
+async fn assert_review_fits(s: &Session, width: u32, height: u32, burst: bool) {
+    let script = r#"
+        const problems = [];
+        if (innerWidth !== arguments[0] || innerHeight !== arguments[1])
+            problems.push(`the page is ${innerWidth}×${innerHeight}`);
+        const page = document.scrollingElement;
+        if (page.scrollHeight > innerHeight + 1) problems.push(`the page scrolls: ${page.scrollHeight} px high`);
+        const parts = ['.review-bar', '.zoom-controls', '.verdicts', '.nav-buttons'];
+        for (const selector of arguments[2] ? [...parts, '.thumbnails'] : parts) {
+            const element = document.querySelector(selector);
+            if (!element) { problems.push(`${selector} is missing`); continue; }
+            const r = element.getBoundingClientRect();
+            const panel = element.closest('.visor-side');
+            const bottom = panel ? Math.min(innerHeight, panel.getBoundingClientRect().bottom) : innerHeight;
+            if (r.height === 0 || r.top < 0 || r.bottom > bottom + 0.5 || r.right > innerWidth + 0.5)
+                problems.push(`${selector} at ${Math.round(r.top)}–${Math.round(r.bottom)} px, visible to ${Math.round(bottom)}`);
+        }
+        const stage = document.querySelector('.photo-stage').getBoundingClientRect();
+        if (stage.height < innerHeight * 0.55) problems.push(`the photo is ${Math.round(stage.height)} px high`);
+        return problems;
+    "#;
+    let problems = s
+        .execute(script, &[width.into(), height.into(), burst.into()])
+        .await
+        .unwrap();
+    assert_eq!(
+        problems,
+        Value::Array(vec![]),
+        "the review screen at {width}×{height} does not fit"
+    );
+}
+
 /// The photo of the exhibition of `customer` on screen, once its image has loaded.
 async fn wait_photo(session: &Session, customer: &str) {
     let xpath = format!(
@@ -270,6 +305,13 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
         .await;
     }
     app.save_screenshot(&screenshots_dir().join("visor.png")).await;
+    // Everything a mouse needs is on screen with no page scroll: at the window's first
+    // size, and maximised on a 1366×768 laptop under a Windows taskbar and title bar.
+    assert_review_fits(s, 1280, 800, burst > 0).await;
+    s.set_window_size(1366, 697).await.unwrap();
+    assert_review_fits(s, 1366, 697, burst > 0).await;
+    app.save_screenshot(&screenshots_dir().join("visor-laptop.png")).await;
+    s.set_window_size(1280, 800).await.unwrap();
     if burst > 0 {
         // Its second photo with the key 2, loaded and drawn large; 1 goes back.
         s.press("2").await;
@@ -418,6 +460,11 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     .await;
     s.wait_for_text(&fact("Motivo"), "No se ve la exhibición completa")
         .await;
+    // The history fits too, its filters open, on the laptop.
+    s.set_window_size(1366, 697).await.unwrap();
+    assert_review_fits(s, 1366, 697, false).await;
+    app.save_screenshot(&screenshots_dir().join("history-laptop.png")).await;
+    s.set_window_size(1280, 800).await.unwrap();
     s.click(&link("Pendientes")).await;
     wait_current(s, &queue[4]).await;
     s.press("h").await;
@@ -449,9 +496,34 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     // Log out: back to the login screen, and the remembered token is gone.
     s.click(&button("Cerrar sesión")).await;
     s.wait_for(&heading("Iniciar sesión")).await;
+    // The window as the person left it: the next start opens it there, that size.
+    s.set_window_size(1180, 740).await.unwrap();
+    s.move_window(60, 40).await.unwrap();
+    let left = s.window_rect().await.unwrap();
+    assert_eq!(
+        (left.x, left.y, left.width, left.height),
+        (60, 40, 1180, 740),
+        "the window was not resized"
+    );
+    // Written once the window has been still for a moment (not only at exit).
+    let state = machine
+        .home()
+        .join(".config/ar.com.centermind.desktop/.window-state.json");
+    s.wait_until("the window's size and place written", || async {
+        Ok(std::fs::read_to_string(&state)
+            .is_ok_and(|saved| saved.contains("1180"))
+            .then_some(()))
+    })
+    .await;
     app.quit().await;
     let app = App::start(&machine, "after-logout").await;
     app.session.wait_for(&heading("Iniciar sesión")).await;
+    let reopened = app.session.window_rect().await.unwrap();
+    assert_eq!(
+        (reopened.x, reopened.y, reopened.width, reopened.height),
+        (60, 40, 1180, 740),
+        "the window did not open as it was left"
+    );
     app.quit().await;
     eprintln!("e2e on a server: {:?}", started.elapsed());
 }

@@ -296,6 +296,14 @@ impl Session {
         self.post("window/rect", &json!({ "x": x, "y": y })).await.map(|_| ())
     }
 
+    /// Makes the app's window `width`×`height` (outer size; Xvfb has no window manager,
+    /// so no decorations: the page gets all of it).
+    pub async fn set_window_size(&self, width: u32, height: u32) -> WdResult<()> {
+        self.post("window/rect", &json!({ "width": width, "height": height }))
+            .await
+            .map(|_| ())
+    }
+
     /// Where the app's window is on the screen.
     pub async fn window_rect(&self) -> WdResult<super::screen::Rect> {
         let value = self.get("window/rect").await?;

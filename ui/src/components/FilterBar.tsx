@@ -60,7 +60,7 @@ export function FilterBar(props: {
   );
 
   return (
-    <form class="filter-bar" role="search" aria-label={t("filters.label")} onSubmit={(e) => e.preventDefault()}>
+    <form class="filter-bar" classList={{ open: open() }} role="search" aria-label={t("filters.label")} onSubmit={(e) => e.preventDefault()}>
       <button
         type="button"
         class="button filter-toggle"

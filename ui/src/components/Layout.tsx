@@ -102,7 +102,6 @@ export function Layout(props: RouteSectionProps) {
               </div>
             )}
           </Show>
-          <LocaleSwitcher />
         </header>
         <Show when={session()?.user.role === "superadmin"}>
           <SuperadminScope />
@@ -118,6 +117,7 @@ export function Layout(props: RouteSectionProps) {
           <span>
             {t("app.name")} · {t("app.version", { version: APP_VERSION })}
           </span>
+          <LocaleSwitcher />
         </footer>
       </div>
     </Show>

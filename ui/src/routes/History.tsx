@@ -223,8 +223,9 @@ export default function History() {
 
   return (
     <div class="visor history">
-      <ReviewTabs />
-      <div class="history-toolbar">
+      <div class="review-bar">
+        <ReviewTabs />
+        <div class="history-toolbar">
         <fieldset class="segmented">
           <legend class="visually-hidden">{t("history.statusLabel")}</legend>
           <For each={HISTORY_STATUSES}>
@@ -242,14 +243,18 @@ export default function History() {
             )}
           </For>
         </fieldset>
+        </div>
+        <FilterBar
+          id="history-filters"
+          value={historyFilters()}
+          choices={currentChoices()}
+          onChange={applyFilters}
+          ref={(handle) => (filterBar = handle)}
+        />
+        <button type="button" class="button review-help" aria-keyshortcuts="?" onClick={() => run("help")}>
+          {t("visor.help")} <kbd>?</kbd>
+        </button>
       </div>
-      <FilterBar
-        id="history-filters"
-        value={historyFilters()}
-        choices={currentChoices()}
-        onChange={applyFilters}
-        ref={(handle) => (filterBar = handle)}
-      />
       <OutboxBanners />
 
       <Show when={loadError() !== null}>
@@ -410,25 +415,27 @@ export default function History() {
                   value={draft().comment}
                   onInput={(e) => setDraft({ ...draft(), comment: e.currentTarget.value })}
                 />
-                <div class="verdicts" role="group" aria-label={t("history.change")}>
-                  {verdictButton("approved", "A", "visor.approve")}
-                  {verdictButton("rejected", "R", "visor.reject")}
-                  {verdictButton("highlighted", "D", "visor.highlight")}
-                </div>
-                <Show when={pendingChange()?.state === "sending"}>
-                  <p role="status">{t("history.saving")}</p>
-                </Show>
               </Show>
-              <div class="nav-buttons">
-                <button type="button" class="button" aria-keyshortcuts="ArrowLeft K" onClick={() => run("previous")}>
-                  ← {t("visor.previous")}
-                </button>
-                <button type="button" class="button" aria-keyshortcuts="ArrowRight J" onClick={() => run("next")}>
-                  {t("visor.next")} →
-                </button>
-                <button type="button" class="button" aria-keyshortcuts="?" onClick={() => run("help")}>
-                  {t("visor.help")} <kbd>?</kbd>
-                </button>
+              {/* Kept in view at the panel's foot when the facts above need scrolling. */}
+              <div class="visor-actions">
+                <Show when={evaluator()}>
+                  <div class="verdicts" role="group" aria-label={t("history.change")}>
+                    {verdictButton("approved", "A", "visor.approve")}
+                    {verdictButton("rejected", "R", "visor.reject")}
+                    {verdictButton("highlighted", "D", "visor.highlight")}
+                  </div>
+                  <Show when={pendingChange()?.state === "sending"}>
+                    <p role="status">{t("history.saving")}</p>
+                  </Show>
+                </Show>
+                <div class="nav-buttons">
+                  <button type="button" class="button" aria-keyshortcuts="ArrowLeft K" onClick={() => run("previous")}>
+                    ← {t("visor.previous")}
+                  </button>
+                  <button type="button" class="button" aria-keyshortcuts="ArrowRight J" onClick={() => run("next")}>
+                    {t("visor.next")} →
+                  </button>
+                </div>
               </div>
             </aside>
           </div>

@@ -287,14 +287,19 @@ export default function Visor() {
 
   return (
     <div class="visor">
-      <ReviewTabs />
-      <FilterBar
-        id="queue-filters"
-        value={queueFilters()}
-        choices={currentChoices()}
-        onChange={applyFilters}
-        ref={(handle) => (filterBar = handle)}
-      />
+      <div class="review-bar">
+        <ReviewTabs />
+        <FilterBar
+          id="queue-filters"
+          value={queueFilters()}
+          choices={currentChoices()}
+          onChange={applyFilters}
+          ref={(handle) => (filterBar = handle)}
+        />
+        <button type="button" class="button review-help" aria-keyshortcuts="?" onClick={() => run("help")}>
+          {t("visor.help")} <kbd>?</kbd>
+        </button>
+      </div>
       <OutboxBanners onReviewAgain={(item) => queue.restore(item)} />
       <Show when={given()}>
         {(last) => (
@@ -412,41 +417,41 @@ export default function Visor() {
                 onInput={(e) => setDraft({ ...draft(), comment: e.currentTarget.value })}
               />
 
-              <Show when={evaluator()} fallback={<p class="hint">{t("visor.noPermission")}</p>}>
-                <div class="verdicts" role="group" aria-label={t("visor.title")}>
-                  <button
-                    type="button"
-                    class="button button-approve"
-                    aria-keyshortcuts="A"
-                    disabled={!changeableTo(item(), "approved")}
-                    onClick={() => give("approved")}
-                  >
-                    {t("visor.approve")} <kbd>A</kbd>
+              {/* Kept in view at the panel's foot when the facts above need scrolling. */}
+              <div class="visor-actions">
+                <Show when={evaluator()} fallback={<p class="hint">{t("visor.noPermission")}</p>}>
+                  <div class="verdicts" role="group" aria-label={t("visor.title")}>
+                    <button
+                      type="button"
+                      class="button button-approve"
+                      aria-keyshortcuts="A"
+                      disabled={!changeableTo(item(), "approved")}
+                      onClick={() => give("approved")}
+                    >
+                      {t("visor.approve")} <kbd>A</kbd>
+                    </button>
+                    <button type="button" class="button button-reject" aria-keyshortcuts="R" onClick={() => setDialog("reject")}>
+                      {t("visor.reject")} <kbd>R</kbd>
+                    </button>
+                    <button
+                      type="button"
+                      class="button button-highlight"
+                      aria-keyshortcuts="D"
+                      disabled={!changeableTo(item(), "highlighted")}
+                      onClick={() => give("highlighted")}
+                    >
+                      {t("visor.highlight")} <kbd>D</kbd>
+                    </button>
+                  </div>
+                </Show>
+                <div class="nav-buttons">
+                  <button type="button" class="button" aria-keyshortcuts="ArrowLeft K" onClick={() => run("previous")}>
+                    ← {t("visor.previous")}
                   </button>
-                  <button type="button" class="button button-reject" aria-keyshortcuts="R" onClick={() => setDialog("reject")}>
-                    {t("visor.reject")} <kbd>R</kbd>
-                  </button>
-                  <button
-                    type="button"
-                    class="button button-highlight"
-                    aria-keyshortcuts="D"
-                    disabled={!changeableTo(item(), "highlighted")}
-                    onClick={() => give("highlighted")}
-                  >
-                    {t("visor.highlight")} <kbd>D</kbd>
+                  <button type="button" class="button" aria-keyshortcuts="ArrowRight J" onClick={() => run("next")}>
+                    {t("visor.next")} →
                   </button>
                 </div>
-              </Show>
-              <div class="nav-buttons">
-                <button type="button" class="button" aria-keyshortcuts="ArrowLeft K" onClick={() => run("previous")}>
-                  ← {t("visor.previous")}
-                </button>
-                <button type="button" class="button" aria-keyshortcuts="ArrowRight J" onClick={() => run("next")}>
-                  {t("visor.next")} →
-                </button>
-                <button type="button" class="button" aria-keyshortcuts="?" onClick={() => run("help")}>
-                  {t("visor.help")} <kbd>?</kbd>
-                </button>
               </div>
             </aside>
           </div>
