@@ -39,9 +39,10 @@ pub enum LiveMessage {
     /// was given up, retried or dismissed: Administración › Estado reads it again.
     /// (Not `kind`: that is the tag of these messages.)
     WorkChanged { task_kind: Option<String> },
-    /// An admin's change was written in the distributor's history: Administración ›
-    /// Actividad reads its newest entries (only admins' streams carry it).
-    AuditRecorded,
+    /// An admin's change was written in `distributor`'s history: Administración ›
+    /// Actividad reads its newest entries (only admins' streams carry it; the
+    /// superadmin's, for every distributor).
+    AuditRecorded { distributor: i64 },
     /// The kiosk's ranking moved (the TV stream says no more than that).
     RankingChanged,
     /// The server dropped events for this client: reload what is on screen.
@@ -60,18 +61,21 @@ pub fn message(event: &str, data: &str) -> Option<LiveMessage> {
         status: Option<ExhibitionStatus>,
         state: Option<String>,
         kind: Option<String>,
+        distributor_id: Option<i64>,
     }
     match event {
         // An import brought many exhibitions or verdicts at once: reload, as after a gap.
         "resync" | "exhibitions_imported" => return Some(LiveMessage::Resync),
         "ranking_changed" => return Some(LiveMessage::RankingChanged),
-        "audit_recorded" => return Some(LiveMessage::AuditRecorded),
         // The server closes the stream of a session that ended while it was open.
         "session_ended" => return Some(LiveMessage::SignedOut),
         _ => {}
     }
     let p: Payload = serde_json::from_str(data).ok()?;
     match event {
+        "audit_recorded" => Some(LiveMessage::AuditRecorded {
+            distributor: p.distributor_id?,
+        }),
         "exhibition_created" => Some(LiveMessage::ExhibitionCreated {
             exhibition_id: p.exhibition_id?,
         }),
@@ -257,7 +261,7 @@ mod tests {
         );
         assert_eq!(
             message("audit_recorded", r#"{"type":"audit_recorded","distributor_id":1}"#),
-            Some(LiveMessage::AuditRecorded)
+            Some(LiveMessage::AuditRecorded { distributor: 1 })
         );
     }
 

@@ -16,7 +16,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use centermind_core::Secret;
 use centermind_core::domain::DistributorId;
-use centermind_core::domain::roles::Action;
+use centermind_core::domain::roles::{Action, PortalRole};
 use centermind_core::events::LiveEvent;
 use centermind_core::store::now;
 use futures_util::Stream;
@@ -47,9 +47,12 @@ pub(crate) struct EventsQuery {
 enum Follows {
     /// A person's session; `requested` is the distributor the superadmin asked for.
     /// `manages`: an admin of the distributor, who also hears of its history.
+    /// `every_history`: the superadmin, whose "Actividad" may show every
+    /// distributor's history at once, hears of all of them.
     Session {
         requested: Option<DistributorId>,
         manages: bool,
+        every_history: bool,
     },
     /// A kiosk's TV token: it hears only that the ranking changed.
     Tv,
@@ -89,12 +92,20 @@ impl Follower {
 
     /// The server-sent event for `e`, if this follower hears it.
     fn event_for(&self, e: &LiveEvent) -> Option<Event> {
-        if e.distributor_id() != self.distributor {
+        let history = matches!(e, LiveEvent::AuditRecorded { .. });
+        let every_history = matches!(
+            self.follows,
+            Follows::Session {
+                every_history: true,
+                ..
+            }
+        );
+        if e.distributor_id() != self.distributor && !(history && every_history) {
             return None;
         }
         match self.follows {
             // The administration history is the admins' business only.
-            Follows::Session { manages: false, .. } if matches!(e, LiveEvent::AuditRecorded { .. }) => None,
+            Follows::Session { manages: false, .. } if history => None,
             Follows::Session { .. } => {
                 let data = serde_json::to_string(e).unwrap_or_default();
                 Some(Event::default().event(e.name()).data(data))
@@ -148,7 +159,8 @@ impl Follower {
 }
 
 /// Server-Sent Events of one distributor: `exhibition_created`, `exhibition_evaluated`,
-/// `bot_status_changed`, `exhibitions_imported`, `work_changed`, `audit_recorded` (admins only) (JSON data),
+/// `bot_status_changed`, `exhibitions_imported`, `work_changed`, `audit_recorded` (admins only; the
+/// superadmin hears it for every distributor) (JSON data),
 /// `resync` when the client fell behind, and
 /// `session_ended` (then the stream closes) once the session is no longer valid.
 #[utoipa::path(get, path = "/api/v1/events", tag = "review", params(EventsQuery), security(("bearer" = [])),
@@ -160,6 +172,7 @@ pub(crate) async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let distributor = tenant::resolve(&auth.actor, q.distributor, Action::ReadReports)?;
     let manages = tenant::resolve(&auth.actor, q.distributor, Action::ManageDistributor).is_ok();
+    let every_history = auth.actor.role == PortalRole::Superadmin;
     let follower = Follower {
         rx: state.events.subscribe(),
         state,
@@ -167,6 +180,7 @@ pub(crate) async fn events(
         follows: Follows::Session {
             requested: q.distributor,
             manages,
+            every_history,
         },
         distributor,
         ended: false,

@@ -321,6 +321,20 @@ async fn follow(s: &Server, token: &str) -> reqwest::Response {
     stream
 }
 
+async fn follow_distributor(s: &Server, token: &str, distributor: i64) -> reqwest::Response {
+    let stream = s
+        .api
+        .http
+        .get(format!("{}/api/v1/events", s.api.base))
+        .query(&[("distributor", distributor)])
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    stream
+}
+
 /// What a stream carried up to the bot status `marker` (published after the events under test).
 async fn heard_until(stream: &mut reqwest::Response, marker: &str) -> String {
     let mut received = String::new();
@@ -386,5 +400,52 @@ async fn admins_following_live_events_hear_of_a_new_history_entry_and_nobody_els
     assert!(
         !heard.contains("audit_recorded"),
         "another distributor's history: {heard}"
+    );
+}
+
+/// The superadmin's "Actividad" may show every distributor's history at once: their
+/// stream, opened on one distributor, hears of entries in the others too, and
+/// still nothing else of those others.
+#[tokio::test]
+async fn the_superadmin_following_one_distributor_hears_of_every_distributors_history() {
+    let s = Server::start().await;
+    let root = s.api.login("root").await;
+    let admin = s.api.login("admin.norte").await;
+    let other_admin = s.api.login("admin.sur").await;
+    let mut superadmins = follow_distributor(&s, &root, s.norte).await;
+
+    s.ok(
+        &other_admin,
+        Method::POST,
+        "/api/v1/pdv-types",
+        Some(json!({"name": "Farmacia de turno"})),
+    )
+    .await;
+    s.ok(
+        &admin,
+        Method::POST,
+        "/api/v1/pdv-types",
+        Some(json!({"name": "Vivero"})),
+    )
+    .await;
+    s.events.publish(LiveEvent::BotStatusChanged {
+        distributor_id: s.sur,
+        state: "not for the superadmin's stream".into(),
+    });
+    s.events.publish(LiveEvent::BotStatusChanged {
+        distributor_id: s.norte,
+        state: "marker".into(),
+    });
+
+    let heard = heard_until(&mut superadmins, "marker").await;
+    for d in [s.sur, s.norte] {
+        assert!(
+            heard.contains(&format!("{{\"type\":\"audit_recorded\",\"distributor_id\":{d}}}")),
+            "the history of distributor {d}: {heard}"
+        );
+    }
+    assert!(
+        !heard.contains("not for the superadmin"),
+        "only the history of the others: {heard}"
     );
 }

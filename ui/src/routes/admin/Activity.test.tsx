@@ -153,8 +153,8 @@ describe("Administración › Actividad", () => {
 
     api.admin.audit.record(auditEntry(61, "pdv_type_created", { subject: "Mayorista" }));
     api.admin.audit.record(auditEntry(62, "group_updated", { subject: "Ventas Centro" }));
-    api.live({ kind: "audit_recorded" });
-    api.live({ kind: "audit_recorded" });
+    api.live({ kind: "audit_recorded", distributor: 1 });
+    api.live({ kind: "audit_recorded", distributor: 1 });
     await waitFor(() => expect(items()).toHaveLength(62), { timeout: 3000 });
     expect(texts().slice(0, 3)).toEqual([
       "Ana Pérez cambió el grupo «Ventas Centro»",
@@ -206,5 +206,28 @@ describe("Administración › Actividad", () => {
     fireEvent.click(everything);
     await waitFor(() => expect(items()).toHaveLength(1));
     expect(api.admin.called("adminHistory").slice(-1)).toEqual([[2, null, null, 50]]);
+  });
+
+  it("the superadmin's list follows another distributor's changes only when it shows everything", async () => {
+    const api = fakeApi({
+      session: SUPERADMIN,
+      admin: { distributors: [distributor(1, "Distribuidora Sur"), distributor(2, "Distribuidora Norte")], audit: seed },
+    });
+    render(api, "#/admin/activity");
+    await waitFor(() => expect(items()).toHaveLength(3));
+    await waitFor(() => expect(api.following()).toBe(true));
+
+    // Distribuidora Sur on screen: Norte's change is not read for.
+    api.admin.audit.record(auditEntry(6, "pdv_type_created", { distributor_id: 2, subject: "Mayorista" }));
+    api.live({ kind: "audit_recorded", distributor: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(api.admin.called("adminHistory")).toEqual([[1, null, null, 50]]);
+
+    fireEvent.click(screen.getByLabelText("Todas las distribuidoras y el servidor"));
+    await waitFor(() => expect(items()).toHaveLength(6));
+    api.admin.audit.record(auditEntry(7, "group_updated", { distributor_id: 2, subject: "Ventas Norte" }));
+    api.live({ kind: "audit_recorded", distributor: 2 });
+    await waitFor(() => expect(items()).toHaveLength(7), { timeout: 3000 });
+    expect(texts()[0]).toBe("Ana Pérez cambió el grupo «Ventas Norte»");
   });
 });

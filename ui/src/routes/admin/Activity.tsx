@@ -126,8 +126,10 @@ export default function Activity() {
     }
   };
   const soon = debounce(() => void readNewest(), LIVE_RELOAD_MS);
+  /** Whether a change in `id`'s history shows here (an admin's stream carries only their own). */
+  const shows = (id: number) => all() || admin.scope() === null || admin.scope() === id;
   const stopLive = onLive((message) => {
-    if (message.kind === "audit_recorded" || mayHaveMissedEvents(message)) soon();
+    if ((message.kind === "audit_recorded" && shows(message.distributor)) || mayHaveMissedEvents(message)) soon();
   });
   onCleanup(() => {
     stopLive();
