@@ -217,7 +217,7 @@ async fn an_old_database_is_imported_with_its_tenants_verdicts_photos_and_histor
         Some("https://example.com/foto.jpg")
     );
     let edits = db
-        .list_tasks(Some(TaskState::Queued), Some(EDIT_CONFIRMATION), 10)
+        .list_tasks(Some(TaskState::Queued), Some(EDIT_CONFIRMATION), None, 10)
         .await
         .unwrap();
     assert_eq!(edits.len(), 1);
@@ -225,7 +225,7 @@ async fn an_old_database_is_imported_with_its_tenants_verdicts_photos_and_histor
 
     // Photos to fetch from Drive: one task per Drive file, with the file id on the photo.
     let photos = db
-        .list_tasks(Some(TaskState::Queued), Some(IMPORT_PHOTO), 10)
+        .list_tasks(Some(TaskState::Queued), Some(IMPORT_PHOTO), None, 10)
         .await
         .unwrap();
     assert_eq!(photos.len(), 4);
@@ -296,7 +296,7 @@ async fn running_the_import_again_adds_only_what_is_new_and_leaves_the_old_file_
     let before = std::fs::read(&old).unwrap();
     let db = new_database(dir.path()).await;
     db.import_legacy(&old, &options()).await.unwrap();
-    let tasks_after_first = db.list_tasks(None, None, 100).await.unwrap().len();
+    let tasks_after_first = db.list_tasks(None, None, None, 100).await.unwrap().len();
 
     let again = db.import_legacy(&old, &options()).await.unwrap();
     let sur = by_name(&again, "Distribuidora del Sur");
@@ -305,7 +305,10 @@ async fn running_the_import_again_adds_only_what_is_new_and_leaves_the_old_file_
     assert_eq!((sur.exhibitions_imported, sur.exhibitions_already_imported), (0, 4));
     assert_eq!((sur.groups_created, sur.members_created), (0, 0));
     assert!(sur.pdv_types_created.is_empty() && sur.users_created.is_empty());
-    assert_eq!(db.list_tasks(None, None, 100).await.unwrap().len(), tasks_after_first);
+    assert_eq!(
+        db.list_tasks(None, None, None, 100).await.unwrap().len(),
+        tasks_after_first
+    );
     assert_eq!(db.list_distributors().await.unwrap().len(), 2);
     assert_eq!(std::fs::read(&old).unwrap(), before, "the old database is only read");
 
@@ -388,7 +391,11 @@ async fn a_later_run_brings_verdicts_given_in_the_old_system_since_but_never_ove
            timestamp_evaluacion = '2025-03-08 10:00:00' WHERE uuid = 'legacy-7';",
     )
     .await;
-    let edits_before = db.list_tasks(None, Some(EDIT_CONFIRMATION), 100).await.unwrap().len();
+    let edits_before = db
+        .list_tasks(None, Some(EDIT_CONFIRMATION), None, 100)
+        .await
+        .unwrap()
+        .len();
 
     let second = db.import_legacy(&old, &options()).await.unwrap();
     let report = by_name(&second, "Distribuidora del Sur");
@@ -446,7 +453,7 @@ async fn a_later_run_brings_verdicts_given_in_the_old_system_since_but_never_ove
     assert_eq!(db.exhibition(sur, c).await.unwrap().history.len(), 1);
 
     let edits: Vec<String> = db
-        .list_tasks(None, Some(EDIT_CONFIRMATION), 100)
+        .list_tasks(None, Some(EDIT_CONFIRMATION), None, 100)
         .await
         .unwrap()
         .iter()
@@ -597,7 +604,7 @@ async fn a_preview_reports_what_the_import_would_do_and_changes_nothing() {
 
     let preview = db.preview_legacy_import(&old, &options()).await.unwrap();
     assert!(db.list_distributors().await.unwrap().is_empty(), "nothing imported");
-    assert!(db.list_tasks(None, None, 10).await.unwrap().is_empty());
+    assert!(db.list_tasks(None, None, None, 10).await.unwrap().is_empty());
     let mut files_after: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())

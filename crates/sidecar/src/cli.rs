@@ -259,6 +259,9 @@ pub enum TaskCommand {
         /// Solo las tareas de este tipo (store_photo, archive_photo, edit_verdict).
         #[arg(long, value_name = "TIPO")]
         kind: Option<String>,
+        /// Solo las tareas de esta distribuidora (su id, ver `distributor list`).
+        #[arg(long, value_name = "ID")]
+        distributor: Option<i64>,
         /// Cuántas tareas mostrar como máximo.
         #[arg(long, default_value_t = 50, value_name = "N")]
         limit: i64,
@@ -274,6 +277,10 @@ pub enum TaskCommand {
         /// Solo las tareas de este tipo.
         #[arg(long, value_name = "TIPO")]
         kind: Option<String>,
+        /// Solo las tareas de esta distribuidora; el reintento queda en su actividad,
+        /// a la vista de sus administradores.
+        #[arg(long, value_name = "ID")]
+        distributor: Option<i64>,
     },
 }
 

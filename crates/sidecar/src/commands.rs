@@ -399,7 +399,15 @@ pub async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
 
 pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
     match cmd {
-        TaskCommand::List { state, kind, limit } => {
+        TaskCommand::List {
+            state,
+            kind,
+            distributor,
+            limit,
+        } => {
+            if let Some(d) = distributor {
+                db.distributor(d).await?;
+            }
             let state = state.map(|s| match s {
                 TaskStateArg::Queued => TaskState::Queued,
                 TaskStateArg::Running => TaskState::Running,
@@ -407,7 +415,7 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
                 TaskStateArg::Dead => TaskState::Dead,
             });
             let rows: Vec<Vec<String>> = db
-                .list_tasks(state, kind.as_deref(), limit)
+                .list_tasks(state, kind.as_deref(), distributor, limit)
                 .await?
                 .into_iter()
                 .map(|t| {
@@ -442,15 +450,31 @@ pub async fn task(db: &Db, cmd: TaskCommand) -> anyhow::Result<()> {
                 )
             );
         }
-        TaskCommand::Retry { ids, all_dead, kind } => {
+        TaskCommand::Retry {
+            ids,
+            all_dead,
+            kind,
+            distributor,
+        } => {
             if ids.is_empty() && !all_dead {
                 bail!("indicá los ids de las tareas a reintentar, o usá --all-dead");
             }
-            let (requeued, kept) = db.retry_dead_tasks(&ids, kind.as_deref(), None, now()).await?;
+            if let Some(d) = distributor {
+                db.distributor(d).await?;
+            }
+            let (requeued, kept) = db.retry_dead_tasks(&ids, kind.as_deref(), distributor, now()).await?;
             if requeued > 0 {
-                // Across distributors: the service's history, not one distributor's.
+                // One distributor's: its history, where its admins see it. Otherwise
+                // across distributors: the service's history.
                 let tasks = vec![FieldChange::new("tasks", serde_json::Value::Null, requeued)];
-                record(db, None, AuditAction::WorkRetried, kind.unwrap_or_default(), tasks).await;
+                record(
+                    db,
+                    distributor,
+                    AuditAction::WorkRetried,
+                    kind.unwrap_or_default(),
+                    tasks,
+                )
+                .await;
             }
             println!("{requeued} tarea(s) encolada(s) de nuevo");
             if requeued + kept < ids.len() as u64 {

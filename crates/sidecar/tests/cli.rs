@@ -709,3 +709,72 @@ fn dead_tasks_are_listed_and_retried() {
         "the dismissed one is left alone: {dead}"
     );
 }
+
+/// On a server with many distributors, the operator lists and retries one
+/// distributor's given-up work; its admins see the retry in its Actividad.
+#[test]
+fn dead_tasks_of_one_distributor_are_listed_and_retried_in_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&sidecar(d, &["migrate"], None));
+    let (sur, norte) = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = centermind_core::store::Db::open(&format!("sqlite://{}", d.join("centermind.db").display()))
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for name in ["Sur", "Norte"] {
+            let dist = db
+                .create_distributor(centermind_core::store::NewDistributor {
+                    name: name.into(),
+                    time_zone: None,
+                    bot_token: None,
+                    admin_telegram_id: None,
+                })
+                .await
+                .unwrap();
+            for error in ["Drive: quota exceeded", "Drive: permission denied"] {
+                let task = centermind_core::store::NewTask {
+                    kind: "archive_photo".into(),
+                    distributor_id: Some(dist.id),
+                    payload: serde_json::json!({}),
+                    dedupe_key: None,
+                    max_attempts: 1,
+                };
+                let at = centermind_core::store::now();
+                let id = db.enqueue_task(&task, at).await.unwrap();
+                db.bury_task(id, &format!("{error} ({name})"), None, at).await.unwrap();
+            }
+            ids.push(dist.id);
+        }
+        db.close().await;
+        (ids[0].to_string(), ids[1].to_string())
+    });
+
+    let listed = ok(&sidecar(
+        d,
+        &["task", "list", "--state", "dead", "--distributor", &sur],
+        None,
+    ));
+    assert_eq!(listed.matches("(Sur)").count(), 2, "{listed}");
+    assert!(!listed.contains("(Norte)"), "another distributor's: {listed}");
+
+    let out = ok(&sidecar(
+        d,
+        &["task", "retry", "--all-dead", "--distributor", &sur],
+        None,
+    ));
+    assert!(out.contains("2 tarea(s) encolada(s) de nuevo"), "{out}");
+    let dead = ok(&sidecar(d, &["task", "list", "--state", "dead"], None));
+    assert_eq!(dead.matches("(Norte)").count(), 2, "Norte's stay given up: {dead}");
+    assert!(!dead.contains("(Sur)"), "{dead}");
+
+    let history = ok(&sidecar(d, &["activity", "--distributor", &sur, "--json"], None));
+    let entries: serde_json::Value = serde_json::from_str(&history).unwrap();
+    assert_eq!(entries[0]["action"], "work_retried", "{history}");
+    assert_eq!(entries[0]["changes"][0]["to"], 2, "{history}");
+    let history = ok(&sidecar(d, &["activity", "--distributor", &norte, "--json"], None));
+    assert!(!history.contains("work_retried"), "{history}");
+
+    let unknown = sidecar(d, &["task", "retry", "--all-dead", "--distributor", "999"], None);
+    assert!(!unknown.status.success(), "an unknown distributor must refuse");
+}

@@ -345,13 +345,21 @@ impl Db {
     }
 
     /// Tasks newest first, optionally of one state and kind (for the admin).
-    pub async fn list_tasks(&self, state: Option<TaskState>, kind: Option<&str>, limit: i64) -> Result<Vec<Task>> {
+    pub async fn list_tasks(
+        &self,
+        state: Option<TaskState>,
+        kind: Option<&str>,
+        distributor: Option<DistributorId>,
+        limit: i64,
+    ) -> Result<Vec<Task>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY id DESC LIMIT ?3"
+            "{SELECT} WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR kind = ?2) \
+               AND (?4 IS NULL OR distributor_id = ?4) ORDER BY id DESC LIMIT ?3"
         )))
         .bind(state)
         .bind(kind)
         .bind(limit)
+        .bind(distributor)
         .fetch_all(self.pool())
         .await?)
     }
@@ -855,7 +863,7 @@ mod tests {
         }
         // A newer task with key "k" waits already: the dead one stays dead.
         let newer = db.enqueue_task(&task("archive_photo", Some("k")), at).await.unwrap();
-        let dead = db.list_tasks(Some(TaskState::Dead), None, 10).await.unwrap();
+        let dead = db.list_tasks(Some(TaskState::Dead), None, None, 10).await.unwrap();
         assert_eq!(
             dead.iter().map(|t| t.id).collect::<Vec<_>>(),
             vec![ids[2], ids[1], ids[0]]
