@@ -311,6 +311,10 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     s.set_window_size(1366, 697).await.unwrap();
     assert_review_fits(s, 1366, 697, burst > 0).await;
     app.save_screenshot(&screenshots_dir().join("visor-laptop.png")).await;
+    // The smallest the window can be made (tauri.conf.json's minWidth × minHeight).
+    s.set_window_size(960, 600).await.unwrap();
+    assert_review_fits(s, 960, 600, burst > 0).await;
+    app.save_screenshot(&screenshots_dir().join("visor-smallest.png")).await;
     s.set_window_size(1280, 800).await.unwrap();
     if burst > 0 {
         // Its second photo with the key 2, loaded and drawn large; 1 goes back.

@@ -74,19 +74,45 @@ export function PhotoViewer(props: {
         </Show>
       </div>
       <div class="zoom-controls" role="group" aria-label={t("visor.zoomLevel", { percent: Math.round(props.zoom * 100) })}>
-        <button type="button" class="button" onClick={() => props.onZoom(clampZoom(props.zoom - ZOOM_STEP))} disabled={props.zoom <= ZOOM_MIN}>
-          {t("visor.zoomOut")}
+        <button
+          type="button"
+          class="button"
+          aria-label={t("visor.zoomOut")}
+          onClick={() => props.onZoom(clampZoom(props.zoom - ZOOM_STEP))}
+          disabled={props.zoom <= ZOOM_MIN}
+        >
+          <ZoomLabel symbol="−" text={t("visor.zoomOut")} />
         </button>
         <span class="zoom-level" aria-live="polite">
           {t("visor.zoomLevel", { percent: Math.round(props.zoom * 100) })}
         </span>
-        <button type="button" class="button" onClick={() => props.onZoom(clampZoom(props.zoom + ZOOM_STEP))} disabled={props.zoom >= ZOOM_MAX}>
-          {t("visor.zoomIn")}
+        <button
+          type="button"
+          class="button"
+          aria-label={t("visor.zoomIn")}
+          onClick={() => props.onZoom(clampZoom(props.zoom + ZOOM_STEP))}
+          disabled={props.zoom >= ZOOM_MAX}
+        >
+          <ZoomLabel symbol="+" text={t("visor.zoomIn")} />
         </button>
-        <button type="button" class="button" onClick={() => props.onZoom(1)} disabled={props.zoom === 1}>
-          {t("visor.zoomReset")}
+        <button type="button" class="button" aria-label={t("visor.zoomReset")} onClick={() => props.onZoom(1)} disabled={props.zoom === 1}>
+          <ZoomLabel symbol="1:1" text={t("visor.zoomReset")} />
         </button>
       </div>
     </div>
+  );
+}
+
+/** A zoom button's face: its words, or on a narrow window its symbol (the name stays the words). */
+function ZoomLabel(props: { symbol: string; text: string }) {
+  return (
+    <>
+      <span class="zoom-symbol" aria-hidden="true">
+        {props.symbol}
+      </span>
+      <span class="zoom-text" aria-hidden="true">
+        {props.text}
+      </span>
+    </>
   );
 }
