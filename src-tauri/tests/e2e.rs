@@ -468,6 +468,13 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     s.set_window_size(1366, 697).await.unwrap();
     assert_review_fits(s, 1366, 697, false).await;
     app.save_screenshot(&screenshots_dir().join("history-laptop.png")).await;
+    // The smallest window, its filters closed again (the customer's filter stays).
+    s.set_window_size(960, 600).await.unwrap();
+    s.click(&button("Filtros (1)")).await;
+    s.wait_gone(&field("N.º de cliente")).await;
+    assert_review_fits(s, 960, 600, false).await;
+    app.save_screenshot(&screenshots_dir().join("history-smallest.png"))
+        .await;
     s.set_window_size(1280, 800).await.unwrap();
     s.click(&link("Pendientes")).await;
     wait_current(s, &queue[4]).await;

@@ -251,8 +251,17 @@ export default function History() {
           onChange={applyFilters}
           ref={(handle) => (filterBar = handle)}
         />
-        <button type="button" class="button review-help" aria-keyshortcuts="?" onClick={() => run("help")}>
-          {t("visor.help")} <kbd>?</kbd>
+        <button
+          type="button"
+          class="button review-help"
+          aria-label={t("visor.help")}
+          aria-keyshortcuts="?"
+          onClick={() => run("help")}
+        >
+          <span class="review-help-text" aria-hidden="true">
+            {t("visor.help")}
+          </span>{" "}
+          <kbd>?</kbd>
         </button>
       </div>
       <OutboxBanners />

@@ -296,8 +296,17 @@ export default function Visor() {
           onChange={applyFilters}
           ref={(handle) => (filterBar = handle)}
         />
-        <button type="button" class="button review-help" aria-keyshortcuts="?" onClick={() => run("help")}>
-          {t("visor.help")} <kbd>?</kbd>
+        <button
+          type="button"
+          class="button review-help"
+          aria-label={t("visor.help")}
+          aria-keyshortcuts="?"
+          onClick={() => run("help")}
+        >
+          <span class="review-help-text" aria-hidden="true">
+            {t("visor.help")}
+          </span>{" "}
+          <kbd>?</kbd>
         </button>
       </div>
       <OutboxBanners onReviewAgain={(item) => queue.restore(item)} />
