@@ -24,20 +24,22 @@ export default function Ranking() {
     <section class="card ranking" aria-labelledby="ranking-title">
       <header class="ranking-header">
         <h1 id="ranking-title">{shown() ? t("ranking.heading", { month: label() }) : t("ranking.title")}</h1>
-        <div class="ranking-months" role="group" aria-label={t("ranking.monthPicker")}>
-          <button type="button" class="button" onClick={() => go(-1)} disabled={!shown()}>
-            ← {t("ranking.previous")}
-          </button>
-          <button type="button" class="button" onClick={() => setMonth(null)} disabled={month() === null}>
-            {t("ranking.current")}
-          </button>
-          <button type="button" class="button" onClick={() => go(1)} disabled={!shown() || month() === null}>
-            {t("ranking.next")} →
-          </button>
+        <div class="ranking-actions">
+          <div class="ranking-months" role="group" aria-label={t("ranking.monthPicker")}>
+            <button type="button" class="button" onClick={() => go(-1)} disabled={!shown()}>
+              ← {t("ranking.previous")}
+            </button>
+            <button type="button" class="button" onClick={() => setMonth(null)} disabled={month() === null}>
+              {t("ranking.current")}
+            </button>
+            <button type="button" class="button" onClick={() => go(1)} disabled={!shown() || month() === null}>
+              {t("ranking.next")} →
+            </button>
+          </div>
+          <A href="/tv" class="button button-primary">
+            {t("ranking.tvMode")}
+          </A>
         </div>
-        <A href="/tv" class="button button-primary">
-          {t("ranking.tvMode")}
-        </A>
       </header>
 
       <Show when={ranking.error}>
