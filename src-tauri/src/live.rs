@@ -39,10 +39,10 @@ pub enum LiveMessage {
     /// was given up, retried or dismissed: Administración › Estado reads it again.
     /// (Not `kind`: that is the tag of these messages.)
     WorkChanged { task_kind: Option<String> },
-    /// An admin's change was written in `distributor`'s history: Administración ›
-    /// Actividad reads its newest entries (only admins' streams carry it; the
-    /// superadmin's, for every distributor).
-    AuditRecorded { distributor: i64 },
+    /// An admin's change was written in `distributor`'s history (`null`: the
+    /// service's own): Administración › Actividad reads its newest entries (only
+    /// admins' streams carry it; the superadmin's, for every distributor and the service).
+    AuditRecorded { distributor: Option<i64> },
     /// The kiosk's ranking moved (the TV stream says no more than that).
     RankingChanged,
     /// The server dropped events for this client: reload what is on screen.
@@ -74,7 +74,7 @@ pub fn message(event: &str, data: &str) -> Option<LiveMessage> {
     let p: Payload = serde_json::from_str(data).ok()?;
     match event {
         "audit_recorded" => Some(LiveMessage::AuditRecorded {
-            distributor: p.distributor_id?,
+            distributor: p.distributor_id,
         }),
         "exhibition_created" => Some(LiveMessage::ExhibitionCreated {
             exhibition_id: p.exhibition_id?,
@@ -261,7 +261,11 @@ mod tests {
         );
         assert_eq!(
             message("audit_recorded", r#"{"type":"audit_recorded","distributor_id":1}"#),
-            Some(LiveMessage::AuditRecorded { distributor: 1 })
+            Some(LiveMessage::AuditRecorded { distributor: Some(1) })
+        );
+        assert_eq!(
+            message("audit_recorded", r#"{"type":"audit_recorded","distributor_id":null}"#),
+            Some(LiveMessage::AuditRecorded { distributor: None })
         );
     }
 

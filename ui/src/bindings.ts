@@ -842,11 +842,11 @@ export type LiveMessage =
  */
 { kind: "work_changed"; task_kind: string | null } | 
 /**
- *  An admin's change was written in `distributor`'s history: Administración ›
- *  Actividad reads its newest entries (only admins' streams carry it; the
- *  superadmin's, for every distributor).
+ *  An admin's change was written in `distributor`'s history (`null`: the
+ *  service's own): Administración › Actividad reads its newest entries (only
+ *  admins' streams carry it; the superadmin's, for every distributor and the service).
  */
-{ kind: "audit_recorded"; distributor: number } | 
+{ kind: "audit_recorded"; distributor: number | null } | 
 /**  The kiosk's ranking moved (the TV stream says no more than that). */
 { kind: "ranking_changed" } | 
 /**  The server dropped events for this client: reload what is on screen. */

@@ -48,11 +48,7 @@ pub(crate) async fn record(
         changes,
     };
     match state.db.record_audit(&event, now()).await {
-        Ok(_) => {
-            if let Some(distributor_id) = distributor_id {
-                state.events.publish(LiveEvent::AuditRecorded { distributor_id });
-            }
-        }
+        Ok(_) => state.events.publish(LiveEvent::AuditRecorded { distributor_id }),
         Err(e) => {
             tracing::error!(error = %e, action = action.as_str(), user_id = auth.actor.user_id, "the change was saved but not its history entry");
         }

@@ -48,7 +48,7 @@ enum Follows {
     /// A person's session; `requested` is the distributor the superadmin asked for.
     /// `manages`: an admin of the distributor, who also hears of its history.
     /// `every_history`: the superadmin, whose "Actividad" may show every
-    /// distributor's history at once, hears of all of them.
+    /// distributor's history and the service's at once, hears of all of them.
     Session {
         requested: Option<DistributorId>,
         manages: bool,
@@ -100,7 +100,7 @@ impl Follower {
                 ..
             }
         );
-        if e.distributor_id() != self.distributor && !(history && every_history) {
+        if e.distributor_id() != Some(self.distributor) && !(history && every_history) {
             return None;
         }
         match self.follows {

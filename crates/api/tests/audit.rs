@@ -413,6 +413,7 @@ async fn the_superadmin_following_one_distributor_hears_of_every_distributors_hi
     let admin = s.api.login("admin.norte").await;
     let other_admin = s.api.login("admin.sur").await;
     let mut superadmins = follow_distributor(&s, &root, s.norte).await;
+    let mut admins = follow(&s, &admin).await;
 
     s.ok(
         &other_admin,
@@ -426,6 +427,14 @@ async fn the_superadmin_following_one_distributor_hears_of_every_distributors_hi
         Method::POST,
         "/api/v1/pdv-types",
         Some(json!({"name": "Vivero"})),
+    )
+    .await;
+    // The service's own set-up: a scheduled job paused.
+    s.ok(
+        &root,
+        Method::PATCH,
+        "/api/v1/jobs/backup",
+        Some(json!({"active": false})),
     )
     .await;
     s.events.publish(LiveEvent::BotStatusChanged {
@@ -445,7 +454,17 @@ async fn the_superadmin_following_one_distributor_hears_of_every_distributors_hi
         );
     }
     assert!(
+        heard.contains("{\"type\":\"audit_recorded\",\"distributor_id\":null}"),
+        "the service's history: {heard}"
+    );
+    assert!(
         !heard.contains("not for the superadmin"),
         "only the history of the others: {heard}"
+    );
+    let heard = heard_until(&mut admins, "marker").await;
+    assert_eq!(
+        heard.matches("event: audit_recorded").count(),
+        1,
+        "an admin hears of their own distributor's history only: {heard}"
     );
 }

@@ -474,7 +474,7 @@ async fn only_the_superadmin_imports_the_old_database_and_a_preview_changes_noth
         distributor_id: imported.id,
     };
     let history = LiveEvent::AuditRecorded {
-        distributor_id: imported.id,
+        distributor_id: Some(imported.id),
     };
     let first = drain(&mut announced);
     assert_eq!(first.iter().filter(|e| **e == reread).count(), 1, "{first:?}");

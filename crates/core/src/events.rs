@@ -42,21 +42,23 @@ pub enum LiveEvent {
         distributor_id: DistributorId,
         kind: Option<String>,
     },
-    /// Someone changed this distributor's set-up and it was written in its
-    /// history ("Actividad"): admins who have it open read its newest entries.
-    /// Which change is not said: the history itself checks who may read it.
-    AuditRecorded { distributor_id: DistributorId },
+    /// Someone changed this distributor's set-up (`None`: the service's own,
+    /// such as a scheduled job) and it was written in the history ("Actividad"):
+    /// admins who have it open read its newest entries. Which change is not
+    /// said: the history itself checks who may read it.
+    AuditRecorded { distributor_id: Option<DistributorId> },
 }
 
 impl LiveEvent {
-    pub fn distributor_id(&self) -> DistributorId {
+    /// Whose the event is; `None` for a change of the service's own set-up.
+    pub fn distributor_id(&self) -> Option<DistributorId> {
         match self {
             Self::ExhibitionCreated { distributor_id, .. }
             | Self::ExhibitionEvaluated { distributor_id, .. }
             | Self::BotStatusChanged { distributor_id, .. }
             | Self::ExhibitionsImported { distributor_id }
-            | Self::WorkChanged { distributor_id, .. }
-            | Self::AuditRecorded { distributor_id } => *distributor_id,
+            | Self::WorkChanged { distributor_id, .. } => Some(*distributor_id),
+            Self::AuditRecorded { distributor_id } => *distributor_id,
         }
     }
 
@@ -189,7 +191,7 @@ mod tests {
         };
         bus.publish(e.clone());
         assert_eq!(rx.recv().await.unwrap(), e);
-        assert_eq!(e.distributor_id(), 2);
+        assert_eq!(e.distributor_id(), Some(2));
         assert_eq!(serde_json::to_value(&e).unwrap()["type"], "exhibition_created");
     }
 

@@ -229,5 +229,9 @@ describe("Administración › Actividad", () => {
     api.live({ kind: "audit_recorded", distributor: 2 });
     await waitFor(() => expect(items()).toHaveLength(7), { timeout: 3000 });
     expect(texts()[0]).toBe("Ana Pérez cambió el grupo «Ventas Norte»");
+    // The service's own set-up (a scheduled job) shows only here, in everything.
+    api.admin.audit.record(auditEntry(8, "job_updated", { distributor_id: null, subject: "backup", changes: [] }));
+    api.live({ kind: "audit_recorded", distributor: null });
+    await waitFor(() => expect(items()).toHaveLength(8), { timeout: 3000 });
   });
 });

@@ -126,8 +126,11 @@ export default function Activity() {
     }
   };
   const soon = debounce(() => void readNewest(), LIVE_RELOAD_MS);
-  /** Whether a change in `id`'s history shows here (an admin's stream carries only their own). */
-  const shows = (id: number) => all() || admin.scope() === null || admin.scope() === id;
+  /**
+   * Whether a change in `id`'s history (`null`: the service's) shows here; an
+   * admin's stream carries only their own distributor's.
+   */
+  const shows = (id: number | null) => all() || (id !== null && (admin.scope() === null || admin.scope() === id));
   const stopLive = onLive((message) => {
     if ((message.kind === "audit_recorded" && shows(message.distributor)) || mayHaveMissedEvents(message)) soon();
   });
