@@ -36,10 +36,15 @@ const IDLE_BEFORE_MEASURING: Duration = Duration::from_secs(5);
 /// enough to judge, its thumbnails, verdict and navigation buttons whole inside the
 /// window, and that the page itself does not scroll.
 async fn assert_review_fits(s: &Session, width: u32, height: u32, burst: bool) {
+    // The page learns of a resize a moment after the window: wait for it, and for a paint.
+    s.wait_until(&format!("the page at {width}×{height}"), || async {
+        let size = s.execute("return [innerWidth, innerHeight];", &[]).await?;
+        Ok((size == serde_json::json!([width, height])).then_some(()))
+    })
+    .await;
+    s.settle().await.unwrap();
     let script = r#"
         const problems = [];
-        if (innerWidth !== arguments[0] || innerHeight !== arguments[1])
-            problems.push(`the page is ${innerWidth}×${innerHeight}`);
         const page = document.scrollingElement;
         if (page.scrollHeight > innerHeight + 1) problems.push(`the page scrolls: ${page.scrollHeight} px high`);
         const parts = ['.review-bar', '.zoom-controls', '.verdicts', '.nav-buttons'];
