@@ -7,10 +7,9 @@
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use centermind_core::Secret;
 use centermind_core::domain::error_class::ErrorClass;
 use centermind_core::domain::roles::PortalRole;
-use centermind_core::store::{Db, NewDistributor, NewPortalUser, TaskState, now, task_kinds};
+use centermind_core::store::{Db, TaskState, now, task_kinds};
 use centermind_desktop::client::Token;
 use centermind_desktop::error::CommandError;
 
@@ -18,37 +17,20 @@ use centermind_desktop::error::CommandError;
 mod api;
 #[path = "support/work.rs"]
 mod work;
-use api::serve;
+use api::{PASSWORD, serve, user};
 
-const PASSWORD: &str = "clave-de-prueba";
 const EXHIBITION: &str = "0a1b2c3d-0000-4000-8000-000000000001";
 
 /// A distributor with an admin and a supervisor, one Drive copy given up and its failure.
 async fn distributor(db: &Db, name: &str) -> (i64, i64) {
-    let d = db
-        .create_distributor(NewDistributor {
-            name: name.into(),
-            time_zone: None,
-            bot_token: None,
-            admin_telegram_id: None,
-        })
-        .await
-        .unwrap();
+    let d = api::distributor(db, name).await;
     for role in [PortalRole::Admin, PortalRole::Supervisor] {
-        db.create_portal_user(NewPortalUser {
-            username: format!("{}.{name}", role.as_str()),
-            display_name: None,
-            password: Secret::new(PASSWORD.into()),
-            role,
-            distributor_id: Some(d.id),
-        })
-        .await
-        .unwrap();
+        user(db, &format!("{}.{name}", role.as_str()), role, Some(d)).await;
     }
     let message = format!("{name}: the Drive storage quota is exceeded");
     let task = work::give_up(
         db,
-        d.id,
+        d,
         task_kinds::ARCHIVE_PHOTO,
         EXHIBITION,
         "Drive: storageQuotaExceeded",
@@ -57,7 +39,7 @@ async fn distributor(db: &Db, name: &str) -> (i64, i64) {
         false,
     )
     .await;
-    (d.id, task)
+    (d, task)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,9 +6,8 @@
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use centermind_core::Secret;
 use centermind_core::domain::roles::PortalRole;
-use centermind_core::store::{Db, NewDistributor, NewPortalUser};
+use centermind_core::store::Db;
 use centermind_desktop::client::Token;
 use centermind_desktop::error::CommandError;
 use sqlx::Connection;
@@ -17,9 +16,8 @@ use sqlx::Connection;
 mod api;
 #[path = "../../crates/core/tests/fixtures/legacy.rs"]
 mod legacy;
-use api::serve;
+use api::{PASSWORD, distributor, serve, user};
 
-const PASSWORD: &str = "clave-de-prueba";
 const PENDING: &str = "0a1b2c3d-0000-4000-8000-000000000002";
 
 async fn old_database(path: &std::path::Path) {
@@ -37,18 +35,6 @@ async fn database(dir: &std::path::Path) -> Db {
     Db::open(&format!("sqlite://{}", dir.join("centermind.db").display()))
         .await
         .unwrap()
-}
-
-async fn user(db: &Db, username: &str, role: PortalRole, distributor_id: Option<i64>) {
-    db.create_portal_user(NewPortalUser {
-        username: username.into(),
-        display_name: None,
-        password: Secret::new(PASSWORD.into()),
-        role,
-        distributor_id,
-    })
-    .await
-    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,16 +96,8 @@ async fn the_superadmin_previews_imports_and_later_brings_a_verdict_given_in_the
 async fn a_distributors_admin_is_refused_and_nothing_is_imported() {
     let dir = tempfile::tempdir().unwrap();
     let db = database(dir.path()).await;
-    let mine = db
-        .create_distributor(NewDistributor {
-            name: "Distribuidora Norte".into(),
-            time_zone: None,
-            bot_token: None,
-            admin_telegram_id: None,
-        })
-        .await
-        .unwrap();
-    user(&db, "admin.norte", PortalRole::Admin, Some(mine.id)).await;
+    let mine = distributor(&db, "Distribuidora Norte").await;
+    user(&db, "admin.norte", PortalRole::Admin, Some(mine)).await;
     let backend = serve(&db, dir.path().join("photos")).await;
     let token = Token::new(backend.login("admin.norte", PASSWORD).await.unwrap().token);
     let old = dir.path().join("centermind-viejo.db");

@@ -6,43 +6,21 @@
 
 #![allow(clippy::unwrap_used)] // test fixtures panic on purpose
 
-use centermind_core::Secret;
 use centermind_core::domain::roles::PortalRole;
-use centermind_core::store::{Db, NewDistributor, NewPortalUser};
+use centermind_core::store::Db;
 use centermind_desktop::client::Token;
 use centermind_desktop::error::CommandError;
 use centermind_desktop::model::{ExportFormat, ReportGroupBy, ReportPeriod, ReportPreset};
 
 #[path = "support/api.rs"]
 mod api;
-use api::serve;
+use api::{PASSWORD, serve, user};
 
-const PASSWORD: &str = "clave-de-prueba";
-
-async fn user(db: &Db, username: &str, role: PortalRole, distributor_id: Option<i64>) {
-    db.create_portal_user(NewPortalUser {
-        username: username.into(),
-        display_name: None,
-        password: Secret::new(PASSWORD.into()),
-        role,
-        distributor_id,
-    })
-    .await
-    .unwrap();
-}
-
+/// A distributor with a supervisor (`supervisor.<name>`).
 async fn distributor(db: &Db, name: &str) -> i64 {
-    let d = db
-        .create_distributor(NewDistributor {
-            name: name.into(),
-            time_zone: None,
-            bot_token: None,
-            admin_telegram_id: None,
-        })
-        .await
-        .unwrap();
-    user(db, &format!("supervisor.{name}"), PortalRole::Supervisor, Some(d.id)).await;
-    d.id
+    let d = api::distributor(db, name).await;
+    user(db, &format!("supervisor.{name}"), PortalRole::Supervisor, Some(d)).await;
+    d
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -307,30 +307,14 @@ async fn the_superadmin_reads_everything_by_distributor_by_action_and_page_by_pa
     assert_eq!(seen, every);
 }
 
-/// Opens `token`'s live event stream (`GET /api/v1/events`).
-async fn follow(s: &Server, token: &str) -> reqwest::Response {
-    let stream = s
-        .api
-        .http
-        .get(format!("{}/api/v1/events", s.api.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stream.status(), StatusCode::OK);
-    stream
-}
-
-async fn follow_distributor(s: &Server, token: &str, distributor: i64) -> reqwest::Response {
-    let stream = s
-        .api
-        .http
-        .get(format!("{}/api/v1/events", s.api.base))
-        .query(&[("distributor", distributor)])
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+/// Opens `token`'s live event stream (`GET /api/v1/events`), of `distributor`
+/// when given (the superadmin names one).
+async fn follow(s: &Server, token: &str, distributor: Option<i64>) -> reqwest::Response {
+    let mut request = s.api.http.get(format!("{}/api/v1/events", s.api.base));
+    if let Some(d) = distributor {
+        request = request.query(&[("distributor", d)]);
+    }
+    let stream = request.bearer_auth(token).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
     stream
 }
@@ -356,9 +340,9 @@ async fn admins_following_live_events_hear_of_a_new_history_entry_and_nobody_els
     let admin = s.api.login("admin.norte").await;
     let supervisor = s.api.login("supervisor.norte").await;
     let other_admin = s.api.login("admin.sur").await;
-    let mut admins = follow(&s, &admin).await;
-    let mut supervisors = follow(&s, &supervisor).await;
-    let mut others = follow(&s, &other_admin).await;
+    let mut admins = follow(&s, &admin, None).await;
+    let mut supervisors = follow(&s, &supervisor, None).await;
+    let mut others = follow(&s, &other_admin, None).await;
 
     s.ok(
         &admin,
@@ -412,8 +396,8 @@ async fn the_superadmin_following_one_distributor_hears_of_every_distributors_hi
     let root = s.api.login("root").await;
     let admin = s.api.login("admin.norte").await;
     let other_admin = s.api.login("admin.sur").await;
-    let mut superadmins = follow_distributor(&s, &root, s.norte).await;
-    let mut admins = follow(&s, &admin).await;
+    let mut superadmins = follow(&s, &root, Some(s.norte)).await;
+    let mut admins = follow(&s, &admin, None).await;
 
     s.ok(
         &other_admin,

@@ -640,15 +640,7 @@ fn dead_tasks_are_listed_and_retried() {
             ids.push(id);
         }
         // One more that a distributor's admin dismissed in the app.
-        let dist = db
-            .create_distributor(centermind_core::store::NewDistributor {
-                name: "Sur".into(),
-                time_zone: None,
-                bot_token: None,
-                admin_telegram_id: None,
-            })
-            .await
-            .unwrap();
+        let dist = distributor(&db, "Sur").await;
         let admin = db
             .create_portal_user(centermind_core::store::NewPortalUser {
                 username: "admin.sur".into(),
@@ -723,15 +715,7 @@ fn dead_tasks_of_one_distributor_are_listed_and_retried_in_its_history() {
             .unwrap();
         let mut ids = Vec::new();
         for name in ["Sur", "Norte"] {
-            let dist = db
-                .create_distributor(centermind_core::store::NewDistributor {
-                    name: name.into(),
-                    time_zone: None,
-                    bot_token: None,
-                    admin_telegram_id: None,
-                })
-                .await
-                .unwrap();
+            let dist = distributor(&db, name).await;
             for error in ["Drive: quota exceeded", "Drive: permission denied"] {
                 let task = centermind_core::store::NewTask {
                     kind: "archive_photo".into(),
@@ -777,4 +761,16 @@ fn dead_tasks_of_one_distributor_are_listed_and_retried_in_its_history() {
 
     let unknown = sidecar(d, &["task", "retry", "--all-dead", "--distributor", "999"], None);
     assert!(!unknown.status.success(), "an unknown distributor must refuse");
+}
+
+/// A distributor named `name`, without a bot.
+async fn distributor(db: &centermind_core::store::Db, name: &str) -> centermind_core::store::Distributor {
+    db.create_distributor(centermind_core::store::NewDistributor {
+        name: name.into(),
+        time_zone: None,
+        bot_token: None,
+        admin_telegram_id: None,
+    })
+    .await
+    .unwrap()
 }

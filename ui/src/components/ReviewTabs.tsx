@@ -14,3 +14,15 @@ export function ReviewTabs() {
     </nav>
   );
 }
+
+/** "Atajos de teclado" in the review bar; on a narrow window only its key shows (its name stays). */
+export function ReviewHelpButton(props: { onClick: () => void }) {
+  return (
+    <button type="button" class="button review-help" aria-label={t("visor.help")} aria-keyshortcuts="?" onClick={() => props.onClick()}>
+      <span class="review-help-text" aria-hidden="true">
+        {t("visor.help")}
+      </span>{" "}
+      <kbd>?</kbd>
+    </button>
+  );
+}

@@ -5,7 +5,7 @@ import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
 import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
-import { ReviewTabs } from "../components/ReviewTabs";
+import { ReviewHelpButton, ReviewTabs } from "../components/ReviewTabs";
 import { formatDateTime, formatWallTime, t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
@@ -226,23 +226,23 @@ export default function History() {
       <div class="review-bar">
         <ReviewTabs />
         <div class="history-toolbar">
-        <fieldset class="segmented">
-          <legend class="visually-hidden">{t("history.statusLabel")}</legend>
-          <For each={HISTORY_STATUSES}>
-            {(status) => (
-              <label class="segment">
-                <input
-                  type="radio"
-                  name="history-status"
-                  value={status}
-                  checked={historyStatus() === status}
-                  onChange={() => applyStatus(status)}
-                />
-                <span>{t(`history.statuses.${status}`)}</span>
-              </label>
-            )}
-          </For>
-        </fieldset>
+          <fieldset class="segmented">
+            <legend class="visually-hidden">{t("history.statusLabel")}</legend>
+            <For each={HISTORY_STATUSES}>
+              {(status) => (
+                <label class="segment">
+                  <input
+                    type="radio"
+                    name="history-status"
+                    value={status}
+                    checked={historyStatus() === status}
+                    onChange={() => applyStatus(status)}
+                  />
+                  <span>{t(`history.statuses.${status}`)}</span>
+                </label>
+              )}
+            </For>
+          </fieldset>
         </div>
         <FilterBar
           id="history-filters"
@@ -251,18 +251,7 @@ export default function History() {
           onChange={applyFilters}
           ref={(handle) => (filterBar = handle)}
         />
-        <button
-          type="button"
-          class="button review-help"
-          aria-label={t("visor.help")}
-          aria-keyshortcuts="?"
-          onClick={() => run("help")}
-        >
-          <span class="review-help-text" aria-hidden="true">
-            {t("visor.help")}
-          </span>{" "}
-          <kbd>?</kbd>
-        </button>
+        <ReviewHelpButton onClick={() => run("help")} />
       </div>
       <OutboxBanners />
 

@@ -6,7 +6,7 @@ import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
 import { PhotoViewer } from "../components/PhotoViewer";
 import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
-import { ReviewTabs } from "../components/ReviewTabs";
+import { ReviewHelpButton, ReviewTabs } from "../components/ReviewTabs";
 import { formatWallTime, t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
 import { useDocumentTitle } from "../lib/document";
@@ -296,18 +296,7 @@ export default function Visor() {
           onChange={applyFilters}
           ref={(handle) => (filterBar = handle)}
         />
-        <button
-          type="button"
-          class="button review-help"
-          aria-label={t("visor.help")}
-          aria-keyshortcuts="?"
-          onClick={() => run("help")}
-        >
-          <span class="review-help-text" aria-hidden="true">
-            {t("visor.help")}
-          </span>{" "}
-          <kbd>?</kbd>
-        </button>
+        <ReviewHelpButton onClick={() => run("help")} />
       </div>
       <OutboxBanners onReviewAgain={(item) => queue.restore(item)} />
       <Show when={given()}>
