@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use support::a11y::assert_accessible;
 use support::intake::{Intake, Submission, shelf_photo};
 use support::notices::FakeNotifications;
 use support::procs::{self, ProcInfo, Rollup, alive, descendants, rollup};
@@ -256,10 +257,12 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     let mut app = App::start(&machine, "server").await;
     let s = &app.session;
     report_startup(&app).await;
+    assert_accessible(s, "connect").await;
     connect_to(s, server.url.trim_start_matches("http://")).await;
     s.wait_for(&heading("Iniciar sesión")).await;
     s.fill(&field("Usuario"), SUPERVISOR).await;
     app.save_screenshot(&screenshots_dir().join("login.png")).await;
+    assert_accessible(s, "login").await;
     log_in(s, SUPERVISOR, true).await;
 
     // Home: who I am, and the token went to the OS keyring.
@@ -276,6 +279,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
         .await;
     let badge = "//nav//span[@class='nav-badge']";
     assert_eq!(s.wait_for_text(badge, "").await, waiting.to_string());
+    assert_accessible(s, "home").await;
     s.click(&link("Abrir el visor")).await;
 
     // The oldest pending exhibition first, with its photo.
@@ -310,6 +314,14 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
         .await;
     }
     app.save_screenshot(&screenshots_dir().join("visor.png")).await;
+    assert_accessible(s, "visor").await;
+    // The keyboard shortcuts, as the help button shows them.
+    s.click(&button("Atajos de teclado")).await;
+    s.wait_for(&format!("{}{}", role("dialog"), heading("Atajos de teclado del visor")))
+        .await;
+    assert_accessible(s, "keyboard-help").await;
+    s.press(ESCAPE).await;
+    s.wait_gone(&role("dialog")).await;
     // Everything a mouse needs is on screen with no page scroll: at the window's first
     // size, and maximised on a 1366×768 laptop under a Windows taskbar and title bar.
     assert_review_fits(s, 1280, 800, burst > 0).await;
@@ -381,6 +393,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     s.click(&button("Rechazar")).await;
     let dialog = role("dialog");
     s.wait_for(&format!("{dialog}{}", heading("Motivo del rechazo"))).await;
+    assert_accessible(s, "reject-dialog").await;
     s.click(&format!(
         "{dialog}//label[contains(normalize-space(.), 'No se ve la exhibición completa')]/input"
     ))
@@ -419,6 +432,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     assert!(message.contains(&customer(3)), "{message}");
     assert!(message.contains(&other_name), "{message}");
     assert!(message.contains("Aprobada"), "{message}");
+    assert_accessible(s, "visor-conflict").await;
     let kept = api.exhibition(&supervisor, &id(3)).await;
     assert_eq!(kept["status"], "approved");
     assert_eq!(kept["evaluator_name"], other_name.as_str());
@@ -469,6 +483,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     .await;
     s.wait_for_text(&fact("Motivo"), "No se ve la exhibición completa")
         .await;
+    assert_accessible(s, "history").await;
     // The history fits too, its filters open, on the laptop.
     s.set_window_size(1366, 697).await.unwrap();
     assert_review_fits(s, 1366, 697, false).await;
@@ -610,6 +625,7 @@ async fn a_fresh_local_install_creates_its_first_user_and_its_sidecar_stops_with
     s.fill(&field("Usuario"), "ana").await;
     s.fill(&field("Contraseña"), "una-clave-larga").await;
     s.fill(&field("Repetí la contraseña"), "una-clave-larga").await;
+    assert_accessible(s, "first-run").await;
     s.click(&button("Crear y entrar")).await;
     s.wait_for(&heading("Hola, Ana Admin")).await;
     let sidecar = local_sidecar(&app);
@@ -1307,6 +1323,7 @@ async fn the_ranking_follows_verdicts_live_on_the_tv_and_reports_export_what_the
     let leader = ranking["entries"][0]["vendor_name"].as_str().unwrap();
     s.wait_for_text("//table//tbody/tr[1]", leader).await;
     app.save_screenshot(&screenshots_dir().join("ranking.png")).await;
+    assert_accessible(s, "ranking").await;
 
     // Another session approves one of this month's pending exhibitions: the vendor's
     // approved count on screen goes up by itself (live events, no reload).
@@ -1347,6 +1364,7 @@ async fn the_ranking_follows_verdicts_live_on_the_tv_and_reports_export_what_the
     );
     assert!(s.find_all("//nav").await.unwrap().is_empty(), "no app chrome on the TV");
     app.save_screenshot(&screenshots_dir().join("tv.png")).await;
+    assert_accessible(s, "tv").await;
     let log = app_log(&machine, "centermind-desktop.log");
     s.wait_until("the window put in full screen", || async {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
@@ -1372,6 +1390,7 @@ async fn the_ranking_follows_verdicts_live_on_the_tv_and_reports_export_what_the
         .await;
     let total = texts(s, "//table//tfoot/tr/td[1]").await.unwrap();
     assert_eq!(total, [sent.to_string()], "the total sent of this month");
+    assert_accessible(s, "reports").await;
 
     let downloads = machine.home().join("Downloads");
     s.click(&button("Descargar CSV")).await;
@@ -1433,6 +1452,7 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
     s.wait_for(&fact("Mensajes atendidos")).await;
     app.save_screenshot(&screenshots_dir().join("admin-distributor.png"))
         .await;
+    assert_accessible(s, "admin-distributor").await;
 
     // A PDV type, added at the end of the bot's list.
     s.click(&link("Tipos de PDV")).await;
@@ -1441,6 +1461,7 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
     s.wait_for_text(&role("status"), "Se agregó «Farmacia» al final.").await;
     app.save_screenshot(&screenshots_dir().join("admin-pdv-types.png"))
         .await;
+    assert_accessible(s, "admin-pdv-types").await;
 
     // A supervisor, with a password the login then takes.
     s.click(&link("Usuarios")).await;
@@ -1459,6 +1480,7 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
     ))
     .await;
     app.save_screenshot(&screenshots_dir().join("admin-users.png")).await;
+    assert_accessible(s, "admin-users").await;
 
     // A TV token, shown once.
     s.click(&link("Pantallas TV")).await;
@@ -1484,6 +1506,7 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
     s.wait_for_text(problems, "Sin espacio").await;
     s.wait_for_text(problems, "Liberá espacio y reintentá.").await;
     app.save_screenshot(&screenshots_dir().join("admin-health.png")).await;
+    assert_accessible(s, "admin-health").await;
     s.click("//button[@aria-label='Reintentar: Traer fotos del sistema anterior']")
         .await;
     s.wait_for_text(&role("status"), "Se volvió a poner en marcha 1 tarea.")
@@ -1550,6 +1573,7 @@ async fn an_admin_adds_a_pdv_type_a_supervisor_and_a_tv_token_that_the_server_th
     s.wait_for_text(&format!("{history}/li[1]"), "agregó el tipo de PDV «Kiosco 24 h»")
         .await;
     app.save_screenshot(&screenshots_dir().join("admin-activity.png")).await;
+    assert_accessible(s, "admin-activity").await;
 
     // The server has all three.
     let types = api.get(&admin, "/api/v1/pdv-types", &[]).await;
@@ -1752,6 +1776,7 @@ async fn an_office_tv_runs_on_its_code_follows_verdicts_survives_a_restart_and_s
     s.fill(&field(CODE), "no-es-un-codigo-de-tv").await;
     s.click(&button("Mostrar el ranking")).await;
     let said = s.wait_for_text(&role("alert"), INVALID).await;
+    assert_accessible(s, "tv-code-refused").await;
     assert!(said.contains("¿está bien copiado o fue revocado?"), "{said}");
     assert!(s.find_all(&board).await.unwrap().is_empty(), "no board on a wrong code");
 
@@ -1775,6 +1800,7 @@ async fn an_office_tv_runs_on_its_code_follows_verdicts_survives_a_restart_and_s
     // Following the TV's live stream before anything changes.
     s.wait_for_text("//header//*[@data-state='live']", "En vivo").await;
     app.save_screenshot(&screenshots_dir().join("tv-code.png")).await;
+    assert_accessible(s, "tv-code").await;
     // "Abrir CenterMind al iniciar este equipo" was ticked by default: the session's
     // autostart entry starts this very program (a power cut brings the TV back).
     let entry = machine.home().join(".config/autostart/CenterMind.desktop");
@@ -1953,6 +1979,7 @@ async fn the_superadmin_runs_the_backup_now_and_the_copy_is_in_the_data_folder()
         .wait_for_text(&format!("{card}{}", role("status")), "Terminó bien")
         .await;
     app.save_screenshot(&screenshots_dir().join("admin-jobs.png")).await;
+    assert_accessible(s, "admin-jobs").await;
 
     // The server recorded that run, with what the screen showed.
     let runs = api.get(&superadmin, "/api/v1/jobs/backup/runs", &[]).await;
@@ -2074,6 +2101,7 @@ async fn on_this_computer_the_superadmin_restores_a_backup_from_the_app() {
     let when = when.as_str().unwrap().trim().to_string();
     assert!(!when.is_empty(), "the row of {copy} says when it was made");
     app.save_screenshot(&screenshots_dir().join("admin-backups.png")).await;
+    assert_accessible(s, "admin-backups").await;
     let old_sidecar = local_sidecar(&app);
     s.click(&format!(
         "{row}//button[@aria-label={}]",
@@ -2209,6 +2237,7 @@ async fn on_a_server_the_superadmin_changes_their_password_and_restores_a_backup
         "La contraseña actual no es correcta.",
     )
     .await;
+    assert_accessible(s, "change-password-refused").await;
     s.fill(&field("Contraseña actual"), support::PASSWORD).await;
     s.click(&format!("{dialog}{}", button("Cambiar la contraseña"))).await;
     s.wait_for_text(&role("status"), "tu contraseña cambió").await;
@@ -2365,6 +2394,7 @@ async fn an_update_signed_with_another_key_is_downloaded_then_refused_and_nothin
     assert_eq!(updates.downloads(), 1, "refused after the whole package arrived");
     app.save_screenshot(&screenshots_dir().join("about-update-refused.png"))
         .await;
+    assert_accessible(s, "about-update-refused").await;
 
     // Nothing installed: the same binary, the same process, still at work.
     assert_eq!(identity(&binary), before, "the app's binary was replaced");

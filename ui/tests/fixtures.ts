@@ -29,8 +29,9 @@ export function detail(item: ExhibitionSummary, overrides: Partial<ExhibitionDet
   return {
     ...item,
     photos: [
+      // The server numbers a burst's photos from 0.
+      { position: 0, storage_key: `${item.id}/0.jpg`, upload_state: "stored", width: 640, height: 480, size_bytes: 1000 },
       { position: 1, storage_key: `${item.id}/1.jpg`, upload_state: "stored", width: 640, height: 480, size_bytes: 1000 },
-      { position: 2, storage_key: `${item.id}/2.jpg`, upload_state: "stored", width: 640, height: 480, size_bytes: 1000 },
     ],
     history: [],
     time_zone: "America/Argentina/Buenos_Aires",

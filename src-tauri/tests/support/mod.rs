@@ -8,6 +8,7 @@
 //! (Debian: webkit2gtk-driver) and `tauri-driver` (on `PATH` or in
 //! `~/.cache/centermind/tools/bin`, where `./x setup` installs it).
 
+pub mod a11y;
 pub mod intake;
 pub mod notices;
 pub mod procs;

@@ -39,7 +39,7 @@ export function ThumbnailStrip(props: {
                 type="button"
                 class="thumbnail"
                 aria-pressed={i() === props.selected}
-                aria-label={t("visor.thumbnail", { position: p.position })}
+                aria-label={t("visor.thumbnail", { position: i() + 1, count: props.photos.length })}
                 onClick={() => props.onSelect(i())}
               >
                 <Thumbnail queue={props.queue} id={props.id} position={p.position} available={p.storage_key !== null} />
@@ -66,7 +66,6 @@ export function CustomerFact(props: { customer: string; onHistory: () => void })
         type="button"
         class="link-button"
         aria-keyshortcuts="H"
-        aria-label={t("visor.customerHistoryOf", { customer: props.customer })}
         onClick={() => props.onHistory()}
       >
         {t("visor.customerHistory")} <kbd>H</kbd>

@@ -97,15 +97,15 @@ describe("History", () => {
 
   it("2 shows the second photo, as in the visor; in the reject dialog digits pick a reason instead", async () => {
     open(fakeApi({ session: SUPERVISOR, evaluated: evaluated() }));
-    const second = await screen.findByRole("button", { name: "Ver foto 2" });
+    const second = await screen.findByRole("button", { name: "Ver foto 2 de 2" });
     key("2");
     await waitFor(() => expect(second).toHaveAttribute("aria-pressed", "true"));
     key("1");
-    await waitFor(() => expect(screen.getByRole("button", { name: "Ver foto 1" })).toHaveAttribute("aria-pressed", "true"));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Ver foto 1 de 2" })).toHaveAttribute("aria-pressed", "true"));
     key("r");
     const dialog = await screen.findByRole("dialog", { name: "Motivo del rechazo" });
     fireEvent.keyDown(dialog, { key: "2" });
-    expect(screen.getByRole("button", { name: "Ver foto 1" })).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByRole("button", { name: "Ver foto 1 de 2" })).toHaveAttribute("aria-pressed", "true");
   });
 
   it("a conflict shows who changed it and the row takes the current verdict", async () => {
@@ -259,7 +259,7 @@ describe("History", () => {
       "#/visor",
     );
     await screen.findByText("Vendedor 1");
-    expect(screen.getByRole("button", { name: "Historial del cliente 777" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Historial del cliente H" })).toBeInTheDocument();
     key("h");
     await waitFor(() => expect(window.location.hash).toBe("#/history"));
     const list = await screen.findByRole("list", { name: /Exhibiciones evaluadas/ });

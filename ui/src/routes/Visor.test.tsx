@@ -40,13 +40,13 @@ describe("Visor", () => {
     expect(screen.getByText("Kiosco")).toBeInTheDocument();
     expect(screen.getByText("2 de ene de 2025, 09:00")).toBeInTheDocument();
     expect(screen.getByRole("note")).toHaveTextContent("Posible duplicado");
-    expect(await screen.findByRole("button", { name: "Ver foto 2" })).toBeInTheDocument();
+    expect(await screen.findByRole("button", { name: "Ver foto 2 de 2" })).toBeInTheDocument();
   });
 
   it("keys 1–9 show the exhibition's photos; a number it has no photo for changes nothing", async () => {
     open(fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] }));
-    const first = await screen.findByRole("button", { name: "Ver foto 1" });
-    const second = screen.getByRole("button", { name: "Ver foto 2" });
+    const first = await screen.findByRole("button", { name: "Ver foto 1 de 2" });
+    const second = screen.getByRole("button", { name: "Ver foto 2 de 2" });
     expect(first).toHaveAttribute("aria-pressed", "true");
     expect(second).toHaveTextContent("2");
     key("2");
@@ -61,7 +61,7 @@ describe("Visor", () => {
     key("2");
     key("ArrowRight");
     expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByRole("button", { name: "Ver foto 1" })).toHaveAttribute("aria-pressed", "true"));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Ver foto 1 de 2" })).toHaveAttribute("aria-pressed", "true"));
   });
 
   it("the duplicate warning names the earlier submission from the detail", async () => {

@@ -45,7 +45,7 @@ describe("review queue", () => {
     expect(h.queue.exhausted).toBe(true);
     // Current: detail and both photos. Next: detail and its first photo only.
     expect(h.details).toEqual([h.all[0]?.id, h.all[1]?.id]);
-    expect(h.photos).toEqual([`${h.all[0]?.id}#1`, `${h.all[0]?.id}#2`, `${h.all[1]?.id}#1`]);
+    expect(h.photos).toEqual([`${h.all[0]?.id}#0`, `${h.all[0]?.id}#1`, `${h.all[1]?.id}#0`]);
   });
 
   it("after a verdict the next item is current and already fetched", async () => {
@@ -60,8 +60,8 @@ describe("review queue", () => {
     await flush();
     // Nothing fetched twice: the detail and first photo were cached by the prefetch.
     expect(h.details.filter((id) => id === second.id)).toHaveLength(1);
-    expect(h.photos.filter((p) => p === `${second.id}#1`)).toHaveLength(1);
-    expect(h.released).toEqual([`blob:${first.id}#1`, `blob:${first.id}#2`]);
+    expect(h.photos.filter((p) => p === `${second.id}#0`)).toHaveLength(1);
+    expect(h.released).toEqual([`blob:${first.id}#0`, `blob:${first.id}#1`]);
   });
 
   it("moves with next/previous within bounds", async () => {
@@ -121,18 +121,18 @@ describe("review queue", () => {
     const [first, second] = [all[0]!, all[1]!];
     // Both items have a two-photo burst: its thumbnails come ahead, the full photos as before.
     expect(fetched).toEqual([
+      `photo ${first.id}#0`,
+      `thumb ${first.id}#0`,
       `photo ${first.id}#1`,
       `thumb ${first.id}#1`,
-      `photo ${first.id}#2`,
-      `thumb ${first.id}#2`,
-      `photo ${second.id}#1`,
+      `photo ${second.id}#0`,
+      `thumb ${second.id}#0`,
       `thumb ${second.id}#1`,
-      `thumb ${second.id}#2`,
     ]);
-    expect(await queue.thumbnail(second.id, 2)).toBe(`blob:thumb-${second.id}#2`);
-    expect(fetched.filter((f) => f === `thumb ${second.id}#2`)).toHaveLength(1);
+    expect(await queue.thumbnail(second.id, 1)).toBe(`blob:thumb-${second.id}#1`);
+    expect(fetched.filter((f) => f === `thumb ${second.id}#1`)).toHaveLength(1);
     queue.remove(first.id);
     await flush();
-    expect(released).toEqual(expect.arrayContaining([`blob:thumb-${first.id}#1`, `blob:photo-${first.id}#2`]));
+    expect(released).toEqual(expect.arrayContaining([`blob:thumb-${first.id}#0`, `blob:photo-${first.id}#1`]));
   });
 });
