@@ -74,6 +74,49 @@ async fn assert_review_fits(s: &Session, width: u32, height: u32, burst: bool) {
 }
 
 /// The photo of the exhibition of `customer` on screen, once its image has loaded.
+/// Asserts that each of `selectors` can be scrolled into the window whole (when it
+/// fits in it), and that what a click at its centre would hit there is itself: no
+/// part of the screen is cut off by a box that does not scroll, or covered by another.
+async fn assert_reachable(s: &Session, selectors: &[&str]) {
+    let script = r#"
+        const problems = [];
+        for (const selector of arguments[0]) {
+            const element = document.querySelector(selector);
+            if (!element) { problems.push(`${selector} is missing`); continue; }
+            element.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+            const r = element.getBoundingClientRect();
+            const fits = r.height <= innerHeight && r.width <= innerWidth;
+            if (r.height === 0 || r.width === 0) problems.push(`${selector} has no size`);
+            else if (fits && (r.top < -0.5 || r.bottom > innerHeight + 0.5 || r.left < -0.5 || r.right > innerWidth + 0.5))
+                problems.push(`${selector} at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} does not come whole into the ${innerWidth}×${innerHeight} page`);
+            else {
+                const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+                const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+                const hit = document.elementFromPoint(x, y);
+                if (!hit || !(element === hit || element.contains(hit)))
+                    problems.push(`${selector}: a click at its centre hits ${hit ? hit.outerHTML.slice(0, 80) : 'nothing'}`);
+            }
+        }
+        return problems;
+    "#;
+    let problems = s.execute(script, &[serde_json::json!(selectors)]).await.unwrap();
+    assert_eq!(
+        problems,
+        serde_json::json!([]),
+        "on a {} page",
+        s.execute("return `${innerWidth}×${innerHeight}`;", &[]).await.unwrap()
+    );
+}
+
+/// Waits until the page is `width` CSS pixels wide (the window's width over the page zoom).
+async fn wait_page_width(s: &Session, width: u64) {
+    s.wait_until(&format!("the page {width} px wide"), || async {
+        let now = s.execute("return innerWidth;", &[]).await?;
+        Ok((now.as_u64() == Some(width)).then_some(()))
+    })
+    .await;
+}
+
 async fn wait_photo(session: &Session, customer: &str) {
     let xpath = format!(
         "//img[starts-with(@alt, 'Foto 1 de') and contains(@alt, {})]",
@@ -333,6 +376,42 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     assert_review_fits(s, 960, 600, burst > 0).await;
     app.save_screenshot(&screenshots_dir().join("visor-smallest.png")).await;
     s.set_window_size(1280, 800).await.unwrap();
+    // Larger text, as someone who needs it asks for it (Ctrl +): at 125 % the page has
+    // 1024×640 CSS pixels and the visor still fits the window.
+    s.press_with_control("=").await;
+    s.press_with_control("=").await;
+    assert_review_fits(s, 1024, 640, burst > 0).await;
+    app.save_screenshot(&screenshots_dir().join("visor-zoom-125.png")).await;
+    // At 200 % (the last step: more Ctrl + changes nothing) the page is 640×400: the
+    // visor reflows into a page that scrolls, with nothing cut off or covered.
+    for _ in 0..5 {
+        s.press_with_control("=").await;
+    }
+    wait_page_width(s, 640).await;
+    assert_reachable(
+        s,
+        &[
+            ".review-bar",
+            ".photo-stage",
+            ".zoom-controls",
+            ".thumbnails",
+            ".facts",
+            ".verdicts",
+            ".nav-buttons",
+        ],
+    )
+    .await;
+    app.save_screenshot(&screenshots_dir().join("visor-zoom-200.png")).await;
+    assert_accessible(s, "visor-zoom-200").await;
+    if burst + 1 < queue.len() {
+        // WebKitWebDriver places its mouse clicks without the page zoom: the keys instead.
+        s.press("j").await;
+        wait_current(s, &queue[burst + 1]).await;
+        s.press("k").await;
+        wait_current(s, &queue[burst]).await;
+    }
+    s.press_with_control("0").await;
+    wait_page_width(s, 1280).await;
     if burst > 0 {
         // Its second photo with the key 2, loaded and drawn large; 1 goes back.
         s.press("2").await;
@@ -496,6 +575,27 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     app.save_screenshot(&screenshots_dir().join("history-smallest.png"))
         .await;
     s.set_window_size(1280, 800).await.unwrap();
+    // The history at 200 %: one column that scrolls, nothing cut off or covered.
+    for _ in 0..6 {
+        s.press_with_control("=").await;
+    }
+    wait_page_width(s, 640).await;
+    assert_reachable(
+        s,
+        &[
+            ".review-bar",
+            ".history-list",
+            ".photo-stage",
+            ".facts",
+            ".verdicts",
+            ".nav-buttons",
+        ],
+    )
+    .await;
+    app.save_screenshot(&screenshots_dir().join("history-zoom-200.png"))
+        .await;
+    s.press_with_control("0").await;
+    wait_page_width(s, 1280).await;
     s.click(&link("Pendientes")).await;
     wait_current(s, &queue[4]).await;
     s.press("h").await;
@@ -518,11 +618,20 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     s.click(&link("Pendientes")).await;
     wait_current(s, &queue[4]).await;
 
-    // "Recordarme": a new start of the app restores the session from the keyring.
+    // "Recordarme": a new start of the app restores the session from the keyring; and
+    // the text size chosen is kept on this computer.
+    s.press_with_control("=").await;
+    s.press_with_control("=").await;
+    wait_page_width(s, 1024).await;
     app.quit().await;
     app = App::start(&machine, "server-again").await;
     let s = &app.session;
     s.wait_for(&heading(&format!("Hola, {supervisor_name}"))).await;
+    wait_page_width(s, 1024).await;
+    s.wait_for_text("//*[@role='group'][@aria-labelledby='page-zoom-label']", "125 %")
+        .await;
+    s.press_with_control("0").await;
+    wait_page_width(s, 1280).await;
 
     // Log out: back to the login screen, and the remembered token is gone.
     s.click(&button("Cerrar sesión")).await;

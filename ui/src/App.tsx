@@ -1,5 +1,5 @@
 import { HashRouter, Navigate, Route, type RouteSectionProps } from "@solidjs/router";
-import { onMount, type JSX } from "solid-js";
+import { onCleanup, onMount, type JSX } from "solid-js";
 import { Layout } from "./components/Layout";
 import { RequireSession } from "./components/RequireSession";
 import About from "./routes/About";
@@ -25,6 +25,7 @@ import Reports from "./routes/Reports";
 import Setup from "./routes/Setup";
 import Tv from "./routes/Tv";
 import Visor from "./routes/Visor";
+import { installPageZoom } from "./lib/pageZoom";
 import { startUp } from "./lib/session";
 
 const guarded = (Screen: () => JSX.Element) => () => (
@@ -78,7 +79,10 @@ export function AppRoutes() {
 }
 
 export default function App() {
-  onMount(() => void startUp());
+  onMount(() => {
+    void startUp();
+    onCleanup(installPageZoom());
+  });
   return (
     <HashRouter root={Layout}>
       <AppRoutes />

@@ -115,6 +115,11 @@ export const commands = {
 	 */
 	setFullscreen: (on: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_fullscreen", { on })),
 	/**
+	 *  Zooms the calling window's page (text, images and layout, as a browser's Ctrl +),
+	 *  `1.0` being 100 %. The UI keeps the person's choice and asks again at start.
+	 */
+	setPageZoom: (factor: number | null) => typedError<null, CommandError>(__TAURI_INVOKE("set_page_zoom", { factor })),
+	/**
 	 *  Shows a desktop notice (already in the user's language) when the calling
 	 *  window is not in front: minimized, hidden, or another app focused. In front,
 	 *  the screen itself says it. Returns whether the notice was shown. A click on

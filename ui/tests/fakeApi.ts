@@ -78,6 +78,8 @@ export function fakeApi(
   live(message: LiveMessage): void;
   /** Every full-screen request of the window, in order. */
   fullscreen: boolean[];
+  /** Every page zoom the UI asked the shell for. */
+  pageZoom: number[];
   /** Every report summary and export asked for, in order. */
   reports: Array<{ period: ReportPeriod; what: string }>;
   /** Every month the ranking was asked for (`null`: the current one). */
@@ -121,6 +123,7 @@ export function fakeApi(
   let channel: Channel<LiveMessage> | null = null;
   let followers = 0;
   const fullscreen: boolean[] = [];
+  const pageZoom: number[] = [];
   const rankings: Array<string | null> = [];
   const reports: Array<{ period: ReportPeriod; what: string }> = [];
   let rankingEntries = options.ranking ?? [];
@@ -288,6 +291,10 @@ export function fakeApi(
       fullscreen.push(on);
       return ok(null);
     },
+    setPageZoom: (factor) => {
+      if (factor !== null) pageZoom.push(factor);
+      return ok(null);
+    },
     showPendingCount: (count, title) => {
       taskbar.push({ count, title });
       return ok(null);
@@ -334,6 +341,7 @@ export function fakeApi(
     evaluations,
     inputs,
     fullscreen,
+    pageZoom,
     rankings,
     reports,
     setRanking: (entries: RankingEntry[]) => {

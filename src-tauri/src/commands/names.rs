@@ -27,6 +27,7 @@ pub const NAMES: &[&str] = &[
     "follow_kiosk_events",
     "end_kiosk",
     "set_fullscreen",
+    "set_page_zoom",
     "notify_if_away",
     "show_pending_count",
     "autostart_enabled",

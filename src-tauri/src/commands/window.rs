@@ -1,5 +1,5 @@
-//! The window itself: full screen for the TV dashboard (a kiosk on the office TV), and
-//! desktop notices while it is not in front.
+//! The window itself: full screen for the TV dashboard (a kiosk on the office TV), the
+//! page zoom, and desktop notices while it is not in front.
 
 use tauri::Manager;
 use tauri::ipc::Channel;
@@ -14,6 +14,30 @@ use crate::notices::{NoticeText, Notices};
 pub async fn set_fullscreen(window: tauri::WebviewWindow, on: bool) -> CommandResult<()> {
     window.set_fullscreen(on).map_err(CommandError::internal)?;
     tracing::info!(on, "window full screen");
+    Ok(())
+}
+
+/// The page zoom the UI may ask for: 50 % to 300 % (its own steps are 80–200 %).
+const PAGE_ZOOM: std::ops::RangeInclusive<f64> = 0.5..=3.0;
+
+/// `factor` if the UI may ask for it (not NaN, within [`PAGE_ZOOM`]).
+fn page_zoom(factor: f64) -> CommandResult<f64> {
+    if PAGE_ZOOM.contains(&factor) {
+        Ok(factor)
+    } else {
+        Err(CommandError::Invalid {
+            message: format!("page zoom {factor} is outside 0.5–3"),
+        })
+    }
+}
+
+/// Zooms the calling window's page (text, images and layout, as a browser's Ctrl +),
+/// `1.0` being 100 %. The UI keeps the person's choice and asks again at start.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_page_zoom(window: tauri::WebviewWindow, factor: f64) -> CommandResult<()> {
+    window.set_zoom(page_zoom(factor)?).map_err(CommandError::internal)?;
+    tracing::info!(factor, "page zoom");
     Ok(())
 }
 
@@ -85,4 +109,19 @@ pub async fn show_pending_count(window: tauri::WebviewWindow, count: u32, title:
         tracing::debug!(error = %e, "no taskbar badge for the pending count");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_zoom_takes_the_uis_steps_and_refuses_what_would_make_the_page_unusable() {
+        for ok in [0.5, 0.8, 1.0, 1.25, 2.0, 3.0] {
+            assert_eq!(page_zoom(ok), Ok(ok));
+        }
+        for bad in [0.0, 0.49, 3.01, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(page_zoom(bad), Err(CommandError::Invalid { .. })), "{bad}");
+        }
+    }
 }

@@ -17,6 +17,7 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
 pub const ESCAPE: &str = "\u{E00C}";
+pub const CONTROL: &str = "\u{E009}";
 /// How often `wait_*` looks again.
 const POLL: Duration = Duration::from_millis(100);
 
@@ -258,6 +259,20 @@ impl Session {
         self.post("actions", &actions)
             .await
             .unwrap_or_else(|e| panic!("pressing {keys:?}: {e}"));
+    }
+
+    /// Presses `key` while holding Control (Ctrl + =, …).
+    pub async fn press_with_control(&self, key: &str) {
+        let events = [
+            json!({ "type": "keyDown", "value": CONTROL }),
+            json!({ "type": "keyDown", "value": key }),
+            json!({ "type": "keyUp", "value": key }),
+            json!({ "type": "keyUp", "value": CONTROL }),
+        ];
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": events }] });
+        self.post("actions", &actions)
+            .await
+            .unwrap_or_else(|e| panic!("pressing Ctrl+{key:?}: {e}"));
     }
 
     /// Types `text` key by key on whatever has the focus.

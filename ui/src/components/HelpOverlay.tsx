@@ -21,6 +21,10 @@ export function HelpOverlay(props: { onClose: () => void; without?: readonly Vis
               </>
             )}
           </For>
+          <dt>
+            <kbd>Ctrl +</kbd> / <kbd>Ctrl −</kbd> / <kbd>Ctrl 0</kbd>
+          </dt>
+          <dd>{t("visor.keys.pageZoom")}</dd>
         </dl>
         <button type="button" class="button" ref={close} onClick={() => props.onClose()}>
           {t("visor.helpClose")}

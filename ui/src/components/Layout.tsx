@@ -9,6 +9,7 @@ import { useDocumentLang } from "../lib/document";
 import { APP_VERSION } from "../lib/version";
 import { distributorOnScreen, loadDistributors } from "../lib/workingDistributor";
 import { LocaleSwitcher } from "./LocaleSwitcher";
+import { PageZoomControl } from "./PageZoomControl";
 
 /** The screens of a signed-in person, in the navigation's order. */
 const SESSION_LINKS = [
@@ -117,7 +118,10 @@ export function Layout(props: RouteSectionProps) {
           <span>
             {t("app.name")} · {t("app.version", { version: APP_VERSION })}
           </span>
-          <LocaleSwitcher />
+          <div class="footer-settings">
+            <PageZoomControl />
+            <LocaleSwitcher />
+          </div>
         </footer>
       </div>
     </Show>

@@ -95,7 +95,7 @@ export function PhotoViewer(props: {
         >
           <ZoomLabel symbol="+" text={t("visor.zoomIn")} />
         </button>
-        <button type="button" class="button" aria-label={t("visor.zoomReset")} onClick={() => props.onZoom(1)} disabled={props.zoom === 1}>
+        <button type="button" class="button" aria-label={t("visor.zoomResetName")} onClick={() => props.onZoom(1)} disabled={props.zoom === 1}>
           <ZoomLabel symbol="1:1" text={t("visor.zoomReset")} />
         </button>
       </div>

@@ -30,6 +30,15 @@ export const en: Messages = {
     "es-AR": "Español (Argentina)",
     en: "English",
   },
+  pageZoom: {
+    label: "Text size",
+    smaller: "Smaller",
+    larger: "Larger",
+    percent: "{percent}%",
+    smallerHint: "Smaller (Ctrl −)",
+    largerHint: "Larger (Ctrl +)",
+    resetHint: "Back to 100% (Ctrl 0)",
+  },
   connect: {
     title: "Connect to the server",
     intro: "Type the address of your distributor's CenterMind server (your administrator has it).",
@@ -308,6 +317,7 @@ export const en: Messages = {
     zoomIn: "Zoom in",
     zoomOut: "Zoom out",
     zoomReset: "Original size",
+    zoomResetName: "Original size, 1:1",
     zoomLevel: "Zoom {percent} %",
     comment: "Comment (optional)",
     help: "Keyboard shortcuts",
@@ -344,6 +354,7 @@ export const en: Messages = {
       undo: "Undo the last verdict (it comes back to change it)",
       cancel: "Cancel / close",
       help: "Show this help",
+      pageZoom: "Text size: larger / smaller / 100% (everywhere in the app)",
     },
     reasons: {
       blurry: "Blurry photo",

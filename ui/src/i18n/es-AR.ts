@@ -33,6 +33,15 @@ export const esAR = {
     "es-AR": "Español (Argentina)",
     en: "English",
   },
+  pageZoom: {
+    label: "Tamaño del texto",
+    smaller: "Achicar",
+    larger: "Agrandar",
+    percent: "{percent} %",
+    smallerHint: "Achicar (Ctrl −)",
+    largerHint: "Agrandar (Ctrl +)",
+    resetHint: "Volver al 100 % (Ctrl 0)",
+  },
   connect: {
     title: "Conectar con el servidor",
     intro: "Escribí la dirección del servidor de CenterMind de tu distribuidora (te la da el administrador).",
@@ -311,6 +320,8 @@ export const esAR = {
     zoomIn: "Acercar",
     zoomOut: "Alejar",
     zoomReset: "Tamaño original",
+    // The name holds both faces of the button: its words, and "1:1" on a narrow window.
+    zoomResetName: "Tamaño original, 1:1",
     zoomLevel: "Zoom {percent} %",
     comment: "Comentario (opcional)",
     help: "Atajos de teclado",
@@ -347,6 +358,7 @@ export const esAR = {
       undo: "Deshacer el último veredicto (vuelve a la pantalla para cambiarlo)",
       cancel: "Cancelar / cerrar",
       help: "Mostrar esta ayuda",
+      pageZoom: "Tamaño del texto: agrandar / achicar / 100 % (en toda la aplicación)",
     },
     reasons: {
       blurry: "Foto borrosa",

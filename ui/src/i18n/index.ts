@@ -23,7 +23,7 @@ const INTL_TAGS: Readonly<Record<Locale, string>> = {
   en: "en",
 };
 
-/** localStorage key for the chosen UI language (the only thing stored). */
+/** localStorage key for the chosen UI language. */
 export const LOCALE_STORAGE_KEY = "centermind.locale";
 
 export function isLocale(value: unknown): value is Locale {
