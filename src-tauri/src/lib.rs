@@ -232,7 +232,7 @@ async fn exit_on_termination_signal(handle: tauri::AppHandle) {
         _ = hup.recv() => {}
     }
     tracing::info!("termination signal: stopping the local server and exiting");
-    window_fit::remember(&handle);
+    window_fit::remember_on_main_thread(&handle).await;
     // Stopping waits for the sidecar to end: off the async threads.
     let stopping = handle.clone();
     if tauri::async_runtime::spawn_blocking(move || stopping.state::<sidecar::LocalServer>().stop())

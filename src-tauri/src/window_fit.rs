@@ -23,8 +23,18 @@ pub const REMEMBERED: StateFlags = StateFlags::SIZE
 /// is a stream of moves, written once.
 const SETTLE: Duration = Duration::from_millis(500);
 
+/// How long a write asked of the main thread may take before it is given up on (the
+/// event loop may already be gone at exit).
+const MAIN_THREAD_WAIT: Duration = Duration::from_secs(2);
+
 /// Writes the window's size, place and maximised state for the next start; not
 /// while the TV board has it full screen (not the size to open at next time).
+///
+/// On the main thread only ([`remember_on_main_thread`] from any other): the plugin
+/// holds its lock while it reads the window, which on Linux is a call to the main
+/// thread, and the main thread takes that lock on every move and resize; from
+/// another thread the two could wait for each other for ever (seen: the window
+/// froze when resized half a second after a previous resize).
 pub fn remember<R: Runtime>(app: &AppHandle<R>) {
     let full_screen = app
         .get_webview_window("main")
@@ -34,6 +44,24 @@ pub fn remember<R: Runtime>(app: &AppHandle<R>) {
     }
     if let Err(e) = app.save_window_state(REMEMBERED) {
         tracing::warn!(error = %e, "cannot save the window's size and place");
+    }
+}
+
+/// [`remember`] from any thread: done on the main thread; returns once written (or
+/// after [`MAIN_THREAD_WAIT`], if the event loop no longer runs).
+pub async fn remember_on_main_thread<R: Runtime>(app: &AppHandle<R>) {
+    let (done, written) = tokio::sync::oneshot::channel();
+    let main = app.clone();
+    let asked = app.run_on_main_thread(move || {
+        remember(&main);
+        let _ = done.send(());
+    });
+    if let Err(e) = asked {
+        tracing::warn!(error = %e, "cannot save the window's size and place");
+        return;
+    }
+    if tokio::time::timeout(MAIN_THREAD_WAIT, written).await.is_err() {
+        tracing::warn!("the window's size and place were not written in time");
     }
 }
 
@@ -52,7 +80,7 @@ pub fn remember_when_moved<R: Runtime>(window: &WebviewWindow<R>) {
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(SETTLE).await;
             if changes.load(Ordering::SeqCst) == change {
-                remember(&app);
+                remember_on_main_thread(&app).await;
             }
         });
     });
