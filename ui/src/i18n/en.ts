@@ -351,7 +351,7 @@ export const en: Messages = {
       comment: "Write a comment",
       filters: "Go to the filters",
       customerHistory: "Customer history (their evaluated exhibitions)",
-      undo: "Undo the last verdict (it comes back to change it)",
+      undo: "Undo the last verdict (it comes back to change it); again, the one before",
       cancel: "Cancel / close",
       help: "Show this help",
       pageZoom: "Text size: larger / smaller / 100% (everywhere in the app)",

@@ -355,7 +355,7 @@ export const esAR = {
       comment: "Escribir un comentario",
       filters: "Ir a los filtros",
       customerHistory: "Historial del cliente (sus exhibiciones evaluadas)",
-      undo: "Deshacer el último veredicto (vuelve a la pantalla para cambiarlo)",
+      undo: "Deshacer el último veredicto (vuelve a la pantalla para cambiarlo); otra vez, el anterior",
       cancel: "Cancelar / cerrar",
       help: "Mostrar esta ayuda",
       pageZoom: "Tamaño del texto: agrandar / achicar / 100 % (en toda la aplicación)",

@@ -201,6 +201,49 @@ describe("Visor", () => {
     expect(await screen.findByText("Destacada: cliente 1001.")).toBeInTheDocument();
   });
 
+  it("U again takes back the verdict before, newest first, each with what the server recorded", async () => {
+    const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2), summary(3), summary(4)] });
+    open(api);
+    await screen.findByText("Vendedor 1");
+    key("a");
+    await screen.findByText("Vendedor 2");
+    key("d");
+    await screen.findByText("Vendedor 3");
+    key("a");
+    await screen.findByText("Vendedor 4");
+    await waitFor(() => expect(api.inputs).toHaveLength(3));
+    expect(await screen.findByText("Aprobada: cliente 1003.")).toBeInTheDocument();
+
+    key("u");
+    expect(await screen.findByText("Vendedor 3")).toBeInTheDocument();
+    expect(screen.getByText("Ya evaluada: Aprobada. Elegí otro veredicto o seguí con →.")).toBeInTheDocument();
+    // The bar now offers the one before.
+    expect(await screen.findByText("Destacada: cliente 1002.")).toBeInTheDocument();
+    key("u");
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    expect(screen.getByText("Ya evaluada: Destacada. Elegí otro veredicto o seguí con →.")).toBeInTheDocument();
+    expect(await screen.findByText("Aprobada: cliente 1001.")).toBeInTheDocument();
+    key("u");
+    expect(await screen.findByText("Vendedor 1")).toBeInTheDocument();
+    expect(screen.getByText("Ya evaluada: Aprobada. Elegí otro veredicto o seguí con →.")).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole("button", { name: /^Deshacer/ })).toBeNull());
+    // Nothing more to take back: U changes nothing.
+    key("u");
+    expect(screen.getByText("Vendedor 1")).toBeInTheDocument();
+
+    // The first one changed: the server is told the verdict it recorded.
+    key("r");
+    const dialog = await screen.findByRole("dialog", { name: "Motivo del rechazo" });
+    fireEvent.keyDown(dialog, { key: "1" });
+    fireEvent.click(screen.getByRole("button", { name: /^Rechazar$/ }));
+    await waitFor(() => expect(api.inputs).toHaveLength(4));
+    expect(api.inputs[3]).toMatchObject({
+      id: summary(1).id,
+      input: { verdict: "rejected", expected_status: "approved" },
+    });
+    expect(api.inputs).toHaveLength(4);
+  });
+
   it("an undone exhibition left as it was leaves the queue with →", async () => {
     const api = fakeApi({ session: SUPERVISOR, pending: [summary(1), summary(2)] });
     open(api);

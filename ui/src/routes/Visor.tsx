@@ -1,6 +1,6 @@
 import { useNavigate } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
-import type { ExhibitionStatus, ExhibitionSummary, LiveMessage, Verdict } from "../bindings";
+import type { ExhibitionDetail, ExhibitionStatus, ExhibitionSummary, LiveMessage, Verdict } from "../bindings";
 import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
@@ -44,6 +44,8 @@ const PHOTO_RECHECK_MS = 2000;
 const PHOTO_RECHECK_TRIES = 30;
 /** After a change of the queue, wait this long for the rest of its burst before counting again. */
 const RECOUNT_MS = 300;
+/** How many verdicts "Deshacer" can take back, newest first. */
+const UNDO_DEPTH = 20;
 
 export default function Visor() {
   useDocumentTitle(() => t("visor.title"));
@@ -72,9 +74,21 @@ export default function Visor() {
   const [reasonProblem, setReasonProblem] = createSignal(false);
   /** The exhibition on screen got a verdict from someone else meanwhile. */
   const [takenElsewhere, setTakenElsewhere] = createSignal<{ id: string; status: ExhibitionStatus } | null>(null);
-  /** The last verdict given here ("Deshacer"), and whether undoing waits for it to reach the server. */
-  const [given, setGiven] = createSignal<Given | null>(null);
+  /**
+   * The verdicts given here, newest last: "Deshacer" takes them back one at a time
+   * (a fast hand may approve three by mistake). Whether undoing waits for the newest
+   * to reach the server.
+   */
+  const [given, setGiven] = createSignal<readonly Given[]>([]);
+  const newest = (): Given | null => given()[given().length - 1] ?? null;
   const [undoWaiting, setUndoWaiting] = createSignal(false);
+  /** What the server recorded for each exhibition given a verdict here. */
+  const accepted = new Map<string, ExhibitionDetail>();
+  createEffect(
+    on(lastAccepted, (detail) => {
+      if (detail) accepted.set(detail.id, detail);
+    }),
+  );
   let commentBox: HTMLTextAreaElement | undefined;
 
   const current = createMemo<ExhibitionSummary | undefined>(() => {
@@ -167,14 +181,19 @@ export default function Visor() {
       return;
     }
     outbox.send(item, built.input);
-    setGiven({ item, verdict, input: built.input });
+    accepted.delete(item.id);
+    setGiven((all) => [...all.filter((g) => g.item.id !== item.id), { item, verdict, input: built.input }].slice(-UNDO_DEPTH));
     setDialog("none");
     queue.remove(item.id);
   };
 
   const undo = () => {
-    const last = given();
-    const step = undoStep(last, last ? outbox.get(last.item.id) : undefined, lastAccepted());
+    const last = newest();
+    const step = undoStep(
+      last,
+      last ? outbox.get(last.item.id) : undefined,
+      last ? (accepted.get(last.item.id) ?? null) : null,
+    );
     if (step.kind === "wait") {
       setUndoWaiting(true);
       return;
@@ -182,7 +201,8 @@ export default function Visor() {
     if (step.kind === "unsent") outbox.discard(step.item.id);
     if (step.kind !== "nothing") queue.restore(step.item);
     setUndoWaiting(false);
-    setGiven(null);
+    if (last) accepted.delete(last.item.id);
+    setGiven((all) => all.slice(0, -1));
   };
   // Undo asked while the verdict was on its way: done once the server answers.
   createEffect(
@@ -299,7 +319,7 @@ export default function Visor() {
         <ReviewHelpButton onClick={() => run("help")} />
       </div>
       <OutboxBanners onReviewAgain={(item) => queue.restore(item)} />
-      <Show when={given()}>
+      <Show when={newest()}>
         {(last) => (
           <p class="undo-bar" role="status">
             <span>

@@ -1,5 +1,6 @@
 /**
- * "Deshacer" in the visor: the last verdict given there comes back on screen.
+ * "Deshacer" in the visor: the last verdict given there comes back on screen
+ * (again: the one before, up to 20; the visor keeps them newest last).
  * A verdict the server never recorded (still retrying, failed, refused) is
  * dropped and the exhibition is pending again; a recorded one comes back with
  * its verdict, to be changed like in the history (the request carries that
@@ -9,7 +10,7 @@
 import type { EvaluationInput, ExhibitionDetail, ExhibitionSummary, Verdict } from "../bindings";
 import type { Submission } from "./outbox";
 
-/** The last verdict given in the visor. */
+/** A verdict given in the visor. */
 export interface Given {
   readonly item: ExhibitionSummary;
   readonly verdict: Verdict;
