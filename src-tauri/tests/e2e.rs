@@ -108,6 +108,14 @@ async fn assert_reachable(s: &Session, selectors: &[&str]) {
     );
 }
 
+/// Presses Ctrl + `steps` times, then waits until the page is `width` CSS pixels wide.
+async fn zoom_in(s: &Session, steps: usize, width: u64) {
+    for _ in 0..steps {
+        s.press_with_control("=").await;
+    }
+    wait_page_width(s, width).await;
+}
+
 /// Waits until the page is `width` CSS pixels wide (the window's width over the page zoom).
 async fn wait_page_width(s: &Session, width: u64) {
     s.wait_until(&format!("the page {width} px wide"), || async {
@@ -375,16 +383,12 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     s.set_window_size(1280, 800).await.unwrap();
     // Larger text, as someone who needs it asks for it (Ctrl +): at 125 % the page has
     // 1024×640 CSS pixels and the visor still fits the window.
-    s.press_with_control("=").await;
-    s.press_with_control("=").await;
+    zoom_in(s, 2, 1024).await;
     assert_review_fits(s, 1024, 640, burst > 0).await;
     app.save_screenshot(&screenshots_dir().join("visor-zoom-125.png")).await;
     // At 200 % (the last step: more Ctrl + changes nothing) the page is 640×400: the
     // visor reflows into a page that scrolls, with nothing cut off or covered.
-    for _ in 0..5 {
-        s.press_with_control("=").await;
-    }
-    wait_page_width(s, 640).await;
+    zoom_in(s, 5, 640).await;
     assert_reachable(
         s,
         &[
@@ -573,10 +577,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
         .await;
     s.set_window_size(1280, 800).await.unwrap();
     // The history at 200 %: one column that scrolls, nothing cut off or covered.
-    for _ in 0..6 {
-        s.press_with_control("=").await;
-    }
-    wait_page_width(s, 640).await;
+    zoom_in(s, 6, 640).await;
     assert_reachable(
         s,
         &[
@@ -617,9 +618,7 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
 
     // "Recordarme": a new start of the app restores the session from the keyring; and
     // the text size chosen is kept on this computer.
-    s.press_with_control("=").await;
-    s.press_with_control("=").await;
-    wait_page_width(s, 1024).await;
+    zoom_in(s, 2, 1024).await;
     app.quit().await;
     app = App::start(&machine, "server-again").await;
     let s = &app.session;

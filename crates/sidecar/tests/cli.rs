@@ -621,23 +621,7 @@ fn dead_tasks_are_listed_and_retried() {
             .unwrap();
         let mut ids = Vec::new();
         for kind in ["archive_photo", "archive_photo", "edit_verdict"] {
-            let task = centermind_core::store::NewTask {
-                kind: kind.into(),
-                distributor_id: None,
-                payload: serde_json::json!({}),
-                dedupe_key: None,
-                max_attempts: 1,
-            };
-            let id = db.enqueue_task(&task, centermind_core::store::now()).await.unwrap();
-            db.bury_task(
-                id,
-                "Drive: permission denied on the folder",
-                None,
-                centermind_core::store::now(),
-            )
-            .await
-            .unwrap();
-            ids.push(id);
+            ids.push(dead_task(&db, kind, None, "Drive: permission denied on the folder").await);
         }
         // One more that a distributor's admin dismissed in the app.
         let dist = distributor(&db, "Sur").await;
@@ -651,16 +635,8 @@ fn dead_tasks_are_listed_and_retried() {
             })
             .await
             .unwrap();
-        let task = centermind_core::store::NewTask {
-            kind: "store_photo".into(),
-            distributor_id: Some(dist.id),
-            payload: serde_json::json!({}),
-            dedupe_key: None,
-            max_attempts: 1,
-        };
+        let id = dead_task(&db, "store_photo", Some(dist.id), "photo not found").await;
         let at = centermind_core::store::now();
-        let id = db.enqueue_task(&task, at).await.unwrap();
-        db.bury_task(id, "photo not found", None, at).await.unwrap();
         db.dismiss_dead_tasks(&[id], None, dist.id, admin.id, at).await.unwrap();
         ids.push(id);
         db.close().await;
@@ -717,16 +693,7 @@ fn dead_tasks_of_one_distributor_are_listed_and_retried_in_its_history() {
         for name in ["Sur", "Norte"] {
             let dist = distributor(&db, name).await;
             for error in ["Drive: quota exceeded", "Drive: permission denied"] {
-                let task = centermind_core::store::NewTask {
-                    kind: "archive_photo".into(),
-                    distributor_id: Some(dist.id),
-                    payload: serde_json::json!({}),
-                    dedupe_key: None,
-                    max_attempts: 1,
-                };
-                let at = centermind_core::store::now();
-                let id = db.enqueue_task(&task, at).await.unwrap();
-                db.bury_task(id, &format!("{error} ({name})"), None, at).await.unwrap();
+                dead_task(&db, "archive_photo", Some(dist.id), &format!("{error} ({name})")).await;
             }
             ids.push(dist.id);
         }
@@ -761,6 +728,21 @@ fn dead_tasks_of_one_distributor_are_listed_and_retried_in_its_history() {
 
     let unknown = sidecar(d, &["task", "retry", "--all-dead", "--distributor", "999"], None);
     assert!(!unknown.status.success(), "an unknown distributor must refuse");
+}
+
+/// A task of `kind` that was given up on with `error`; its id.
+async fn dead_task(db: &centermind_core::store::Db, kind: &str, distributor_id: Option<i64>, error: &str) -> i64 {
+    let task = centermind_core::store::NewTask {
+        kind: kind.into(),
+        distributor_id,
+        payload: serde_json::json!({}),
+        dedupe_key: None,
+        max_attempts: 1,
+    };
+    let at = centermind_core::store::now();
+    let id = db.enqueue_task(&task, at).await.unwrap();
+    db.bury_task(id, error, None, at).await.unwrap();
+    id
 }
 
 /// A distributor named `name`, without a bot.

@@ -1,4 +1,4 @@
-import { pageZoom, stepZoom, setPageZoom, ZOOM_LEVELS } from "../lib/pageZoom";
+import { pageZoom, zoom, ZOOM_LEVELS } from "../lib/pageZoom";
 import { formatNumber, t } from "../i18n";
 
 /** The page zoom in the footer: smaller, the size in use (back to 100 %), larger. */
@@ -13,7 +13,7 @@ export function PageZoomControl() {
         aria-keyshortcuts="Control+-"
         title={t("pageZoom.smallerHint")}
         disabled={pageZoom() === ZOOM_LEVELS[0]}
-        onClick={() => void setPageZoom(stepZoom(pageZoom(), -1))}
+        onClick={() => void zoom("out")}
       >
         −
       </button>
@@ -22,7 +22,7 @@ export function PageZoomControl() {
         aria-keyshortcuts="Control+0"
         title={t("pageZoom.resetHint")}
         disabled={pageZoom() === 1}
-        onClick={() => void setPageZoom(1)}
+        onClick={() => void zoom("reset")}
       >
         {t("pageZoom.percent", { percent: percent() })}
       </button>
@@ -32,7 +32,7 @@ export function PageZoomControl() {
         aria-keyshortcuts="Control+="
         title={t("pageZoom.largerHint")}
         disabled={pageZoom() === ZOOM_LEVELS[ZOOM_LEVELS.length - 1]}
-        onClick={() => void setPageZoom(stepZoom(pageZoom(), 1))}
+        onClick={() => void zoom("in")}
       >
         +
       </button>
