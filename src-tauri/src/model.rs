@@ -187,6 +187,13 @@ pub struct DuplicateOf {
     pub id: String,
     /// RFC 3339, UTC.
     pub submitted_at: String,
+    /// The position of this exhibition's photo that looks like one of the earlier
+    /// exhibition's (an older server does not say).
+    #[serde(default)]
+    pub photo_position: Option<i64>,
+    /// The position of that earlier photo.
+    #[serde(default)]
+    pub earlier_photo_position: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

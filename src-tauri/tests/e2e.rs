@@ -878,12 +878,13 @@ const KEYBOARD_QUEUE: usize = 100;
 const KEYBOARD_GROUPS: usize = 50;
 const CENTRO_SUPERVISOR: &str = "supervisor.centro";
 const CENTRO_SUPERVISOR_NAME: &str = "Sofía Centro";
-/// The reasons of the reject dialog, keys 1–5, as the server stores them (es-AR).
-const REASONS: [&str; 5] = [
+/// The reasons of the reject dialog, keys 1–6, as the server stores them (es-AR).
+const REASONS: [&str; 6] = [
     "Foto borrosa",
     "No se ve la exhibición completa",
     "Producto de la competencia en primer plano",
     "Falta material POP",
+    "Foto repetida (ya enviada antes)",
     "Otro",
 ];
 /// The detail typed in the reject dialog, when there is one.
@@ -965,7 +966,7 @@ impl KeyVerdict {
                 s.press("r").await;
                 s.wait_for(&format!("{}{}", role("dialog"), heading("Motivo del rechazo")))
                     .await;
-                // It opens with the focus on its first reason, so that 1–5 and Enter work
+                // It opens with the focus on its first reason, so that 1–6 and Enter work
                 // at once.
                 s.wait_until("the focus on the first reason of the reject dialog", || async {
                     Ok(focus_on_first_reason(s).await?.then_some(()))
@@ -1308,7 +1309,7 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
         Ok((has_focus().await == Value::Bool(false)).then_some(()))
     })
     .await;
-    let mut late = intake.submit(1, |i| shelf_photo(KEYBOARD_QUEUE + i)).await;
+    let mut late = intake.submit(1, shelf_photo).await;
     let told = notices.wait_for(1, support::STEP_TIMEOUT).await;
     let first = told[0].clone();
     assert_eq!(
@@ -1325,7 +1326,8 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
         ["default", "Abrir el visor"],
         "a click on the notice opens the visor"
     );
-    late.extend(intake.submit(1, |i| shelf_photo(KEYBOARD_QUEUE + 1 + i)).await);
+    // The second re-sends the photo of an exhibition already evaluated (the first one sent).
+    late.extend(intake.submit(1, |_| shelf_photo(0)).await);
     let told = notices.wait_for(2, support::STEP_TIMEOUT).await;
     let second = &told[1];
     assert_eq!(
@@ -1349,9 +1351,45 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
     .await;
     KeyVerdict::Approve.give(s).await;
     wait_current(s, &pending[1]).await;
-    KeyVerdict::Approve.give(s).await;
+    // The re-sent photo: the visor warns of a possible duplicate, and V puts it beside the
+    // earlier exhibition's photo with who sent that one and its verdict. (The window back
+    // where it was, whole on the screen, for the screenshot.)
+    s.move_window(0, 0).await.unwrap();
+    let original = queue
+        .iter()
+        .position(|e| e["customer_number"] == "20001")
+        .expect("the first exhibition sent is in the queue");
+    compare_with_earlier(
+        s,
+        &queue[original],
+        &format!(
+            "{}, por {CENTRO_SUPERVISOR_NAME}",
+            match key_verdict(original) {
+                KeyVerdict::Approve => "Aprobada",
+                KeyVerdict::Highlight => "Destacada",
+                KeyVerdict::Reject { .. } => "Rechazada",
+            }
+        ),
+    )
+    .await;
+    app.save_screenshot(&screenshots_dir().join("visor-compare.png")).await;
+    s.press("v").await;
+    s.wait_gone(COMPARISON).await;
+    s.wait_for("//div[@class='zoom-controls']").await;
+    // Rejected as a repeated photo, with the keyboard.
+    let repeated = KeyVerdict::Reject {
+        reason: 4,
+        detail: false,
+    };
+    repeated.give(s).await;
     intake
-        .wait_verdicts(&late, VERDICTS_IN_TELEGRAM, |sub| KeyVerdict::Approve.confirmation(sub))
+        .wait_verdicts(&late, VERDICTS_IN_TELEGRAM, |sub| {
+            if (sub.chat_id, sub.confirmation) == (late[1].chat_id, late[1].confirmation) {
+                repeated.confirmation(sub)
+            } else {
+                KeyVerdict::Approve.confirmation(sub)
+            }
+        })
         .await;
     assert_eq!(api.all_pending(&token).await.len(), 0);
     assert_eq!(notices.seen().len(), 2, "no notice while the app is in front again");
@@ -1370,7 +1408,53 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
         "e2e-memory-after-review.txt",
     )
     .await;
+
+    // In the history, after the memory reading (the audit leaves axe in the page): the
+    // rejected duplicate compares the same way, and the comparison is accessible.
+    // Rejected, newest first: the duplicate was the last one sent.
+    s.click(&link("Historial")).await;
+    s.click("//label[.//span[normalize-space()='Rechazadas']]").await;
+    s.wait_for_text("//dd", "Foto repetida (ya enviada antes)").await;
+    compare_with_earlier(s, &queue[original], "").await;
+    assert_accessible(s, "history-compare").await;
+    app.save_screenshot(&screenshots_dir().join("history-compare.png"))
+        .await;
+    s.press(ESCAPE).await;
+    s.wait_gone(COMPARISON).await;
     app.quit().await;
+}
+
+/// The side-by-side view of a possible duplicate and the earlier exhibition.
+const COMPARISON: &str = "//div[@role='group' and @aria-label='Esta exhibición y la anterior, lado a lado']";
+
+/// On a possible duplicate of `earlier`: the warning, then V shows both photos drawn and
+/// the earlier one's vendor, customer and verdict (`verdict`, when not empty).
+async fn compare_with_earlier(s: &Session, earlier: &Value, verdict: &str) {
+    s.wait_for_text("//div[@role='note']", "Posible duplicado").await;
+    s.wait_for(&button("Comparar con la anterior")).await;
+    s.press("v").await;
+    s.wait_for(COMPARISON).await;
+    s.wait_until("both photos of the comparison drawn", || async {
+        let mut drawn = 0;
+        for img in s.find_all(&format!("{COMPARISON}//img")).await? {
+            if s.property(&img, "naturalWidth").await?.as_u64().unwrap_or(0) > 0 {
+                drawn += 1;
+            }
+        }
+        Ok((drawn == 2).then_some(()))
+    })
+    .await;
+    let facts = s.wait_for_text(&format!("{COMPARISON}//dl"), "").await;
+    for expected in [
+        earlier["vendor_name"].as_str().unwrap(),
+        earlier["customer_number"].as_str().unwrap(),
+        verdict,
+    ] {
+        assert!(
+            facts.contains(expected),
+            "the earlier one's facts {facts:?} lack {expected:?}"
+        );
+    }
 }
 
 /// Waits until the app's window is titled `title` on the display (what a taskbar shows).

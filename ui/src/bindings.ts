@@ -497,6 +497,13 @@ export type DuplicateOf = {
 	id: string,
 	/**  RFC 3339, UTC. */
 	submitted_at: string,
+	/**
+	 *  The position of this exhibition's photo that looks like one of the earlier
+	 *  exhibition's (an older server does not say).
+	 */
+	photo_position?: number | null,
+	/**  The position of that earlier photo. */
+	earlier_photo_position?: number | null,
 };
 
 /**  A failure the server recorded while working for the distributor. */

@@ -639,6 +639,12 @@ async fn perceptual_duplicates_are_flagged_within_the_distributor_only() {
     let dup = e2.duplicate_of.clone().unwrap();
     assert_eq!((dup.id, dup.submitted_at), (first, e1.summary.submitted_at));
     assert_ne!(e2.photos[1].sha256, e1.photos[0].sha256, "not caught by the SHA-256");
+    // The burst's second photo is the look-alike: the detail pairs it with the original's.
+    let positions = (e2.photos[1].position, e1.photos[0].position);
+    assert_eq!(
+        (dup.photo_position, dup.earlier_photo_position),
+        (Some(positions.0), Some(positions.1))
+    );
 
     let e3 = w.wait_stored(&norte, third).await;
     assert!(!e3.summary.possible_duplicate && e3.duplicate_of.is_none());

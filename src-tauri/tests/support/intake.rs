@@ -71,6 +71,9 @@ pub struct Intake {
     pub fake: FakeTelegram,
     /// (chat id, title) of each registered group.
     groups: Vec<(i64, String)>,
+    /// How many exhibitions were submitted so far: each one gets its own index, so its
+    /// customer number, file and confirmation are never taken for an earlier one's.
+    sent: std::sync::atomic::AtomicUsize,
 }
 
 impl Intake {
@@ -84,7 +87,11 @@ impl Intake {
         for (chat, title) in &groups {
             fake.set_chat_title(*chat, title);
         }
-        Self { fake, groups }
+        Self {
+            fake,
+            groups,
+            sent: std::sync::atomic::AtomicUsize::new(0),
+        }
     }
 
     /// The Bot API URL to give the sidecar (`CENTERMIND_TELEGRAM_API_URL`).
@@ -156,25 +163,27 @@ impl Intake {
 
     /// `count` vendors' submissions, each in full (photo → customer number → PDV type),
     /// all under way at once: each photo is sent as soon as it is generated (in the
-    /// background: `photo(i)`), each answer as soon as the bot asks. Returns them once the
-    /// bot confirmed every one.
+    /// background: `photo(n)`, `n` counting every submission of this intake from 0), each
+    /// answer as soon as the bot asks. Returns them once the bot confirmed every one.
     pub async fn submit(&self, count: usize, photo: fn(usize) -> Vec<u8>) -> Vec<Submission> {
         let started = Instant::now();
         let groups = self.groups.len();
-        // Exhibition i: group i % groups, two vendors per group (never the same one twice).
+        let first = self.sent.fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+        // Exhibition n: group n % groups, two vendors per group (never the same one twice).
         let place = |i: usize| {
-            let g = i % groups;
-            let round = i / groups;
+            let n = first + i;
+            let g = n % groups;
+            let round = n / groups;
             (self.groups[g].0, vendor(g + round * (VENDORS.len() / 2)))
         };
-        let customer = |i: usize| (20_001 + i).to_string();
-        let mut photos = generate(count, photo);
+        let customer = |i: usize| (20_001 + first + i).to_string();
+        let mut photos = generate(count, move |i| photo(first + i));
         let mut stages: Vec<Stage> = (0..count).map(|_| Stage::Photographing).collect();
         let mut progress = Instant::now();
         loop {
             while let Ok((i, jpeg)) = photos.try_recv() {
                 let (chat, who) = place(i);
-                let file = format!("photo-{i:03}");
+                let file = format!("photo-{:03}", first + i);
                 self.fake.add_file(&file, &format!("{file}-u"), jpeg);
                 let id = self.fake.next_message_id(chat);
                 self.fake.push_update(
@@ -208,10 +217,16 @@ impl Intake {
                             .map(|keyboard| {
                                 let buttons = buttons(keyboard);
                                 assert!(!buttons.is_empty(), "no PDV type buttons: {keyboard:?}");
-                                let (name, data) = buttons[i % buttons.len()].clone();
+                                let (name, data) = buttons[(first + i) % buttons.len()].clone();
                                 self.fake.push_update(
                                     BOT_TOKEN,
-                                    updates::callback(&format!("q{i}"), &who, chat, keyboard.message_id, &data),
+                                    updates::callback(
+                                        &format!("q{}", first + i),
+                                        &who,
+                                        chat,
+                                        keyboard.message_id,
+                                        &data,
+                                    ),
                                 );
                                 Stage::Pressed { pdv_type: name }
                             })
@@ -346,11 +361,14 @@ enum Stage {
 
 /// `photo(0..count)`, generated on two threads (JPEG encoding is slow in a test build),
 /// each sent as soon as it is ready.
-fn generate(count: usize, photo: fn(usize) -> Vec<u8>) -> tokio::sync::mpsc::UnboundedReceiver<(usize, Vec<u8>)> {
+fn generate(
+    count: usize,
+    photo: impl Fn(usize) -> Vec<u8> + Clone + Send + 'static,
+) -> tokio::sync::mpsc::UnboundedReceiver<(usize, Vec<u8>)> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for _ in 0..2 {
-        let (tx, next) = (tx.clone(), next.clone());
+        let (tx, next, photo) = (tx.clone(), next.clone(), photo.clone());
         std::thread::spawn(move || {
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -6,6 +6,7 @@ import { createResource, For, onMount, Show } from "solid-js";
 import type { ExhibitionDetail, Photo } from "../bindings";
 import { formatInstant, formatWallTime, t } from "../i18n";
 import { isTypingTarget } from "../visor/keyboard";
+import type { Comparison } from "../visor/compare";
 import type { ReviewQueue } from "../visor/queue";
 import { REASONS, type Draft, type ReasonId } from "../visor/reasons";
 
@@ -28,10 +29,12 @@ export function ThumbnailStrip(props: {
   photos: readonly Photo[];
   selected: number;
   onSelect: (index: number) => void;
+  /** Another exhibition's photos (the earlier one of a comparison): named as such, with no keys. */
+  earlier?: boolean;
 }) {
   return (
     <Show when={props.photos.length > 1}>
-      <ul class="thumbnails" aria-label={t("visor.photos")}>
+      <ul class="thumbnails" aria-label={t(props.earlier ? "visor.compareEarlierPhotos" : "visor.photos")}>
         <For each={props.photos}>
           {(p, i) => (
             <li>
@@ -39,11 +42,14 @@ export function ThumbnailStrip(props: {
                 type="button"
                 class="thumbnail"
                 aria-pressed={i() === props.selected}
-                aria-label={t("visor.thumbnail", { position: i() + 1, count: props.photos.length })}
+                aria-label={t(props.earlier ? "visor.compareEarlierThumbnail" : "visor.thumbnail", {
+                  position: i() + 1,
+                  count: props.photos.length,
+                })}
                 onClick={() => props.onSelect(i())}
               >
                 <Thumbnail queue={props.queue} id={props.id} position={p.position} available={p.storage_key !== null} />
-                <Show when={i() < 9}>
+                <Show when={i() < 9 && !props.earlier}>
                   <kbd class="thumbnail-key" aria-hidden="true">
                     {i() + 1}
                   </kbd>
@@ -75,30 +81,44 @@ export function CustomerFact(props: { customer: string; onHistory: () => void })
 }
 
 /** When the earlier submission was sent, in the distributor's zone. */
-function earlierWhen(detail: ExhibitionDetail | undefined, utc: string): string {
+export function earlierWhen(detail: ExhibitionDetail | undefined, utc: string): string {
   const local = detail?.duplicate_of_submitted_at_local;
   return local ? formatWallTime(local) : formatInstant(utc, detail?.time_zone);
 }
 
 /**
  * The possible-duplicate warning, naming the earlier submission once the
- * detail (which carries it) has loaded. Never a reason to reject by itself.
+ * detail (which carries it) has loaded, with the way to see both side by side
+ * (also the `V` key). Never a reason to reject by itself.
  */
-export function DuplicateNote(props: { detail: ExhibitionDetail | undefined }) {
+export function DuplicateNote(props: { detail: ExhibitionDetail | undefined; comparison: Comparison }) {
   return (
-    <p class="banner banner-warning" role="note">
-      {t("visor.duplicate")}
-      <Show when={props.detail?.duplicate_of}>
-        {(earlier) => (
-          <>
-            {" "}
-            {t("visor.duplicateOf", {
-              when: earlierWhen(props.detail, earlier().submitted_at),
-            })}
-          </>
-        )}
+    <div class="banner banner-warning duplicate-note" role="note">
+      <p>
+        {t("visor.duplicate")}
+        <Show when={props.detail?.duplicate_of}>
+          {(earlier) => (
+            <>
+              {" "}
+              {t("visor.duplicateOf", {
+                when: earlierWhen(props.detail, earlier().submitted_at),
+              })}
+            </>
+          )}
+        </Show>
+      </p>
+      <Show when={props.comparison.earlier()}>
+        <button
+          type="button"
+          class="link-button"
+          aria-keyshortcuts="V"
+          aria-pressed={props.comparison.comparing()}
+          onClick={() => props.comparison.toggle()}
+        >
+          {t("visor.compare")} <kbd>V</kbd>
+        </button>
       </Show>
-    </p>
+    </div>
   );
 }
 

@@ -63,6 +63,33 @@ describe("History", () => {
     expect(screen.getAllByText("Foto borrosa").length).toBeGreaterThan(0);
   });
 
+  it("an evaluated possible duplicate is compared with the earlier one there too (V, Esc)", async () => {
+    const [first, second, third] = evaluated();
+    const duplicate = { ...first!, possible_duplicate: true };
+    const base = fakeApi({ session: SUPERVISOR, evaluated: [duplicate, second!, third!] });
+    open({
+      ...base,
+      getExhibition: (id) =>
+        id === duplicate.id
+          ? ok(
+              detail(duplicate, {
+                duplicate_of: { id: third!.id, submitted_at: "2024-12-30T13:15:00Z", photo_position: 0, earlier_photo_position: 1 },
+                duplicate_of_submitted_at_local: "2024-12-30 10:15",
+              }),
+            )
+          : base.getExhibition(id),
+    });
+    await screen.findByRole("button", { name: /Comparar con la anterior/ });
+    key("v");
+    const side = await screen.findByRole("group", { name: "Esta exhibición y la anterior, lado a lado" });
+    expect(
+      await screen.findByRole("img", { name: "Foto 2 de 2 de la exhibición anterior, del cliente 1003" }),
+    ).toBeInTheDocument();
+    expect(side).toHaveTextContent("Destacada");
+    key("Escape");
+    await waitFor(() => expect(screen.queryByRole("group", { name: /lado a lado/ })).toBeNull());
+  });
+
   it("D changes an approved one to highlighted with expected_status = approved", async () => {
     const api = fakeApi({ session: SUPERVISOR, evaluated: evaluated() });
     open(api);

@@ -3,8 +3,8 @@ import type { ExhibitionSummary, Verdict } from "../bindings";
 import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
-import { PhotoViewer } from "../components/PhotoViewer";
-import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
+import { CustomerFact, DuplicateNote, RejectDialog } from "../components/ReviewParts";
+import { ReviewPhotos } from "../components/ReviewPhotos";
 import { ReviewHelpButton, ReviewTabs } from "../components/ReviewTabs";
 import { formatDateTime, formatWallTime, t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
@@ -31,6 +31,7 @@ import { reviewShortcuts, type ReviewDialog } from "../visor/keyboard";
 import { ReviewQueue } from "../visor/queue";
 import { EMPTY_DRAFT, type Draft } from "../visor/reasons";
 import { lastAccepted, submissions, verdictOutbox } from "../visor/store";
+import { createComparison } from "../visor/compare";
 import { toggleZoom } from "../visor/zoom";
 
 type Dialog = ReviewDialog;
@@ -101,6 +102,12 @@ export default function History() {
   });
   const photos = createMemo(() => detail()?.photos ?? []);
   const currentPhoto = createMemo(() => photos()[photoIndex()]);
+  const comparison = createComparison({
+    currentId: () => current()?.id,
+    detail: () => detail(),
+    photoIndex,
+    setPhotoIndex,
+  });
   const [photoSrc] = createResource(
     () => {
       const d = detail();
@@ -191,6 +198,8 @@ export default function History() {
     },
     focusComment: () => commentBox?.focus(),
     focusFilters: () => filterBar?.focus(),
+    toggleCompare: comparison.toggle,
+    comparing: comparison.comparing,
     customerHistory: () => {
       const item = current();
       if (!item) return;
@@ -311,24 +320,19 @@ export default function History() {
             </section>
 
             <section class="visor-photo" aria-label={t("visor.photos")}>
-              <PhotoViewer
+              <ReviewPhotos
+                queue={queue}
+                item={item()}
+                detail={detail()?.id === item().id ? detail() : undefined}
+                detailLoading={detail.loading}
+                photos={photos()}
+                photoIndex={photoIndex()}
+                onPhotoIndex={setPhotoIndex}
                 src={photoSrc() ?? null}
-                loading={photoSrc.loading || detail.loading}
-                failed={photos()[photoIndex()]?.upload_state === "failed"}
-                alt={t("visor.photoAlt", {
-                  position: photoIndex() + 1,
-                  count: Math.max(photos().length, 1),
-                  customer: item().customer_number,
-                })}
+                srcLoading={photoSrc.loading}
                 zoom={zoom()}
                 onZoom={setZoom}
-              />
-              <ThumbnailStrip
-                queue={queue}
-                id={item().id}
-                photos={photos()}
-                selected={photoIndex()}
-                onSelect={setPhotoIndex}
+                comparison={comparison}
               />
             </section>
 
@@ -343,8 +347,9 @@ export default function History() {
                   )}
                 </Show>
               </p>
-              <Show when={item().possible_duplicate}>
-                <DuplicateNote detail={detail()?.id === item().id ? detail() : undefined} />
+              {/* The listing may predate the photo's storage, where the server finds duplicates. */}
+              <Show when={item().possible_duplicate || comparison.earlier() !== null}>
+                <DuplicateNote detail={detail()?.id === item().id ? detail() : undefined} comparison={comparison} />
               </Show>
               <dl class="facts">
                 <dt>{t("visor.vendor")}</dt>

@@ -6,7 +6,7 @@ import { setApi, type Api } from "../lib/api";
 import { resetSessionForTests } from "../lib/session";
 import { resetOutboxForTests } from "../visor/store";
 import { detail, summary } from "../../tests/fixtures";
-import { fail, fakeApi, SUPERVISOR } from "../../tests/fakeApi";
+import { fail, fakeApi, ok, SUPERVISOR } from "../../tests/fakeApi";
 
 let previous: Api;
 
@@ -88,6 +88,133 @@ describe("Visor", () => {
         `Posible duplicado: esta foto ya se había recibido antes. Se parece a la exhibición enviada el 30 de dic de 2024, 10:15.`,
       ),
     );
+  });
+
+  /** A possible duplicate (customer 1001) of an approved exhibition of customer 1007, and a plain one after it. */
+  function duplicateQueue(earlierAnswer?: () => ReturnType<Api["getExhibition"]>) {
+    const item = summary(1, { possible_duplicate: true });
+    const earlier = summary(7, { status: "approved", evaluator_name: "Ana Supervisora", evaluated_at_local: "2024-12-30 11:00" });
+    const photos: Array<[string, number]> = [];
+    const api = fakeApi(
+      { session: SUPERVISOR, pending: [item, summary(2)], evaluated: [earlier] },
+      {
+        getExhibition: (id) => {
+          if (id === earlier.id && earlierAnswer) return earlierAnswer();
+          const found = [item, summary(2), earlier].find((e) => e.id === id)!;
+          return Promise.resolve({
+            status: "ok",
+            data:
+              found === item
+                ? detail(item, {
+                    // The server paired this exhibition's second photo with the earlier one's first.
+                    duplicate_of: {
+                      id: earlier.id,
+                      submitted_at: "2024-12-30T13:15:00Z",
+                      photo_position: 1,
+                      earlier_photo_position: 0,
+                    },
+                    duplicate_of_submitted_at_local: "2024-12-30 10:15",
+                  })
+                : detail(found),
+          });
+        },
+        exhibitionPhoto: (id, position) => {
+          photos.push([id, position]);
+          return Promise.resolve({ status: "ok", data: new Uint8Array([0xff, 0xd8, 0xff]).buffer as never });
+        },
+      },
+    );
+    return { api, item, earlier, photos };
+  }
+
+  it("V puts a possible duplicate beside the earlier exhibition, on the photos that look alike; V, Esc or the next one end it", async () => {
+    const { api, earlier, photos } = duplicateQueue();
+    open(api);
+    const compare = await screen.findByRole("button", { name: /Comparar con la anterior/ });
+    expect(compare).toHaveAttribute("aria-pressed", "false");
+    key("v");
+    const side = await screen.findByRole("group", { name: "Esta exhibición y la anterior, lado a lado" });
+    expect(compare).toHaveAttribute("aria-pressed", "true");
+    // This exhibition on its second photo (the one the server paired), the earlier one on its first.
+    expect(await screen.findByRole("img", { name: "Foto 2 de 2 de la exhibición del cliente 1001" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("img", { name: "Foto 1 de 2 de la exhibición anterior, del cliente 1007" }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Ver foto 2 de 2" })).toHaveAttribute("aria-pressed", "true");
+    expect(photos).toContainEqual([earlier.id, 0]);
+    // Who sent the earlier one, for which shop, and what became of it.
+    expect(side).toHaveTextContent("La anterior enviada el 30 de dic de 2024, 10:15");
+    expect(side).toHaveTextContent("Vendedor 7");
+    expect(side).toHaveTextContent("Aprobada, por Ana Supervisora");
+    // The earlier one's other photo, from its own strip.
+    fireEvent.click(screen.getByRole("button", { name: "Ver foto 2 de 2 de la anterior" }));
+    expect(
+      await screen.findByRole("img", { name: "Foto 2 de 2 de la exhibición anterior, del cliente 1007" }),
+    ).toBeInTheDocument();
+    expect(photos).toContainEqual([earlier.id, 1]);
+    // Esc goes back to the photo with its zoom buttons.
+    key("Escape");
+    await waitFor(() => expect(screen.queryByRole("group", { name: /lado a lado/ })).toBeNull());
+    expect(screen.getByRole("button", { name: "Acercar" })).toBeInTheDocument();
+    key("v");
+    await screen.findByRole("group", { name: /lado a lado/ });
+    key("v");
+    await waitFor(() => expect(screen.queryByRole("group", { name: /lado a lado/ })).toBeNull());
+    key("v");
+    await screen.findByRole("group", { name: /lado a lado/ });
+    // The next exhibition is shown alone; it is no duplicate, so V does nothing there.
+    key("ArrowRight");
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    expect(screen.queryByRole("group", { name: /lado a lado/ })).toBeNull();
+    key("v");
+    expect(screen.queryByRole("group", { name: /lado a lado/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Comparar con la anterior/ })).toBeNull();
+  });
+
+  it("a verdict given while comparing is for the exhibition on screen, and the next one comes alone", async () => {
+    const { api, item } = duplicateQueue();
+    open(api);
+    await screen.findByRole("button", { name: /Comparar con la anterior/ });
+    key("v");
+    await screen.findByRole("group", { name: /lado a lado/ });
+    key("r");
+    fireEvent.click(await screen.findByRole("radio", { name: /Foto repetida \(ya enviada antes\)/ }));
+    fireEvent.click(screen.getByRole("button", { name: "Rechazar" }));
+    await waitFor(() =>
+      expect(api.evaluations).toEqual([{ id: item.id, verdict: "rejected", reason: "Foto repetida (ya enviada antes)" }]),
+    );
+    expect(await screen.findByText("Vendedor 2")).toBeInTheDocument();
+    expect(screen.queryByRole("group", { name: /lado a lado/ })).toBeNull();
+  });
+
+  it("a duplicate found after the queue was listed (its photo was still being stored) is shown as one", async () => {
+    const item = summary(1, { possible_duplicate: false });
+    open(
+      fakeApi(
+        { session: SUPERVISOR, pending: [item], evaluated: [summary(7, { status: "approved" })] },
+        {
+          getExhibition: (id) =>
+            ok(
+              id === item.id
+                ? detail(item, { duplicate_of: { id: summary(7).id, submitted_at: "2024-12-30T13:15:00Z" } })
+                : detail(summary(7, { status: "approved" })),
+            ),
+        },
+      ),
+    );
+    expect(await screen.findByRole("note")).toHaveTextContent("Posible duplicado");
+    key("v");
+    expect(await screen.findByRole("group", { name: /lado a lado/ })).toBeInTheDocument();
+  });
+
+  it("an earlier exhibition that cannot be fetched says why, beside this one's photo", async () => {
+    const { api } = duplicateQueue(() => fail({ code: "not_found", message: "No encontrado." }));
+    open(api);
+    await screen.findByRole("button", { name: /Comparar con la anterior/ });
+    key("v");
+    const side = await screen.findByRole("group", { name: /lado a lado/ });
+    await waitFor(() => expect(side).toHaveTextContent("No se puede mostrar la exhibición anterior:"));
+    expect(await screen.findByRole("img", { name: "Foto 2 de 2 de la exhibición del cliente 1001" })).toBeInTheDocument();
   });
 
   it("from a server that does not write the earlier time, it is put in the distributor's zone here", async () => {

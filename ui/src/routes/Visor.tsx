@@ -4,8 +4,8 @@ import type { ExhibitionDetail, ExhibitionStatus, ExhibitionSummary, LiveMessage
 import { FilterBar, type FilterBarHandle } from "../components/FilterBar";
 import { HelpOverlay } from "../components/HelpOverlay";
 import { OutboxBanners } from "../components/OutboxBanners";
-import { PhotoViewer } from "../components/PhotoViewer";
-import { CustomerFact, DuplicateNote, RejectDialog, ThumbnailStrip } from "../components/ReviewParts";
+import { CustomerFact, DuplicateNote, RejectDialog } from "../components/ReviewParts";
+import { ReviewPhotos } from "../components/ReviewPhotos";
 import { ReviewHelpButton, ReviewTabs } from "../components/ReviewTabs";
 import { formatWallTime, t } from "../i18n";
 import { api, asApiError, call } from "../lib/api";
@@ -34,6 +34,7 @@ import { buildEvaluation, EMPTY_DRAFT, type Draft } from "../visor/reasons";
 import { changeableTo } from "../visor/history";
 import { lastAccepted, submissions, verdictOutbox } from "../visor/store";
 import { undoStep, type Given } from "../visor/undo";
+import { createComparison } from "../visor/compare";
 import { toggleZoom } from "../visor/zoom";
 
 type Dialog = ReviewDialog;
@@ -138,6 +139,13 @@ export default function Visor() {
     (key) => queue.photo(key.id, key.position).catch(() => null),
   );
 
+  const comparison = createComparison({
+    currentId: () => current()?.id,
+    detail: () => detail(),
+    photoIndex,
+    setPhotoIndex,
+  });
+
   // A new exhibition starts on its first photo at 100 % with an empty draft.
   createEffect(
     on(
@@ -230,6 +238,8 @@ export default function Visor() {
     },
     focusComment: () => commentBox?.focus(),
     focusFilters: () => filterBar?.focus(),
+    toggleCompare: comparison.toggle,
+    comparing: comparison.comparing,
     undo,
     customerHistory: () => {
       const item = current();
@@ -371,24 +381,19 @@ export default function Visor() {
               <h1 id="visor-title" class="visually-hidden">
                 {t("visor.title")}
               </h1>
-              <PhotoViewer
+              <ReviewPhotos
+                queue={queue}
+                item={item()}
+                detail={detail()?.id === item().id ? detail() : undefined}
+                detailLoading={detail.loading}
+                photos={photos()}
+                photoIndex={photoIndex()}
+                onPhotoIndex={setPhotoIndex}
                 src={photoSrc() ?? null}
-                loading={photoSrc.loading || detail.loading}
-                failed={photos()[photoIndex()]?.upload_state === "failed"}
-                alt={t("visor.photoAlt", {
-                  position: photoIndex() + 1,
-                  count: Math.max(photos().length, 1),
-                  customer: item().customer_number,
-                })}
+                srcLoading={photoSrc.loading}
                 zoom={zoom()}
                 onZoom={setZoom}
-              />
-              <ThumbnailStrip
-                queue={queue}
-                id={item().id}
-                photos={photos()}
-                selected={photoIndex()}
-                onSelect={setPhotoIndex}
+                comparison={comparison}
               />
             </section>
 
@@ -406,8 +411,9 @@ export default function Visor() {
                   {t("visor.undone", { status: t(`status.${item().status}`) })}
                 </p>
               </Show>
-              <Show when={item().possible_duplicate}>
-                <DuplicateNote detail={detail()?.id === item().id ? detail() : undefined} />
+              {/* The listing may predate the photo's storage, where the server finds duplicates. */}
+              <Show when={item().possible_duplicate || comparison.earlier() !== null}>
+                <DuplicateNote detail={detail()?.id === item().id ? detail() : undefined} comparison={comparison} />
               </Show>
               <dl class="facts">
                 <dt>{t("visor.vendor")}</dt>

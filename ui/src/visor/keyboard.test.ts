@@ -20,6 +20,7 @@ describe("Visor keyboard map", () => {
     ["c", "comment"],
     ["h", "customerHistory"],
     ["u", "undo"],
+    ["v", "compare"],
     ["f", "filters"],
     ["Escape", "cancel"],
     ["?", "help"],

@@ -18,6 +18,7 @@ export type VisorAction =
   | "comment"
   | "filters"
   | "customerHistory"
+  | "compare"
   | "undo"
   | "cancel"
   | "help";
@@ -45,6 +46,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: "comment", keys: ["c"], label: "C", description: "visor.keys.comment" },
   { action: "filters", keys: ["f"], label: "F", description: "visor.keys.filters" },
   { action: "customerHistory", keys: ["h"], label: "H", description: "visor.keys.customerHistory" },
+  { action: "compare", keys: ["v"], label: "V", description: "visor.keys.compare" },
   { action: "undo", keys: ["u"], label: "U", description: "visor.keys.undo" },
   { action: "cancel", keys: ["Escape"], label: "Esc", description: "visor.keys.cancel" },
   { action: "help", keys: ["?"], label: "?", description: "visor.keys.help" },
@@ -103,6 +105,10 @@ export interface ReviewKeyTargets {
   focusFilters(): void;
   /** The evaluated exhibitions of the current one's shop (its customer number). */
   customerHistory(): void;
+  /** Shows a possible duplicate beside the earlier exhibition it looks like, or stops. */
+  toggleCompare(): void;
+  /** True while the comparison is on screen (Esc ends it). */
+  comparing(): boolean;
   /** Brings back the last verdict given (the visor only). */
   undo?(): void;
 }
@@ -149,6 +155,9 @@ export function reviewShortcuts(t: ReviewKeyTargets): {
       case "customerHistory":
         if (open === "none") t.customerHistory();
         break;
+      case "compare":
+        if (open === "none") t.toggleCompare();
+        break;
       case "undo":
         if (open === "none") t.undo?.();
         break;
@@ -158,6 +167,7 @@ export function reviewShortcuts(t: ReviewKeyTargets): {
       case "cancel":
         if (open !== "none") t.setDialog("none");
         else if (isTypingTarget(document.activeElement)) (document.activeElement as HTMLElement).blur();
+        else if (t.comparing()) t.toggleCompare();
         else t.resetZoom();
         break;
     }
@@ -165,7 +175,7 @@ export function reviewShortcuts(t: ReviewKeyTargets): {
   const onKeyDown = (event: KeyboardEvent) => {
     const action = actionForKey(event, isTypingTarget(event.target));
     if (action === null) return;
-    // In the reject dialog, keys 1-5 pick a reason (handled by the dialog) and letters type.
+    // In the reject dialog, keys 1-6 pick a reason (handled by the dialog) and letters type.
     if (t.dialog() === "reject" && action !== "cancel") return;
     // "c" must not also land in the comment box it focuses.
     event.preventDefault();

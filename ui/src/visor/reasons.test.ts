@@ -34,12 +34,13 @@ describe("verdict requests", () => {
     setLocale("es-AR");
   });
 
-  it("has the five reasons of the issue", () => {
+  it("has the reasons of the issue, a repeated photo among them, and Otro last", () => {
     expect(REASONS.map(reasonText)).toEqual([
       "Foto borrosa",
       "No se ve la exhibición completa",
       "Producto de la competencia en primer plano",
       "Falta material POP",
+      "Foto repetida (ya enviada antes)",
       "Otro",
     ]);
   });

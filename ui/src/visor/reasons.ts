@@ -6,7 +6,7 @@
 import type { EvaluationInput, ExhibitionStatus, Verdict } from "../bindings";
 import { esAR } from "../i18n/es-AR";
 
-export const REASONS = ["blurry", "incomplete", "competitor", "popMissing", "other"] as const;
+export const REASONS = ["blurry", "incomplete", "competitor", "popMissing", "duplicate", "other"] as const;
 export type ReasonId = (typeof REASONS)[number];
 
 /** The server-side (Spanish) text of a reason. */

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
+use super::photo_storage::{PhotoPrint, matching_photos};
 use super::tasks::{NewTask, enqueue_in, kinds};
 use super::writer::ExecuteWrite;
 use super::{Db, now};
@@ -124,6 +125,12 @@ pub struct DuplicateOf {
     #[sqlx(try_from = "String")]
     pub id: Uuid,
     pub submitted_at: DateTime<Utc>,
+    /// Which photo of this exhibition looks like which photo of the earlier
+    /// one (positions), so a supervisor can compare the two side by side.
+    #[sqlx(skip)]
+    pub photo_position: Option<i64>,
+    #[sqlx(skip)]
+    pub earlier_photo_position: Option<i64>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -507,13 +514,31 @@ impl Db {
         .bind(id.hyphenated())
         .fetch_all(&mut *tx)
         .await?;
-        let duplicate_of = sqlx::query_as(
+        let mut duplicate_of: Option<DuplicateOf> = sqlx::query_as(
             "SELECT o.id, o.submitted_at FROM exhibitions e JOIN exhibitions o ON o.id = e.duplicate_of \
              WHERE e.id = ? AND o.distributor_id = e.distributor_id",
         )
         .bind(id.hyphenated())
         .fetch_optional(&mut *tx)
         .await?;
+        if let Some(earlier) = duplicate_of.as_mut() {
+            let prints = "SELECT position, telegram_file_unique_id, sha256, perceptual_hash FROM exhibition_photos \
+                          WHERE exhibition_id = ? AND distributor_id = ? ORDER BY position";
+            let this: Vec<PhotoPrint> = sqlx::query_as(prints)
+                .bind(id.hyphenated())
+                .bind(distributor_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let before: Vec<PhotoPrint> = sqlx::query_as(prints)
+                .bind(earlier.id.hyphenated())
+                .bind(distributor_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            if let Some((mine, theirs)) = matching_photos(&this, &before) {
+                earlier.photo_position = Some(mine);
+                earlier.earlier_photo_position = Some(theirs);
+            }
+        }
         tx.commit().await?;
         Ok(Exhibition {
             summary,

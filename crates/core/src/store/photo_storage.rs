@@ -60,6 +60,37 @@ pub fn hamming_distance(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
 }
 
+/// What identifies one stored photo, for telling which photos of two
+/// exhibitions are the same picture.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PhotoPrint {
+    pub position: i64,
+    pub telegram_file_unique_id: Option<String>,
+    pub sha256: Option<String>,
+    pub perceptual_hash: Option<String>,
+}
+
+/// The photos of a possible duplicate and of its earlier exhibition that look
+/// alike, as `(this position, earlier position)`, by the same rules that linked
+/// them: the same Telegram file or bytes first, then the closest perceptual hash
+/// within [`PERCEPTUAL_MAX_DISTANCE`]. `None` when no pair matches (a photo
+/// linked them that has since been replaced).
+pub fn matching_photos(this: &[PhotoPrint], earlier: &[PhotoPrint]) -> Option<(i64, i64)> {
+    let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    let pairs = || this.iter().flat_map(|t| earlier.iter().map(move |e| (t, e)));
+    if let Some((t, e)) = pairs()
+        .find(|(t, e)| same(&t.telegram_file_unique_id, &e.telegram_file_unique_id) || same(&t.sha256, &e.sha256))
+    {
+        return Some((t.position, e.position));
+    }
+    let hash = |p: &PhotoPrint| p.perceptual_hash.as_deref().and_then(parse_perceptual_hash);
+    pairs()
+        .filter_map(|(t, e)| Some((hamming_distance(hash(t)?, hash(e)?), t.position, e.position)))
+        .filter(|(distance, _, _)| *distance <= PERCEPTUAL_MAX_DISTANCE)
+        .min()
+        .map(|(_, t, e)| (t, e))
+}
+
 /// A photo waiting to be stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PhotoToStore {
@@ -493,9 +524,50 @@ mod tests {
         );
         for (id, want) in [(a, None), (b, Some(a)), (c, None), (d, None), (e, Some(d))] {
             let x = db.exhibition(t.distributor, id).await.unwrap();
-            assert_eq!(x.duplicate_of.map(|d| d.id), want);
+            // The detail names the photos that look alike (each exhibition has one, at 0).
+            assert_eq!(
+                x.duplicate_of
+                    .map(|d| (d.id, d.photo_position, d.earlier_photo_position)),
+                want.map(|w| (w, Some(0), Some(0)))
+            );
             assert_eq!(x.summary.possible_duplicate, want.is_some());
         }
+    }
+
+    fn print(position: i64, uid: Option<&str>, sha: Option<&str>, hash: Option<u64>) -> PhotoPrint {
+        PhotoPrint {
+            position,
+            telegram_file_unique_id: uid.map(str::to_string),
+            sha256: sha.map(str::to_string),
+            perceptual_hash: hash.map(perceptual_hash_text),
+        }
+    }
+
+    #[test]
+    fn the_photos_that_look_alike_are_paired_same_file_first_then_the_closest_hash() {
+        let base: u64 = 0x0123_4567_89ab_cdef;
+        let earlier = [
+            print(0, Some("u0"), Some("s0"), Some(base ^ 0xffff)),
+            print(1, Some("u1"), Some("s1"), Some(base ^ 0b11)),
+            print(2, Some("u2"), Some("s2"), Some(base ^ 0b1)),
+        ];
+        // The same bytes win over a closer perceptual hash elsewhere in the burst.
+        let this = [
+            print(0, Some("x0"), Some("y0"), Some(base)),
+            print(1, Some("x1"), Some("s0"), None),
+        ];
+        assert_eq!(matching_photos(&this, &earlier), Some((1, 0)));
+        // The same Telegram file, even with no hash yet.
+        let this = [print(3, Some("u1"), None, None)];
+        assert_eq!(matching_photos(&this, &earlier), Some((3, 1)));
+        // Otherwise the closest perceptual hash: 1 bit from photo 2, 2 bits from photo 1.
+        let this = [print(0, Some("x0"), Some("y0"), Some(base))];
+        assert_eq!(matching_photos(&this, &earlier), Some((0, 2)));
+        // Nothing within the threshold, or nothing known: no pair (missing values never match).
+        let this = [print(0, None, None, Some(base ^ 0x1f00_0000))];
+        assert_eq!(matching_photos(&this, &earlier[..1]), None);
+        let unknown = [print(0, None, None, None)];
+        assert_eq!(matching_photos(&unknown, &[print(0, None, None, None)]), None);
     }
 
     #[tokio::test]
