@@ -1411,9 +1411,16 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
 
     // In the history, after the memory reading (the audit leaves axe in the page): the
     // rejected duplicate compares the same way, and the comparison is accessible.
-    // Rejected, newest first: the duplicate was the last one sent.
+    // The rejected possible duplicates: the server lists that one alone.
     s.click(&link("Historial")).await;
     s.click("//label[.//span[normalize-space()='Rechazadas']]").await;
+    s.press("f").await;
+    s.click("//label[normalize-space()='Posibles duplicados']").await;
+    s.wait_until("the rejected possible duplicates in the history", || async {
+        let rows = texts(s, "//ol[starts-with(@aria-label, 'Exhibiciones evaluadas')]//button").await?;
+        Ok((rows.len() == 1 && rows[0].contains(&late[1].customer)).then_some(()))
+    })
+    .await;
     s.wait_for_text("//dd", "Foto repetida (ya enviada antes)").await;
     compare_with_earlier(s, &queue[original], "").await;
     assert_accessible(s, "history-compare").await;

@@ -203,7 +203,8 @@ export function fakeApi(
             (filter.vendor === null || i.vendor_id === filter.vendor) &&
             (filter.group === null || i.group_id === filter.group) &&
             (filter.pdv_type === null || i.pdv_type_id === filter.pdv_type) &&
-            (filter.customer === null || i.customer_number === filter.customer),
+            (filter.customer === null || i.customer_number === filter.customer) &&
+            (filter.possible_duplicate == null || i.possible_duplicate === filter.possible_duplicate),
         ),
         next_cursor: null,
       }),

@@ -11,7 +11,7 @@ export interface FilterBarHandle {
 }
 
 /**
- * Group, vendor, PDV type, customer number and date range, behind a "Filtros"
+ * Group, vendor, PDV type, customer number, date range and possible duplicates only, behind a "Filtros"
  * disclosure (open while some filter is set). Choices apply at once; the
  * customer number when it is committed (Enter or leaving the field), not at
  * every key.
@@ -115,6 +115,14 @@ export function FilterBar(props: {
               onChange={(e) => set({ to: e.currentTarget.value })}
             />
           </div>
+          <label class="filter-check">
+            <input
+              type="checkbox"
+              checked={props.value.duplicates}
+              onChange={(e) => set({ duplicates: e.currentTarget.checked })}
+            />
+            {t("filters.duplicates")}
+          </label>
           <Show when={count() > 0}>
             <button type="button" class="button filter-clear" onClick={() => props.onChange(NO_FILTERS)}>
               {t("filters.clear", { count: count() })}

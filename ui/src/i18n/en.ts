@@ -253,6 +253,7 @@ export const en: Messages = {
     clear: "Clear filters ({count})",
     customer: "Customer no.",
     anyCustomer: "Any",
+    duplicates: "Possible duplicates",
     badCustomer: "A customer number has digits only (up to 12): customers are not filtered.",
     badDate: "The date is not valid.",
     dateOrder: "“From” is after “to”: dates are not filtered.",

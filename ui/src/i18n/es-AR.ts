@@ -256,6 +256,7 @@ export const esAR = {
     clear: "Quitar filtros ({count})",
     customer: "N.º de cliente",
     anyCustomer: "Cualquiera",
+    duplicates: "Posibles duplicados",
     badCustomer: "El número de cliente solo puede tener dígitos (hasta 12): no se filtra por cliente.",
     badDate: "La fecha no es válida.",
     dateOrder: "La fecha «desde» es posterior a «hasta»: no se filtra por fecha.",

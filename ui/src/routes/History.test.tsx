@@ -204,6 +204,29 @@ describe("History", () => {
     expect(screen.getByRole("button", { name: "Quitar filtros (1)" })).toBeInTheDocument();
   });
 
+  it("'Posibles duplicados' asks the server for the possible duplicates alone", async () => {
+    const asked: Array<boolean | null> = [];
+    const [first, second, third] = evaluated();
+    const base = fakeApi({ session: SUPERVISOR, evaluated: [first!, { ...second!, possible_duplicate: true }, third!] });
+    open({
+      ...base,
+      listExhibitions: (f) => {
+        asked.push(f.possible_duplicate);
+        return base.listExhibitions(f);
+      },
+    });
+    await screen.findByText("por Supervisor Sur, 2 de ene de 2025, 10:00");
+    fireEvent.click(screen.getByRole("button", { name: /^Filtros/ }));
+    fireEvent.click(screen.getByRole("checkbox", { name: "Posibles duplicados" }));
+    await waitFor(() => expect(asked).toEqual([null, true]));
+    const list = await screen.findByRole("list", { name: /Exhibiciones evaluadas/ });
+    await waitFor(() => expect(within(list).getAllByRole("button")).toHaveLength(1));
+    expect(within(list).getByRole("button")).toHaveTextContent("Otra Vendedora");
+    expect(screen.getByRole("button", { name: "Quitar filtros (1)" })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Quitar filtros (1)" }));
+    await waitFor(() => expect(asked).toEqual([null, true, null]));
+  });
+
   it("filters by customer number once typed and committed; letters are reported and not sent", async () => {
     const asked: Array<string | null> = [];
     const items = [summary(1, { status: "approved" }), summary(2, { status: "rejected", customer_number: "4242" })];

@@ -30,7 +30,7 @@ describe("filters", () => {
   });
 
   it("builds the listing conditions; the last day is included", () => {
-    const f = { group: 2, vendor: 7, pdvType: null, from: "2025-01-01", to: "2025-01-31", customer: "" };
+    const f = { group: 2, vendor: 7, pdvType: null, from: "2025-01-01", to: "2025-01-31", customer: "", duplicates: false };
     expect(toListFilter(f, "America/Argentina/Buenos_Aires")).toEqual({
       group: 2,
       vendor: 7,
@@ -38,6 +38,7 @@ describe("filters", () => {
       from: "2025-01-01T03:00:00.000Z",
       to: "2025-02-01T03:00:00.000Z",
       customer: null,
+      possible_duplicate: null,
     });
     expect(toListFilter(NO_FILTERS, "UTC")).toEqual({
       group: null,
@@ -46,7 +47,11 @@ describe("filters", () => {
       from: null,
       to: null,
       customer: null,
+      possible_duplicate: null,
     });
+    // Possible duplicates only: asked of the server, and counted as one more filter.
+    expect(toListFilter({ ...f, duplicates: true }, "UTC").possible_duplicate).toBe(true);
+    expect(activeCount({ ...f, duplicates: true })).toBe(5);
     expect(activeCount(f)).toBe(4);
     expect(activeCount(NO_FILTERS)).toBe(0);
   });

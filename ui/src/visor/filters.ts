@@ -1,6 +1,7 @@
 /**
  * Filters of the visor's queue and of the history: group, vendor, PDV type, a
- * customer number and a date range (days in the distributor's time zone), plus the choices offered
+ * customer number, a date range (days in the distributor's time zone) and
+ * possible duplicates only, plus the choices offered
  * for each (from the server's lists when the role may read them, and from the
  * exhibitions already seen otherwise).
  */
@@ -16,9 +17,19 @@ export interface Filters {
   readonly to: string;
   /** One shop's customer number as typed ("" for any). */
   readonly customer: string;
+  /** Only the possible duplicates (a photo already received, see the server's photo storage). */
+  readonly duplicates: boolean;
 }
 
-export const NO_FILTERS: Filters = { group: null, vendor: null, pdvType: null, from: "", to: "", customer: "" };
+export const NO_FILTERS: Filters = {
+  group: null,
+  vendor: null,
+  pdvType: null,
+  from: "",
+  to: "",
+  customer: "",
+  duplicates: false,
+};
 
 /** The bot's rule: up to 12 digits; people copy numbers with spaces, dots and dashes. */
 const CUSTOMER_DIGITS = 12;
@@ -39,9 +50,15 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** How many conditions are set (for a badge). */
 export function activeCount(f: Filters): number {
-  return [f.group !== null, f.vendor !== null, f.pdvType !== null, f.from !== "", f.to !== "", f.customer.trim() !== ""].filter(
-    Boolean,
-  ).length;
+  return [
+    f.group !== null,
+    f.vendor !== null,
+    f.pdvType !== null,
+    f.from !== "",
+    f.to !== "",
+    f.customer.trim() !== "",
+    f.duplicates,
+  ].filter(Boolean).length;
 }
 
 /** `null` when the range is fine, else what is wrong with it. */
@@ -102,6 +119,7 @@ export function toListFilter(f: Filters, timeZone: string | null): Partial<Exhib
     from: dates && f.from !== "" ? dayStart(f.from, timeZone) : null,
     to: dates && f.to !== "" ? dayStart(f.to, timeZone, 1) : null,
     customer: customerDigits(f.customer) || null,
+    possible_duplicate: f.duplicates ? true : null,
   };
 }
 
