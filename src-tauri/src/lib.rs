@@ -67,6 +67,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::kiosk::end_kiosk,
             commands::window::set_fullscreen,
             commands::window::set_page_zoom,
+            commands::window::set_page_language,
             commands::window::notify_if_away,
             commands::window::show_pending_count,
             commands::startup::autostart_enabled,

@@ -1,4 +1,5 @@
-//! How the window's web view renders on Linux.
+//! How the window's web view renders on Linux, and in which language it draws
+//! its own controls.
 //!
 //! WebKitGTK composites pages with OpenGL by default. Without a GPU (a VM, a
 //! remote desktop, Xvfb) that is Mesa's software rasteriser, which keeps ~100 MiB
@@ -37,6 +38,27 @@ pub fn configure(window: &tauri::WebviewWindow) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = window;
+}
+
+/// Sets the languages of the window's web view to `locale` alone (Linux: WebKitGTK
+/// draws date fields in that language's order; elsewhere the system's language rules
+/// and this is a no-op).
+pub fn set_language(window: &tauri::WebviewWindow, locale: &str) -> tauri::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let locale = locale.to_string();
+        window.with_webview(move |webview| {
+            use webkit2gtk::{WebContextExt, WebViewExt};
+            if let Some(context) = WebViewExt::context(&webview.inner()) {
+                context.set_preferred_languages(&[locale.as_str()]);
+            }
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (window, locale);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -564,6 +564,12 @@ async fn a_supervisor_reviews_the_queue_on_a_server() {
     s.wait_for_text(&fact("Motivo"), "No se ve la exhibición completa")
         .await;
     assert_accessible(s, "history").await;
+    // The web view is told the UI's language, whatever the system's (this machine's is
+    // English): WebKit draws the date filters day first, 25/11/2026, as in Argentina.
+    assert_eq!(
+        s.execute("return navigator.languages;", &[]).await.unwrap(),
+        serde_json::json!(["es-AR"])
+    );
     // The history fits too, its filters open, on the laptop.
     s.set_window_size(1366, 697).await.unwrap();
     assert_review_fits(s, 1366, 697, false).await;

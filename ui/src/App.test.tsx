@@ -82,8 +82,11 @@ describe("App shell", () => {
   });
 
   it("has the landmarks and switches to English", async () => {
-    start(fakeApi());
+    const api = fakeApi();
+    start(api);
     await screen.findByRole("heading", { level: 1 });
+    // The web view draws its date fields in the UI's language, not the system's.
+    await waitFor(() => expect(api.pageLanguages).toEqual(["es-AR"]));
     expect(screen.getByRole("banner")).toBeInTheDocument();
     expect(screen.getByRole("main")).toBeInTheDocument();
     expect(screen.getByRole("contentinfo")).toBeInTheDocument();
@@ -92,6 +95,7 @@ describe("App shell", () => {
     fireEvent.change(screen.getByRole("combobox", { name: "Idioma" }), { target: { value: "en" } });
     expect(await screen.findByRole("heading", { level: 1, name: "Sign in" })).toBeInTheDocument();
     await waitFor(() => expect(document.documentElement.lang).toBe("en"));
+    expect(api.pageLanguages).toEqual(["es-AR", "en"]);
   });
 
   it("shows the not-found screen for an unknown route", async () => {

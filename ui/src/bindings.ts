@@ -120,6 +120,13 @@ export const commands = {
 	 */
 	setPageZoom: (factor: number | null) => typedError<null, CommandError>(__TAURI_INVOKE("set_page_zoom", { factor })),
 	/**
+	 *  Tells the calling window's web view the language the UI is in, for what the web
+	 *  view draws itself: a date field's day/month order and its calendar (25/11/2026 in
+	 *  es-AR, not the system's 11/25/2026). WebKitGTK takes that from the web view's
+	 *  languages, not from `<html lang>`; WebView2 and WKWebView follow the system's.
+	 */
+	setPageLanguage: (locale: string) => typedError<null, CommandError>(__TAURI_INVOKE("set_page_language", { locale })),
+	/**
 	 *  Shows a desktop notice (already in the user's language) when the calling
 	 *  window is not in front: minimized, hidden, or another app focused. In front,
 	 *  the screen itself says it. Returns whether the notice was shown. A click on

@@ -80,6 +80,8 @@ export function fakeApi(
   fullscreen: boolean[];
   /** Every page zoom the UI asked the shell for. */
   pageZoom: number[];
+  /** Every language the UI told the web view it is in. */
+  pageLanguages: string[];
   /** Every report summary and export asked for, in order. */
   reports: Array<{ period: ReportPeriod; what: string }>;
   /** Every month the ranking was asked for (`null`: the current one). */
@@ -124,6 +126,7 @@ export function fakeApi(
   let followers = 0;
   const fullscreen: boolean[] = [];
   const pageZoom: number[] = [];
+  const pageLanguages: string[] = [];
   const rankings: Array<string | null> = [];
   const reports: Array<{ period: ReportPeriod; what: string }> = [];
   let rankingEntries = options.ranking ?? [];
@@ -296,6 +299,10 @@ export function fakeApi(
       if (factor !== null) pageZoom.push(factor);
       return ok(null);
     },
+    setPageLanguage: (locale) => {
+      pageLanguages.push(locale);
+      return ok(null);
+    },
     showPendingCount: (count, title) => {
       taskbar.push({ count, title });
       return ok(null);
@@ -343,6 +350,7 @@ export function fakeApi(
     inputs,
     fullscreen,
     pageZoom,
+    pageLanguages,
     rankings,
     reports,
     setRanking: (entries: RankingEntry[]) => {

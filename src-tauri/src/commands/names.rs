@@ -28,6 +28,7 @@ pub const NAMES: &[&str] = &[
     "end_kiosk",
     "set_fullscreen",
     "set_page_zoom",
+    "set_page_language",
     "notify_if_away",
     "show_pending_count",
     "autostart_enabled",

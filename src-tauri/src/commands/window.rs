@@ -41,6 +41,33 @@ pub async fn set_page_zoom(window: tauri::WebviewWindow, factor: f64) -> Command
     Ok(())
 }
 
+/// The languages the UI's catalogues are written in.
+const PAGE_LANGUAGES: [&str; 2] = ["es-AR", "en"];
+
+/// `locale` if the UI has a catalogue for it.
+fn page_language(locale: &str) -> CommandResult<&str> {
+    PAGE_LANGUAGES
+        .iter()
+        .find(|known| **known == locale)
+        .copied()
+        .ok_or_else(|| CommandError::Invalid {
+            message: format!("unknown language {locale:?}"),
+        })
+}
+
+/// Tells the calling window's web view the language the UI is in, for what the web
+/// view draws itself: a date field's day/month order and its calendar (25/11/2026 in
+/// es-AR, not the system's 11/25/2026). WebKitGTK takes that from the web view's
+/// languages, not from `<html lang>`; WebView2 and WKWebView follow the system's.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_page_language(window: tauri::WebviewWindow, locale: String) -> CommandResult<()> {
+    let locale = page_language(&locale)?;
+    crate::webview::set_language(&window, locale).map_err(CommandError::internal)?;
+    tracing::info!(locale, "page language");
+    Ok(())
+}
+
 /// Shows a desktop notice (already in the user's language) when the calling
 /// window is not in front: minimized, hidden, or another app focused. In front,
 /// the screen itself says it. Returns whether the notice was shown. A click on
@@ -122,6 +149,15 @@ mod tests {
         }
         for bad in [0.0, 0.49, 3.01, -1.0, f64::NAN, f64::INFINITY] {
             assert!(matches!(page_zoom(bad), Err(CommandError::Invalid { .. })), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_page_language_is_one_the_ui_has_a_catalogue_for() {
+        assert_eq!(page_language("es-AR"), Ok("es-AR"));
+        assert_eq!(page_language("en"), Ok("en"));
+        for bad in ["", "es", "EN", "fr", "es-AR;rm -rf"] {
+            assert!(matches!(page_language(bad), Err(CommandError::Invalid { .. })), "{bad}");
         }
     }
 }

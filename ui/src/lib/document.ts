@@ -1,10 +1,17 @@
 import { createEffect } from "solid-js";
 import { locale, t } from "../i18n";
+import { api, call } from "./api";
 
-/** Keeps `<html lang>` in step with the UI locale (screen readers, hyphenation). */
+/**
+ * Keeps `<html lang>` in step with the UI locale (screen readers, hyphenation),
+ * and the web view's own language (a date field's day/month order, its calendar).
+ */
 export function useDocumentLang(): void {
   createEffect(() => {
-    document.documentElement.lang = locale();
+    const now = locale();
+    document.documentElement.lang = now;
+    // Nothing to show if it fails: the fields keep the system's order.
+    call(api().setPageLanguage(now)).catch(() => {});
   });
 }
 
