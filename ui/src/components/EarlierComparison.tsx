@@ -1,4 +1,4 @@
-import { createResource, createSignal, Show, type JSX } from "solid-js";
+import { createEffect, createResource, createSignal, on, onCleanup, Show, type JSX } from "solid-js";
 import type { DuplicateOf, ExhibitionDetail } from "../bindings";
 import { formatWallTime, t } from "../i18n";
 import { describeError } from "../lib/errors";
@@ -25,6 +25,8 @@ export function EarlierComparison(props: {
   currentStrip: JSX.Element;
   onStop: () => void;
 }) {
+  // Its photos are freed once it is off screen (unless the listing holds it too).
+  createEffect(on(() => props.earlier.id, (id) => onCleanup(() => props.queue.release(id))));
   // Fresh: the earlier one may have been evaluated since it was last fetched.
   const [loaded] = createResource(
     () => props.earlier.id,

@@ -152,9 +152,15 @@ describe("Visor", () => {
       await screen.findByRole("img", { name: "Foto 2 de 2 de la exhibición anterior, del cliente 1007" }),
     ).toBeInTheDocument();
     expect(photos).toContainEqual([earlier.id, 1]);
-    // Esc goes back to the photo with its zoom buttons.
+    // Esc goes back to the photo with its zoom buttons; the earlier one's photos are freed.
+    let revoked = 0;
+    URL.revokeObjectURL = () => {
+      revoked += 1;
+    };
     key("Escape");
     await waitFor(() => expect(screen.queryByRole("group", { name: /lado a lado/ })).toBeNull());
+    // Its two photos and its strip's two thumbnails.
+    await waitFor(() => expect(revoked).toBe(4));
     expect(screen.getByRole("button", { name: "Acercar" })).toBeInTheDocument();
     key("v");
     await screen.findByRole("group", { name: /lado a lado/ });

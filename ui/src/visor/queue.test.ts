@@ -64,6 +64,23 @@ describe("review queue", () => {
     expect(h.released).toEqual([`blob:${first.id}#0`, `blob:${first.id}#1`]);
   });
 
+  it("an exhibition outside the listing (a comparison's earlier one) is freed once off screen; a listed one is kept", async () => {
+    const h = harness(2, 10);
+    await h.queue.reload();
+    await flush();
+    const outside = "00000000-0000-7000-8000-000000000099";
+    await h.queue.photo(outside, 0);
+    h.queue.release(outside);
+    await flush();
+    expect(h.released).toEqual([`blob:${outside}#0`]);
+    h.queue.release(h.all[0]!.id);
+    await flush();
+    expect(h.released).toEqual([`blob:${outside}#0`]);
+    // Asked again, it is fetched again.
+    await h.queue.photo(outside, 0);
+    expect(h.photos.filter((p) => p === `${outside}#0`)).toHaveLength(2);
+  });
+
   it("moves with next/previous within bounds", async () => {
     const h = harness(2, 10);
     await h.queue.reload();

@@ -317,6 +317,14 @@ export class ReviewQueue {
     }
   }
 
+  /**
+   * Frees what was fetched for an exhibition this listing does not hold (the earlier
+   * one of a comparison), once it is off screen; a listed one keeps its cache.
+   */
+  release(id: string): void {
+    if (!this.#items.some((i) => i.id === id)) this.#forget(id);
+  }
+
   /** Frees every photo URL. */
   dispose(): void {
     for (const id of new Set(this.#items.map((i) => i.id))) this.#forget(id);
