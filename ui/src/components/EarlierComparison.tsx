@@ -21,6 +21,8 @@ export function EarlierComparison(props: {
   currentSrc: string | null;
   currentAlt: string;
   currentLoading: boolean;
+  /** The server gave up on storing the photo on screen. */
+  currentFailed: boolean;
   /** The burst strip of the exhibition on screen (keys 1–9 still pick its photos). */
   currentStrip: JSX.Element;
   onStop: () => void;
@@ -66,7 +68,11 @@ export function EarlierComparison(props: {
               when={props.currentSrc}
               fallback={
                 <p class="photo-placeholder" role="status">
-                  {props.currentLoading ? t("visor.photoLoading") : t("visor.photoUnavailable")}
+                  {props.currentLoading
+                    ? t("visor.photoLoading")
+                    : props.currentFailed
+                      ? t("visor.photoFailed")
+                      : t("visor.photoUnavailable")}
                 </p>
               }
             >

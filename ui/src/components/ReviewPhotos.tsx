@@ -42,6 +42,7 @@ export function ReviewPhotos(props: {
       onSelect={props.onPhotoIndex}
     />
   );
+  const failed = () => props.photos[props.photoIndex]?.upload_state === "failed";
   const compared = () => {
     const earlier = props.comparison.comparing() ? props.comparison.earlier() : null;
     return earlier && props.detail ? { detail: props.detail, earlier } : undefined;
@@ -54,7 +55,7 @@ export function ReviewPhotos(props: {
           <PhotoViewer
             src={props.src}
             loading={props.srcLoading || props.detailLoading}
-            failed={props.photos[props.photoIndex]?.upload_state === "failed"}
+            failed={failed()}
             alt={alt()}
             zoom={props.zoom}
             onZoom={props.onZoom}
@@ -71,6 +72,7 @@ export function ReviewPhotos(props: {
           currentSrc={props.src}
           currentAlt={alt()}
           currentLoading={props.srcLoading}
+          currentFailed={failed()}
           currentStrip={strip()}
           onStop={() => props.comparison.toggle()}
         />

@@ -213,6 +213,29 @@ describe("Visor", () => {
     expect(await screen.findByRole("group", { name: /lado a lado/ })).toBeInTheDocument();
   });
 
+  it("compared, a photo of this exhibition the server gave up on says so, as it does alone", async () => {
+    const item = summary(1, { possible_duplicate: true });
+    const earlier = summary(7, { status: "approved" });
+    open(
+      fakeApi(
+        { session: SUPERVISOR, pending: [item], evaluated: [earlier] },
+        {
+          getExhibition: (id) => {
+            if (id !== item.id) return ok(detail(earlier));
+            const stored = detail(item, { duplicate_of: { id: earlier.id, submitted_at: "2024-12-30T13:15:00Z" } });
+            const photos = stored.photos.map((p) => ({ ...p, storage_key: null, upload_state: "failed" as const }));
+            return ok({ ...stored, photos });
+          },
+        },
+      ),
+    );
+    await screen.findByRole("button", { name: /Comparar con la anterior/ });
+    key("v");
+    const side = await screen.findByRole("group", { name: /lado a lado/ });
+    await waitFor(() => expect(side).toHaveTextContent("Esta foto no se pudo guardar"));
+    expect(side).not.toHaveTextContent("La foto todavía no está disponible.");
+  });
+
   it("an earlier exhibition that cannot be fetched says why, beside this one's photo", async () => {
     const { api } = duplicateQueue(() => fail({ code: "not_found", message: "No encontrado." }));
     open(api);
