@@ -1365,19 +1365,15 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
         .iter()
         .position(|e| e["customer_number"] == "20001")
         .expect("the first exhibition sent is in the queue");
-    compare_with_earlier(
-        s,
-        &queue[original],
-        &format!(
-            "{}, por {CENTRO_SUPERVISOR_NAME}",
-            match key_verdict(original) {
-                KeyVerdict::Approve => "Aprobada",
-                KeyVerdict::Highlight => "Destacada",
-                KeyVerdict::Reject { .. } => "Rechazada",
-            }
-        ),
-    )
-    .await;
+    let original_verdict = format!(
+        "{}, por {CENTRO_SUPERVISOR_NAME}",
+        match key_verdict(original) {
+            KeyVerdict::Approve => "Aprobada",
+            KeyVerdict::Highlight => "Destacada",
+            KeyVerdict::Reject { .. } => "Rechazada",
+        }
+    );
+    compare_with_earlier(s, &queue[original], &original_verdict).await;
     app.save_screenshot(&screenshots_dir().join("visor-compare.png")).await;
     s.press("v").await;
     s.wait_gone(COMPARISON).await;
@@ -1428,7 +1424,7 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
     })
     .await;
     s.wait_for_text("//dd", "Foto repetida (ya enviada antes)").await;
-    compare_with_earlier(s, &queue[original], "").await;
+    compare_with_earlier(s, &queue[original], &original_verdict).await;
     assert_accessible(s, "history-compare").await;
     app.save_screenshot(&screenshots_dir().join("history-compare.png"))
         .await;
@@ -1441,7 +1437,7 @@ async fn a_supervisor_clears_100_exhibitions_from_the_bot_with_the_keyboard_alon
 const COMPARISON: &str = "//div[@role='group' and @aria-label='Esta exhibición y la anterior, lado a lado']";
 
 /// On a possible duplicate of `earlier`: the warning, then V shows both photos drawn and
-/// the earlier one's vendor, customer and verdict (`verdict`, when not empty).
+/// the earlier one's vendor, customer and `verdict` ("Aprobada, por …").
 async fn compare_with_earlier(s: &Session, earlier: &Value, verdict: &str) {
     s.wait_for_text("//div[@role='note']", "Posible duplicado").await;
     s.wait_for(&button("Comparar con la anterior")).await;

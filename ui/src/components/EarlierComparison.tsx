@@ -4,6 +4,7 @@ import { formatWallTime, t } from "../i18n";
 import { describeError } from "../lib/errors";
 import { indexOfPosition } from "../visor/compare";
 import type { ReviewQueue } from "../visor/queue";
+import { PhotoPlaceholder } from "./PhotoViewer";
 import { earlierWhen, ThumbnailStrip } from "./ReviewParts";
 
 type Loaded = { ok: true; detail: ExhibitionDetail } | { ok: false; error: unknown };
@@ -66,15 +67,7 @@ export function EarlierComparison(props: {
           <div class="photo-stage comparison-stage">
             <Show
               when={props.currentSrc}
-              fallback={
-                <p class="photo-placeholder" role="status">
-                  {props.currentLoading
-                    ? t("visor.photoLoading")
-                    : props.currentFailed
-                      ? t("visor.photoFailed")
-                      : t("visor.photoUnavailable")}
-                </p>
-              }
+              fallback={<PhotoPlaceholder loading={props.currentLoading} failed={props.currentFailed} />}
             >
               {(src) => <img src={src()} alt={props.currentAlt} draggable={false} />}
             </Show>
@@ -127,26 +120,23 @@ export function EarlierComparison(props: {
   );
 }
 
+/** Where the earlier photo is not shown: its detail loading or refused, else as for any photo. */
 function EarlierPlaceholder(props: { loaded: Loaded | undefined; loading: boolean }) {
+  const status = (text: string) => (
+    <p class="photo-placeholder" role="status">
+      {text}
+    </p>
+  );
   const failure = () => {
     const l = props.loaded;
     return l && !l.ok ? l.error : undefined;
   };
   return (
-    <p class="photo-placeholder" role="status">
-      <Show
-        when={failure()}
-        fallback={
-          props.loaded === undefined
-            ? t("visor.compareLoading")
-            : props.loading
-              ? t("visor.photoLoading")
-              : t("visor.photoUnavailable")
-        }
-      >
-        {(error) => t("visor.compareUnavailable", { error: describeError(error()) })}
+    <Show when={props.loaded} fallback={status(t("visor.compareLoading"))}>
+      <Show when={failure()} fallback={<PhotoPlaceholder loading={props.loading} />}>
+        {(error) => status(t("visor.compareUnavailable", { error: describeError(error()) }))}
       </Show>
-    </p>
+    </Show>
   );
 }
 

@@ -2,6 +2,15 @@ import { createEffect, createSignal, Show } from "solid-js";
 import { t } from "../i18n";
 import { clampZoom, ZOOM_MAX, ZOOM_MIN, ZOOM_STEP } from "../visor/zoom";
 
+/** What stands where a photo is not (yet) shown: loading, given up on by the server, or not stored yet. */
+export function PhotoPlaceholder(props: { loading: boolean; failed?: boolean | undefined }) {
+  return (
+    <p class="photo-placeholder" role="status">
+      {props.loading ? t("visor.photoLoading") : props.failed ? t("visor.photoFailed") : t("visor.photoUnavailable")}
+    </p>
+  );
+}
+
 /** A large photo with zoom (buttons, wheel, Z) and pan (drag while zoomed). */
 export function PhotoViewer(props: {
   src: string | null;
@@ -49,18 +58,7 @@ export function PhotoViewer(props: {
         onPointerCancel={onPointerUp}
         onWheel={onWheel}
       >
-        <Show
-          when={props.src}
-          fallback={
-            <p class="photo-placeholder" role="status">
-              {props.loading
-                ? t("visor.photoLoading")
-                : props.failed
-                  ? t("visor.photoFailed")
-                  : t("visor.photoUnavailable")}
-            </p>
-          }
-        >
+        <Show when={props.src} fallback={<PhotoPlaceholder loading={props.loading} failed={props.failed} />}>
           {(src) => (
             <img
               src={src()}
